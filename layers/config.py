@@ -1,0 +1,36 @@
+"""Runtime settings, built by whoever starts the program (CLI, app factory, tests) and passed in.
+
+Nothing here is read at import time, so tests can build as many differently-configured apps as
+they like.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """The project's data folder: `.ntm-map/` of a source checkout, else a per-user folder."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").exists() and (checkout / "layers").is_dir():
+        return checkout / ".ntm-map"
+    return Path.home() / ".local" / "share" / "ntm-map"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NTM_", extra="ignore")
+
+    # With no DATABASE_URL the project runs its own PostgreSQL + PostGIS cluster under `home`.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "NTM_DATABASE_URL")
+    )
+    home: Path = Field(default_factory=default_home)
+    db_port: int = 54329
+    db_name: str = "ntm_map"
+    # The province whose VN-2000 meridian is tried first for CRS-less files.
+    province_code: str = "40"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    statement_timeout_ms: int = 15000

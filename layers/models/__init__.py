@@ -1,0 +1,26 @@
+"""GeoAlchemy2 models for every table. All geometries are EPSG:4326 with GiST indexes.
+
+Personal data lives in the `private` schema, which no public endpoint reads.
+"""
+from layers.models.admin import AdminUnit, Village
+from layers.models.agriculture import AgriZone, Cooperative, GrowingArea, OcopProduct
+from layers.models.base import Base, metadata
+from layers.models.history import ChangeHistory, CodeCounter, ImportRun, LayerVersion
+from layers.models.households import Household, HouseholdPrivate
+from layers.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
+from layers.models.tourism import TourismPlace, TourismRoute
+
+# Tables whose every change is recorded in change_history (and bumps layer_versions).
+EDITABLE_TABLES = [
+    AdminUnit.__table__, Village.__table__, Household.__table__, HouseholdPrivate.__table__,
+    GrowingArea.__table__, Cooperative.__table__, AgriZone.__table__, OcopProduct.__table__,
+    TourismPlace.__table__, TourismRoute.__table__, NtmCriteriaSet.__table__,
+    NtmCriterion.__table__, NtmAssessment.__table__, NtmAssessmentCriterion.__table__,
+]
+
+__all__ = [
+    "AdminUnit", "AgriZone", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
+    "EDITABLE_TABLES", "GrowingArea", "Household", "HouseholdPrivate", "ImportRun",
+    "LayerVersion", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
+    "OcopProduct", "TourismPlace", "TourismRoute", "Village", "metadata",
+]
