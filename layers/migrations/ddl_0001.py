@@ -10,10 +10,6 @@ DECLARE
   pk text := '';
   i int;
 BEGIN
-  -- Bulk loads (demo, file import) are recorded once in import_runs instead of per row.
-  IF current_setting('ntm.bulk_load', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
   FOR i IN 0 .. TG_NARGS - 1 LOOP
     pk := pk || CASE WHEN i > 0 THEN ':' ELSE '' END || (rec ->> TG_ARGV[i]);
   END LOOP;
@@ -89,8 +85,11 @@ def trigger_statements(table: str, schema: str, pk_columns: list[str], has_updat
     qualified = f"{schema}.{table}"
     args = ", ".join(f"'{c}'" for c in pk_columns)
     stmts = [
-        f"CREATE TRIGGER ntm_history AFTER INSERT OR UPDATE OR DELETE ON {qualified} "
-        f"FOR EACH ROW EXECUTE FUNCTION ntm_record_change({args})",
+        # Bulk loads (demo, file import) are recorded once in import_runs instead of per row;
+        # testing the flag in WHEN skips the function call altogether (5 s per 200k rows).
+        f"CREATE TRIGGER ntm_history AFTER INSERT OR UPDATE OR DELETE ON {qualified} FOR EACH ROW "
+        "WHEN (current_setting('ntm.bulk_load', true) IS DISTINCT FROM 'on') "
+        f"EXECUTE FUNCTION ntm_record_change({args})",
         f"CREATE TRIGGER ntm_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {qualified} "
         "FOR EACH STATEMENT EXECUTE FUNCTION ntm_bump_layer_version()",
     ]

@@ -1,0 +1,199 @@
+"""Coordinate reference systems: VN-2000 zones, provinces' meridians, and guessing a missing CRS.
+
+Survey data in Vietnam is in VN-2000, usually on the TM-3 zone of its province (Circular
+973/2001/TT-TCĐC). A shapefile without a .prj whose coordinates are in metres is almost always
+that, so the importer matches it to a province instead of failing. Transformations to WGS84 go
+through pyproj, whose database carries the national 7-parameter shift ("VN-2000 to WGS 84"),
+checked in the tests against points published in both systems.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+WGS84 = CRS.from_epsg(4326)
+VN2000_GEOGRAPHIC = 4756
+VN2000_UTM = (3405, 3406)
+
+# Central meridian (degrees) → EPSG code of the VN-2000 TM-3 projection (k = 0.9999, FE 500 km).
+TM3_ZONES: dict[float, int] = {
+    102.0: 5896, 105.0: 5897, 108.0: 5898, 107.75: 5899,
+    103.0: 9205, 104.0: 9206, 104.5: 9207, 104.75: 9208, 105.5: 9209, 105.75: 9210,
+    106.0: 9211, 106.25: 9212, 106.5: 9213, 107.0: 9214, 107.25: 9215, 107.5: 9216,
+    108.25: 9217, 108.5: 9218,
+}
+VN2000_CODES = (VN2000_GEOGRAPHIC, *VN2000_UTM, *TM3_ZONES.values())
+
+# Province code (after the 1 July 2025 reform) → name and the meridians of the provinces merged
+# into it (Circular 973/2001/TT-TCĐC; first meridian = host province).
+PROVINCE_MERIDIANS: dict[str, tuple[str, tuple[float, ...]]] = {
+    "01": ("Hà Nội", (105.0,)),
+    "04": ("Cao Bằng", (105.75,)),
+    "08": ("Tuyên Quang", (106.0, 105.5)),
+    "11": ("Điện Biên", (103.0,)),
+    "12": ("Lai Châu", (103.0,)),
+    "14": ("Sơn La", (104.0,)),
+    "15": ("Lào Cai", (104.75,)),
+    "19": ("Thái Nguyên", (106.5,)),
+    "20": ("Lạng Sơn", (107.25,)),
+    "22": ("Quảng Ninh", (107.75,)),
+    "24": ("Bắc Ninh", (107.0, 105.5)),
+    "25": ("Phú Thọ", (104.75, 105.0, 106.0)),
+    "31": ("Hải Phòng", (105.75, 105.5)),
+    "33": ("Hưng Yên", (105.5,)),
+    "37": ("Ninh Bình", (105.0, 105.5)),
+    "38": ("Thanh Hóa", (105.0,)),
+    "40": ("Nghệ An", (104.75,)),
+    "42": ("Hà Tĩnh", (105.5,)),
+    "44": ("Quảng Trị", (106.0, 106.25)),
+    "46": ("Huế", (107.0,)),
+    "48": ("Đà Nẵng", (107.75,)),
+    "51": ("Quảng Ngãi", (108.0, 107.5)),
+    "52": ("Gia Lai", (108.25, 108.5)),
+    "56": ("Khánh Hòa", (108.25,)),
+    "66": ("Đắk Lắk", (108.5,)),
+    "68": ("Lâm Đồng", (107.75, 108.5)),
+    "75": ("Đồng Nai", (107.75, 106.25)),
+    "79": ("Hồ Chí Minh", (105.75, 107.75)),
+    "80": ("Tây Ninh", (105.75, 105.5)),
+    "82": ("Đồng Tháp", (105.75, 105.0)),
+    "86": ("Vĩnh Long", (105.5, 105.75)),
+    "91": ("An Giang", (104.5, 104.75)),
+    "92": ("Cần Thơ", (105.0, 105.5)),
+    "96": ("Cà Mau", (104.5, 105.0)),
+}
+
+# Northing/easting window of TM-3/UTM coordinates anywhere in Vietnam.
+_METRES_X = (100_000.0, 900_000.0)
+_METRES_Y = (850_000.0, 2_700_000.0)
+
+
+class CRSProblem(ValueError):
+    """The file's CRS is missing, unknown or implausible; the message says what to pass."""
+
+
+@dataclass(frozen=True)
+class ResolvedCRS:
+    crs: CRS
+    message: str  # told to the user: where the CRS came from
+
+
+def parse_crs(text: str) -> CRS:
+    """'EPSG:9208', '9208', 'VN-2000 / TM-3 104-45', WKT or PROJ: anything pyproj reads."""
+    text = text.strip()
+    try:
+        return CRS.from_epsg(int(text)) if text.isdigit() else CRS.from_user_input(text)
+    except CRSError as exc:
+        raise CRSProblem(f"unknown CRS {text!r}: {exc}") from None
+
+
+def tm3_meridian(crs: CRS) -> float | None:
+    """Central meridian if crs is a VN-2000-based transverse Mercator, else None."""
+    if crs.datum is None or "2000" not in crs.datum.name:
+        return None
+    op = crs.coordinate_operation
+    if op is None or "Transverse Mercator" not in op.method_name:
+        return None
+    for p in op.params:
+        if p.name == "Longitude of natural origin":
+            return round(float(p.value), 4)
+    return None
+
+
+def normalize_vn2000(crs: CRS) -> tuple[CRS, str | None]:
+    """Replace a home-made VN-2000 TM definition (common in .prj files) by its EPSG code.
+
+    Without the EPSG code pyproj has no datum shift for it and lands ~200 m off.
+    """
+    if crs.to_epsg() in VN2000_CODES:
+        return crs, None
+    meridian = tm3_meridian(crs)
+    if meridian is None:
+        return crs, None
+    scale = next((p.value for p in crs.coordinate_operation.params if p.name.startswith("Scale factor")), None)
+    if meridian in TM3_ZONES and scale is not None and abs(scale - 0.9999) < 1e-9:
+        epsg = TM3_ZONES[meridian]
+        return CRS.from_epsg(epsg), f"the file's VN-2000 TM-3 {meridian}° definition was read as EPSG:{epsg}"
+    return crs, None
+
+
+def looks_geographic(bounds: tuple[float, float, float, float]) -> bool:
+    minx, miny, maxx, maxy = bounds
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def looks_vn_metres(bounds: tuple[float, float, float, float]) -> bool:
+    minx, miny, maxx, maxy = bounds
+    return (_METRES_X[0] <= minx <= maxx <= _METRES_X[1]) and (_METRES_Y[0] <= miny <= maxy <= _METRES_Y[1])
+
+
+def guess_tm3_zone(
+    bounds: tuple[float, float, float, float],
+    province_at: Callable[[float, float], str | None] | None,
+    default_province: str,
+) -> ResolvedCRS:
+    """Match CRS-less metre coordinates to the TM-3 zone of the province they fall in.
+
+    For each candidate meridian the centre is projected back to lon/lat; the zone is accepted
+    when the province found there uses that meridian. With no province boundaries to ask,
+    the configured province's zone is assumed and the user is told so.
+    """
+    cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+    matches = []
+    if province_at is not None:
+        for meridian, epsg in TM3_ZONES.items():
+            lon, lat = Transformer.from_crs(epsg, 4326, always_xy=True).transform(cx, cy)
+            code = province_at(lon, lat)
+            if code and meridian in PROVINCE_MERIDIANS.get(code, ("", ()))[1]:
+                matches.append((PROVINCE_MERIDIANS[code][1].index(meridian), epsg, code, meridian))
+    if matches:
+        _, epsg, code, meridian = min(matches)
+        name = PROVINCE_MERIDIANS[code][0]
+        return ResolvedCRS(
+            CRS.from_epsg(epsg),
+            f"no CRS in the file; coordinates in metres match VN-2000 TM-3 zone {meridian}° of "
+            f"{name} (EPSG:{epsg}). Pass --crs to override.",
+        )
+    if default_province in PROVINCE_MERIDIANS:
+        name, meridians = PROVINCE_MERIDIANS[default_province]
+        epsg = TM3_ZONES[meridians[0]]
+        where = "no loaded province boundary contains them" if province_at else "no province boundaries are loaded"
+        return ResolvedCRS(
+            CRS.from_epsg(epsg),
+            f"no CRS in the file and {where}; assumed VN-2000 TM-3 zone {meridians[0]}° of the "
+            f"configured province {name} (EPSG:{epsg}). Pass --crs to override.",
+        )
+    raise CRSProblem("the file has no CRS and its metre coordinates match no known province; pass --crs EPSG:xxxx")
+
+
+def resolve(
+    file_crs: CRS | None,
+    override: str | None,
+    bounds: tuple[float, float, float, float],
+    province_at: Callable[[float, float], str | None] | None = None,
+    default_province: str = "40",
+) -> ResolvedCRS:
+    if override:
+        crs, note = normalize_vn2000(parse_crs(override))
+        return ResolvedCRS(crs, f"CRS given with --crs: {crs.name}" + (f" ({note})" if note else ""))
+    if file_crs is not None:
+        crs, note = normalize_vn2000(file_crs)
+        return ResolvedCRS(crs, f"CRS from the file: {crs.name}" + (f" ({note})" if note else ""))
+    if not all(np.isfinite(bounds)):
+        raise CRSProblem("the file has no CRS and no usable coordinates")
+    if looks_geographic(bounds):
+        return ResolvedCRS(WGS84, "no CRS in the file; coordinates look like longitude/latitude, read as WGS84 (EPSG:4326)")
+    if looks_vn_metres(bounds):
+        return guess_tm3_zone(bounds, province_at, default_province)
+    raise CRSProblem(
+        f"the file has no CRS and its coordinates (bounds {tuple(round(b, 1) for b in bounds)}) are "
+        "neither longitude/latitude nor VN-2000 metres; pass --crs EPSG:xxxx"
+    )
+
+
+def to_wgs84(crs: CRS) -> Transformer:
+    return Transformer.from_crs(crs, WGS84, always_xy=True)

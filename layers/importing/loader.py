@@ -1,0 +1,217 @@
+"""The import flow: read → map fields → reproject → repair → stage (COPY) → complete → check → insert."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import psycopg
+from psycopg import sql
+from tqdm import tqdm
+
+from geo import crs as vcrs
+from geo import vector_io
+from geo.geometry import REJECTED, REPAIRED, outside_world, repair
+from layers.bulk import copy_rows, ewkb_hex
+from layers.importing import derive
+from layers.importing.specs import ImportSpec, get_spec
+from layers.importing.values import BadValue, _fold
+
+STAGE = "ntm_stage"
+MAX_LISTED = 20
+
+
+class ImportFailed(Exception):
+    """Nothing was loaded; the message names the file, the rows and the reasons."""
+
+    def __init__(self, message: str, report: ImportReport | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class ImportOptions:
+    source_layer: str | None = None
+    crs: str | None = None
+    encoding: str | None = None
+    field_map: dict[str, str] = field(default_factory=dict)
+    skip_invalid: bool = False
+    parent_code: str | None = None
+    default_province: str = "40"
+    progress: bool = True
+    chunk_size: int = 50_000
+
+
+@dataclass
+class ImportReport:
+    file: str
+    layer: str
+    crs: str = ""
+    notes: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    ignored_fields: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    repaired: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        return {"rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
+                "rows_repaired": len(self.repaired), "rows_rejected": len(self.rejected)}
+
+    def summary(self) -> str:
+        lines = [f"{self.file} → {self.layer}", f"  CRS: {self.crs}"]
+        lines += [f"  {n}" for n in self.notes]
+        if self.mapping:
+            lines.append("  fields: " + ", ".join(f"{s} → {d}" for s, d in self.mapping.items()))
+        if self.ignored_fields:
+            lines.append("  ignored fields: " + ", ".join(self.ignored_fields))
+        lines.append(
+            f"  read {self.rows_read}, loaded {self.rows_loaded}, repaired {len(self.repaired)}, "
+            f"rejected {len(self.rejected)}"
+        )
+        lines += [f"  row {r}: {why}" for r, why in self.repaired[:MAX_LISTED]]
+        lines += [f"  row {r} rejected: {why}" for r, why in self.rejected[:MAX_LISTED]]
+        if len(self.rejected) > MAX_LISTED:
+            lines.append(f"  … and {len(self.rejected) - MAX_LISTED} more rejected rows")
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def map_fields(spec: ImportSpec, fields: list[str], explicit: dict[str, str], display: str) -> tuple[dict, list]:
+    """Source field → column; explicit --map wins, then exact names, then aliases."""
+    known = {**spec.columns, **spec.private_columns}
+    for src, dst in explicit.items():
+        if src not in fields:
+            raise ImportFailed(f"{display}: --map {src}={dst}: the file has no field {src!r}; fields: {', '.join(fields)}")
+        if dst not in known:
+            raise ImportFailed(f"{display}: --map {src}={dst}: {spec.layer} has no column {dst!r}; columns: {', '.join(known)}")
+    mapping, ignored = {}, []
+    for f in fields:
+        folded = _fold(f)
+        dst = explicit.get(f) or (folded if folded in known else spec.aliases.get(folded))
+        if dst is None:
+            ignored.append(f)
+        elif dst in mapping.values():
+            ignored.append(f)
+        else:
+            mapping[f] = dst
+    return mapping, ignored
+
+
+def _province_lookup(conn: psycopg.Connection):
+    def province_at(lon: float, lat: float) -> str | None:
+        row = conn.execute(
+            "SELECT code FROM provinces WHERE ST_Intersects(geom, ST_SetSRID(ST_Point(%s, %s), 4326)) LIMIT 1",
+            (lon, lat),
+        ).fetchone()
+        return row[0] if row else None
+    has_provinces = conn.execute("SELECT EXISTS (SELECT 1 FROM provinces)").fetchone()[0]
+    return province_at if has_provinces else None
+
+
+def _create_stage(conn: psycopg.Connection, spec: ImportSpec, columns: list[str]) -> None:
+    geom_type = {"Point": "Point", "LineString": "MultiLineString", "Polygon": "MultiPolygon"}[spec.family]
+    defs = [sql.SQL("source_row integer")]
+    defs += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(spec.sql_type(c))) for c in columns]
+    defs.append(sql.SQL("geom geometry({}, 4326)").format(sql.SQL(geom_type)))
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGE)))
+    conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(sql.Identifier(STAGE), sql.SQL(", ").join(defs)))
+
+
+def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options: ImportOptions) -> ImportReport:
+    """Load one file into one layer inside the caller's transaction; raise ImportFailed to abort."""
+    try:
+        spec = get_spec(layer)
+    except KeyError as exc:
+        raise ImportFailed(str(exc.args[0])) from None
+    try:
+        src = vector_io.open_vector(path, options.source_layer, options.encoding, spec.family)
+    except vector_io.FileProblem as exc:
+        raise ImportFailed(str(exc)) from None
+    report = ImportReport(file=src.display, layer=layer, notes=list(src.notes))
+    mapping, report.ignored_fields = map_fields(spec, src.fields, options.field_map, src.display)
+    report.mapping = mapping
+    columns = list(dict.fromkeys([*mapping.values(), *derive.extra_columns(spec)]))
+    _create_stage(conn, spec, columns)
+    hooks = derive.ChunkHooks(conn, spec, options)
+    resolved = None
+    bar = tqdm(total=src.count, unit="features", desc=f"{Path(src.display).name} → {layer}",
+               disable=not options.progress, leave=False)
+    try:
+        for chunk in vector_io.read_chunks(src, options.chunk_size):
+            if resolved is None:
+                bounds = src.bounds or tuple(chunk.geometry.total_bounds)
+                try:
+                    resolved = vcrs.resolve(src.crs, options.crs, bounds, _province_lookup(conn), options.default_province)
+                except vcrs.CRSProblem as exc:
+                    raise ImportFailed(f"{src.display}: {exc}") from None
+                report.crs = resolved.message
+            rows = _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks)
+            copy_rows(conn, STAGE, ["source_row", *columns, "geom"], rows, schema=None)
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    if report.rejected and not options.skip_invalid:
+        raise ImportFailed(
+            f"{src.display}: {len(report.rejected)} of {report.rows_read} rows cannot be loaded, so nothing "
+            "was loaded (use --skip-invalid to load the others):\n" + _listing(report.rejected), report)
+    derive.complete(conn, spec, options, report)
+    problems = derive.check(conn, spec, columns)
+    if problems:
+        raise ImportFailed(f"{src.display}: nothing was loaded:\n" + _listing(problems), report)
+    try:
+        report.rows_loaded = derive.insert(conn, spec, columns)
+    except psycopg.errors.IntegrityError as exc:
+        detail = exc.diag.message_detail or ""
+        raise ImportFailed(f"{src.display}: the database refused the rows ({exc.diag.message_primary}) {detail}; nothing was loaded", report) from None
+    return report
+
+
+def _listing(rows: list[tuple[int, str]]) -> str:
+    out = [f"  row {r}: {why}" for r, why in rows[:MAX_LISTED]]
+    if len(rows) > MAX_LISTED:
+        out.append(f"  … and {len(rows) - MAX_LISTED} more")
+    return "\n".join(out)
+
+
+def _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks) -> list[tuple]:
+    report.rows_read += len(chunk)
+    gdf = chunk.set_crs(resolved.crs, allow_override=True) if chunk.crs is None or resolved.crs != chunk.crs else chunk
+    try:
+        gdf = gdf.to_crs(4326)
+    except Exception as exc:  # pyproj cannot transform: report it as a CRS problem
+        raise ImportFailed(f"{report.file}: cannot transform from {resolved.crs.name} to WGS84 ({exc})") from None
+    fixed = repair(np.asarray(gdf.geometry.values, dtype=object), spec.family)
+    ok = fixed.status != REJECTED
+    if ok.any():
+        far = np.zeros(len(gdf), dtype=bool)
+        far[ok] = outside_world(fixed.geoms[ok].astype(object))
+        for i in np.flatnonzero(far):
+            fixed.status[i] = REJECTED
+            fixed.reasons[i] = "coordinates fall outside the world after reprojection: is the CRS right? (--crs)"
+    source_rows = gdf["source_row"].to_numpy()
+    records = {col: [None] * len(gdf) for col in columns}
+    for src_field, col in mapping.items():
+        convert = {**spec.columns, **spec.private_columns}[col]
+        values = gdf[src_field].tolist()
+        for i, raw in enumerate(values):
+            if fixed.status[i] == REJECTED:
+                continue
+            try:
+                records[col][i] = convert(raw)
+            except BadValue as exc:
+                fixed.status[i] = REJECTED
+                fixed.reasons[i] = f"{src_field}: {exc}"
+    hooks.complete_chunk(records, fixed, gdf)
+    keep = np.flatnonzero(fixed.status != REJECTED)
+    for i in np.flatnonzero(fixed.status == REJECTED):
+        report.rejected.append((int(source_rows[i]), fixed.reasons[i]))
+    for i in np.flatnonzero(fixed.status == REPAIRED):
+        report.repaired.append((int(source_rows[i]), fixed.reasons[i]))
+    hexes = ewkb_hex(fixed.geoms[keep].astype(object)) if len(keep) else []
+    return [
+        (int(source_rows[i]), *(records[c][i] for c in columns), hexes[j])
+        for j, i in enumerate(keep)
+    ]
