@@ -131,11 +131,12 @@ class Cluster:
         """Create (first time) and start the cluster, create the database; return its URL."""
         binaries = find_binaries()
         self.home.mkdir(parents=True, exist_ok=True)
-        if not (self.data_dir / "PG_VERSION").exists():
-            self._initdb(binaries)
-        self._check_version(binaries)
+        if (self.data_dir / "PG_VERSION").exists():
+            self._check_version(binaries)
         if not self.is_running():
             self._check_port_free()
+            if not (self.data_dir / "PG_VERSION").exists():
+                self._initdb(binaries)
             self._start(binaries)
         self._ensure_database()
         return self.url()

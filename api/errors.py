@@ -1,0 +1,53 @@
+"""One JSON error shape for every failure a client can cause or meet.
+
+`{"code": "...", "description": "..."}` as in OGC API - Features, plus the status. Database
+trouble becomes 503 with Retry-After, never a 500 with a stack trace.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("ntm_map")
+
+CODES = {400: "InvalidParameterValue", 404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable",
+         503: "ServiceUnavailable"}
+
+
+def error(status: int, description: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"code": CODES.get(status, "Error"), "description": description, "status": status},
+        status_code=status, headers=headers,
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no resource at {request.url.path}"
+        return error(exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
+            parts.append(f"{where}: {e.get('msg')}" if where else e.get("msg", "invalid request"))
+        return error(400, "; ".join(parts))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def database_trouble(request: Request, exc: DBAPIError):
+        log.warning("database error on %s: %s", request.url.path, exc)
+        text = str(getattr(exc, "orig", exc))
+        if "statement timeout" in text or "canceling statement" in text:
+            return error(503, "the query took too long and was cancelled; narrow the request and retry",
+                         {"Retry-After": "5"})
+        return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})

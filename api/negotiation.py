@@ -1,0 +1,25 @@
+"""Output format and language of a request, decided once (FastAPI dependencies)."""
+from __future__ import annotations
+
+from fastapi import HTTPException, Query, Request
+
+FORMATS = ("json", "html")
+LANGS = ("vi", "en")
+
+
+def output_format(request: Request, f: str | None = Query(None, description="json or html")) -> str:
+    if f is not None:
+        if f not in FORMATS:
+            raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FORMATS)}")
+        return f
+    accept = request.headers.get("accept", "")
+    return "html" if "text/html" in accept else "json"
+
+
+def language(request: Request, lang: str | None = Query(None, description="vi or en")) -> str:
+    if lang is not None:
+        if lang not in LANGS:
+            raise HTTPException(400, f"unknown language lang={lang!r}; use vi or en")
+        return lang
+    accepted = request.headers.get("accept-language", "").lower()
+    return "en" if accepted.startswith("en") else "vi"
