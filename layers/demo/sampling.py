@@ -61,7 +61,9 @@ def clustered_in(
 def blob(rng: np.random.Generator, centre: tuple[float, float], area_ha: float, vertices: int = 11):
     """An irregular star-shaped polygon of roughly the given area, like a field or a hill plot."""
     r_m = math.sqrt(area_ha * 10_000 / math.pi)
-    angles = np.sort(rng.uniform(0, 2 * math.pi, vertices))
+    # Jittered but ordered angles: every gap stays under π, so the ring never crosses itself.
+    step = 2 * math.pi / vertices
+    angles = np.arange(vertices) * step + rng.uniform(0, 0.8 * step, vertices)
     radii = r_m * rng.uniform(0.75, 1.25, vertices)
     lon0, lat0 = centre
     xs = lon0 + radii * np.cos(angles) / m_per_deg_lon(lat0)

@@ -1,0 +1,123 @@
+"""Shared fixtures: a real PostGIS, throwaway databases, the demo, and apps built per test.
+
+The server is DATABASE_URL's when set, else the embedded cluster (started if needed). One
+template database per session holds the migrated schema and a small demo province; tests that
+write get their own copy (CREATE DATABASE … TEMPLATE), so every test starts from the same state.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
+from layers import migrate
+from layers.bulk import bulk_session
+from layers.config import Settings
+from layers.db import sync_engine
+from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED
+
+
+
+def _with_db(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def server_url(settings) -> str:
+    """URL of a database on the test server, used to create and drop test databases."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    from layers.cluster import Cluster
+
+    return Cluster(settings).up()
+
+
+@pytest.fixture(scope="session")
+def admin(server_url):
+    conn = psycopg.connect(_with_db(server_url, "postgres"), autocommit=True)
+    yield conn
+    conn.close()
+
+
+class Databases:
+    """Creates databases named ntm_test_<run>_<n> and drops them all at the end."""
+
+    def __init__(self, admin, server_url):
+        self.admin, self.server_url = admin, server_url
+        self.run = uuid.uuid4().hex[:8]
+        self.created: list[str] = []
+
+    def create(self, template: str | None = None) -> str:
+        name = f"ntm_test_{self.run}_{len(self.created)}"
+        stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            stmt += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        self.admin.execute(stmt)
+        self.created.append(name)
+        return _with_db(self.server_url, name)
+
+    def drop_all(self):
+        for name in reversed(self.created):
+            self.admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def databases(admin, server_url):
+    dbs = Databases(admin, server_url)
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture
+def empty_db(databases) -> str:
+    """A new database with nothing in it (not even PostGIS)."""
+    return databases.create()
+
+
+@pytest.fixture(scope="session")
+def schema_template(databases, settings) -> str:
+    url = databases.create()
+    engine = sync_engine(settings, url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return make_url(url).database
+
+
+@pytest.fixture(scope="session")
+def demo_template(databases, settings, schema_template) -> str:
+    from layers.demo import load_demo
+
+    url = databases.create(template=schema_template)
+    with psycopg.connect(url) as conn:
+        with bulk_session(conn, "demo", "tests") as report:
+            counts = load_demo(conn, seed=DEMO_SEED, n_households=DEMO_HOUSEHOLDS, progress=False, log=lambda m: None)
+            report.update(rows_loaded=sum(counts.values()))
+        conn.execute("ANALYZE")
+    return make_url(url).database
+
+
+@pytest.fixture
+def schema_db(databases, schema_template) -> str:
+    """A migrated, empty database of its own."""
+    return databases.create(template=schema_template)
+
+
+@pytest.fixture
+def demo_db(databases, demo_template) -> str:
+    """A database of its own holding the small demo province (writes are fine)."""
+    return databases.create(template=demo_template)
+
+
+@pytest.fixture
+def demo_conn(demo_db):
+    with psycopg.connect(demo_db) as conn:
+        yield conn

@@ -1,0 +1,96 @@
+"""The demo province: real boundaries, plausible generated layers, deterministic per seed."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import psycopg
+import pytest
+from tqdm import tqdm
+
+from layers.bulk import bulk_session
+from layers.demo import DemoError, _communes, households, load_demo, villages
+from tests.support import DEMO_HOUSEHOLDS, scalar
+
+
+def test_boundaries_are_nghe_an(demo_conn):
+    assert scalar(demo_conn, "SELECT count(*) FROM provinces") == 1
+    assert scalar(demo_conn, "SELECT name_vi FROM provinces") == "Nghệ An"
+    assert scalar(demo_conn, "SELECT count(*) FROM communes") == 130
+    assert scalar(demo_conn, "SELECT count(*) FROM communes WHERE province_code = '40'") == 130
+    # The simplified derivative keeps the province's real area (16,486.5 km² in the source).
+    assert scalar(demo_conn, "SELECT sum(area_km2) FROM communes") == pytest.approx(16486.5, rel=0.005)
+    assert scalar(demo_conn, "SELECT kind FROM communes WHERE code = '16708'") == "Phường"
+
+
+def test_every_layer_has_data_inside_the_province(demo_conn):
+    for table in ("villages", "households", "growing_areas", "cooperatives", "agri_zones",
+                  "ocop_products", "tourism_places", "tourism_routes"):
+        assert scalar(demo_conn, f"SELECT count(*) FROM {table}") > 0, table
+    assert scalar(demo_conn, "SELECT count(*) FROM households") == DEMO_HOUSEHOLDS
+    assert scalar(demo_conn, "SELECT count(DISTINCT commune_code) FROM villages") == 130
+    # Each household lies in its own village and commune.
+    assert scalar(demo_conn, """
+        SELECT count(*) FROM households h JOIN villages v ON v.id = h.village_id
+        WHERE NOT ST_Intersects(v.geom, h.geom) OR v.commune_code <> h.commune_code""") == 0
+    assert scalar(demo_conn, "SELECT count(*) FROM private.household_private") == DEMO_HOUSEHOLDS
+
+
+def test_growing_areas_follow_the_domain_rules(demo_conn):
+    # Codes only once granted, unique, in the default scheme's shape.
+    assert scalar(demo_conn, "SELECT count(*) FROM growing_areas WHERE status IN ('draft','submitted','inspected') AND code IS NOT NULL") == 0
+    assert scalar(demo_conn, "SELECT bool_and(code ~ '^VN-40-[0-9]{5}-[0-9]{4}$') FROM growing_areas WHERE code IS NOT NULL")
+    # No two areas of the same commune truly overlap.
+    assert scalar(demo_conn, """
+        SELECT count(*) FROM growing_areas a JOIN growing_areas b ON a.id < b.id
+        AND ST_Intersects(a.geom, b.geom) AND ST_Area(ST_Intersection(a.geom, b.geom)::geography) > 1""") == 0
+    # The counters know every serial handed out, so none is ever reused.
+    assert scalar(demo_conn, """
+        SELECT count(*) FROM growing_areas g JOIN code_counters c
+        ON c.scope = substring(g.code from '^(.*)-[0-9]+$')
+        WHERE substring(g.code from '([0-9]+)$')::int > c.last_serial""") == 0
+    crops = {r[0] for r in demo_conn.execute("SELECT DISTINCT crop FROM growing_areas")}
+    assert {"orange", "tea", "rice", "passion_fruit"} <= crops
+
+
+def test_ntm_assessments_cover_every_rural_commune(demo_conn):
+    assert scalar(demo_conn, "SELECT count(*) FROM ntm_criteria") == 19
+    rural = scalar(demo_conn, "SELECT count(*) FROM communes WHERE kind = 'Xã'")
+    assert scalar(demo_conn, "SELECT count(DISTINCT commune_code) FROM ntm_assessments") == rural
+    assert scalar(demo_conn, "SELECT count(*) FROM ntm_results") == rural
+    # Standard or better means all 19 criteria met.
+    assert scalar(demo_conn, "SELECT bool_and(criteria_met = 19) FROM ntm_results WHERE level <> 'not_met'")
+    assert scalar(demo_conn, "SELECT count(*) FROM ntm_assessment_criteria") == 19 * scalar(demo_conn, "SELECT count(*) FROM ntm_assessments")
+
+
+def test_bulk_load_is_recorded_once_not_per_row(demo_conn):
+    assert scalar(demo_conn, "SELECT count(*) FROM change_history") == 0
+    assert scalar(demo_conn, "SELECT rows_loaded FROM import_runs WHERE table_name = 'demo'") > DEMO_HOUSEHOLDS
+
+
+def test_loading_twice_refuses_unless_replace(demo_db):
+    with psycopg.connect(demo_db) as conn:
+        with pytest.raises(DemoError, match="--replace"):
+            with bulk_session(conn, "demo", "again"):
+                load_demo(conn, seed=1, n_households=100, progress=False, log=lambda m: None)
+        assert scalar(conn, "SELECT count(*) FROM households") == DEMO_HOUSEHOLDS
+        with bulk_session(conn, "demo", "replace"):
+            load_demo(conn, seed=1, n_households=300, replace=True, progress=False, log=lambda m: None)
+        assert scalar(conn, "SELECT count(*) FROM households") == 300
+        assert scalar(conn, "SELECT count(*) FROM communes") == 130
+
+
+def _generate(conn, seed, n):
+    communes = _communes(conn)
+    vill = villages.generate(np.random.default_rng([seed, 1]), communes)
+    public, private = households.generate(np.random.default_rng([seed, 2]), vill, n, tqdm(disable=True))
+    return vill, public, private
+
+
+def test_same_seed_same_province(demo_conn):
+    v1, p1, q1 = _generate(demo_conn, 3, 2_000)
+    v2, p2, q2 = _generate(demo_conn, 3, 2_000)
+    pd.testing.assert_frame_equal(v1.drop(columns="geom"), v2.drop(columns="geom"))
+    assert list(p1.address_code) == list(p2.address_code)
+    assert list(q1.head_name) == list(q2.head_name)
+    _, p3, _ = _generate(demo_conn, 4, 2_000)
+    assert list(p1.address_code) != list(p3.address_code)
