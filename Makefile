@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test setup setup-test system db-up db-down clean
+
+run: setup db-up
+	$(BIN)/ntm-map migrate
+	$(BIN)/ntm-map load demo --if-empty
+	$(BIN)/ntm-map serve
+
+test: setup-test db-up
+	$(BIN)/pytest
+
+setup: system $(VENV)/.installed
+setup-test: system $(VENV)/.installed-test
+
+system:
+	@PYTHON=$(PYTHON) packaging/system-deps.sh
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+db-up:
+	$(BIN)/ntm-map db up
+
+db-down:
+	$(BIN)/ntm-map db down
+
+clean:
+	-$(BIN)/ntm-map db down
+	rm -rf $(VENV) .ntm-map
