@@ -74,7 +74,9 @@ def load_demo(conn: psycopg.Connection, *, seed: int = 40, n_households: int = 2
     log("cooperatives, growing areas, zones, OCOP products")
     coops = agriculture.cooperatives(stream(3), communes, vill)
     copy_frame(conn, "cooperatives", coops.drop(columns="crop"))
-    areas, counters = agriculture.growing_areas(stream(4), communes, vill, coops, private["head_name"].tolist()[:5000])
+    # Owners' names come from their own stream, so they do not change with --households.
+    owners = households.personal_data(stream(10), np.arange(2000), np.zeros(2000, dtype=bool))["head_name"].tolist()
+    areas, counters = agriculture.growing_areas(stream(4), communes, vill, coops, owners)
     copy_frame(conn, "growing_areas", areas)
     for scope, last in counters.items():
         conn.execute("INSERT INTO code_counters (scope, last_serial) VALUES (%s, %s)", (scope, last))

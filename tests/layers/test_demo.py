@@ -94,3 +94,14 @@ def test_same_seed_same_province(demo_conn):
     assert list(q1.head_name) == list(q2.head_name)
     _, p3, _ = _generate(demo_conn, 4, 2_000)
     assert list(p1.address_code) != list(p3.address_code)
+
+
+def test_household_count_does_not_move_other_layers(schema_template, databases):
+    def areas(n):
+        url = databases.create(template=schema_template)
+        with psycopg.connect(url) as conn:
+            with bulk_session(conn, "demo", "t"):
+                load_demo(conn, seed=11, n_households=n, progress=False, log=lambda m: None)
+            return conn.execute("SELECT code, name, owner_name, ST_AsText(geom) FROM growing_areas ORDER BY id").fetchall()
+
+    assert areas(300) == areas(900)
