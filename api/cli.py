@@ -1,6 +1,7 @@
 """`ntm-map`: the one command users type (db, migrate, load, import, serve)."""
 from __future__ import annotations
 
+import socket
 import sys
 import time
 from pathlib import Path
@@ -248,6 +249,13 @@ def serve(ctx, host: str | None, port: int | None) -> None:
     settings = _settings(ctx)
     _connect(settings).close()
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v})
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError:
+            raise Fail(f"{settings.host}:{settings.port} is already in use; choose another port with "
+                       f"--port or NTM_PORT (e.g. NTM_PORT={settings.port + 1} make run)") from None
     click.echo(f"ntm-map serving on http://{settings.host}:{settings.port}")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 

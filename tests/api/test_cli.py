@@ -61,3 +61,14 @@ def test_a_broken_criteria_file_is_refused(demo_db, tmp_path):
 def test_unreachable_database_is_a_clear_error():
     r = run(["migrate"], "postgresql://nobody:x@127.0.0.1:1/none")
     assert r.exit_code == 1 and "cannot connect to DATABASE_URL" in r.output
+
+
+def test_serve_on_a_taken_port_says_so(demo_db):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = run(["serve", "--port", str(port)], demo_db)
+    assert r.exit_code == 1 and "already in use" in r.output and "NTM_PORT" in r.output
