@@ -91,33 +91,66 @@ def parse_crs(text: str) -> CRS:
         raise CRSProblem(f"unknown CRS {text!r}: {exc}") from None
 
 
-def tm3_meridian(crs: CRS) -> float | None:
-    """Central meridian if crs is a VN-2000-based transverse Mercator, else None."""
-    if crs.datum is None or "2000" not in crs.datum.name:
-        return None
-    op = crs.coordinate_operation
+# Translation (m) of the national VN-2000 → WGS 84 shift (Decision 05/2007/QĐ-BTNMT): a PROJ
+# string written with +towgs84 carries it instead of a datum name.
+_VN2000_SHIFT = (-191.90441429, -39.30318279, -111.45032835)
+# Custom VN-2000 UTM definitions (k = 0.9996) by central meridian.
+_UTM_ZONES = {105.0: 3405, 111.0: 3406}
+
+
+def _is_vn2000(crs: CRS) -> bool:
+    """VN-2000 by datum name ("Vietnam 2000", "D_VN_2000", ...) or by its +towgs84 shift."""
+    if crs.is_bound:
+        params = [p.value for p in crs.coordinate_operation.params][:3]
+        if len(params) == 3 and all(abs(a - b) < 1.0 for a, b in zip(params, _VN2000_SHIFT)):
+            return True
+        crs = crs.source_crs
+    name = (crs.datum.name if crs.datum is not None else "").lower().replace("_", " ")
+    return "2000" in name and ("vn" in name or "vietnam" in name)
+
+
+def _tm_params(crs: CRS) -> dict[str, float] | None:
+    base = crs.source_crs if crs.is_bound else crs
+    op = base.coordinate_operation
     if op is None or "Transverse Mercator" not in op.method_name:
         return None
-    for p in op.params:
-        if p.name == "Longitude of natural origin":
-            return round(float(p.value), 4)
-    return None
+    return {p.name: float(p.value) for p in op.params}
+
+
+def tm3_meridian(crs: CRS) -> float | None:
+    """Central meridian if crs is a VN-2000-based transverse Mercator, else None."""
+    params = _tm_params(crs)
+    if params is None or not _is_vn2000(crs):
+        return None
+    return round(params.get("Longitude of natural origin", float("nan")), 4)
 
 
 def normalize_vn2000(crs: CRS) -> tuple[CRS, str | None]:
-    """Replace a home-made VN-2000 TM definition (common in .prj files) by its EPSG code.
+    """Replace a home-made VN-2000 definition (common in .prj files) by its EPSG code.
 
-    Without the EPSG code pyproj has no datum shift for it and lands ~200 m off.
+    Without the EPSG code pyproj may have no datum shift for it and land ~200 m off; with
+    it the report also names the zone the way surveyors do.
     """
-    if crs.to_epsg() in VN2000_CODES:
-        return crs, None
+    epsg = crs.to_epsg()
+    if epsg in VN2000_CODES:
+        if crs == CRS.from_epsg(epsg):
+            return crs, None
+        return CRS.from_epsg(epsg), f"the file's definition was read as EPSG:{epsg}"
+    params = _tm_params(crs)
     meridian = tm3_meridian(crs)
-    if meridian is None:
+    if params is None or meridian is None:
         return crs, None
-    scale = next((p.value for p in crs.coordinate_operation.params if p.name.startswith("Scale factor")), None)
-    if meridian in TM3_ZONES and scale is not None and abs(scale - 0.9999) < 1e-9:
+    scale = params.get("Scale factor at natural origin")
+    standard = (params.get("Latitude of natural origin") == 0 and params.get("False easting") == 500_000
+                and params.get("False northing") == 0 and scale is not None)
+    if not standard:
+        return crs, None
+    if meridian in TM3_ZONES and abs(scale - 0.9999) < 1e-9:
         epsg = TM3_ZONES[meridian]
-        return CRS.from_epsg(epsg), f"the file's VN-2000 TM-3 {meridian}° definition was read as EPSG:{epsg}"
+        return CRS.from_epsg(epsg), f"the file's VN-2000 TM-3 {meridian:g}° definition was read as EPSG:{epsg}"
+    if meridian in _UTM_ZONES and abs(scale - 0.9996) < 1e-9:
+        epsg = _UTM_ZONES[meridian]
+        return CRS.from_epsg(epsg), f"the file's VN-2000 UTM {meridian:g}° definition was read as EPSG:{epsg}"
     return crs, None
 
 
@@ -143,7 +176,7 @@ def guess_tm3_zone(
     the configured province's zone is assumed and the user is told so.
     """
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
-    matches = []
+    matches: list[tuple[int, int, str, float]] = []
     if province_at is not None:
         for meridian, epsg in TM3_ZONES.items():
             lon, lat = Transformer.from_crs(epsg, 4326, always_xy=True).transform(cx, cy)
@@ -151,12 +184,16 @@ def guess_tm3_zone(
             if code and meridian in PROVINCE_MERIDIANS.get(code, ("", ()))[1]:
                 matches.append((PROVINCE_MERIDIANS[code][1].index(meridian), epsg, code, meridian))
     if matches:
-        _, epsg, code, meridian = min(matches)
-        name = PROVINCE_MERIDIANS[code][0]
+        # Read with a neighbour's meridian, a point can land in another loaded province; the
+        # configured province wins such a tie, and the message names the other reading.
+        matches.sort(key=lambda m: (m[0], m[2] != default_province, m[1]))
+        _, epsg, code, meridian = matches[0]
+        others = sorted({f"EPSG:{e} ({PROVINCE_MERIDIANS[c][0]})" for _, e, c, _ in matches[1:] if c != code})
+        also = f" They would also fit {', '.join(others)}." if others else ""
         return ResolvedCRS(
             CRS.from_epsg(epsg),
-            f"no CRS in the file; coordinates in metres match VN-2000 TM-3 zone {meridian}° of "
-            f"{name} (EPSG:{epsg}). Pass --crs to override.",
+            f"no CRS in the file; coordinates in metres match VN-2000 TM-3 zone {meridian:g}° of "
+            f"{PROVINCE_MERIDIANS[code][0]} (EPSG:{epsg}).{also} Pass --crs to override.",
         )
     if default_province in PROVINCE_MERIDIANS:
         name, meridians = PROVINCE_MERIDIANS[default_province]
@@ -164,7 +201,7 @@ def guess_tm3_zone(
         where = "no loaded province boundary contains them" if province_at else "no province boundaries are loaded"
         return ResolvedCRS(
             CRS.from_epsg(epsg),
-            f"no CRS in the file and {where}; assumed VN-2000 TM-3 zone {meridians[0]}° of the "
+            f"no CRS in the file and {where}; assumed VN-2000 TM-3 zone {meridians[0]:g}° of the "
             f"configured province {name} (EPSG:{epsg}). Pass --crs to override.",
         )
     raise CRSProblem("the file has no CRS and its metre coordinates match no known province; pass --crs EPSG:xxxx")

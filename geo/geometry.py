@@ -11,7 +11,6 @@ import numpy as np
 import shapely
 
 OK, REPAIRED, REJECTED = "ok", "repaired", "rejected"
-FAMILY = {"Point": "Point", "LineString": "LineString", "Polygon": "Polygon"}
 _PARTS_OF = {
     "Point": ("Point", "MultiPoint"),
     "LineString": ("LineString", "MultiLineString"),
@@ -28,23 +27,26 @@ class Repaired:
 
 def family(geom_type: str) -> str:
     """'MultiPolygon' → 'Polygon'."""
-    return geom_type.removeprefix("Multi").removeprefix("3D ").split(" ")[0]
+    return geom_type.removeprefix("3D ").split(" ")[0].removeprefix("Multi")
 
 
 def _coerce(geom, target: str):
-    """Put geom in the layer's storage type, or say why it cannot be."""
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in _PARTS_OF[target]]
+    """Put geom in the layer's storage type: (geometry, why not, what was dropped)."""
+    all_parts = shapely.get_parts(geom)
+    parts = [p for p in all_parts if p.geom_type in _PARTS_OF[target]]
     if not parts:
-        return None, f"a {geom.geom_type} cannot go in a {target} layer"
+        return None, f"a {geom.geom_type} cannot go in a {target} layer", None
+    dropped = sorted({p.geom_type for p in all_parts if p.geom_type not in _PARTS_OF[target]})
+    note = f"dropped the {', '.join(dropped)} parts of a {geom.geom_type}" if dropped else None
     if target == "Point":
         if len(parts) > 1:
-            return None, "a MultiPoint with several points cannot go in a Point layer"
-        return parts[0], None
+            return None, "a MultiPoint with several points cannot go in a Point layer", None
+        return parts[0], None, note
     multi = shapely.MultiPolygon if target == "Polygon" else shapely.MultiLineString
     flat = []
     for p in parts:
         flat.extend(shapely.get_parts(p))
-    return multi(flat), None
+    return multi(flat), None, note
 
 
 def repair(geoms: np.ndarray, target: str) -> Repaired:
@@ -71,18 +73,19 @@ def repair(geoms: np.ndarray, target: str) -> Repaired:
         if not valid[j]:
             note = reason_text[j]
             g = shapely.make_valid(g, method="structure", keep_collapsed=False) if target == "Polygon" else shapely.make_valid(g)
-        fixed, why = _coerce(g, target)
+        fixed, why, dropped = _coerce(g, target)
         if fixed is None or fixed.is_empty:
             status[i] = REJECTED
-            reasons[i] = (f"invalid geometry that cannot be repaired ({note}): {why or 'nothing left'}"
-                          if note else why or "nothing left after repair")
+            reasons[i] = (f"invalid geometry that cannot be repaired ({note}): {why or 'nothing is left'}"
+                          if note else why or "nothing is left after repair")
             continue
         if target == "Polygon" and shapely.area(fixed) == 0:
             status[i], reasons[i] = REJECTED, "polygon has no area"
             continue
         out[i] = fixed
-        if note:
-            status[i], reasons[i] = REPAIRED, f"repaired: {note}"
+        done = "; ".join(n for n in (note, dropped) if n)
+        if done:
+            status[i], reasons[i] = REPAIRED, f"repaired: {done}"
     return Repaired(out, status, reasons)
 
 

@@ -7,13 +7,17 @@ in chunks so a million-row file never sits in memory whole.
 """
 from __future__ import annotations
 
+import warnings
+import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pyogrio
+import shapely
 from pyproj import CRS
 
 from geo import vn_encodings
@@ -28,7 +32,8 @@ CSV_OPTIONS = {
     "AUTODETECT_TYPE": "YES",
 }
 # GPX holds several layers; which one fits a layer of each geometry family.
-GPX_LAYERS = {"Point": ("waypoints", "track_points", "route_points"), "LineString": ("tracks", "routes")}
+# Track points are a GPS log, not places, so a Point layer only takes waypoints unless --layer says so.
+GPX_LAYERS = {"Point": ("waypoints",), "LineString": ("tracks", "routes")}
 
 
 class FileProblem(ValueError):
@@ -56,9 +61,9 @@ class VectorSource:
         return None if self.encoding in ("ascii", "gdal") else self.encoding
 
 
-def _choose_layer(path: str, display: str, layer: str | None, target: str | None, opts: dict) -> str:
+def _choose_layer(path: str, display: str, layer: str | None, target: str | None) -> str:
     try:
-        layers = pyogrio.list_layers(path, **opts)
+        layers = pyogrio.list_layers(path)
     except Exception as exc:  # GDAL says why: not a vector file, corrupt zip, ...
         raise FileProblem(f"{display}: cannot be opened as a vector file ({exc})") from None
     names = [str(n) for n, _ in layers]
@@ -68,15 +73,48 @@ def _choose_layer(path: str, display: str, layer: str | None, target: str | None
         return layer
     if len(names) == 1:
         return names[0]
-    if target in GPX_LAYERS and set(GPX_LAYERS[target]) & set(names):
+    counts = {n: _feature_count(path, n) for n in names}
+    if target in GPX_LAYERS:
         for name in GPX_LAYERS[target]:
-            if name in names and pyogrio.read_info(path, layer=name)["features"] > 0:
+            if counts.get(name, 0) > 0:
                 return name
-    fitting = [n for n, t in layers if t and target and family(str(t)) == target]
+    fitting = [str(n) for n, t in layers if t and target and family(str(t)) == target]
     if len(fitting) == 1:
-        return str(fitting[0])
-    listing = ", ".join(f"{n} ({t})" for n, t in layers)
+        return fitting[0]
+    listing = ", ".join(f"{n} ({t}, {counts[str(n)]} feature{'' if counts[str(n)] == 1 else 's'})" for n, t in layers)
     raise FileProblem(f"{display}: has several layers ({listing}); choose one with --layer")
+
+
+def _feature_count(path: str, layer: str) -> int:
+    try:
+        return int(pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"])
+    except Exception:  # an unreadable layer is listed, not chosen
+        return 0
+
+
+def _gdal_path(p: Path, display: str) -> str:
+    """The path GDAL should open; zips are checked first so a bad download says so plainly.
+
+    A KMZ is read through its KML: GDAL's LIBKML loses the SchemaData fields of a KMZ that is
+    a zipped KML (what QGIS and most tools write), but reads the same KML in place.
+    """
+    suffix = p.suffix.lower()
+    if suffix not in (".zip", ".kmz") or not p.is_file():
+        return str(p)
+    if not zipfile.is_zipfile(p):
+        raise FileProblem(f"{display}: is not a readable {suffix[1:].upper()} archive (corrupt or incomplete?)")
+    try:
+        with zipfile.ZipFile(p) as z:
+            members = [n for n in z.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileProblem(f"{display}: is not a readable {suffix[1:].upper()} archive ({exc})") from None
+    inside = [n for n in members if Path(n).suffix.lower() in SUFFIXES - {".zip", ".kmz"}]
+    if not inside:
+        raise FileProblem(f"{display}: holds no vector file (it contains: {', '.join(members[:10]) or 'nothing'})")
+    kmls = [n for n in inside if n.lower().endswith(".kml")]
+    if suffix == ".kmz" and len(kmls) == 1:
+        return f"/vsizip/{p}/{kmls[0]}"
+    return str(p)
 
 
 def open_vector(path: str | Path, layer: str | None = None, encoding: str | None = None,
@@ -92,9 +130,15 @@ def open_vector(path: str | Path, layer: str | None = None, encoding: str | None
             "or .zip), GeoPackage, GeoJSON, KML/KMZ, CSV, GPX or FlatGeobuf"
         )
     opts = CSV_OPTIONS if p.suffix.lower() == ".csv" else {}
-    name = _choose_layer(str(p), display, layer, target, opts)
+    gdal_path = _gdal_path(p, display)
+    name = _choose_layer(gdal_path, display, layer, target)
     try:
-        info = pyogrio.read_info(str(p), layer=name, force_feature_count=True, **opts)
+        with _gdal_quiet():
+            try:
+                info = pyogrio.read_info(gdal_path, layer=name, force_feature_count=True, force_total_bounds=True, **opts)
+            except UnicodeDecodeError:  # legacy-encoded CSV header: names are re-read once the encoding is known
+                info = pyogrio.read_info(gdal_path, layer=name, encoding="latin1", force_feature_count=True,
+                                         force_total_bounds=True, **opts)
     except Exception as exc:
         raise FileProblem(f"{display}: cannot read layer {name!r} ({exc})") from None
     if info["geometry_type"] is None:
@@ -103,7 +147,7 @@ def open_vector(path: str | Path, layer: str | None = None, encoding: str | None
     crs = CRS.from_user_input(info["crs"]) if info["crs"] else None
     bounds = info["total_bounds"]
     src = VectorSource(
-        path=str(p), display=display, driver=info["driver"], layer=name, crs=crs,
+        path=gdal_path, display=display, driver=info["driver"], layer=name, crs=crs,
         count=int(info["features"]), fields=[str(f) for f in info["fields"]],
         geometry_type=info["geometry_type"], bounds=tuple(bounds) if bounds is not None else None,
         open_options=dict(opts),
@@ -114,26 +158,32 @@ def open_vector(path: str | Path, layer: str | None = None, encoding: str | None
 
 def _settle_encoding(src: VectorSource, info: dict, requested: str | None) -> None:
     if requested:
-        enc = requested.lower().replace("_", "-")
-        if enc not in vn_encodings.SUPPORTED:
+        try:  # vn_encodings knows the spellings people type ("abc", "windows-1258", ...)
+            vn_encodings.decode(b"", requested)
+        except ValueError:
             raise FileProblem(
                 f"{src.display}: unknown --encoding {requested!r}; use one of {', '.join(vn_encodings.SUPPORTED)}"
-            )
-        src.encoding = enc
-        src.notes.append(f"text read as {enc} (--encoding)")
-        return
-    declared = (info.get("encoding") or "").upper()
-    if declared in ("UTF-8", "UTF8") or src.driver not in ("ESRI Shapefile", "CSV"):
-        src.encoding = "gdal"
-        return
-    samples = _text_samples(src)
-    try:
-        detected = vn_encodings.detect_encoding(samples)
-    except vn_encodings.UnknownEncodingError as exc:
-        raise FileProblem(f"{src.display}: text fields are in an unknown encoding ({exc})") from None
-    src.encoding = detected
-    if samples:
-        src.notes.append(f"text encoding detected: {detected} (override with --encoding)")
+            ) from None
+        src.encoding = requested
+        src.notes.append(f"text read as {requested} (--encoding)")
+    else:
+        # A shapefile's .cpg saying UTF-8 is trusted; GDAL's "UTF-8" for a CSV is only its
+        # assumption, and Excel files typed with .VnTime fonts are TCVN3 all the same.
+        declared = (info.get("encoding") or "").upper().replace("-", "")
+        if src.driver not in ("ESRI Shapefile", "CSV") or (src.driver == "ESRI Shapefile" and declared == "UTF8"):
+            src.encoding = "gdal"
+            return
+        samples = _text_samples(src)
+        try:
+            detected = vn_encodings.detect_encoding(samples)
+        except vn_encodings.UnknownEncodingError as exc:
+            raise FileProblem(f"{src.display}: text fields are in an unknown encoding ({exc})") from None
+        src.encoding = "gdal" if detected == "utf-8" and declared == "UTF8" else detected
+        if samples:
+            src.notes.append(f"text encoding detected: {detected} (override with --encoding)")
+    if src.reencode:  # field names are in the same encoding as the values
+        raw = pyogrio.read_info(src.path, layer=src.layer, encoding="latin1", **src.open_options)["fields"]
+        src.fields = [vn_encodings.from_latin1(str(f), src.reencode) for f in raw]
 
 
 def _text_samples(src: VectorSource, limit: int = 2000) -> list[bytes]:
@@ -141,7 +191,7 @@ def _text_samples(src: VectorSource, limit: int = 2000) -> list[bytes]:
         src.path, layer=src.layer, max_features=limit, read_geometry=False, encoding="latin1",
         **src.open_options,
     )
-    out = []
+    out = [str(c).encode("latin-1", errors="replace") for c in frame.columns if not str(c).isascii()]
     for col in frame.columns:
         if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
             for v in frame[col].dropna():
@@ -150,24 +200,63 @@ def _text_samples(src: VectorSource, limit: int = 2000) -> list[bytes]:
     return out
 
 
+GEOMETRY_NOTE = "__geometry_note"  # column read_chunks adds when a geometry had to be mended or dropped
+
+
 def read_chunks(src: VectorSource, chunk_size: int = 50_000) -> Iterator[gpd.GeoDataFrame]:
-    """Features in file order, with `source_row` (1-based) for messages, text decoded."""
+    """Features in file order, with `source_row` (1-based) for messages, text decoded.
+
+    A geometry GEOS cannot even build (an unclosed ring, typical of hand-edited GeoJSON and
+    KML) would abort the whole read; such a chunk is read again with the rings closed, and the
+    column GEOMETRY_NOTE says which rows were mended and which could not be read at all.
+    """
     kwargs = dict(src.open_options)
     if src.reencode:
         kwargs["encoding"] = "latin1"
     start = 0
     while start < src.count:
-        frame = pyogrio.read_dataframe(
-            src.path, layer=src.layer, skip_features=start, max_features=chunk_size, **kwargs
-        )
+        window = dict(layer=src.layer, skip_features=start, max_features=chunk_size, **kwargs)
+        try:
+            with _gdal_quiet():
+                frame = pyogrio.read_dataframe(src.path, **window)
+        except shapely.errors.GEOSException:
+            frame = _read_mending(src.path, window)
         if src.reencode:
             for col in frame.columns:
-                if col != frame.geometry.name and frame[col].dtype != "geometry":
+                if col != frame.geometry.name and col != GEOMETRY_NOTE and frame[col].dtype != "geometry":
                     frame[col] = frame[col].map(
                         lambda v: vn_encodings.from_latin1(v, src.reencode) if isinstance(v, str) else v
                     )
+            frame = frame.rename(columns={c: vn_encodings.from_latin1(c, src.reencode)
+                                          for c in frame.columns if isinstance(c, str) and not c.isascii()})
         frame.insert(0, "source_row", np.arange(start + 1, start + len(frame) + 1))
         yield frame
         if len(frame) == 0:
             break
         start += len(frame)
+
+
+@contextmanager
+def _gdal_quiet():
+    """GDAL warns once per unclosed ring, on every pass; the row's note says it once."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Non closed ring detected", RuntimeWarning)
+        yield
+
+
+def _read_mending(path: str, window: dict) -> gpd.GeoDataFrame:
+    with _gdal_quiet():
+        frame = pyogrio.read_dataframe(path, on_invalid="fix", **window)
+        wkb = pyogrio.raw.read(path, columns=[], **window)[2]
+    notes: list[str | None] = [None] * len(frame)
+    for i, raw in enumerate(wkb):
+        if raw is None:
+            continue
+        try:
+            shapely.from_wkb(raw)
+        except shapely.errors.GEOSException as exc:
+            why = str(exc).split(": ", 1)[-1]
+            notes[i] = (f"repaired: {why} (ring closed)" if frame.geometry.iloc[i] is not None
+                        else f"geometry cannot be read: {why}")
+    frame[GEOMETRY_NOTE] = notes
+    return frame

@@ -13,6 +13,7 @@ from psycopg import sql
 from geo import address_code, plus_code
 from geo.boundaries import level_of_code, unit_kind
 from geo.geometry import REJECTED
+from layers.bulk import copy_rows
 
 STAGE = sql.Identifier("ntm_stage")
 
@@ -29,7 +30,6 @@ def extra_columns(spec) -> list[str]:
 class ChunkHooks:
     def __init__(self, conn, spec, options):
         self.conn, self.spec, self.options = conn, spec, options
-        self.taken: dict[int, int] = {}
 
     def complete_chunk(self, records: dict, fixed, gdf) -> None:
         if self.spec.layer == "admin_units":
@@ -44,51 +44,58 @@ class ChunkHooks:
             self._address_codes(records, fixed)
 
     def _address_codes(self, records: dict, fixed) -> None:
+        """Plus Codes and the check of given address codes need only the row itself."""
         live = np.flatnonzero(fixed.status != REJECTED)
         if not len(live):
             return
         pts = fixed.geoms[live].astype(object)
-        lon, lat = shapely.get_x(pts), shapely.get_y(pts)
-        for j, code in zip(live, plus_code.encode_many(lon, lat)):
+        for j, code in zip(live, plus_code.encode_many(shapely.get_x(pts), shapely.get_y(pts))):
             records["plus_code"][j] = code
-        need = []
-        for k, i in enumerate(live):
+        for i in live:
             given = records["address_code"][i]
             if given is None:
-                need.append(k)
                 continue
             try:
                 records["address_code"][i] = address_code.normalize(given)
             except ValueError as exc:
                 fixed.status[i], fixed.reasons[i] = REJECTED, f"address code {given!r}: {exc}"
-        if not need:
-            return
-        try:
-            cells = address_code.cells_of(lon[need], lat[need])
-        except ValueError as exc:
-            for k in need:
-                fixed.status[live[k]], fixed.reasons[live[k]] = REJECTED, f"no address code possible: {exc}"
-            return
-        self._load_taken(set(cells.tolist()) - set(self.taken))
-        serials = address_code.assign_serials(cells, self.taken)
-        for c, s in zip(cells.tolist(), serials.tolist()):
-            self.taken[c] = max(self.taken.get(c, 0), s)
-        for k, code in zip(need, address_code.make_many(cells, serials)):
-            records["address_code"][live[k]] = code
 
-    def _load_taken(self, cells: set[int]) -> None:
-        """Highest serial already used in each cell, so new codes never collide or reuse."""
-        if not cells:
-            return
-        prefixes = {address_code.make(c, 0)[:4]: c for c in cells}
-        rows = self.conn.execute(
-            "SELECT left(address_code, 4), max(substr(address_code, 6, 4)) FROM households "
-            "WHERE left(address_code, 4) = ANY(%s) GROUP BY 1", (list(prefixes),),
-        ).fetchall()
-        for c in cells:
-            self.taken.setdefault(c, 0)
-        for prefix, top in rows:
-            self.taken[prefixes[prefix]] = _b32(top)
+
+def _new_address_codes(conn) -> None:
+    """Codes for rows without one, once the whole file is staged.
+
+    Serials continue after the highest one used in each cell, counting the households table
+    and the codes given elsewhere in the same file, so a generated code never collides.
+    """
+    rows = conn.execute(sql.SQL(
+        "SELECT source_row, ST_X(geom), ST_Y(geom) FROM {s} WHERE address_code IS NULL ORDER BY source_row"
+    ).format(s=STAGE)).fetchall()
+    if not rows:
+        return
+    source_rows, lon, lat = (np.array(col) for col in zip(*rows))
+    inside = (lon >= address_code.MIN_LON) & (lon <= address_code.MAX_LON) & (
+        lat >= address_code.MIN_LAT) & (lat <= address_code.MAX_LAT)
+    if not inside.any():
+        return  # check() reports these rows
+    cells = address_code.cells_of(lon[inside], lat[inside])
+    serials = address_code.assign_serials(cells, _taken(conn, set(cells.tolist())))
+    codes = address_code.make_many(cells, serials)
+    conn.execute("DROP TABLE IF EXISTS ntm_new_codes")
+    conn.execute("CREATE TEMP TABLE ntm_new_codes (source_row integer, address_code text) ON COMMIT DROP")
+    copy_rows(conn, "ntm_new_codes", ["source_row", "address_code"], zip(source_rows[inside].tolist(), codes), schema=None)
+    conn.execute(sql.SQL(
+        "UPDATE {s} s SET address_code = n.address_code FROM ntm_new_codes n WHERE s.source_row = n.source_row"
+    ).format(s=STAGE))
+
+
+def _taken(conn, cells: set[int]) -> dict[int, int]:
+    """Highest serial already used in each cell (table and file), so codes are never reused."""
+    prefixes = {address_code.make(c, 0)[:4]: c for c in cells}
+    rows = conn.execute(sql.SQL(
+        "SELECT left(code, 4), max(substr(code, 6, 4) COLLATE \"C\") FROM ("
+        "  SELECT address_code AS code FROM households UNION ALL SELECT address_code FROM {s}) x "
+        "WHERE left(code, 4) = ANY(%s) GROUP BY 1").format(s=STAGE), (list(prefixes),)).fetchall()
+    return {prefixes[prefix]: _b32(top) for prefix, top in rows}
 
 
 def _b32(text: str) -> int:
@@ -129,6 +136,7 @@ def complete(conn, spec, options, report) -> None:
             "FROM numbered n LEFT JOIN top t USING (commune_code) WHERE s.source_row = n.source_row"
         ).format(s=STAGE))
     elif spec.layer == "households":
+        _new_address_codes(conn)
         conn.execute(sql.SQL(
             "UPDATE {s} s SET village_id = v.id FROM villages v "
             "WHERE s.village_id IS NULL AND ST_Intersects(v.geom, s.geom)"
@@ -136,42 +144,65 @@ def complete(conn, spec, options, report) -> None:
 
 
 def check(conn, spec, columns: list[str]) -> list[tuple[int, str]]:
-    problems: list[tuple[int, str]] = []
-    required = [*spec.required, *(["commune_code"] if spec.derive_commune else [])]
-    for col in required:
-        why = (
-            "not inside any commune in the database (load admin_units first, or check the CRS)"
-            if col == "commune_code" else f"missing {col}"
-        )
-        if col not in columns:
-            return [(0, f"the file has no field for {col} (map one with --map FIELD={col})")]
-        rows = conn.execute(sql.SQL("SELECT source_row FROM {s} WHERE {c} IS NULL ORDER BY 1 LIMIT 50").format(
-            s=STAGE, c=sql.Identifier(col))).fetchall()
-        problems += [(r, why) for (r,) in rows]
-    for col in spec.unique:
-        if col not in columns:
-            continue
-        dup = conn.execute(sql.SQL(
-            "SELECT min(source_row), {c} FROM {s} WHERE {c} IS NOT NULL GROUP BY {c} HAVING count(*) > 1 LIMIT 50"
-        ).format(s=STAGE, c=sql.Identifier(col))).fetchall()
-        problems += [(r, f"{col} {val!r} appears more than once in the file") for r, val in dup]
-        clash = conn.execute(sql.SQL(
-            "SELECT s.source_row, s.{c} FROM {s} s JOIN {t} t ON t.{c} = s.{c} ORDER BY 1 LIMIT 50"
-        ).format(s=STAGE, c=sql.Identifier(col), t=sql.Identifier(spec.table.name))).fetchall()
-        problems += [(r, f"{col} {val!r} already exists in {spec.table.name}") for r, val in clash]
-    if spec.layer == "admin_units":
-        clash = conn.execute(sql.SQL(
-            "SELECT s.source_row, s.code FROM {s} s JOIN admin_units a ON a.code = s.code AND a.valid_to IS NULL "
-            "ORDER BY 1 LIMIT 50").format(s=STAGE)).fetchall()
-        problems += [(r, f"unit {code} already exists (a current version is loaded)") for r, code in clash]
-    return sorted(problems)
+    """Every staged row that cannot go in, with its reasons (all rows: --skip-invalid drops them)."""
+    queries: list[tuple[sql.Composable, str]] = []
+    for col in spec.required:
+        queries.append((sql.SQL("SELECT source_row, NULL FROM {s} WHERE {c} IS NULL").format(
+            s=STAGE, c=sql.Identifier(col)), f"missing {col}"))
+    if spec.derive_commune:
+        queries.append((sql.SQL("SELECT source_row, NULL FROM {s} WHERE commune_code IS NULL").format(s=STAGE),
+                        "not inside any commune in the database (load admin_units first, or check the CRS)"))
+        queries.append((sql.SQL(
+            "SELECT source_row, commune_code FROM {s} s WHERE commune_code IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM communes c WHERE c.code = s.commune_code)").format(s=STAGE),
+            "commune_code {!r} is not a commune in the database"))
+    if spec.layer == "households":
+        queries.append((sql.SQL("SELECT source_row, NULL FROM {s} WHERE address_code IS NULL").format(s=STAGE),
+                        "no address code possible: the point is outside the address-code grid"))
+    unique = [c for c in (*spec.unique, *(["code"] if spec.layer == "admin_units" else [])) if c in columns]
+    for col in unique:
+        c = sql.Identifier(col)
+        queries.append((sql.SQL(
+            "SELECT source_row, {c}, first FROM ("
+            "  SELECT source_row, {c}, min(source_row) OVER (PARTITION BY {c}) AS first FROM {s} "
+            "  WHERE {c} IS NOT NULL) d WHERE source_row > first").format(s=STAGE, c=c),
+            f"{col} {{!r}} appears more than once in the file (first on row {{}})"))
+        current = sql.SQL(" AND t.valid_to IS NULL") if spec.layer == "admin_units" else sql.SQL("")
+        queries.append((sql.SQL("SELECT s.source_row, s.{c} FROM {s} s JOIN {t} t ON t.{c} = s.{c}{current}").format(
+            s=STAGE, c=c, t=sql.Identifier(spec.table.schema or "public", spec.table.name), current=current),
+            f"{col} {{!r}} already exists in {spec.table.name}"
+            + (" (a current version is loaded; end it with valid_to first)" if spec.layer == "admin_units" else "")))
+    reasons: dict[int, list[str]] = {}
+    for query, why in queries:
+        for row, *values in conn.execute(query).fetchall():
+            reasons.setdefault(row, []).append(why.format(*values))
+    return [(row, "; ".join(whys)) for row, whys in sorted(reasons.items())]
+
+
+def drop_rows(conn, rows: list[int]) -> None:
+    conn.execute(sql.SQL("DELETE FROM {s} WHERE source_row = ANY(%s)").format(s=STAGE), (rows,))
+
+
+def _with_defaults(conn, table, columns: list[str]) -> sql.Composable:
+    """A blank cell means "the column's default", not NULL (status 'draft', wifi false, ...)."""
+    defaults = dict(conn.execute(
+        "SELECT column_name, column_default FROM information_schema.columns "
+        "WHERE table_schema = %s AND table_name = %s AND column_default IS NOT NULL",
+        (table.schema or "public", table.name)).fetchall())
+    return sql.SQL(", ").join(
+        # The default is an expression from the catalogue (our own schema), never user input.
+        sql.SQL("COALESCE(s.{c}, {d})").format(c=sql.Identifier(c), d=sql.SQL(defaults[c]))
+        if c in defaults else sql.Identifier("s", c)
+        for c in columns
+    )
 
 
 def insert(conn, spec, columns: list[str]) -> int:
     public_cols = [c for c in columns if c not in spec.private_columns]
-    cols = sql.SQL(", ").join(sql.Identifier(c) for c in [*public_cols, "geom"])
-    cur = conn.execute(sql.SQL("INSERT INTO {t} ({cols}) SELECT {cols} FROM {s} ORDER BY source_row").format(
-        t=sql.Identifier(spec.table.schema or "public", spec.table.name), cols=cols, s=STAGE))
+    cur = conn.execute(sql.SQL("INSERT INTO {t} ({cols}, geom) SELECT {vals}, s.geom FROM {s} s ORDER BY s.source_row").format(
+        t=sql.Identifier(spec.table.schema or "public", spec.table.name),
+        cols=sql.SQL(", ").join(sql.Identifier(c) for c in public_cols),
+        vals=_with_defaults(conn, spec.table, public_cols), s=STAGE))
     n = cur.rowcount
     private = [c for c in columns if c in spec.private_columns]
     if private:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
+import pyogrio
 from psycopg import sql
 from tqdm import tqdm
 
 from geo import crs as vcrs
 from geo import vector_io
-from geo.geometry import REJECTED, REPAIRED, outside_world, repair
+from geo.geometry import OK, REJECTED, REPAIRED, family, outside_world, repair
 from layers.bulk import copy_rows, ewkb_hex
 from layers.importing import derive
 from layers.importing.specs import ImportSpec, get_spec
@@ -87,13 +88,14 @@ def map_fields(spec: ImportSpec, fields: list[str], explicit: dict[str, str], di
             raise ImportFailed(f"{display}: --map {src}={dst}: the file has no field {src!r}; fields: {', '.join(fields)}")
         if dst not in known:
             raise ImportFailed(f"{display}: --map {src}={dst}: {spec.layer} has no column {dst!r}; columns: {', '.join(known)}")
-    mapping, ignored = {}, []
+    mapping = {src: dst for src, dst in explicit.items()}  # --map wins over names and aliases
+    ignored = []
     for f in fields:
+        if f in mapping:
+            continue
         folded = _fold(f)
-        dst = explicit.get(f) or (folded if folded in known else spec.aliases.get(folded))
-        if dst is None:
-            ignored.append(f)
-        elif dst in mapping.values():
+        dst = folded if folded in known else spec.aliases.get(folded)
+        if dst is None or dst in mapping.values():
             ignored.append(f)
         else:
             mapping[f] = dst
@@ -131,36 +133,45 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
     except vector_io.FileProblem as exc:
         raise ImportFailed(str(exc)) from None
     report = ImportReport(file=src.display, layer=layer, notes=list(src.notes))
+    _check_file(src, spec)
     mapping, report.ignored_fields = map_fields(spec, src.fields, options.field_map, src.display)
     report.mapping = mapping
     columns = list(dict.fromkeys([*mapping.values(), *derive.extra_columns(spec)]))
+    missing = [c for c in spec.required if c not in columns]
+    if missing:
+        raise ImportFailed(
+            f"{src.display}: no field for {', '.join(missing)}, which {layer} requires; fields: "
+            f"{', '.join(src.fields) or '(none)'} (map one with --map FIELD={missing[0]})", report)
     _create_stage(conn, spec, columns)
     hooks = derive.ChunkHooks(conn, spec, options)
     resolved = None
     bar = tqdm(total=src.count, unit="features", desc=f"{Path(src.display).name} → {layer}",
                disable=not options.progress, leave=False)
     try:
-        for chunk in vector_io.read_chunks(src, options.chunk_size):
+        for chunk in _chunks(src, options.chunk_size):
             if resolved is None:
                 bounds = src.bounds or tuple(chunk.geometry.total_bounds)
                 try:
                     resolved = vcrs.resolve(src.crs, options.crs, bounds, _province_lookup(conn), options.default_province)
                 except vcrs.CRSProblem as exc:
-                    raise ImportFailed(f"{src.display}: {exc}") from None
+                    raise ImportFailed(f"{src.display}: {exc}", report) from None
                 report.crs = resolved.message
             rows = _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks)
             copy_rows(conn, STAGE, ["source_row", *columns, "geom"], rows, schema=None)
             bar.update(len(chunk))
     finally:
         bar.close()
-    if report.rejected and not options.skip_invalid:
-        raise ImportFailed(
-            f"{src.display}: {len(report.rejected)} of {report.rows_read} rows cannot be loaded, so nothing "
-            "was loaded (use --skip-invalid to load the others):\n" + _listing(report.rejected), report)
+    _give_up_on_rejects(src, report, options)
     derive.complete(conn, spec, options, report)
     problems = derive.check(conn, spec, columns)
+    if problems and not options.skip_invalid:
+        report.rejected += problems
+        raise ImportFailed(f"{src.display}: {len(problems)} of {report.rows_read} rows cannot be loaded, so "
+                           "nothing was loaded (use --skip-invalid to load the others):\n" + _listing(problems), report)
     if problems:
-        raise ImportFailed(f"{src.display}: nothing was loaded:\n" + _listing(problems), report)
+        derive.drop_rows(conn, [r for r, _ in problems])
+        report.rejected = sorted(report.rejected + problems)
+        _give_up_on_rejects(src, report, options)
     try:
         report.rows_loaded = derive.insert(conn, spec, columns)
     except psycopg.errors.IntegrityError as exc:
@@ -169,8 +180,45 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
     return report
 
 
+def _chunks(src: vector_io.VectorSource, chunk_size: int):
+    """read_chunks, with GDAL's failures midway (bad bytes, a truncated file) as ImportFailed."""
+    chunks = vector_io.read_chunks(src, chunk_size)
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(f"{src.display}: text that is not {exc.encoding} ({exc.reason}); the file says it is, "
+                               "but if it is in a legacy encoding pass it with --encoding (tcvn3, vni, cp1258)") from None
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+            raise ImportFailed(f"{src.display}: cannot be read to the end ({exc})") from None
+        yield chunk
+
+
+def _check_file(src: vector_io.VectorSource, spec: ImportSpec) -> None:
+    """Fail before reading a row when the whole file cannot fit the layer."""
+    if src.count == 0:
+        raise ImportFailed(f"{src.display}: layer {src.layer!r} has no features; nothing to import")
+    kind = family(src.geometry_type or "")
+    if kind in ("Point", "LineString", "Polygon") and kind != spec.family:
+        raise ImportFailed(
+            f"{src.display}: holds {src.geometry_type} geometries, but {spec.layer} takes "
+            f"{spec.family.lower()}s; choose another layer of the file (--layer) or another target layer")
+
+
+def _give_up_on_rejects(src, report: ImportReport, options: ImportOptions) -> None:
+    if report.rejected and not options.skip_invalid:
+        raise ImportFailed(
+            f"{src.display}: {len(report.rejected)} of {report.rows_read} rows cannot be loaded, so nothing "
+            "was loaded (use --skip-invalid to load the others):\n" + _listing(report.rejected), report)
+    if report.rejected and len(report.rejected) >= report.rows_read:
+        raise ImportFailed(f"{src.display}: none of the {report.rows_read} rows can be loaded:\n"
+                           + _listing(report.rejected), report)
+
+
 def _listing(rows: list[tuple[int, str]]) -> str:
-    out = [f"  row {r}: {why}" for r, why in rows[:MAX_LISTED]]
+    out = [f"  row {r}: {why}" for r, why in sorted(rows)[:MAX_LISTED]]
     if len(rows) > MAX_LISTED:
         out.append(f"  … and {len(rows) - MAX_LISTED} more")
     return "\n".join(out)
@@ -184,6 +232,8 @@ def _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks) -> list
     except Exception as exc:  # pyproj cannot transform: report it as a CRS problem
         raise ImportFailed(f"{report.file}: cannot transform from {resolved.crs.name} to WGS84 ({exc})") from None
     fixed = repair(np.asarray(gdf.geometry.values, dtype=object), spec.family)
+    if vector_io.GEOMETRY_NOTE in gdf:
+        _apply_read_notes(fixed, gdf[vector_io.GEOMETRY_NOTE].tolist())
     ok = fixed.status != REJECTED
     if ok.any():
         far = np.zeros(len(gdf), dtype=bool)
@@ -203,7 +253,9 @@ def _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks) -> list
                 records[col][i] = convert(raw)
             except BadValue as exc:
                 fixed.status[i] = REJECTED
-                fixed.reasons[i] = f"{src_field}: {exc}"
+                # Reasons are printed and kept in import_runs: never echo a person's data there.
+                fixed.reasons[i] = (f"{src_field}: not a valid {col} (personal data, so the value is not shown)"
+                                    if col in spec.private_columns else f"{src_field}: {exc}")
     hooks.complete_chunk(records, fixed, gdf)
     keep = np.flatnonzero(fixed.status != REJECTED)
     for i in np.flatnonzero(fixed.status == REJECTED):
@@ -215,3 +267,17 @@ def _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks) -> list
         (int(source_rows[i]), *(records[c][i] for c in columns), hexes[j])
         for j, i in enumerate(keep)
     ]
+
+
+def _apply_read_notes(fixed, notes: list) -> None:
+    """Fold in what the reader mended (closed rings) or could not read at all."""
+    for i, note in enumerate(notes):
+        if not isinstance(note, str):
+            continue
+        if note.startswith("repaired:"):
+            if fixed.status[i] == OK:
+                fixed.status[i], fixed.reasons[i] = REPAIRED, note
+            elif fixed.status[i] == REPAIRED:
+                fixed.reasons[i] = f"{note}; {fixed.reasons[i].removeprefix('repaired: ')}"
+        else:
+            fixed.status[i], fixed.reasons[i] = REJECTED, note

@@ -112,7 +112,7 @@ SPECS: dict[str, ImportSpec] = {s.layer: s for s in (
          "email": v.text, "website": v.text, "wifi": v.boolean, "opening_hours": v.text},
         required=("kind", "name_vi"),
         aliases={**COMMUNE_ALIASES, "name": "name_vi", "ten": "name_vi", "description": "description_vi",
-                 "descriptio": "description_vi", "descript_1": "description_en", "opening_ho": "opening_hours"},
+                 "desc": "description_vi", "descriptio": "description_vi", "descript_1": "description_en", "opening_ho": "opening_hours"},
     ),
     ImportSpec(
         "tourism_routes", models.TourismRoute.__table__, "LineString",

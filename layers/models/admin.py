@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Computed, Date, Float, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Computed, Date, Float, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from layers.models.base import Base, Timestamps, geometry
