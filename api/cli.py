@@ -230,8 +230,8 @@ def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid
                 report = import_file(conn, layer, file, options)
                 run.update(report.counts(), crs=report.crs, rejected=report.rejected[:100])
         except ImportFailed as exc:
-            if exc.report is not None:
-                click.echo(exc.report.summary(), err=True)
+            if exc.report is not None:  # the rows and reasons are in the error itself
+                click.echo("\n".join(exc.report.header()), err=True)
             raise Fail(f"{exc}\nthe table is unchanged") from None
     click.echo(report.summary())
 

@@ -61,13 +61,18 @@ class ImportReport:
         return {"rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
                 "rows_repaired": len(self.repaired), "rows_rejected": len(self.rejected)}
 
-    def summary(self) -> str:
+    def header(self) -> list[str]:
+        """How the file was read (CRS, encoding, field mapping): what a user checks first."""
         lines = [f"{self.file} → {self.layer}", f"  CRS: {self.crs}"]
         lines += [f"  {n}" for n in self.notes]
         if self.mapping:
             lines.append("  fields: " + ", ".join(f"{s} → {d}" for s, d in self.mapping.items()))
         if self.ignored_fields:
             lines.append("  ignored fields: " + ", ".join(self.ignored_fields))
+        return lines
+
+    def summary(self) -> str:
+        lines = self.header()
         lines.append(
             f"  read {self.rows_read}, loaded {self.rows_loaded}, repaired {len(self.repaired)}, "
             f"rejected {len(self.rejected)}"
