@@ -86,7 +86,7 @@ def load_demo(conn: psycopg.Connection, *, seed: int = 40, n_households: int = 2
     log("rural tourism places and routes")
     places = tourism.places(stream(7), communes, vill)
     copy_frame(conn, "tourism_places", places)
-    copy_frame(conn, "tourism_routes", tourism.routes(stream(8), places))
+    copy_frame(conn, "tourism_routes", tourism.routes(places, communes))
 
     log("NTM criteria 2021–2025 and assessments")
     set_id, criterion_ids = load_criteria_set(conn, read_criteria_file(CRITERIA_2021))

@@ -66,7 +66,7 @@ def places(rng, communes: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     by_code = communes.set_index("code")
     for code, kind, vi, en, dvi, den in KNOWN:
         c = by_code.loc[code]
-        rows.append(_place(rng, kind, vi, en, dvi, den, code, c, uniform_in(rng, c.geom, 1)[0]))
+        rows.append(_place(rng, kind, vi, en, dvi, den, code, c.full_name_vi, uniform_in(rng, c.geom, 1)[0]))
     by_commune = dict(tuple(villages.groupby("commune_code")))
     for c in communes.itertuples():
         options = GENERATED[c.region]
@@ -75,7 +75,7 @@ def places(rng, communes: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
             v = by_commune[c.code].iloc[int(rng.integers(0, len(by_commune[c.code])))]
             label = v["name"].split(" ", 1)[1] if v["kind"] == "ban" else f"{v['name']} {c.name_vi}"
             dvi, den = DESCRIPTIONS[kind]
-            row = _place(rng, kind, vi.format(v=label), en.format(v=label), dvi, den, c.code, c,
+            row = _place(rng, kind, vi.format(v=label), en.format(v=label), dvi, den, c.code, c.full_name_vi,
                          offset(rng, (v.lon, v.lat), 50, 600))
             rows.append(row)
     out = pd.DataFrame(rows)
@@ -83,11 +83,10 @@ def places(rng, communes: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _place(rng, kind, vi, en, dvi, den, code, c, lonlat) -> dict:
-    full = c.full_name_vi if hasattr(c, "full_name_vi") else c["full_name_vi"]
+def _place(rng, kind, vi, en, dvi, den, code, commune_name, lonlat) -> dict:
     return {
         "kind": kind, "name_vi": vi, "name_en": en, "description_vi": dvi, "description_en": den,
-        "commune_code": code, "address": f"{full}, Nghệ An",
+        "commune_code": code, "address": f"{commune_name}, Nghệ An",
         "phone": f"09{int(rng.integers(0, 10**8)):08d}" if kind in ("homestay", "restaurant", "community_tourism") else None,
         "email": None, "website": None,
         "wifi": bool(rng.random() < (0.85 if kind in ("homestay", "restaurant") else 0.4)),
@@ -106,13 +105,21 @@ ROUTES = (
 )
 
 
-def routes(rng, place_rows: pd.DataFrame) -> pd.DataFrame:
+def routes(place_rows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Each route visits, per listed commune, its first place or else the nearest place."""
     rows = []
-    for vi, en, communes, days in ROUTES:
-        stops = [place_rows[place_rows.commune_code == c].iloc[0] for c in communes
-                 if (place_rows.commune_code == c).any()]
-        if len(stops) < 2:
-            continue
+    points = shapely.points(np.column_stack([place_rows.geom.map(lambda g: g.x), place_rows.geom.map(lambda g: g.y)]))
+    centres = communes.set_index("code").geom.map(shapely.point_on_surface)
+    for vi, en, codes, days in ROUTES:
+        stops: list = []
+        for code in codes:
+            here = place_rows[(place_rows.commune_code == code) & ~place_rows.id.isin([p.id for p in stops])]
+            if len(here):
+                stops.append(here.iloc[0])
+                continue
+            dist = shapely.distance(points, centres[code])
+            dist[place_rows.id.isin([p.id for p in stops]).to_numpy()] = np.inf
+            stops.append(place_rows.iloc[int(np.argmin(dist))])
         line = shapely.LineString([(p.geom.x, p.geom.y) for p in stops])
         rows.append({
             "name_vi": vi, "name_en": en,

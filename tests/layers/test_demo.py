@@ -35,6 +35,13 @@ def test_every_layer_has_data_inside_the_province(demo_conn):
     assert scalar(demo_conn, "SELECT count(*) FROM private.household_private") == DEMO_HOUSEHOLDS
 
 
+def test_every_named_tourism_route_is_there(demo_conn):
+    from layers.demo.tourism import ROUTES
+
+    assert scalar(demo_conn, "SELECT count(*) FROM tourism_routes") == len(ROUTES)
+    assert scalar(demo_conn, "SELECT bool_and(cardinality(place_ids) = 3 AND length_km > 1) FROM tourism_routes")
+
+
 def test_growing_areas_follow_the_domain_rules(demo_conn):
     # Codes only once granted, unique, in the default scheme's shape.
     assert scalar(demo_conn, "SELECT count(*) FROM growing_areas WHERE status IN ('draft','submitted','inspected') AND code IS NOT NULL") == 0
