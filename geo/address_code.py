@@ -223,6 +223,14 @@ def assign_serials(cells: np.ndarray, taken: dict[int, int] | None = None) -> np
     return serials
 
 
+def decode(digits: str) -> int:
+    """Value of base-32 digits (a cell or a serial as written in a code)."""
+    value = 0
+    for ch in digits:
+        value = value * BASE + _INDEX[ch]
+    return value
+
+
 def normalize(text: str) -> str:
     """Canonical ``CCCC-SSSS-K`` from what a person typed; errors say what to fix."""
     if not isinstance(text, str):
@@ -246,9 +254,7 @@ def normalize(text: str) -> str:
     code = "".join(chars)
     if not check_character.is_valid(code, ALPHABET):
         raise ValueError(f"check character mismatch: maybe a typo in {text!r}")
-    cell = 0
-    for ch in code[:4]:
-        cell = cell * BASE + _INDEX[ch]
+    cell = decode(code[:4])
     if cell >= N_CELLS:
         raise ValueError(
             f"{text!r} names cell {cell}, outside the address-code grid (0..{N_CELLS - 1}); "
@@ -259,11 +265,7 @@ def normalize(text: str) -> str:
 
 def parse(text: str) -> AddressCode:
     code = normalize(text)
-    cell = serial = 0
-    for ch in code[:4]:
-        cell = cell * BASE + _INDEX[ch]
-    for ch in code[5:9]:
-        serial = serial * BASE + _INDEX[ch]
+    cell, serial = decode(code[:4]), decode(code[5:9])
     minlon, minlat, maxlon, maxlat = cell_bounds(cell)
     return AddressCode(code, cell, serial, (minlon + maxlon) / 2, (minlat + maxlat) / 2)
 

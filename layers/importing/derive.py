@@ -95,15 +95,9 @@ def _taken(conn, cells: set[int]) -> dict[int, int]:
         "SELECT left(code, 4), max(substr(code, 6, 4) COLLATE \"C\") FROM ("
         "  SELECT address_code AS code FROM households UNION ALL SELECT address_code FROM {s}) x "
         "WHERE left(code, 4) = ANY(%s) GROUP BY 1").format(s=STAGE), (list(prefixes),)).fetchall()
-    return {prefixes[prefix]: _b32(top) for prefix, top in rows}
+    # Crockford's alphabet sorts like its values, so max() of the text is the highest serial.
+    return {prefixes[prefix]: address_code.decode(top) for prefix, top in rows}
 
-
-def _b32(text: str) -> int:
-    """Base-32 digits of a serial; Crockford's alphabet sorts like its values, so max() works."""
-    n = 0
-    for ch in text:
-        n = n * 32 + address_code.ALPHABET.index(ch)
-    return n
 
 
 def complete(conn, spec, options, report) -> None:

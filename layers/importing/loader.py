@@ -169,14 +169,10 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
     _give_up_on_rejects(src, report, options)
     derive.complete(conn, spec, options, report)
     problems = derive.check(conn, spec, columns)
-    if problems and not options.skip_invalid:
-        report.rejected += problems
-        raise ImportFailed(f"{src.display}: {len(problems)} of {report.rows_read} rows cannot be loaded, so "
-                           "nothing was loaded (use --skip-invalid to load the others):\n" + _listing(problems), report)
     if problems:
-        derive.drop_rows(conn, [r for r, _ in problems])
         report.rejected = sorted(report.rejected + problems)
-        _give_up_on_rejects(src, report, options)
+        _give_up_on_rejects(src, report, options)  # raises unless --skip-invalid leaves rows to load
+        derive.drop_rows(conn, [r for r, _ in problems])
     try:
         report.rows_loaded = derive.insert(conn, spec, columns)
     except psycopg.errors.IntegrityError as exc:

@@ -29,9 +29,8 @@ def text(v):
     return str(v).strip()
 
 
-def code_text(v):
-    """Codes read from DBF numeric fields lose leading zeros (1 → '01' is not knowable), keep as text."""
-    return text(v)
+# Codes are text (a DBF numeric field loses leading zeros, which cannot be guessed back).
+code_text = text
 
 
 def integer(v):
