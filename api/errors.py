@@ -10,8 +10,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from layers.paging import BadCursor
 
 log = logging.getLogger("ntm_map")
 
@@ -41,6 +43,16 @@ def install(app: FastAPI) -> None:
             where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
             parts.append(f"{where}: {e.get('msg')}" if where else e.get("msg", "invalid request"))
         return error(400, "; ".join(parts))
+
+    @app.exception_handler(BadCursor)
+    async def bad_cursor(request: Request, exc: BadCursor):
+        return error(400, f"cursor: {exc}")
+
+    @app.exception_handler(DataError)
+    async def bad_value(request: Request, exc: DataError):
+        """A value PostgreSQL refused (a date out of range, a number too big): the client's to fix."""
+        text = str(getattr(exc, "orig", exc)).splitlines()[0]
+        return error(400, f"a value in the request is not valid: {text}")
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)

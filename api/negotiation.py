@@ -23,3 +23,23 @@ def language(request: Request, lang: str | None = Query(None, description="vi or
         return lang
     accepted = request.headers.get("accept-language", "").lower()
     return "en" if accepted.startswith("en") else "vi"
+
+
+# Feature collections have more encodings than other resources: f= value → media type.
+FEATURE_FORMATS = {
+    "json": "application/geo+json", "geojson": "application/geo+json", "html": "text/html",
+    "csv": "text/csv", "ndjson": "application/x-ndjson",
+}
+_ACCEPTED = (("text/html", "html"), ("application/geo+json", "json"), ("text/csv", "csv"),
+             ("application/x-ndjson", "ndjson"), ("application/json", "json"))
+
+
+def feature_format(request: Request, f: str | None = Query(
+        None, description="json (GeoJSON), html, csv (WKT geometry) or ndjson (one GeoJSON feature per line)")) -> str:
+    if f is not None:
+        if f not in FEATURE_FORMATS:
+            raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FEATURE_FORMATS)}")
+        return "json" if f == "geojson" else f
+    accept = request.headers.get("accept", "")
+    positions = [(accept.find(mt), name) for mt, name in _ACCEPTED if mt in accept]
+    return min(positions)[1] if positions else "json"

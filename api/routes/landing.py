@@ -10,10 +10,10 @@ router = APIRouter()
 TEXT = {
     "vi": {"title": "Bản đồ số nông thôn mới", "tagline": "Nền tảng bản đồ số nông nghiệp, nông thôn, nông dân: "
            "vùng trồng được cấp mã, du lịch nông thôn, mã địa chỉ hộ gia đình và kết quả xây dựng nông thôn mới.",
-           "collections": "Các lớp dữ liệu", "health": "Tình trạng dịch vụ", "api": "Tài liệu API"},
+           "collections": "Các lớp dữ liệu", "health": "Tình trạng dịch vụ", "api": "Tài liệu API", "conformance": "Chuẩn OGC tuân thủ"},
     "en": {"title": "New Rural Development digital map", "tagline": "Digital map of agriculture, rural areas and "
            "farmers: growing areas with codes, rural tourism, household address codes and NTM results.",
-           "collections": "Data layers", "health": "Service health", "api": "API documentation"},
+           "collections": "Data layers", "health": "Service health", "api": "API documentation", "conformance": "OGC conformance"},
 }
 
 
@@ -25,7 +25,8 @@ async def landing_page(request: Request, fmt: str = Depends(output_format), lang
         {"href": f"{base}/", "rel": "self", "type": "application/json", "title": t["title"]},
         {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": t["collections"]},
         {"href": f"{base}/healthz", "rel": "status", "type": "application/json", "title": t["health"]},
-        {"href": f"{base}/openapi.json", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": t["api"]},
+        {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json", "title": t["conformance"]},
+        {"href": f"{base}/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": t["api"]},
         {"href": f"{base}/docs", "rel": "service-doc", "type": "text/html", "title": t["api"]},
     ]
     if fmt == "html":

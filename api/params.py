@@ -1,0 +1,127 @@
+"""Query parameters of the Features API, each parsed and checked once (FastAPI dependencies).
+
+Every bad value becomes a 400 that names the parameter and says what was expected; nothing a
+client sends reaches SQL except as a bound parameter or a registry-checked column name.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from fastapi import Depends, HTTPException, Path, Query
+
+from geo import ogc_crs
+from layers import cql
+from layers.features import ItemsQuery, datetime_condition, temporal_properties
+from layers.registry import Layer, get as get_layer
+from layers.relations import relation
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 100_000  # documented in the OpenAPI; bigger requests should use the open-data downloads
+
+
+def collection(collectionId: str = Path(..., description="Layer id, see /collections")) -> Layer:
+    try:
+        return get_layer(collectionId)
+    except KeyError as e:
+        raise HTTPException(404, e.args[0]) from None
+
+
+def output_crs(crs: str | None = Query(None, description="CRS of the response geometries (URI)")) -> ogc_crs.OgcCRS:
+    try:
+        return ogc_crs.parse(crs)
+    except ogc_crs.UnsupportedCRS as e:
+        raise HTTPException(400, f"crs: {e}") from None
+
+
+def _date_of(text: str, what: str) -> date | None:
+    if text in ("..", ""):
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
+    except ValueError:
+        raise HTTPException(400, f"datetime: {what} {text!r} is not an RFC 3339 date or date-time "
+                                 "(e.g. 2025-06-30 or 2025-06-30T00:00:00Z), nor '..'") from None
+
+
+def parse_datetime(text: str) -> tuple[date | None, date | None]:
+    if "/" in text:
+        start_text, _, end_text = text.partition("/")
+        start, end = _date_of(start_text, "start"), _date_of(end_text, "end")
+        if start and end and start > end:
+            raise HTTPException(400, f"datetime: the interval {text!r} ends before it starts")
+        return start, end
+    if text == "..":
+        raise HTTPException(400, "datetime: '..' is only allowed as one end of an interval")
+    instant = _date_of(text, "value")
+    return instant, instant
+
+
+def _names(text: str, layer: Layer, what: str, allowed: tuple[str, ...]) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n.lstrip("+-") for n in names if n.lstrip("+-") not in allowed]
+    if unknown:
+        raise HTTPException(400, f"{what}: unknown propert{'ies' if len(unknown) > 1 else 'y'} "
+                                 f"{', '.join(map(repr, unknown))} of {layer.id}; use {', '.join(allowed)}")
+    return names
+
+
+def items_query(
+    layer: Layer = Depends(collection),
+    out: ogc_crs.OgcCRS = Depends(output_crs),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                       description=f"Features per page (at most {MAX_LIMIT:,}; follow the `next` link for more)"),
+    bbox: str | None = Query(None, description="minx,miny,maxx,maxy in bbox-crs (default CRS84: lon/lat)"),
+    bbox_crs: str | None = Query(None, alias="bbox-crs", description="CRS of bbox (URI)"),
+    datetime_: str | None = Query(None, alias="datetime", description="Date or interval (a/b, ../b, a/..)"),
+    filter_: str | None = Query(None, alias="filter", description="CQL2 expression over the queryables"),
+    filter_lang: str = Query("cql2-text", alias="filter-lang", description="cql2-text or cql2-json"),
+    filter_crs: str | None = Query(None, alias="filter-crs", description="CRS of geometries in filter (URI)"),
+    sortby: str | None = Query(None, description="Comma-separated properties, '-' prefix for descending"),
+    properties: str | None = Query(None, description="Comma-separated properties to return"),
+    cursor: str | None = Query(None, description="Opaque page cursor from a next/prev link"),
+) -> ItemsQuery:
+    rel = relation(layer)
+    conditions = []
+    box, box_srid = None, 4326
+    if bbox is not None:
+        try:
+            box_crs = ogc_crs.parse(bbox_crs)
+            box = ogc_crs.bbox_to_xy(ogc_crs.parse_bbox(bbox), box_crs)
+        except ogc_crs.UnsupportedCRS as e:
+            raise HTTPException(400, f"bbox-crs: {e}") from None
+        except ValueError as e:
+            raise HTTPException(400, f"bbox: {e}") from None
+        box_srid = box_crs.srid
+    elif bbox_crs is not None:
+        raise HTTPException(400, "bbox-crs was given without a bbox")
+    if datetime_ is not None:
+        start, end = parse_datetime(datetime_)
+        cond = datetime_condition(layer, rel, start, end)
+        if cond is not None:
+            conditions.append(cond)
+    if filter_ is not None:
+        conditions.append(_filter(layer, rel, filter_, filter_lang, filter_crs))
+    elif filter_crs is not None:
+        raise HTTPException(400, "filter-crs was given without a filter")
+    sortable = tuple(p.name for p in layer.properties if p.type != "array")
+    order = [(n.lstrip("+-"), n.startswith("-")) for n in _names(sortby, layer, "sortby", sortable)] if sortby else []
+    chosen = tuple(n for n in _names(properties, layer, "properties", layer.property_names)) if properties else None
+    return ItemsQuery(layer, limit, out, box, box_srid, tuple(conditions), tuple(order), chosen, cursor, rel)
+
+
+def _filter(layer: Layer, rel, text: str, lang: str, crs_text: str | None):
+    try:
+        srid = ogc_crs.parse(crs_text).srid
+    except ogc_crs.UnsupportedCRS as e:
+        raise HTTPException(400, f"filter-crs: {e}") from None
+    try:
+        return cql.to_sql(cql.parse(text, lang), layer, rel, filter_srid=srid)
+    except cql.FilterError as e:
+        raise HTTPException(400, f"filter: {e}") from None
+
+
+def has_dates(layer: Layer) -> bool:
+    return temporal_properties(layer) is not None

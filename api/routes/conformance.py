@@ -1,0 +1,71 @@
+"""/conformance, /api (OpenAPI 3.0) and /collections/{id}/queryables."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from api.negotiation import language, output_format
+from api.openapi30 import downgrade
+from api.params import collection
+from layers import cql
+from layers.registry import Layer
+
+router = APIRouter(tags=["service"])
+
+OGC = "http://www.opengis.net/spec"
+CONFORMANCE = [
+    f"{OGC}/ogcapi-common-1/1.0/conf/core",
+    f"{OGC}/ogcapi-common-2/1.0/conf/collections",
+    f"{OGC}/ogcapi-features-1/1.0/conf/core",
+    f"{OGC}/ogcapi-features-1/1.0/conf/oas30",
+    f"{OGC}/ogcapi-features-1/1.0/conf/html",
+    f"{OGC}/ogcapi-features-1/1.0/conf/geojson",
+    f"{OGC}/ogcapi-features-2/1.0/conf/crs",
+    f"{OGC}/ogcapi-features-3/1.0/conf/queryables",
+    f"{OGC}/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    f"{OGC}/ogcapi-features-3/1.0/conf/filter",
+    f"{OGC}/ogcapi-features-3/1.0/conf/features-filter",
+    f"{OGC}/cql2/1.0/conf/cql2-text",
+    f"{OGC}/cql2/1.0/conf/cql2-json",
+    f"{OGC}/cql2/1.0/conf/basic-cql2",
+    f"{OGC}/cql2/1.0/conf/advanced-comparison-operators",
+    f"{OGC}/cql2/1.0/conf/case-insensitive-comparison",
+    f"{OGC}/cql2/1.0/conf/basic-spatial-functions",
+    f"{OGC}/cql2/1.0/conf/basic-spatial-functions-plus",
+    f"{OGC}/cql2/1.0/conf/spatial-functions",
+    f"{OGC}/cql2/1.0/conf/temporal-functions",
+    f"{OGC}/cql2/1.0/conf/array-functions",
+    f"{OGC}/ogcapi-records-1/1.0/conf/sorting",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/core",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/tileset",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/tilesets-list",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/mvt",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/oas30",
+    f"{OGC}/tms/2.0/conf/tilematrixset",
+    f"{OGC}/tms/2.0/conf/json-tilematrixset",
+]
+
+
+@router.get("/conformance", summary="The OGC conformance classes this service implements")
+async def conformance(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "conformance.html", {"lang": lang, "classes": CONFORMANCE})
+    return {"conformsTo": CONFORMANCE}
+
+
+@router.get("/api", summary="This API's OpenAPI 3.0 definition")
+async def api_definition(request: Request, fmt: str = Depends(output_format)):
+    if fmt == "html":
+        return RedirectResponse(str(request.base_url).rstrip("/") + "/docs")
+    doc = downgrade(request.app.openapi())
+    return JSONResponse(doc, media_type="application/vnd.oai.openapi+json;version=3.0")
+
+
+@router.get("/collections/{collectionId}/queryables", tags=["data"],
+            summary="Properties that filter (CQL2) and sortby can use")
+async def queryables(request: Request, layer: Layer = Depends(collection), lang: str = Depends(language)):
+    doc = cql.queryables(layer, lang, str(request.base_url).rstrip("/"))
+    return JSONResponse(doc, media_type="application/schema+json")

@@ -1,0 +1,150 @@
+"""OGC API - Features: /collections/{id}, its items (GeoJSON, HTML, CSV, NDJSON) and one item."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from api import feature_pages as pages
+from api.negotiation import FEATURE_FORMATS, feature_format, language
+from api.params import collection, items_query, output_crs
+from api.collection_doc import collection_document
+from geo.ogc_crs import OgcCRS
+from layers.features import ItemsQuery, count_statement, item_statement
+from layers.registry import Layer
+from layers.stats import versions_of
+
+router = APIRouter(tags=["data"])
+GEOJSON = "application/geo+json"
+
+
+def _etag(request: Request, versions: tuple, fmt: str) -> str:
+    raw = f"{request.url.path}?{request.url.query}|{fmt}|{versions}"
+    return '"' + hashlib.blake2b(raw.encode(), digest_size=12).hexdigest() + '"'
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    sent = request.headers.get("if-none-match", "")
+    return any(t.strip().removeprefix("W/") in (etag, "*") for t in sent.split(",")) if sent else False
+
+
+def _cache_headers(etag: str, out: OgcCRS | None = None) -> dict:
+    headers = {"ETag": etag, "Cache-Control": "public, no-cache"}
+    if out is not None:
+        headers["Content-Crs"] = f"<{out.uri}>"
+    return headers
+
+
+@router.get("/collections/{collectionId}", summary="One layer: extent, CRS list, links")
+async def describe_collection(request: Request, layer: Layer = Depends(collection),
+                              lang: str = Depends(language), fmt: str = Depends(feature_format)):
+    if fmt not in ("json", "html"):
+        raise HTTPException(400, "a collection is described as f=json or f=html")
+    async with request.app.state.engine.connect() as conn:
+        summary = (await request.app.state.stats.summaries(conn, [layer]))[layer.id]
+    doc = collection_document(layer, summary, lang, str(request.base_url).rstrip("/"))
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "collection.html", {"lang": lang, "c": doc, "layer": layer})
+    return doc
+
+
+@router.get("/collections/{collectionId}/items", summary="Features of a layer",
+            response_class=Response, responses={200: {"content": {m: {} for m in set(FEATURE_FORMATS.values())}}})
+async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt: str = Depends(feature_format),
+                    lang: str = Depends(language),
+                    number_matched: bool = Query(False, alias="numberMatched",
+                                                 description="Also count all matching features (costs a COUNT)")):
+    engine = request.app.state.engine
+    async with engine.connect() as conn:
+        versions = (await versions_of(conn, [q.layer]))[q.layer.id]
+        unfiltered = q.bbox is None and not q.conditions
+        matched = None
+        if unfiltered:
+            matched = (await request.app.state.stats.summaries(conn, [q.layer]))[q.layer.id].count
+    etag = _etag(request, versions, fmt)
+    headers = _cache_headers(etag, q.out)
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    if number_matched and matched is None:
+        async with engine.connect() as conn:
+            matched = (await conn.execute(count_statement(q))).scalar_one()
+    page = await pages.open_page(engine, q, "csv" if fmt == "csv" else "json")
+    if fmt == "html":
+        return await _html_page(request, q, page, lang, matched)
+    if fmt == "csv":
+        headers["Content-Disposition"] = f'inline; filename="{q.layer.id}.csv"'
+        return StreamingResponse(pages.csv_body(page), media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == "ndjson":
+        return StreamingResponse(pages.ndjson_body(page), media_type=FEATURE_FORMATS["ndjson"], headers=headers)
+    links = lambda p: _links(request, p)  # noqa: E731
+    return StreamingResponse(pages.geojson_body(page, links, matched), media_type=GEOJSON, headers=headers)
+
+
+def _url(request: Request, **changes) -> str:
+    params = dict(request.query_params)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    query = "&".join(f"{k}={_quote(v)}" for k, v in params.items())
+    return f"{request.url.replace(query=query)}"
+
+
+def _quote(v: str) -> str:
+    from urllib.parse import quote
+    return quote(str(v), safe=",:/.-_~")
+
+
+def _links(request: Request, page: pages.Page) -> list[dict]:
+    links = [{"href": _url(request, f=None), "rel": "self", "type": GEOJSON, "title": "this page"}]
+    for f, media in (("html", "text/html"), ("csv", "text/csv"), ("ndjson", FEATURE_FORMATS["ndjson"])):
+        links.append({"href": _url(request, f=f), "rel": "alternate", "type": media, "title": f"this page as {f}"})
+    base = str(request.base_url).rstrip("/")
+    layer_id = request.path_params["collectionId"]
+    links.append({"href": f"{base}/collections/{layer_id}", "rel": "collection", "type": "application/json"})
+    for rel, token in pages.paging_links(page, lambda r, c: (r, c)):
+        links.append({"href": _url(request, cursor=token), "rel": rel, "type": GEOJSON,
+                      "title": "next page" if rel == "next" else "previous page"})
+    return links
+
+
+async def _html_page(request: Request, q: ItemsQuery, page: pages.Page, lang: str, matched: int | None):
+    feats = [json.loads(row[-1]) async for row in pages.features(page)]
+    links = {link["rel"]: link["href"] for link in _links(request, page)}
+    return request.app.state.templates.TemplateResponse(request, "items.html", {
+        "lang": lang, "layer": q.layer, "features": feats, "matched": matched, "links": links,
+        "properties": [p for p in q.layer.properties if q.properties is None or p.name in q.properties],
+    })
+
+
+@router.get("/collections/{collectionId}/items/{featureId}", summary="One feature",
+            response_class=Response, responses={200: {"content": {GEOJSON: {}, "text/html": {}}}})
+async def get_item(request: Request, layer: Layer = Depends(collection),
+                   feature_id: int = Path(..., alias="featureId", description="Feature id (integer)"),
+                   out: OgcCRS = Depends(output_crs), fmt: str = Depends(feature_format),
+                   lang: str = Depends(language)):
+    if fmt not in ("json", "html"):
+        raise HTTPException(400, "a single feature is available as f=json or f=html")
+    async with request.app.state.engine.connect() as conn:
+        versions = (await versions_of(conn, [layer]))[layer.id]
+        etag = _etag(request, versions, fmt)
+        if _not_modified(request, etag):
+            return Response(status_code=304, headers=_cache_headers(etag, out))
+        text = (await conn.execute(item_statement(layer, feature_id, out))).scalar_one_or_none()
+    if text is None:
+        raise HTTPException(404, f"no feature {feature_id} in {layer.id}")
+    base = str(request.base_url).rstrip("/")
+    links = [
+        {"href": f"{base}/collections/{layer.id}/items/{feature_id}", "rel": "self", "type": GEOJSON},
+        {"href": f"{base}/collections/{layer.id}/items/{feature_id}?f=html", "rel": "alternate", "type": "text/html"},
+        {"href": f"{base}/collections/{layer.id}", "rel": "collection", "type": "application/json"},
+    ]
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(request, "item.html", {
+            "lang": lang, "layer": layer, "feature": json.loads(text), "links": links})
+    body = text[:-1] + ',"links":' + json.dumps(links) + "}"
+    return Response(body, media_type=GEOJSON, headers=_cache_headers(etag, out))

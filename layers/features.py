@@ -1,0 +1,146 @@
+"""The SELECTs behind OGC API - Features items: GeoJSON, CSV rows and single features.
+
+Each feature is written as GeoJSON text by PostGIS (`json_build_object` + `ST_AsGeoJSON`) and
+handed to the client as is: no geometry crosses into Python objects and no JSON is decoded and
+encoded again. Paging is keyset (`layers.paging`), so the service never counts or skips rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from geo.ogc_crs import OgcCRS, parse as parse_crs
+from layers import paging
+from layers.registry import Layer
+from layers.relations import public_where, relation
+
+CRS84 = parse_crs(None)
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    layer: Layer
+    limit: int
+    out: OgcCRS = CRS84
+    bbox: tuple[float, float, float, float] | None = None  # x-first, in bbox_srid
+    bbox_srid: int = 4326
+    conditions: tuple = ()  # further WHERE terms built on `rel` (filter, datetime)
+    sortby: tuple[tuple[str, bool], ...] = ()  # (property, descending)
+    properties: tuple[str, ...] | None = None  # None: all public properties
+    cursor: str | None = None
+    rel: sa.TableClause = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.rel is None:
+            object.__setattr__(self, "rel", relation(self.layer))
+
+
+def sort_keys(q: ItemsQuery) -> list[paging.SortKey]:
+    types = {p.name: p.type for p in q.layer.properties}
+    keys = [paging.SortKey(q.rel.c[name], types[name], desc) for name, desc in q.sortby]
+    return keys + [paging.SortKey(q.rel.c[q.layer.id_column], "integer")]
+
+
+def output_geometry(rel: sa.TableClause, out: OgcCRS):
+    geom = rel.c.geom
+    if out.srid != 4326:
+        geom = sa.func.ST_Transform(geom, out.srid)
+    if out.lat_first:
+        geom = sa.func.ST_FlipCoordinates(geom)
+    return geom
+
+
+def bbox_condition(rel: sa.TableClause, bbox, srid: int):
+    env = sa.func.ST_MakeEnvelope(*(sa.bindparam(None, float(v), type_=sa.Float) for v in bbox), srid)
+    if srid != 4326:  # densify first, so the reprojected edges still follow the box
+        env = sa.func.ST_Transform(sa.func.ST_Segmentize(env, (bbox[2] - bbox[0]) / 16 or 1.0), 4326)
+    return sa.func.ST_Intersects(rel.c.geom, env)
+
+
+def _selected(q: ItemsQuery):
+    names = q.properties if q.properties is not None else q.layer.property_names
+    return [p for p in q.layer.properties if p.name in names]
+
+
+def feature_json(q: ItemsQuery):
+    """One GeoJSON Feature as text, built by PostgreSQL."""
+    rel = q.rel
+    pairs = []
+    for prop in _selected(q):
+        pairs += [sa.literal_column(f"'{prop.name}'"), rel.c[prop.name]]  # registry names, not input
+    geometry = sa.cast(sa.func.ST_AsGeoJSON(output_geometry(rel, q.out), q.out.decimals), sa.JSON)
+    feature = sa.func.json_build_object(
+        sa.literal_column("'type'"), sa.literal_column("'Feature'"),
+        sa.literal_column("'id'"), rel.c[q.layer.id_column],
+        sa.literal_column("'geometry'"), geometry,
+        sa.literal_column("'properties'"), sa.func.json_build_object(*pairs, type_=sa.JSON),
+    )
+    return sa.cast(feature, sa.Text).label("feature")  # text, so no driver decodes it on the way
+
+
+def _where(q: ItemsQuery) -> list:
+    where = [*public_where(q.layer, q.rel), *q.conditions]
+    if q.bbox is not None:
+        where.append(bbox_condition(q.rel, q.bbox, q.bbox_srid))
+    return where
+
+
+def count_statement(q: ItemsQuery) -> sa.Select:
+    """Only when a client asks (numberMatched=true): counting is what paging avoids."""
+    return sa.select(sa.func.count()).select_from(q.rel).where(*_where(q))
+
+
+def _page(q: ItemsQuery, *columns) -> tuple[sa.Select, list[paging.SortKey], paging.Cursor | None]:
+    keys = sort_keys(q)
+    cursor = paging.decode(q.cursor, keys) if q.cursor else None
+    where = _where(q)
+    if cursor is not None:
+        where.append(paging.after(keys, cursor))
+    key_cols = [k.column.label(f"_k{i}") for i, k in enumerate(keys)]
+    stmt = (sa.select(*key_cols, *columns).select_from(q.rel).where(*where)
+            .order_by(*paging.order_by(keys, cursor is not None and cursor.backwards)).limit(q.limit + 1))
+    return stmt, keys, cursor
+
+
+def items_statement(q: ItemsQuery):
+    """Rows of (_k0…_kn, feature): key values for the next cursor, then the feature text."""
+    return _page(q, feature_json(q))
+
+
+def csv_statement(q: ItemsQuery):
+    rel = q.rel
+    cols = [rel.c[q.layer.id_column].label("id")] + [rel.c[p.name] for p in _selected(q)]
+    wkt = sa.func.ST_AsText(output_geometry(rel, q.out), q.out.decimals).label("wkt")
+    return _page(q, *cols, wkt)
+
+
+def item_statement(layer: Layer, feature_id: int, out: OgcCRS = CRS84) -> sa.Select:
+    q = ItemsQuery(layer, 1, out)
+    return (sa.select(feature_json(q)).select_from(q.rel)
+            .where(*public_where(layer, q.rel), q.rel.c[layer.id_column] == feature_id))
+
+
+def temporal_properties(layer: Layer) -> tuple[str, str] | None:
+    """(start, end) date properties a `datetime` query applies to, or None for undated layers."""
+    dates = [p.name for p in layer.properties if p.type == "date"]
+    if not dates:
+        return None
+    if "valid_from" in dates and "valid_to" in dates:
+        return "valid_from", "valid_to"
+    return dates[0], dates[0]
+
+
+def datetime_condition(layer: Layer, rel: sa.TableClause, start: date | None, end: date | None):
+    """Features whose [start, end] (open where NULL) meets the requested instant or interval."""
+    props = temporal_properties(layer)
+    if props is None:
+        return None
+    lo, hi = rel.c[props[0]], rel.c[props[1]]
+    terms = []
+    if end is not None:
+        terms.append(sa.or_(lo.is_(None), lo <= sa.bindparam(None, end, type_=sa.Date)))
+    if start is not None:
+        terms.append(sa.or_(hi.is_(None), hi >= sa.bindparam(None, start, type_=sa.Date)))
+    return sa.and_(*terms) if terms else None
