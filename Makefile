@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup setup-test system db-up db-down clean
+.PHONY: run test setup setup-test system system-test db-up db-down clean
 
 run: setup db-up
 	$(BIN)/ntm-map migrate
@@ -14,10 +14,13 @@ test: setup-test db-up
 	$(BIN)/pytest
 
 setup: system $(VENV)/.installed
-setup-test: system $(VENV)/.installed-test
+setup-test: system-test $(VENV)/.installed-test
 
 system:
 	@PYTHON=$(PYTHON) packaging/system-deps.sh
+
+system-test:
+	@PYTHON=$(PYTHON) NTM_TEST_DEPS=1 packaging/system-deps.sh
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

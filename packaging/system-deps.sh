@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what ntm-map needs from the operating system, only when it is missing:
-# Python >= 3.11 with venv, and PostgreSQL with PostGIS 3 (skipped when DATABASE_URL is set).
+# Python >= 3.11 with venv, and PostgreSQL with PostGIS 3 (skipped when DATABASE_URL is set);
+# with NTM_TEST_DEPS=1 also the tools the tests drive (GDAL command-line tools).
 # Debian/Ubuntu: apt-get, through sudo when not root. Elsewhere: says exactly what to install.
 set -euo pipefail
 
@@ -37,6 +38,11 @@ fi
 if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
   ver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
   apt_install "python${ver}-venv" || apt_install python3-venv
+fi
+
+# The tests also drive real clients: GDAL's ogrinfo/ogr2ogr read the OGC API.
+if [ -n "${NTM_TEST_DEPS:-}" ] && ! command -v ogr2ogr >/dev/null; then
+  apt_install gdal-bin
 fi
 
 if [ -n "${DATABASE_URL:-}" ]; then
