@@ -1,0 +1,296 @@
+"""OGC API - Features Part 3 filters: CQL2 text or JSON → a SQLAlchemy condition on a layer.
+
+`parse` reads a filter with the `cql2` library and returns CQL2 JSON; `to_sql` walks that
+JSON and builds the condition, refusing anything but the layer's public properties (plus
+`geometry` and the id). Every literal becomes a bound parameter: no filter text reaches SQL.
+`queryables` describes what may be filtered on, as JSON Schema.
+"""
+from __future__ import annotations
+
+import json
+import operator
+import re
+from typing import Any
+
+import cql2
+import sqlalchemy as sa
+
+from layers.cql_ops import (
+    ARRAY_OPS, DESCRIBE, SPATIAL, TEMPORAL, FilterError, Val, array_sql, as_timestamp, bind,
+    geometry_sql, instant, literal, show, strip_accents, temporal_sql,
+)
+from layers.registry import Layer
+
+__all__ = ["FilterError", "parse", "to_sql", "queryables"]
+
+LANGS = ("cql2-text", "cql2-json")
+COMPARE = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
+           ">": operator.gt, ">=": operator.ge}
+FUNCTIONS = ("casei", "accenti")
+OPERATORS = ("and", "or", "not", *COMPARE, "like", "in", "between", "isNull", *SPATIAL,
+             "t_after", "t_before", "t_contains", "t_disjoint", "t_during", "t_equals",
+             "t_finishedBy", "t_finishes", "t_intersects", "t_meets", "t_metBy",
+             "t_overlappedBy", "t_overlaps", "t_startedBy", "t_starts",
+             "a_equals", "a_contains", "a_containedBy", "a_overlaps")
+MAX_NODES, MAX_DEPTH = 5000, 256  # terms, and JSON levels, of one filter
+
+
+def parse(filter: str | dict, lang: str = "cql2-text") -> dict:
+    """CQL2 JSON of a filter; FilterError (with line and column for text) when it cannot be read."""
+    if lang not in LANGS:
+        raise FilterError(f"unknown filter-lang {lang!r}; supported: {', '.join(LANGS)}")
+    if isinstance(filter, dict):
+        filter = json.dumps(filter)
+    if lang == "cql2-text":
+        _check_nesting(filter)
+    try:
+        return (cql2.parse_text(filter) if lang == "cql2-text" else cql2.parse_json(filter)).to_json()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # the parser's errors, and pyo3's PanicException (a BaseException)
+        raise FilterError(_syntax_message(str(e), lang)) from None
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse what would nest deeper than the cql2 parser's stack allows (it crashes the
+    process, from a few thousand levels): parentheses, NOTs, signs, operators."""
+    outside = re.sub(r"'[^']*'|\"[^\"]*\"", "''", text)  # drop quoted strings and identifiers
+    depth = worst = 0
+    for ch in outside:
+        depth += (ch == "(") - (ch == ")")
+        worst = max(worst, depth)
+    if (worst > 64 or len(re.findall(r"(?i)\bnot\b", outside)) > 100 or re.search(r"-(\s*-){2}", outside)
+            or sum(outside.count(c) for c in "+*/%^") > 1000):
+        raise FilterError("filter nested too deeply: at most 64 levels of parentheses, 100 NOTs, "
+                          "1000 arithmetic operators and no runs of three signs")
+
+
+def _measure(expr: Any) -> None:
+    """Bound the size and depth of a CQL2 JSON tree before walking it (recursively)."""
+    stack, count = [(expr, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH:
+            raise FilterError(f"filter nested too deeply (more than {MAX_DEPTH} levels)")
+        if count > MAX_NODES:
+            raise FilterError(f"filter too large (more than {MAX_NODES} terms)")
+        if isinstance(node, dict):
+            node = [v for k, v in node.items() if k not in ("coordinates", "bbox")]
+        if isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+
+
+def _syntax_message(msg: str, lang: str) -> str:
+    where = re.search(r"-->\s*(\d+):(\d+)", msg)
+    expected = re.search(r"=\s*expected (.*)", msg)
+    if where:
+        text = f"invalid {lang} filter at line {where[1]}, column {where[2]}"
+        return text + (f": expected {expected[1].strip()}" if expected else "")
+    if "untagged enum" in msg:
+        msg = ('not CQL2 JSON: each part must be {"op": name, "args": [...]}, {"property": name}, '
+               'a literal, a GeoJSON geometry, {"bbox": [...]}, {"date": ...}, {"timestamp": ...} '
+               'or {"interval": [...]}')
+    return f"invalid {lang} filter: {msg.strip()}"
+
+
+def to_sql(expr: dict, layer: Layer, rel: sa.TableClause, *, filter_srid: int = 4326) -> sa.ColumnElement[bool]:
+    """The condition `expr` (CQL2 JSON) puts on `rel`, the relation of `layer`."""
+    _measure(expr)
+    return _Walker(layer, rel, filter_srid).predicate(expr)
+
+
+def _queryable_types(layer: Layer) -> dict[str, str]:
+    return {layer.id_column: "integer", **{p.name: p.type for p in layer.properties}}
+
+
+def _column_type(layer: Layer, name: str) -> Any:
+    from layers.models import metadata
+
+    table = metadata.tables.get(layer.table)
+    return table.c[name].type if table is not None and name in table.c else None
+
+
+class _Walker:
+    def __init__(self, layer: Layer, rel: sa.TableClause, srid: int):
+        self.layer, self.rel, self.srid = layer, rel, srid
+        self.types = _queryable_types(layer)
+
+    def _op(self, node: dict, arity: int | None = None) -> tuple[str, list]:
+        op, args = node["op"], node.get("args", [])
+        if not isinstance(op, str) or not isinstance(args, list):
+            raise FilterError(f"cannot read {show(node)}: 'op' must be a name and 'args' a list")
+        if arity is not None and len(args) != arity:
+            raise FilterError(f"{op} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}")
+        return op.lower(), args
+
+    # --- conditions ---
+    def predicate(self, node: Any) -> Any:
+        if isinstance(node, bool):
+            return sa.true() if node else sa.false()
+        if isinstance(node, dict) and "property" in node:
+            v = self.value(node)
+            if v.type != "boolean":
+                raise FilterError(f"{v.label} is {v.desc}, not a condition")
+            return sa.type_coerce(v.sql, sa.Boolean())
+        if not isinstance(node, dict) or "op" not in node:
+            raise FilterError(f"expected a condition, got {show(node)}")
+        op, args = self._op(node)
+        if op in ("and", "or"):
+            if not args:
+                raise FilterError(f"{op} needs at least one condition")
+            parts = [self.predicate(a) for a in args]
+            return sa.and_(*parts) if op == "and" else sa.or_(*parts)
+        if op == "not":
+            return sa.not_(self.predicate(self._op(node, 1)[1][0]))
+        if op in COMPARE:
+            a, b = self._pair(*(self.value(x) for x in self._op(node, 2)[1]))
+            return COMPARE[op](a, b)
+        if op == "like":
+            a, p = (self.value(x) for x in self._op(node, 2)[1])
+            for v in (a, p):
+                if v.type != "string":
+                    raise FilterError(f"LIKE needs text; {v.label} is {v.desc}")
+            return bind(a).like(bind(p))
+        if op == "in":
+            a, items = self._op(node, 2)[1]
+            if not isinstance(items, list):
+                raise FilterError(f"IN needs a list, got {show(items)}")
+            a = self.value(a)
+            pairs = [self._pair(a, self.value(x)) for x in items]
+            if not pairs:
+                return sa.false()
+            if all(left is pairs[0][0] for left, _ in pairs):
+                return pairs[0][0].in_([right for _, right in pairs])
+            return sa.or_(*(left == right for left, right in pairs))
+        if op == "between":
+            a, lo, hi = (self.value(x) for x in self._op(node, 3)[1])
+            col, low = self._pair(a, lo)
+            return col.between(low, self._pair(a, hi)[1])
+        if op == "isnull":
+            v = self.value(self._op(node, 1)[1][0])
+            if v.type in ("array", "interval") and v.sql is None:
+                raise FilterError(f"IS NULL needs a property, got {v.label}")
+            return (sa.true() if v.type == "null" else sa.false()) if v.sql is None else v.sql.is_(None)
+        if op in SPATIAL:
+            a, b = (self._typed(self.value(x), op, ("geometry",)) for x in self._op(node, 2)[1])
+            return getattr(sa.func, SPATIAL[op])(geometry_sql(a, self.srid), geometry_sql(b, self.srid))
+        if op in TEMPORAL:
+            return temporal_sql(op, *(self.period(x, op) for x in self._op(node, 2)[1]))
+        if op in ARRAY_OPS:
+            return array_sql(op, *(self._typed(self.value(x), op, ("array",)) for x in self._op(node, 2)[1]))
+        if op in FUNCTIONS:
+            raise FilterError(f"{op}() is a value, not a condition; compare it, e.g. {op}(name) = {op}('x')")
+        raise FilterError(f"unsupported operator {op!r}; supported: {', '.join(OPERATORS)}")
+
+    # --- values ---
+    def value(self, node: Any) -> Val:
+        if isinstance(node, dict) and "property" in node:
+            return self.prop(node["property"])
+        if isinstance(node, dict) and "op" in node:
+            op, args = self._op(node)
+            if op not in FUNCTIONS:
+                if op in (o.lower() for o in OPERATORS):
+                    raise FilterError(f"{op} is a condition; it cannot be used as a value")
+                if op in ("+", "-", "*", "/", "%", "^", "div"):
+                    raise FilterError(f"arithmetic ({op!r}) is not supported in filters")
+                raise FilterError(f"unsupported function {op!r}; supported: {', '.join(FUNCTIONS)}")
+            v = self.value(self._op(node, 1)[1][0])
+            if v.type != "string":
+                raise FilterError(f"{op}() needs text; {v.label} is {v.desc}")
+            sql = sa.func.lower(bind(v)) if op == "casei" else strip_accents(bind(v))
+            return Val("string", f"{op}({v.label})", sql=sql)
+        if isinstance(node, dict) and "interval" in node:
+            return Val("interval", show(node), raw=node)
+        return literal(node)
+
+    def prop(self, name: Any) -> Val:
+        if name == "geometry":
+            return Val("geometry", "property 'geometry'", sql=self.rel.c.geom)
+        if not isinstance(name, str) or name not in self.types:
+            raise FilterError(f"unknown property {show(name)} in {self.layer.id}; queryables: "
+                              f"{', '.join([*self.types, 'geometry'])}")
+        ptype = self.types[name]
+        coltype = _column_type(self.layer, name) if ptype == "array" else None
+        return Val("number" if ptype == "integer" else ptype, f"property {name!r}", sql=self.rel.c[name],
+                   desc=DESCRIBE[ptype], coltype=coltype)
+
+    def _typed(self, v: Val, op: str, types: tuple[str, ...]) -> Val:
+        if v.type not in types:
+            raise FilterError(f"{op.upper()} needs {' or '.join(DESCRIBE[t] for t in types)}; "
+                              f"{v.label} is {v.desc}")
+        return v
+
+    def _pair(self, a: Val, b: Val) -> tuple[Any, Any]:
+        """Both sides of a comparison as SQL of one type; a literal takes its partner's type."""
+        for v in (a, b):
+            hint = {"geometry": "use S_INTERSECTS, S_EQUALS, … for geometries",
+                    "array": "use A_EQUALS, A_CONTAINS, A_CONTAINEDBY or A_OVERLAPS for arrays",
+                    "interval": "use T_INTERSECTS, T_DURING, … for intervals",
+                    "null": "use IS NULL to test for missing values"}.get(v.type)
+            if hint:
+                raise FilterError(f"cannot compare {v.label} here: {hint}")
+        if a.sql is None and b.sql is not None:
+            return self._pair(b, a)[::-1]
+        temporal = ("date", "timestamp")
+        if b.sql is None and a.type in temporal and b.type == "string":
+            b = instant(b.raw)
+        ok = a.type == b.type or (a.type in temporal and b.type in temporal)
+        if not ok:
+            what = f"{a.label} is {a.desc}; cannot compare it with {b.label}"
+            raise FilterError(what if b.sql is None else f"{what} ({b.desc})")
+        if a.type != b.type:
+            a, b = as_timestamp(a), as_timestamp(b)
+        return bind(a), bind(b)
+
+    def period(self, node: Any, op: str) -> list:
+        """[start, end, open_if_null] of a temporal operand; None stands for an open end."""
+        if isinstance(node, dict) and "interval" in node:
+            ends = node["interval"]
+            if not isinstance(ends, list) or len(ends) != 2:
+                raise FilterError(f"an interval has 2 ends, got {show(ends)}")
+            start, end = (None if e == ".." else self._instant(e, op) for e in ends)
+            return [start, end, True]
+        v = self._instant(node, op)
+        return [v, v, False]
+
+    def _instant(self, node: Any, op: str) -> Val:
+        v = self.value(node)
+        if v.type == "string" and v.sql is None:
+            return instant(v.raw)
+        return self._typed(v, op, ("date", "timestamp"))
+
+
+def queryables(layer: Layer, lang: str, base_url: str) -> dict:
+    """JSON Schema (2020-12) of what a filter on `layer` may name, titles in `lang` (vi or en)."""
+    vi = lang == "vi"
+    props: dict[str, dict] = {
+        layer.id_column: {"title": "Mã định danh" if vi else "Identifier", "type": "integer",
+                          "x-ogc-role": "id"},
+    }
+    for p in layer.properties:
+        schema: dict[str, Any] = {"title": p.title_vi if vi else p.title_en}
+        if p.type == "date":
+            schema.update(type="string", format="date")
+        elif p.type == "array":
+            schema["type"] = "array"
+            coltype = _column_type(layer, p.name)
+            if isinstance(coltype, sa.ARRAY):
+                schema["items"] = {"type": "integer" if coltype.item_type.python_type is int else "string"}
+        else:
+            schema["type"] = p.type
+        props[p.name] = schema
+    kind = layer.geometry_type.lower().removeprefix("multi")
+    props["geometry"] = {
+        "title": "Hình học" if vi else "Geometry",
+        "format": "geometry-point" if kind == "point" else f"geometry-{kind}-or-multi{kind}",
+        "x-ogc-role": "primary-geometry",
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{base_url.rstrip('/')}/collections/{layer.id}/queryables",
+        "type": "object",
+        "title": layer.title_vi if vi else layer.title_en,
+        "properties": props,
+        "additionalProperties": False,
+    }
