@@ -34,3 +34,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     statement_timeout_ms: int = 15000
+    # Tiles: memory cache in MB (0 turns all tile caching off, e.g. to benchmark), an optional
+    # disk cache, features per layer and tile, and how long a browser may reuse a tile unasked.
+    tile_cache_mb: int = 256
+    tile_cache_dir: Path | None = None
+    tile_feature_cap: int = 20000
+    tile_max_age_s: int = 60

@@ -78,7 +78,7 @@ PLACE_KIND_COLORS = {
 }
 
 
-def match(prop: str, colors: dict[str, str], default: str = "#999999") -> list:
+def match(prop: str, colors: dict, default: str = "#999999") -> list:
     expr: list = ["match", ["get", prop]]
     for k, v in colors.items():
         expr += [k, v]
@@ -212,7 +212,7 @@ LAYERS: tuple[Layer, ...] = (
             P("certified_year", "integer", "Năm công nhận", "Year certified"),
             P("description", "string", "Mô tả", "Description"),
         ),
-        {"type": "circle", "paint": {"circle-color": match("stars", {"3": "#f1c40f", "4": "#e67e22", "5": "#c0392b"}),
+        {"type": "circle", "paint": {"circle-color": match("stars", {3: "#f1c40f", 4: "#e67e22", 5: "#c0392b"}),
                                      "circle-radius": 6}},
     ),
     Layer(

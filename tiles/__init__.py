@@ -1,5 +1,5 @@
-"""Map tiles: tile grids, MVT built in SQL (ST_AsMVT), caching, PMTiles export.
+"""Map tiles: the WebMercatorQuad grid, MVT built in SQL (ST_AsMVT), ETags and a tile cache,
+TileJSON, OGC API - Tiles documents and the default MapLibre style.
 
-Empty until the [serving] issue: the foundation only declares the package so that imports
-already point the right way (api → tiles → layers → geo).
+`tiles.mvt.tile_statement` is the one entry to the tile SQL; the HTTP side is api/routes/tiles.py.
 """

@@ -1,0 +1,137 @@
+"""OGC API - Tiles and Mapbox Vector Tiles: one tileset per collection, one of all of them.
+
+Paths: /tileMatrixSets, /collections/{id}/tiles/…, /tiles/… (the combined map) and
+/styles/default/style.json. Tiles carry a strong ETag computed from data versions before the
+tile is made, so revalidation (If-None-Match → 304) never runs the tile query. An empty tile is
+a 200 with no body, which MapLibre handles more gracefully than a 204.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from api.negotiation import language
+from tiles import ogc
+from tiles.etag import quoted
+from tiles.grid import TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set
+from tiles.style import style
+from tiles.tilejson import tilejson
+from tiles.tilesets import Tileset, combined, for_collection
+
+router = APIRouter(tags=["tiles"])
+TILE_RESPONSES = {200: {"content": {ogc.MVT: {}}, "description": "the tile (empty body: no features)"},
+                  304: {"description": "the client's copy (If-None-Match) is current"}}
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def collection_tileset(collectionId: str) -> Tileset:
+    try:
+        return for_collection(collectionId)
+    except KeyError as exc:
+        raise HTTPException(404, exc.args[0]) from None
+
+
+def checked_tms(tileMatrixSetId: str) -> str:
+    try:
+        return tile_matrix_set(tileMatrixSetId).id
+    except UnknownTileMatrixSet as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+async def bounds(request: Request):
+    async with request.app.state.engine.connect() as conn:
+        return await request.app.state.tiles.data_bounds(conn)
+
+
+async def tile_response(request: Request, tileset: Tileset, z: int, x: int, y: int) -> Response:
+    service = request.app.state.tiles
+    try:
+        result = await service.tile(request.app.state.engine, tileset, z, x, y,
+                                    request.headers.get("if-none-match"))
+    except TileOutOfRange as exc:
+        raise HTTPException(400, str(exc)) from None
+    headers = {"ETag": quoted(result.tag),
+               "Cache-Control": f"public, max-age={service.settings.tile_max_age_s}"}
+    if result.data is None:
+        return Response(status_code=304, headers=headers)
+    return Response(result.data, media_type=ogc.MVT, headers=headers)
+
+
+@router.get("/tileMatrixSets", summary="Tile matrix sets offered")
+def list_tile_matrix_sets(request: Request):
+    base = base_url(request)
+    return {"tileMatrixSets": [summary(base)],
+            "links": [{"href": f"{base}/tileMatrixSets", "rel": "self", "type": "application/json"}]}
+
+
+@router.get("/tileMatrixSets/{tileMatrixSetId}", summary="A tile matrix set (OGC TMS 2.0 JSON)")
+def get_tile_matrix_set(tms: str = Depends(checked_tms)):
+    return document()
+
+
+# One collection's tiles.
+
+@router.get("/collections/{collectionId}/tiles", summary="Tilesets of a collection")
+def collection_tilesets(request: Request, tileset: Tileset = Depends(collection_tileset),
+                        lang: str = Depends(language)):
+    base = base_url(request)
+    return ogc.tileset_list(tileset, f"{base}/collections/{tileset.id}/tiles", base, lang)
+
+
+@router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}",
+            summary="Tileset metadata of a collection")
+async def collection_tileset_metadata(request: Request, tileset: Tileset = Depends(collection_tileset),
+                                      tms: str = Depends(checked_tms), lang: str = Depends(language)):
+    base = base_url(request)
+    return ogc.tileset_metadata(tileset, f"{base}/collections/{tileset.id}/tiles", base, lang,
+                                await bounds(request))
+
+
+@router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}/tilejson.json",
+            summary="TileJSON of a collection")
+async def collection_tilejson(request: Request, tileset: Tileset = Depends(collection_tileset),
+                              tms: str = Depends(checked_tms), lang: str = Depends(language)):
+    url = f"{base_url(request)}/collections/{tileset.id}/tiles/{tms}/{{z}}/{{x}}/{{y}}"
+    return tilejson(tileset, url, await bounds(request), lang)
+
+
+@router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}/{z}/{x}/{y}",
+            summary="A vector tile of a collection", response_class=Response, responses=TILE_RESPONSES)
+async def collection_tile(request: Request, z: int, x: int, y: int,
+                          tileset: Tileset = Depends(collection_tileset), tms: str = Depends(checked_tms)):
+    return await tile_response(request, tileset, z, x, y)
+
+
+# The combined map: every public layer in one tileset.
+
+@router.get("/tiles", summary="Tilesets of the combined map")
+def map_tilesets(request: Request, lang: str = Depends(language)):
+    base = base_url(request)
+    return ogc.tileset_list(combined(), f"{base}/tiles", base, lang)
+
+
+@router.get("/tiles/{tileMatrixSetId}", summary="Tileset metadata of the combined map")
+async def map_tileset_metadata(request: Request, tms: str = Depends(checked_tms),
+                               lang: str = Depends(language)):
+    base = base_url(request)
+    return ogc.tileset_metadata(combined(), f"{base}/tiles", base, lang, await bounds(request))
+
+
+@router.get("/tiles/{tileMatrixSetId}/tilejson.json", summary="TileJSON of the combined map")
+async def map_tilejson(request: Request, tms: str = Depends(checked_tms), lang: str = Depends(language)):
+    url = f"{base_url(request)}/tiles/{tms}/{{z}}/{{x}}/{{y}}"
+    return tilejson(combined(), url, await bounds(request), lang)
+
+
+@router.get("/tiles/{tileMatrixSetId}/{z}/{x}/{y}", summary="A vector tile of the combined map",
+            response_class=Response, responses=TILE_RESPONSES)
+async def map_tile(request: Request, z: int, x: int, y: int, tms: str = Depends(checked_tms)):
+    return await tile_response(request, combined(), z, x, y)
+
+
+@router.get("/styles/default/style.json", summary="MapLibre style of the combined map")
+async def default_style(request: Request, lang: str = Depends(language)):
+    url = f"{base_url(request)}/tiles/{TMS_ID}/tilejson.json"
+    return style(combined(), url, await bounds(request), lang)

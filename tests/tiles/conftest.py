@@ -1,0 +1,33 @@
+"""Fixtures of the tile tests: one demo database per module, read through a sync engine."""
+from __future__ import annotations
+
+import mapbox_vector_tile
+import pytest
+
+from layers.db import sync_engine
+from tiles.mvt import tile_statement
+
+
+@pytest.fixture(scope="module")
+def tiles_db(databases, demo_template) -> str:
+    """A demo database the tests of one module only read."""
+    return databases.create(template=demo_template)
+
+
+@pytest.fixture(scope="module")
+def engine(settings, tiles_db):
+    eng = sync_engine(settings, tiles_db)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def make_tile(engine, settings):
+    """make_tile(layers, z, x, y, settings=None) → (bytes, decoded layers)."""
+
+    def make(layers, z, x, y, with_settings=None):
+        with engine.connect() as conn:
+            data = conn.execute(tile_statement(layers, z, x, y, with_settings or settings)).scalar_one()
+        return bytes(data), mapbox_vector_tile.decode(bytes(data))
+
+    return make
