@@ -12,7 +12,8 @@ from fastapi import Depends, HTTPException, Path, Query
 
 from geo import ogc_crs
 from layers import cql
-from layers.features import ItemsQuery, datetime_condition, temporal_properties
+from layers.cql_axes import flip_axes
+from layers.features import ItemsQuery, datetime_condition
 from layers.registry import Layer, get as get_layer
 from layers.relations import relation
 
@@ -114,14 +115,11 @@ def items_query(
 
 def _filter(layer: Layer, rel, text: str, lang: str, crs_text: str | None):
     try:
-        srid = ogc_crs.parse(crs_text).srid
+        crs = ogc_crs.parse(crs_text)
     except ogc_crs.UnsupportedCRS as e:
         raise HTTPException(400, f"filter-crs: {e}") from None
     try:
-        return cql.to_sql(cql.parse(text, lang), layer, rel, filter_srid=srid)
+        expr = cql.parse(text, lang)
+        return cql.to_sql(flip_axes(expr) if crs.lat_first else expr, layer, rel, filter_srid=crs.srid)
     except cql.FilterError as e:
         raise HTTPException(400, f"filter: {e}") from None
-
-
-def has_dates(layer: Layer) -> bool:
-    return temporal_properties(layer) is not None

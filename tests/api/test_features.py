@@ -223,3 +223,15 @@ def test_a_query_that_runs_too_long_is_cancelled_with_503(settings, shared_demo)
     with TestClient(create_app(slow, url=shared_demo)) as c:
         r = c.get("/collections/households/items?limit=100000&sortby=-plus_code")
     assert r.status_code == 503 and r.headers["retry-after"] and "too long" in r.json()["description"]
+
+
+def test_filter_geometries_follow_filter_crs_axis_order(reader, shared_demo):
+    lon0, lat0, lon1, lat1 = 105.3, 18.9, 105.45, 19.05
+    expected = sql(shared_demo, "SELECT count(*) FROM households WHERE ST_Intersects(geom, "
+                                "ST_MakeEnvelope(%s,%s,%s,%s,4326))", lon0, lat0, lon1, lat1)[0][0]
+    lonlat = reader.get("/collections/households/items", params={
+        "filter": f"S_INTERSECTS(geometry, BBOX({lon0},{lat0},{lon1},{lat1}))", "limit": 5000}).json()
+    latlon = reader.get("/collections/households/items", params={
+        "filter": f"S_INTERSECTS(geometry, POLYGON(({lat0} {lon0}, {lat0} {lon1}, {lat1} {lon1}, {lat1} {lon0}, {lat0} {lon0})))",
+        "filter-crs": f"{OGC}/EPSG/0/4326", "limit": 5000}).json()
+    assert lonlat["numberReturned"] == latlon["numberReturned"] == expected > 0
