@@ -5,13 +5,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
 from api import errors
-from api.routes import collections, health, landing
+from api.routes import collections, conformance, features, health, landing, search, tiles
 from layers.config import Settings
 from layers.db import async_engine, database_url
-from layers.stats import CountCache
+from layers.stats import LayerStats
+from tiles.service import TileService
 
 HERE = Path(__file__).parent
 
@@ -30,9 +33,14 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
         description="Bản đồ số nông thôn mới — digital map for New Rural Development.",
     )
     app.state.settings = settings
-    app.state.counts = CountCache()
+    app.state.stats = LayerStats()
+    app.state.tiles = TileService(settings)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     errors.install(app)
-    for module in (landing, health, collections):
+    # Public, read-only data: any web page may read it (writes will need credentials, not origins).
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
+                       expose_headers=["ETag", "Content-Crs", "Link"])
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
+    for module in (landing, conformance, health, collections, features, tiles, search):
         app.include_router(module.router)
     return app

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from layers import migrate
 from layers.registry import LAYERS
 
 
@@ -20,7 +21,7 @@ def test_healthz_reports_the_database(client):
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["database"]["ok"] is True
-    assert body["database"]["postgis"].startswith("3.") and body["database"]["schema_revision"] == "0001"
+    assert body["database"]["postgis"].startswith("3.") and body["database"]["schema_revision"] == migrate.head()
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(settings):

@@ -1,0 +1,70 @@
+"""/search: one box for place names, address codes and growing-area codes, answered as GeoJSON.
+
+The geometry comes from PostGIS as GeoJSON text and is spliced into the response unparsed;
+only the small properties are encoded here. Polygons carry a `bbox` so a map can fly to them.
+"""
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from api.negotiation import language
+from layers import search as searching
+
+router = APIRouter()
+
+GEOJSON = "application/geo+json"
+DEFAULT_LIMIT, MAX_LIMIT = 10, 50
+
+
+def _kinds(kind: str | None) -> set[str] | None:
+    if kind is None:
+        return None
+    kinds = {k.strip() for k in kind.split(",") if k.strip()}
+    unknown = sorted(kinds - set(searching.KINDS))
+    if unknown or not kinds:
+        raise HTTPException(400, f"kind: unknown value {', '.join(map(repr, unknown)) or repr(kind)}; "
+                                 f"use a comma list of {', '.join(searching.KINDS)}")
+    return kinds
+
+
+def feature(h: dict, base: str) -> str:
+    href = f"{base}/collections/{h['collection']}/items/{h['feature_id']}"
+    props = {k: h[k] for k in ("kind", "collection", "feature_id", "label", "match", "match_type")}
+    head = {"type": "Feature", "id": f"{h['collection']}.{h['feature_id']}"}
+    if h["bbox"]:
+        head["bbox"] = h["bbox"]
+    props["href"] = href
+    tail = {"properties": props,
+            "links": [{"href": href, "rel": "item", "type": GEOJSON, "title": h["label"]}]}
+    return (json.dumps(head, ensure_ascii=False)[:-1] + ', "geometry": ' + h["geometry"] + ", "
+            + json.dumps(tail, ensure_ascii=False)[1:])
+
+
+@router.get("/search", tags=["data"], summary="Find communes, villages, places, growing areas and addresses",
+            response_class=Response, responses={200: {"content": {GEOJSON: {}}}})
+async def search(
+    request: Request,
+    q: str | None = Query(None, description="Name (with or without diacritics), address code or growing-area code"),
+    limit: int = Query(DEFAULT_LIMIT, description=f"Results, 1 to {MAX_LIMIT}"),
+    kind: str | None = Query(None, description=f"Comma list of {', '.join(searching.KINDS)}"),
+    lang: str = Depends(language),
+) -> Response:
+    if q is None or not q.strip():
+        raise HTTPException(400, "q: give a name, an address code or a growing-area code to search for")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise HTTPException(400, f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
+    kinds = _kinds(kind)
+    try:
+        async with request.app.state.engine.connect() as conn:
+            query, hits = await searching.search(conn, q, limit=limit, lang=lang, kinds=kinds)
+    except searching.SearchError as exc:
+        raise HTTPException(400, f"q: {exc}") from None
+    base = str(request.base_url).rstrip("/")
+    meta = json.dumps({"numberReturned": len(hits), "query": {"type": query.type, "text": query.text}},
+                      ensure_ascii=False)
+    body = ('{"type": "FeatureCollection", "features": [' + ", ".join(feature(h, base) for h in hits)
+            + "], " + meta[1:])
+    return Response(body.encode(), media_type=GEOJSON)
