@@ -7,6 +7,7 @@ import json
 
 import psycopg
 import pytest
+from pyproj import Transformer
 from shapely import wkt
 from shapely.geometry import shape
 
@@ -120,6 +121,8 @@ def test_crs_transforms_and_orders_axes(reader, shared_demo):
     gx, gy = r.json()["geometry"]["coordinates"]
     assert abs(gx - x) < 0.01 and abs(gy - y) < 0.01 and 400_000 < gx < 700_000 and gy > 2_000_000
     lonlat = reader.get(f"/collections/tourism_places/items/{fid}").json()["geometry"]["coordinates"]
+    px, py = Transformer.from_crs(4326, 9210, always_xy=True).transform(*lonlat)  # PROJ's VN-2000 datum shift
+    assert abs(gx - px) < 0.05 and abs(gy - py) < 0.05
     latlon = reader.get(f"/collections/tourism_places/items/{fid}?crs={OGC}/EPSG/0/4326").json()["geometry"]["coordinates"]
     assert latlon == [lonlat[1], lonlat[0]]
 
