@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from layers.paging import BadCursor
@@ -47,6 +48,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadCursor)
     async def bad_cursor(request: Request, exc: BadCursor):
         return error(400, f"cursor: {exc}")
+
+    @app.exception_handler(PoolTimeout)
+    async def busy(request: Request, exc: PoolTimeout):
+        log.warning("no free database connection for %s", request.url.path)
+        return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
 
     @app.exception_handler(DataError)
     async def bad_value(request: Request, exc: DataError):

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     statement_timeout_ms: int = 15000
+    # Connections the web app keeps open. Requests beyond it wait for one rather than opening and
+    # closing extra sessions (a new PostgreSQL backend per request costs more than the query).
+    db_pool_size: int = 20
     # Tiles: memory cache in MB (0 turns all tile caching off, e.g. to benchmark), an optional
     # disk cache, features per layer and tile, and how long a browser may reuse a tile unasked.
     tile_cache_mb: int = 256

@@ -34,5 +34,5 @@ def async_engine(settings: Settings, url: str | None = None, **kw) -> AsyncEngin
     connect_args = {"server_settings": {"statement_timeout": str(settings.statement_timeout_ms)}}
     return create_async_engine(
         _with_driver(url or database_url(settings), "asyncpg"),
-        connect_args=connect_args, pool_size=10, max_overflow=10, **kw,
+        connect_args=connect_args, pool_size=settings.db_pool_size, max_overflow=0, pool_timeout=30, **kw,
     )
