@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -48,6 +50,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadCursor)
     async def bad_cursor(request: Request, exc: BadCursor):
         return error(400, f"cursor: {exc}")
+
+    @app.exception_handler(asyncpg.PostgresError)
+    async def driver_trouble(request: Request, exc: asyncpg.PostgresError):
+        """Queries run on asyncpg directly (tiles) raise the driver's own errors."""
+        log.warning("database error on %s: %s", request.url.path, exc)
+        if isinstance(exc, asyncpg.QueryCanceledError):
+            return error(503, "the query took too long and was cancelled; narrow the request and retry",
+                         {"Retry-After": "5"})
+        return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})
 
     @app.exception_handler(PoolTimeout)
     async def busy(request: Request, exc: PoolTimeout):

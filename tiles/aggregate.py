@@ -35,8 +35,9 @@ def mercator(geom) -> tuple:
 def grid_counts(layer: Layer, z: int, x: int, y: int) -> sa.Select:
     """Rows (geom, count) ready for ST_AsMVT; no margin: each cell belongs to one tile."""
     bounds = xy_bounds(z, x, y)
-    xmin, ymin, xmax, ymax = (sa.literal(v, sa.Float) for v in bounds)
-    cell = sa.literal((bounds[2] - bounds[0]) / GRID_CELLS, sa.Float)
+    xmin, ymin, xmax, ymax = (sa.bindparam(f"tile_{n}", v, type_=sa.Float)
+                              for n, v in zip(("xmin", "ymin", "xmax", "ymax"), bounds))
+    cell = sa.literal(2 * world_half_width() / 2 ** z / GRID_CELLS, sa.Float)  # the same for every tile of z
     base = public_select(layer)
     c = base.selected_columns
     px, py = mercator(c.geom)

@@ -18,11 +18,16 @@ MARGIN = (BUFFER + 1) / EXTENT
 
 
 def tile_envelope(z: int, x: int, y: int, margin: float = 0.0):
-    """ST_TileEnvelope(z, x, y, bounds, margin) in EPSG:3857."""
+    """ST_TileEnvelope(z, x, y, bounds, margin) in EPSG:3857.
+
+    x and y are named parameters (`tiles.mvt.tile_values`), so one compiled statement per zoom
+    serves every tile of that zoom (`tiles.prepared`).
+    """
     low, high = sa.literal(-world_half_width(), sa.Float), sa.literal(world_half_width(), sa.Float)
     bounds = func.ST_MakeEnvelope(low, low, high, high, 3857)
     return func.ST_TileEnvelope(
-        sa.literal(z, sa.Integer), sa.literal(x, sa.Integer), sa.literal(y, sa.Integer),
+        sa.literal(z, sa.Integer), sa.bindparam("tile_x", x, type_=sa.Integer),
+        sa.bindparam("tile_y", y, type_=sa.Integer),
         bounds, sa.literal(margin, sa.Float),
     )
 

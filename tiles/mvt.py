@@ -18,7 +18,7 @@ from layers.registry import Layer, Property
 from layers.relations import public_select
 from tiles.aggregate import grid_counts
 from tiles.envelope import BUFFER, EXTENT, MARGIN, tile_envelope, tile_filter
-from tiles.grid import xy_bounds
+from tiles.grid import world_half_width, xy_bounds
 from tiles.tilesets import grid_name, has_grid
 
 DISPLAY_PX = 512  # MapLibre draws a vector tile 512 px wide
@@ -26,9 +26,16 @@ TOLERANCE_PX = 0.5
 FEATURE_ID = "_fid"
 
 
-def simplify_tolerance(z: int, x: int, y: int) -> float:
-    xmin, _, xmax, _ = xy_bounds(z, x, y)
-    return (xmax - xmin) / DISPLAY_PX * TOLERANCE_PX
+def tile_values(z: int, x: int, y: int) -> dict:
+    """The named parameters that differ between tiles of one zoom (see tiles.prepared)."""
+    xmin, ymin, xmax, ymax = xy_bounds(z, x, y)
+    return {"tile_x": x, "tile_y": y, "tile_xmin": xmin, "tile_ymin": ymin, "tile_xmax": xmax,
+            "tile_ymax": ymax}
+
+
+def simplify_tolerance(z: int, x: int = 0, y: int = 0) -> float:
+    """Half a display pixel in metres; the same for every tile of a zoom."""
+    return 2 * world_half_width() / 2 ** z / DISPLAY_PX * TOLERANCE_PX
 
 
 def property_column(col, prop: Property):

@@ -14,7 +14,7 @@ from layers.config import Settings
 from tiles.cache import TileCache
 from tiles.etag import if_none_match, tile_tag, version_stamps
 from tiles.grid import check_tile
-from tiles.mvt import tile_statement
+from tiles.prepared import PreparedTiles
 from tiles.tilejson import Bounds
 from tiles.tilesets import Tileset
 
@@ -30,6 +30,7 @@ class TileService:
         self.settings = settings
         self.cache = TileCache.from_settings(settings)
         self.bounds = Bounds()
+        self.prepared = PreparedTiles(settings)
 
     async def tile(self, engine: AsyncEngine, tileset: Tileset, z: int, x: int, y: int,
                    client_tags: str | None = None) -> TileResult:
@@ -43,8 +44,9 @@ class TileService:
                 return TileResult(tag, None)
 
             async def make() -> bytes:
-                stmt = tile_statement(tileset.layers, z, x, y, self.settings)
-                return bytes((await conn.execute(stmt)).scalar_one())
+                compiled = self.prepared.get(tileset, z)
+                driver = (await conn.get_raw_connection()).driver_connection  # asyncpg
+                return bytes(await driver.fetchval(compiled.sql, *compiled.args(z, x, y)))
 
             data = await self.cache.get_or_make((tileset.id, z, x, y), tag, make)
         return TileResult(tag, data)

@@ -1,0 +1,57 @@
+"""Tile SQL compiled once per (tileset, zoom) and run on the driver with positional arguments.
+
+Building and compiling the SQLAlchemy statement cost about as much Python time per tile as the
+rest of the request. Within a zoom only the tile's x/y (and the bounds derived from them)
+change, and those are named parameters (`tiles.mvt.tile_values`), so the compiled text is
+reused and asyncpg's prepared-statement cache does the rest. Compiling checks that nothing
+else varies between tiles, so a future literal that depends on x/y fails loudly, not silently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
+
+from layers.config import Settings
+from tiles.mvt import tile_statement, tile_values
+from tiles.tilesets import Tileset
+
+DIALECT = asyncpg_dialect.dialect()
+
+
+@dataclass(frozen=True)
+class CompiledTile:
+    sql: str
+    names: tuple[str, ...]
+    constants: dict
+
+    def args(self, z: int, x: int, y: int) -> list:
+        values = tile_values(z, x, y)
+        return [values[n] if n in values else self.constants[n] for n in self.names]
+
+
+def compile_tile(tileset: Tileset, z: int, settings: Settings) -> CompiledTile:
+    def compiled(x: int, y: int):
+        return tile_statement(tileset.layers, z, x, y, settings).compile(
+            dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+
+    first = compiled(0, 0)
+    last = compiled(2 ** z - 1, 2 ** z - 1)
+    varying = set(tile_values(z, 0, 0))
+    if first.string != last.string or any(
+            first.params[n] != last.params[n] for n in first.params if n not in varying):
+        raise RuntimeError(f"tile SQL of {tileset.id} at z{z} varies outside tile_values()")
+    return CompiledTile(first.string, tuple(first.positiontup or ()), dict(first.params))
+
+
+class PreparedTiles:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._compiled: dict[tuple[str, int], CompiledTile] = {}
+
+    def get(self, tileset: Tileset, z: int) -> CompiledTile:
+        key = (tileset.id, z)
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = compile_tile(tileset, z, self.settings)
+        return found
