@@ -7,7 +7,7 @@ FORMATS = ("json", "html")
 LANGS = ("vi", "en")
 
 
-def output_format(request: Request, f: str | None = Query(None, description="json or html")) -> str:
+async def output_format(request: Request, f: str | None = Query(None, description="json or html")) -> str:
     if f is not None:
         if f not in FORMATS:
             raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FORMATS)}")
@@ -16,7 +16,7 @@ def output_format(request: Request, f: str | None = Query(None, description="jso
     return "html" if "text/html" in accept else "json"
 
 
-def language(request: Request, lang: str | None = Query(None, description="vi or en")) -> str:
+async def language(request: Request, lang: str | None = Query(None, description="vi or en")) -> str:
     if lang is not None:
         if lang not in LANGS:
             raise HTTPException(400, f"unknown language lang={lang!r}; use vi or en")
@@ -34,7 +34,7 @@ _ACCEPTED = (("text/html", "html"), ("application/geo+json", "json"), ("text/csv
              ("application/x-ndjson", "ndjson"), ("application/json", "json"))
 
 
-def feature_format(request: Request, f: str | None = Query(
+async def feature_format(request: Request, f: str | None = Query(
         None, description="json (GeoJSON), html, csv (WKT geometry) or ndjson (one GeoJSON feature per line)")) -> str:
     if f is not None:
         if f not in FEATURE_FORMATS:

@@ -21,14 +21,14 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 100_000  # documented in the OpenAPI; bigger requests should use the open-data downloads
 
 
-def collection(collectionId: str = Path(..., description="Layer id, see /collections")) -> Layer:
+async def collection(collectionId: str = Path(..., description="Layer id, see /collections")) -> Layer:
     try:
         return get_layer(collectionId)
     except KeyError as e:
         raise HTTPException(404, e.args[0]) from None
 
 
-def output_crs(crs: str | None = Query(None, description="CRS of the response geometries (URI)")) -> ogc_crs.OgcCRS:
+async def output_crs(crs: str | None = Query(None, description="CRS of the response geometries (URI)")) -> ogc_crs.OgcCRS:
     try:
         return ogc_crs.parse(crs)
     except ogc_crs.UnsupportedCRS as e:
@@ -69,7 +69,7 @@ def _names(text: str, layer: Layer, what: str, allowed: tuple[str, ...]) -> list
     return names
 
 
-def items_query(
+async def items_query(
     layer: Layer = Depends(collection),
     out: ogc_crs.OgcCRS = Depends(output_crs),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 # Bump when the tile encoding changes (SQL, properties, simplification) to retire old tags.
@@ -19,8 +20,13 @@ _versions = sa.table("layer_versions", sa.column("table_name"), sa.column("versi
 VERSION_STAMPS = sa.select(_versions.c.table_name, _versions.c.version, _versions.c.changed_at)
 
 
+VERSION_STAMPS_SQL = str(VERSION_STAMPS.compile(dialect=asyncpg_dialect.dialect()))
+
+
 async def version_stamps(conn: AsyncConnection) -> dict[str, str]:
-    rows = (await conn.execute(VERSION_STAMPS)).all()
+    """Read on the driver directly: this runs on every tile request, cached or not."""
+    driver = (await conn.get_raw_connection()).driver_connection
+    rows = await driver.fetch(VERSION_STAMPS_SQL)
     return {name: f"{version}@{changed.isoformat() if changed else ''}" for name, version, changed in rows}
 
 

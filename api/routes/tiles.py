@@ -26,14 +26,14 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def collection_tileset(collectionId: str) -> Tileset:
+async def collection_tileset(collectionId: str) -> Tileset:
     try:
         return for_collection(collectionId)
     except KeyError as exc:
         raise HTTPException(404, exc.args[0]) from None
 
 
-def checked_tms(tileMatrixSetId: str) -> str:
+async def checked_tms(tileMatrixSetId: str) -> str:
     try:
         return tile_matrix_set(tileMatrixSetId).id
     except UnknownTileMatrixSet as exc:
@@ -60,21 +60,21 @@ async def tile_response(request: Request, tileset: Tileset, z: int, x: int, y: i
 
 
 @router.get("/tileMatrixSets", summary="Tile matrix sets offered")
-def list_tile_matrix_sets(request: Request):
+async def list_tile_matrix_sets(request: Request):
     base = base_url(request)
     return {"tileMatrixSets": [summary(base)],
             "links": [{"href": f"{base}/tileMatrixSets", "rel": "self", "type": "application/json"}]}
 
 
 @router.get("/tileMatrixSets/{tileMatrixSetId}", summary="A tile matrix set (OGC TMS 2.0 JSON)")
-def get_tile_matrix_set(tms: str = Depends(checked_tms)):
+async def get_tile_matrix_set(tms: str = Depends(checked_tms)):
     return document()
 
 
 # One collection's tiles.
 
 @router.get("/collections/{collectionId}/tiles", summary="Tilesets of a collection")
-def collection_tilesets(request: Request, tileset: Tileset = Depends(collection_tileset),
+async def collection_tilesets(request: Request, tileset: Tileset = Depends(collection_tileset),
                         lang: str = Depends(language)):
     base = base_url(request)
     return ogc.tileset_list(tileset, f"{base}/collections/{tileset.id}/tiles", base, lang)
@@ -107,7 +107,7 @@ async def collection_tile(request: Request, z: int, x: int, y: int,
 # The combined map: every public layer in one tileset.
 
 @router.get("/tiles", summary="Tilesets of the combined map")
-def map_tilesets(request: Request, lang: str = Depends(language)):
+async def map_tilesets(request: Request, lang: str = Depends(language)):
     base = base_url(request)
     return ogc.tileset_list(combined(), f"{base}/tiles", base, lang)
 
