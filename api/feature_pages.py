@@ -108,12 +108,35 @@ def paging_links(page: Page, link) -> list[dict]:
     return out
 
 
-async def geojson_body(page: Page, links, number_matched: int | None = None) -> AsyncIterator[bytes]:
-    yield b'{"type":"FeatureCollection","features":['
-    sep = b""
+CHUNK = 256 * 1024  # bytes per response chunk: one send per feature costs more than the feature
+
+
+async def _chunked(parts: AsyncIterator[str], sep: str = "") -> AsyncIterator[bytes]:
+    """Parts joined by `sep`, in chunks of about CHUNK bytes."""
+    buf: list[str] = []
+    size, lead = 0, ""
+    async for part in parts:
+        buf.append(part)
+        size += len(part)
+        if size >= CHUNK:
+            yield (lead + sep.join(buf)).encode()
+            buf, size, lead = [], 0, sep
+    if buf:
+        yield (lead + sep.join(buf)).encode()
+
+
+async def _texts(page: Page) -> AsyncIterator[str]:
     async for row in features(page):
-        yield sep + row[-1].encode()
-        sep = b","
+        yield row[-1]
+
+
+async def geojson_body(page: Page, links, number_matched: int | None = None) -> AsyncIterator[bytes]:
+    head = b'{"type":"FeatureCollection","features":['
+    async for chunk in _chunked(_texts(page), ","):
+        yield head + chunk
+        head = b""
+    if head:
+        yield head
     tail = {"numberReturned": page.returned}
     if number_matched is None and not page.has_cursor and not page.more:
         number_matched = page.returned  # the whole result fitted in this page: free to know
@@ -125,8 +148,13 @@ async def geojson_body(page: Page, links, number_matched: int | None = None) -> 
 
 
 async def ndjson_body(page: Page) -> AsyncIterator[bytes]:
+    async for chunk in _chunked(_lines(page)):
+        yield chunk
+
+
+async def _lines(page: Page) -> AsyncIterator[str]:
     async for row in features(page):
-        yield row[-1].encode() + b"\n"
+        yield row[-1] + "\n"
 
 
 async def csv_body(page: Page) -> AsyncIterator[bytes]:
@@ -135,7 +163,7 @@ async def csv_body(page: Page) -> AsyncIterator[bytes]:
     writer.writerow(page.columns[page.n_keys:])
     async for row in features(page):
         writer.writerow(["" if v is None else _csv_value(v) for v in row[page.n_keys:]])
-        if buf.tell() > 64_000:
+        if buf.tell() > CHUNK:
             yield buf.getvalue().encode()
             buf.seek(0)
             buf.truncate()
