@@ -10,6 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
 from api import errors
+from api.tile_http import GzipMemo, TileFastPath
 from api.routes import collections, conformance, features, health, landing, search, tiles
 from layers.config import Settings
 from layers.db import async_engine, database_url
@@ -41,6 +42,13 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        expose_headers=["ETag", "Content-Crs", "Link"])
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
+    app.state.gzip = GzipMemo()
+    app.add_middleware(TileFastPath, state=app.state)  # last added: runs before the two above
     for module in (landing, conformance, health, collections, features, tiles, search):
         app.include_router(module.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """For `ntm-map serve --workers N`: each worker process builds its settings and app itself."""
+    return create_app(Settings())

@@ -31,7 +31,10 @@ def sync_engine(settings: Settings, url: str | None = None, **kw) -> Engine:
 
 
 def async_engine(settings: Settings, url: str | None = None, **kw) -> AsyncEngine:
-    connect_args = {"server_settings": {"statement_timeout": str(settings.statement_timeout_ms)}}
+    connect_args = {"server_settings": {
+        "statement_timeout": str(settings.statement_timeout_ms),
+        "max_parallel_workers_per_gather": str(settings.db_parallel_workers),
+    }}
     return create_async_engine(
         _with_driver(url or database_url(settings), "asyncpg"),
         connect_args=connect_args, pool_size=settings.db_pool_size, max_overflow=0, pool_timeout=30, **kw,

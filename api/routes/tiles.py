@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from api.negotiation import language
+from api.tile_http import tile_reply
 from tiles import ogc
-from tiles.etag import quoted
 from tiles.grid import TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set
 from tiles.style import style
 from tiles.tilejson import tilejson
@@ -52,11 +52,11 @@ async def tile_response(request: Request, tileset: Tileset, z: int, x: int, y: i
                                     request.headers.get("if-none-match"))
     except TileOutOfRange as exc:
         raise HTTPException(400, str(exc)) from None
-    headers = {"ETag": quoted(result.tag),
-               "Cache-Control": f"public, max-age={service.settings.tile_max_age_s}"}
-    if result.data is None:
-        return Response(status_code=304, headers=headers)
-    return Response(result.data, media_type=ogc.MVT, headers=headers)
+    status, headers, body = tile_reply(result, service.settings.tile_max_age_s,
+                                       request.headers.get("accept-encoding", ""), request.app.state.gzip)
+    response = Response(body, status_code=status)
+    response.raw_headers = headers  # the same bytes the fast path (api.tile_http) sends
+    return response
 
 
 @router.get("/tileMatrixSets", summary="Tile matrix sets offered")

@@ -73,3 +73,35 @@ def test_serve_on_a_taken_port_says_so(demo_db):
         port = s.getsockname()[1]
         r = run(["serve", "--port", str(port)], demo_db)
     assert r.exit_code == 1 and "already in use" in r.output and "NTM_PORT" in r.output
+
+
+def test_serve_with_two_workers_answers_from_both(demo_db):
+    """The multi-process path builds its apps from the environment; both must serve."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": demo_db}
+    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        pids, deadline = set(), time.monotonic() + 60
+        while time.monotonic() < deadline and len(pids) < 2:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    body = json.load(r)
+                    assert body["status"] == "ok"
+                    pids.add(body["worker"])
+            except OSError:
+                time.sleep(0.2)
+        assert len(pids) == 2, f"answers came from {pids}"
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "2 workers" in out

@@ -224,3 +224,18 @@ def test_tile_queries_obey_the_statement_timeout(settings, tiles_db):
     with app_on(settings, tiles_db, statement_timeout_ms=1, tile_cache_mb=0) as slow:
         r = slow.get("/tiles/WebMercatorQuad/6/50/28")
     assert r.status_code == 503 and r.headers["retry-after"] and "took too long" in r.json()["description"]
+
+
+def test_tiles_are_gzipped_for_clients_that_ask_and_readable_cross_origin(client, tiles_db):
+    import gzip
+
+    path = "/tiles/WebMercatorQuad/" + tile_of(tiles_db, "SELECT ST_X(geom), ST_Y(geom) FROM tourism_places LIMIT 1", 8)
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and len(plain.content) > 1024
+    with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())
+    assert r.headers["content-encoding"] == "gzip" and r.headers["vary"] == "Accept-Encoding"
+    assert gzip.decompress(raw) == plain.content and len(raw) < len(plain.content)
+    assert plain.headers["access-control-allow-origin"] == "*"
+    head = client.head(path)
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == plain.headers["etag"]
