@@ -1,0 +1,1 @@
+"""Benchmark harness: ntm-map vs TiPg vs the database alone (see docs/performance.md)."""
