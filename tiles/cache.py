@@ -57,6 +57,29 @@ class TileCache:
         self.misses += 1
         return None
 
+    def holds(self, address: Address, tag: str) -> bool:
+        """Whether this version of the tile is kept, in memory or on disk (no read, no statistics)."""
+        entry = self._entries.get(address)
+        if entry is not None and entry[0] == tag:
+            return True
+        return self.directory is not None and (self._tile_dir(address) / f"{address[3]}.{tag}.mvt").exists()
+
+    async def once(self, key, make: Callable[[], Awaitable]):
+        """make()'s result, shared by every caller that asks for `key` while it runs."""
+        waiting = self._inflight.get(key)
+        if waiting is not None:
+            result = await asyncio.shield(waiting)
+            # None: the first caller failed or was cancelled; this one tries on its own.
+            return result if result is not None else await make()
+        future = self._inflight[key] = asyncio.get_running_loop().create_future()
+        result = None
+        try:
+            result = await make()
+        finally:
+            del self._inflight[key]
+            future.set_result(result)
+        return result
+
     def put(self, address: Address, tag: str, data: bytes) -> None:
         if not self.enabled:
             return
@@ -68,24 +91,9 @@ class TileCache:
         if not self.enabled:
             return await make()
         data = self.get(address, tag)
-        if data is not None:
-            return data
-        key = (address, tag)
-        waiting = self._inflight.get(key)
-        if waiting is not None:
-            data = await asyncio.shield(waiting)
-            # None: the first request failed or was cancelled; this one tries on its own.
-            return data if data is not None else await make()
-        future = self._inflight[key] = asyncio.get_running_loop().create_future()
-        try:
-            data = await make()
-        except BaseException:
-            future.set_result(None)
-            raise
-        finally:
-            del self._inflight[key]
-        future.set_result(data)
-        self.put(address, tag, data)
+        if data is None:
+            data = await self.once((address, tag), make)
+            self.put(address, tag, data)
         return data
 
     def _cost(self, data: bytes) -> int:

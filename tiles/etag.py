@@ -14,20 +14,27 @@ from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 # Bump when the tile encoding changes (SQL, properties, simplification) to retire old tags.
-TILE_FORMAT = 1
+TILE_FORMAT = 2
 
 _versions = sa.table("layer_versions", sa.column("table_name"), sa.column("version"), sa.column("changed_at"))
-VERSION_STAMPS = sa.select(_versions.c.table_name, _versions.c.version, _versions.c.changed_at)
+# Every table's stamp as one text array ("name=version@epoch"), written by PostgreSQL so that the
+# stand-alone read and the one inside a tile query (tiles.prepared) give identical strings.
+STAMPS = sa.select(sa.func.array_agg(
+    _versions.c.table_name + sa.literal("=") + sa.cast(_versions.c.version, sa.Text) + sa.literal("@")
+    + sa.func.coalesce(sa.cast(sa.func.extract("epoch", _versions.c.changed_at), sa.Text), sa.literal(""))
+)).scalar_subquery()
+VERSION_STAMPS_SQL = str(sa.select(STAMPS).compile(  # our own constants only, so written inline
+    dialect=asyncpg_dialect.dialect(), compile_kwargs={"literal_binds": True}))
 
 
-VERSION_STAMPS_SQL = str(VERSION_STAMPS.compile(dialect=asyncpg_dialect.dialect()))
+def parse_stamps(values: list[str] | None) -> dict[str, str]:
+    return dict(v.split("=", 1) for v in values or ())
 
 
 async def version_stamps(conn: AsyncConnection) -> dict[str, str]:
     """Read on the driver directly: this runs on every tile request, cached or not."""
     driver = (await conn.get_raw_connection()).driver_connection
-    rows = await driver.fetch(VERSION_STAMPS_SQL)
-    return {name: f"{version}@{changed.isoformat() if changed else ''}" for name, version, changed in rows}
+    return parse_stamps(await driver.fetchval(VERSION_STAMPS_SQL))
 
 
 def tile_tag(scope: str, tileset: str, z: int, x: int, y: int, tables: tuple[str, ...],

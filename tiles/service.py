@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from layers.config import Settings
 from tiles.cache import TileCache
-from tiles.etag import if_none_match, tile_tag, version_stamps
+from tiles.etag import VERSION_STAMPS_SQL, if_none_match, parse_stamps, tile_tag, version_stamps
 from tiles.grid import check_tile
 from tiles.prepared import PreparedTiles
 from tiles.tilejson import Bounds
@@ -31,24 +31,47 @@ class TileService:
         self.cache = TileCache.from_settings(settings)
         self.bounds = Bounds()
         self.prepared = PreparedTiles(settings)
+        self._stamps: dict[str, str] | None = None  # the data versions of the latest query
 
     async def tile(self, engine: AsyncEngine, tileset: Tileset, z: int, x: int, y: int,
                    client_tags: str | None = None) -> TileResult:
-        """Raises tiles.grid.TileOutOfRange for addresses outside the grid."""
+        """Raises tiles.grid.TileOutOfRange for addresses outside the grid.
+
+        The versions seen last give a guess of the tag. When the guess says the client's copy
+        or the cache's is current (or there is no guess yet), the versions are read to confirm
+        it (one small query); otherwise the tile is made with the versions read in the same
+        statement (one query).
+        """
         check_tile(z, x, y)
+        address = (tileset.id, z, x, y)
+        scope = str(engine.url.database)
+
+        def tag_of(stamps: dict[str, str]) -> str:
+            return tile_tag(scope, tileset.id, z, x, y, tileset.sources, stamps, self.settings.tile_feature_cap)
+
         async with engine.connect() as conn:
-            stamps = await version_stamps(conn)
-            tag = tile_tag(str(engine.url.database), tileset.id, z, x, y, tileset.sources, stamps,
-                           self.settings.tile_feature_cap)
-            if if_none_match(client_tags, tag):
-                return TileResult(tag, None)
+            driver = (await conn.get_raw_connection()).driver_connection  # asyncpg
+            guess = tag_of(self._stamps) if self._stamps is not None else None
+            if guess is None or if_none_match(client_tags, guess) or self.cache.holds(address, guess):
+                self._stamps = parse_stamps(await driver.fetchval(VERSION_STAMPS_SQL))
+                tag = tag_of(self._stamps)
+                if if_none_match(client_tags, tag):
+                    return TileResult(tag, None)
+                data = self.cache.get(address, tag)
+                if data is not None:
+                    return TileResult(tag, data)
 
-            async def make() -> bytes:
+            async def make() -> tuple[dict[str, str], bytes]:
                 compiled = self.prepared.get(tileset, z)
-                driver = (await conn.get_raw_connection()).driver_connection  # asyncpg
-                return bytes(await driver.fetchval(compiled.sql, *compiled.args(z, x, y)))
+                row = await driver.fetchrow(compiled.sql, *compiled.args(z, x, y))
+                return parse_stamps(row["stamps"]), bytes(row["mvt"])
 
-            data = await self.cache.get_or_make((tileset.id, z, x, y), tag, make)
+            stamps, data = await self.cache.once((address, guess), make)
+        self._stamps = stamps
+        tag = tag_of(stamps)
+        if if_none_match(client_tags, tag):
+            return TileResult(tag, None)
+        self.cache.put(address, tag, data)
         return TileResult(tag, data)
 
     async def data_bounds(self, conn: AsyncConnection) -> tuple[float, float, float, float]:

@@ -135,7 +135,8 @@ def features(r, layer: str) -> dict:
     return {f["id"]: f["properties"] for f in decode(r).get(layer, {"features": []})["features"]}
 
 
-def test_tiles_follow_edits_at_once(settings, demo_db):
+@pytest.mark.parametrize("cache_mb", [256, 0])
+def test_tiles_follow_edits_at_once(settings, demo_db, cache_mb):
     place, lon, lat = one(demo_db, "SELECT id, ST_X(geom), ST_Y(geom) FROM tourism_places ORDER BY id LIMIT 1")
     area, crop, alon, alat = one(demo_db, "SELECT id, crop, ST_X(p), ST_Y(p) FROM (SELECT id, crop, "
                                           "ST_PointOnSurface(geom) p FROM growing_areas WHERE status = 'granted' "
@@ -143,7 +144,7 @@ def test_tiles_follow_edits_at_once(settings, demo_db):
     new_crop = "tea" if crop != "tea" else "orange"
     place_tile = at("/collections/tourism_places/tiles", lon, lat, 12)
     area_tile = at("/tiles", alon, alat, 13)
-    with app_on(settings, demo_db) as client:
+    with app_on(settings, demo_db, tile_cache_mb=cache_mb) as client:
         before, area_before = client.get(place_tile), client.get(area_tile)
         assert place in features(before, "tourism_places")
         assert features(area_before, "growing_areas")[area]["crop"] == crop

@@ -25,7 +25,7 @@ def test_prepared_tiles_match_the_statement(engine, tiles_db, make_tile, setting
             for ts in tilesets:
                 for z, x, y in TILES:
                     c = prepared.get(ts, z)
-                    out[ts.id, z, x, y] = bytes(await conn.fetchval(c.sql, *c.args(z, x, y)))
+                    out[ts.id, z, x, y] = bytes((await conn.fetchrow(c.sql, *c.args(z, x, y)))["mvt"])
             return out
         finally:
             await conn.close()
