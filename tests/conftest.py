@@ -105,6 +105,12 @@ def demo_template(databases, settings, schema_template) -> str:
     return make_url(url).database
 
 
+@pytest.fixture(scope="module")
+def shared_demo(databases, demo_template) -> str:
+    """A demo database that the tests of one module only read (one copy per module, not per test)."""
+    return databases.create(template=demo_template)
+
+
 @pytest.fixture
 def schema_db(databases, schema_template) -> str:
     """A migrated, empty database of its own."""

@@ -13,12 +13,6 @@ from api.app import create_app
 
 
 @pytest.fixture(scope="module")
-def shared_demo(databases, demo_template) -> str:
-    """A demo database the tests of one module only read."""
-    return databases.create(template=demo_template)
-
-
-@pytest.fixture(scope="module")
 def reader(settings, shared_demo):
     with TestClient(create_app(settings, url=shared_demo)) as c:
         yield c

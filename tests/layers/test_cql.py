@@ -23,9 +23,8 @@ PUBLIC = {"growing_areas": PUBLIC_GA}
 
 
 @pytest.fixture(scope="module")
-def url(databases, demo_template):
-    """One copy of the demo for the module: these tests only read."""
-    return databases.create(template=demo_template)
+def url(shared_demo):
+    return shared_demo
 
 
 @pytest.fixture(scope="module")
@@ -505,7 +504,7 @@ def test_the_same_conditions_run_on_asyncpg(url, engine, geo, dates):
     """The API runs on asyncpg, which needs every parameter typed: check a sample of each kind."""
     filters = [
         ("growing_areas", "crop IN ('tea', 'rice') AND area_ha BETWEEN 1 AND 5.5 AND households_count > 10", 4326),
-        ("growing_areas", f"valid_from > '2019-06-01' AND T_INTERSECTS(INTERVAL(valid_from, valid_to), "
+        ("growing_areas", "valid_from > '2019-06-01' AND T_INTERSECTS(INTERVAL(valid_from, valid_to), "
                           "INTERVAL('2028-01-01T00:00:00Z', '..'))", 4326),
         ("growing_areas", "A_CONTAINS(target_markets, ('EU')) OR A_OVERLAPS(target_markets, ('China'))", 4326),
         ("growing_areas", "NOT farming_diary AND cooperative_id IS NULL AND id <> 3", 4326),

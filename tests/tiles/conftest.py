@@ -9,14 +9,8 @@ from tiles.mvt import tile_statement
 
 
 @pytest.fixture(scope="module")
-def tiles_db(databases, demo_template) -> str:
-    """A demo database the tests of one module only read."""
-    return databases.create(template=demo_template)
-
-
-@pytest.fixture(scope="module")
-def engine(settings, tiles_db):
-    eng = sync_engine(settings, tiles_db)
+def engine(settings, shared_demo):
+    eng = sync_engine(settings, shared_demo)
     yield eng
     eng.dispose()
 

@@ -14,12 +14,12 @@ from tiles.tilesets import combined, for_collection
 TILES = [(6, 50, 28), (8, 203, 114), (8, 202, 113), (11, 1621, 912), (14, 12973, 7300), (14, 12974, 7301)]
 
 
-def test_prepared_tiles_match_the_statement(engine, tiles_db, make_tile, settings):
+def test_prepared_tiles_match_the_statement(engine, shared_demo, make_tile, settings):
     prepared = PreparedTiles(settings)
     tilesets = [combined(), *(for_collection(layer.id) for layer in LAYERS)]
 
     async def fetch_all():
-        conn = await asyncpg.connect(tiles_db)
+        conn = await asyncpg.connect(shared_demo)
         try:
             out = {}
             for ts in tilesets:
