@@ -238,3 +238,22 @@ def test_filter_geometries_follow_filter_crs_axis_order(reader, shared_demo):
         "filter": f"S_INTERSECTS(geometry, POLYGON(({lat0} {lon0}, {lat0} {lon1}, {lat1} {lon1}, {lat1} {lon0}, {lat0} {lon0})))",
         "filter-crs": f"{OGC}/EPSG/0/4326", "limit": 5000}).json()
     assert lonlat["numberReturned"] == latlon["numberReturned"] == expected > 0
+
+
+def test_number_matched_is_counted_only_when_asked(reader, shared_demo):
+    url = "/collections/households/items?bbox=105.3,18.9,105.45,19.05&limit=10"
+    expected = sql(shared_demo, "SELECT count(*) FROM households WHERE ST_Intersects(geom, "
+                                "ST_MakeEnvelope(105.3,18.9,105.45,19.05,4326))")[0][0]
+    assert expected > 10
+    assert "numberMatched" not in reader.get(url).json()  # filtered and paged: not free to know
+    assert reader.get(url + "&numberMatched=true").json()["numberMatched"] == expected
+
+
+def test_queryables_list_public_properties_only(reader):
+    r = reader.get("/collections/growing_areas/queryables?lang=en")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/schema+json")
+    props = r.json()["properties"]
+    assert {"crop", "status", "valid_from", "geometry"} <= set(props)
+    assert not {"owner_name", "owner_phone", "created_at", "updated_at"} & set(props)
+    assert props["valid_from"]["format"] == "date"
+    assert reader.get("/collections/nope/queryables").status_code == 404
