@@ -64,18 +64,21 @@ def _selected(q: ItemsQuery):
     return [p for p in q.layer.properties if p.name in names]
 
 
+def _text(value: str):
+    return sa.literal(value, sa.Text)  # a typed parameter: json_build_object takes "any"
+
+
 def feature_json(q: ItemsQuery):
     """One GeoJSON Feature as text, built by PostgreSQL."""
     rel = q.rel
     pairs = []
     for prop in _selected(q):
-        pairs += [sa.literal_column(f"'{prop.name}'"), rel.c[prop.name]]  # registry names, not input
+        pairs += [_text(prop.name), rel.c[prop.name]]
     geometry = sa.cast(sa.func.ST_AsGeoJSON(output_geometry(rel, q.out), q.out.decimals), sa.JSON)
     feature = sa.func.json_build_object(
-        sa.literal_column("'type'"), sa.literal_column("'Feature'"),
-        sa.literal_column("'id'"), rel.c[q.layer.id_column],
-        sa.literal_column("'geometry'"), geometry,
-        sa.literal_column("'properties'"), sa.func.json_build_object(*pairs, type_=sa.JSON),
+        _text("type"), _text("Feature"), _text("id"), rel.c[q.layer.id_column],
+        _text("geometry"), geometry,
+        _text("properties"), sa.func.json_build_object(*pairs, type_=sa.JSON),
     )
     return sa.cast(feature, sa.Text).label("feature")  # text, so no driver decodes it on the way
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -95,7 +96,6 @@ def _url(request: Request, **changes) -> str:
 
 
 def _quote(v: str) -> str:
-    from urllib.parse import quote
     return quote(str(v), safe=",:/.-_~")
 
 
