@@ -66,6 +66,10 @@ async def api_definition(request: Request, fmt: str = Depends(output_format)):
 
 @router.get("/collections/{collectionId}/queryables", tags=["data"],
             summary="Properties that filter (CQL2) and sortby can use")
-async def queryables(request: Request, layer: Layer = Depends(collection), lang: str = Depends(language)):
+async def queryables(request: Request, layer: Layer = Depends(collection), lang: str = Depends(language),
+                     fmt: str = Depends(output_format)):
     doc = cql.queryables(layer, lang, str(request.base_url).rstrip("/"))
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "queryables.html", {"lang": lang, "layer": layer, "q": doc})
     return JSONResponse(doc, media_type="application/schema+json")

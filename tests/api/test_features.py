@@ -7,6 +7,7 @@ import json
 
 import psycopg
 import pytest
+from openapi_spec_validator import validate
 from pyproj import Transformer
 from shapely import wkt
 from shapely.geometry import shape
@@ -41,6 +42,7 @@ def test_conformance_and_openapi_30(reader):
     assert r.headers["content-type"].startswith("application/vnd.oai.openapi+json")
     doc = r.json()
     assert doc["openapi"] == "3.0.3" and "/collections/{collectionId}/items" in doc["paths"]
+    validate(doc)  # the OpenAPI 3.0 schema itself, not just the version string
     assert '{"type": "null"}' not in json.dumps(doc)
     limit = next(p for p in doc["paths"]["/collections/{collectionId}/items"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 100000
@@ -257,3 +259,5 @@ def test_queryables_list_public_properties_only(reader):
     assert not {"owner_name", "owner_phone", "created_at", "updated_at"} & set(props)
     assert props["valid_from"]["format"] == "date"
     assert reader.get("/collections/nope/queryables").status_code == 404
+    html = reader.get("/collections/growing_areas/queryables?f=html&lang=vi").text
+    assert "Thuộc tính lọc được" in html and "<code>crop</code>" in html and "owner_name" not in html
