@@ -7,7 +7,8 @@ FORMATS = ("json", "html")
 LANGS = ("vi", "en")
 
 
-async def output_format(request: Request, f: str | None = Query(None, description="json or html")) -> str:
+async def output_format(request: Request, f: str | None = Query(
+        None, description="json or html", json_schema_extra={"enum": list(FORMATS)})) -> str:
     if f is not None:
         if f not in FORMATS:
             raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FORMATS)}")
@@ -16,7 +17,8 @@ async def output_format(request: Request, f: str | None = Query(None, descriptio
     return "html" if "text/html" in accept else "json"
 
 
-async def language(request: Request, lang: str | None = Query(None, description="vi or en")) -> str:
+async def language(request: Request, lang: str | None = Query(
+        None, description="vi or en", json_schema_extra={"enum": list(LANGS)})) -> str:
     if lang is not None:
         if lang not in LANGS:
             raise HTTPException(400, f"unknown language lang={lang!r}; use vi or en")
@@ -35,7 +37,8 @@ _ACCEPTED = (("text/html", "html"), ("application/geo+json", "json"), ("text/csv
 
 
 async def feature_format(request: Request, f: str | None = Query(
-        None, description="json (GeoJSON), html, csv (WKT geometry) or ndjson (one GeoJSON feature per line)")) -> str:
+        None, description="json (GeoJSON), html, csv (WKT geometry) or ndjson (one GeoJSON feature per line)",
+        json_schema_extra={"enum": list(FEATURE_FORMATS)})) -> str:
     if f is not None:
         if f not in FEATURE_FORMATS:
             raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FEATURE_FORMATS)}")

@@ -14,14 +14,19 @@ from geo import ogc_crs
 from layers import cql
 from layers.cql_axes import flip_axes
 from layers.features import ItemsQuery, datetime_condition
-from layers.registry import Layer, get as get_layer
+from layers.registry import BY_ID, Layer, get as get_layer
 from layers.relations import relation
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 100_000  # documented in the OpenAPI; bigger requests should use the open-data downloads
 
 
-async def collection(collectionId: str = Path(..., description="Layer id, see /collections")) -> Layer:
+# Documented as an enum (clients and API fuzzers see the real ids) but not validated as one:
+# an unknown id must be OGC's 404, not a validation 400.
+COLLECTION_ID = Path(..., description="Layer id, see /collections", json_schema_extra={"enum": list(BY_ID)})
+
+
+async def collection(collectionId: str = COLLECTION_ID) -> Layer:
     try:
         return get_layer(collectionId)
     except KeyError as e:

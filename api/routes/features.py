@@ -129,6 +129,8 @@ async def get_item(request: Request, layer: Layer = Depends(collection),
                    lang: str = Depends(language)):
     if fmt not in ("json", "html"):
         raise HTTPException(400, "a single feature is available as f=json or f=html")
+    if not 0 <= feature_id < 2 ** 63:  # ids are bigint: beyond that no feature can exist
+        raise HTTPException(404, f"no feature {feature_id} in {layer.id}")
     async with request.app.state.engine.connect() as conn:
         versions = (await versions_of(conn, [layer]))[layer.id]
         etag = _etag(request, versions, fmt)

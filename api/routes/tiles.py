@@ -7,9 +7,10 @@ a 200 with no body, which MapLibre handles more gracefully than a 204.
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from api.negotiation import language
+from api.params import COLLECTION_ID
 from api.tile_http import tile_reply
 from tiles import ogc
 from tiles.grid import TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set
@@ -26,14 +27,14 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def collection_tileset(collectionId: str) -> Tileset:
+async def collection_tileset(collectionId: str = COLLECTION_ID) -> Tileset:
     try:
         return for_collection(collectionId)
     except KeyError as exc:
         raise HTTPException(404, exc.args[0]) from None
 
 
-async def checked_tms(tileMatrixSetId: str) -> str:
+async def checked_tms(tileMatrixSetId: str = Path(..., json_schema_extra={"enum": [TMS_ID]})) -> str:
     try:
         return tile_matrix_set(tileMatrixSetId).id
     except UnknownTileMatrixSet as exc:

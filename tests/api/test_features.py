@@ -215,6 +215,8 @@ def test_bad_queries_get_a_400_that_says_why(reader, query, needle):
 
 def test_unknown_feature_and_bad_id(reader):
     assert reader.get("/collections/villages/items/999999999").status_code == 404
+    assert reader.get("/collections/villages/items/8904248786692061790208").status_code == 404  # > bigint
+    assert reader.get("/collections/villages/items/-3").status_code == 404
     r = reader.get("/collections/villages/items/abc")
     assert r.status_code == 400 and "featureId" in r.json()["description"]
 
