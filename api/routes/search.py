@@ -10,7 +10,7 @@ import json
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api.negotiation import language
+from api.negotiation import language, output_format
 from layers import search as searching
 
 router = APIRouter()
@@ -51,6 +51,7 @@ async def search(
     limit: int = Query(DEFAULT_LIMIT, description=f"Results, 1 to {MAX_LIMIT}"),
     kind: str | None = Query(None, description=f"Comma list of {', '.join(searching.KINDS)}"),
     lang: str = Depends(language),
+    fmt: str = Depends(output_format),
 ) -> Response:
     if q is None or not q.strip():
         raise HTTPException(400, "q: give a name, an address code or a growing-area code to search for")
@@ -63,6 +64,9 @@ async def search(
     except searching.SearchError as exc:
         raise HTTPException(400, f"q: {exc}") from None
     base = str(request.base_url).rstrip("/")
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "search.html", {"lang": lang, "q": q, "hits": hits, "base": base})
     meta = json.dumps({"numberReturned": len(hits), "query": {"type": query.type, "text": query.text}},
                       ensure_ascii=False)
     body = ('{"type": "FeatureCollection", "features": [' + ", ".join(feature(h, base) for h in hits)

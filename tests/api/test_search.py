@@ -204,3 +204,12 @@ def test_the_link_leads_to_the_feature(reader):
         p = first(reader, q)["properties"]
         r = reader.get(p["href"])
         assert r.status_code == 200 and r.json()["id"] == p["feature_id"]
+
+
+def test_search_as_an_html_page(reader):
+    page = reader.get("/search", params={"q": "do luong", "f": "html", "lang": "vi"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Đô Lương" in page.text and "/items/" in page.text and "f=html" in page.text
+    empty = reader.get("/search", params={"q": "zzzzqqqq", "f": "html", "lang": "en"})
+    assert empty.status_code == 200 and "Nothing found" in empty.text
+    assert 'action="search"' in reader.get("/?f=html").text  # the landing page has the box
