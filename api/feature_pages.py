@@ -11,13 +11,13 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from layers import paging
-from layers.features import ItemsQuery, csv_statement, items_statement
+from layers.features import ItemsQuery, csv_statement, items_statement, keys_statement
 
 STREAM_ABOVE = 2000
 BATCH = 1000
@@ -29,8 +29,7 @@ class Page:
     rows: AsyncIterator
     n_keys: int
     limit: int
-    backwards: bool
-    has_cursor: bool
+    has_prev: bool
     first_keys: tuple | None = None
     last_keys: tuple | None = None
     returned: int = 0
@@ -39,10 +38,11 @@ class Page:
 
 
 async def open_page(engine: AsyncEngine, q: ItemsQuery, kind: str) -> Page:
-    stmt, keys, cursor = (csv_statement if kind == "csv" else items_statement)(q)
     conn = await engine.connect()
     try:
-        if q.limit > STREAM_ABOVE and not (cursor and cursor.backwards):
+        q, has_prev = await _forward(conn, q)
+        stmt, keys, _ = (csv_statement if kind == "csv" else items_statement)(q)
+        if q.limit > STREAM_ABOVE:
             await conn.begin()
             result = await conn.stream(stmt.execution_options(yield_per=BATCH))
             first = await result.fetchmany(BATCH)
@@ -51,20 +51,29 @@ async def open_page(engine: AsyncEngine, q: ItemsQuery, kind: str) -> Page:
         else:
             result = await conn.execute(stmt)
             columns = list(result.keys())
-            fetched = result.all()
+            rows = _listed(result.all())
             await conn.close()
-            if cursor and cursor.backwards:  # read backwards; present in the forward order
-                fetched = fetched[:q.limit + 1]
-                more_before = len(fetched) > q.limit
-                fetched = list(reversed(fetched[:q.limit]))
-                page = Page(_listed(fetched), len(keys), len(fetched), True, True, columns=columns)
-                page.more = more_before
-                return page
-            rows = _listed(fetched)
     except BaseException:
         await conn.close()
         raise
-    return Page(rows, len(keys), q.limit, False, cursor is not None, columns=columns)
+    return Page(rows, len(keys), q.limit, has_prev, columns=columns)
+
+
+async def _forward(conn, q: ItemsQuery) -> tuple[ItemsQuery, bool]:
+    """A `prev` page as the forward page that ends where it should, so every page streams.
+
+    The keys of the `limit + 1` rows before the cursor say where that page starts: after the
+    last of them, or at the beginning when there are not that many (then it has no `prev`).
+    """
+    stmt, keys, cursor = keys_statement(q)
+    if cursor is None:
+        return q, False
+    if not cursor.backwards:
+        return q, True
+    before = (await conn.execute(stmt)).all()
+    if len(before) <= q.limit:
+        return replace(q, cursor=None), False
+    return replace(q, cursor=paging.encode(tuple(before[q.limit]))), True
 
 
 async def _listed(rows) -> AsyncIterator:
@@ -86,7 +95,7 @@ async def features(page: Page) -> AsyncIterator:
     """The page's rows (at most `limit`), noting the first/last keys and whether more follow."""
     async for row in page.rows:
         if page.returned == page.limit:
-            page.more = page.more or not page.backwards
+            page.more = True
             continue  # drain the cursor so the connection closes cleanly
         keys = tuple(row[:page.n_keys])
         if page.first_keys is None:
@@ -99,11 +108,9 @@ async def features(page: Page) -> AsyncIterator:
 def paging_links(page: Page, link) -> list[dict]:
     """`link(cursor)` makes an absolute URL with the other query parameters unchanged."""
     out = []
-    has_next = page.more if not page.backwards else True
-    has_prev = page.more if page.backwards else page.has_cursor
-    if has_next and page.last_keys is not None:
+    if page.more and page.last_keys is not None:
         out.append(link("next", paging.encode(page.last_keys)))
-    if has_prev and page.first_keys is not None:
+    if page.has_prev and page.first_keys is not None:
         out.append(link("prev", paging.encode(page.first_keys, backwards=True)))
     return out
 
@@ -138,7 +145,7 @@ async def geojson_body(page: Page, links, number_matched: int | None = None) -> 
     if head:
         yield head
     tail = {"numberReturned": page.returned}
-    if number_matched is None and not page.has_cursor and not page.more:
+    if number_matched is None and not page.has_prev and not page.more:
         number_matched = page.returned  # the whole result fitted in this page: free to know
     if number_matched is not None:
         tail["numberMatched"] = number_matched

@@ -107,6 +107,11 @@ def _page(q: ItemsQuery, *columns) -> tuple[sa.Select, list[paging.SortKey], pag
     return stmt, keys, cursor
 
 
+def keys_statement(q: ItemsQuery):
+    """Only the sort keys of the page: how a backwards (prev) page finds where it starts."""
+    return _page(q)
+
+
 def items_statement(q: ItemsQuery):
     """Rows of (_k0…_kn, feature): key values for the next cursor, then the feature text."""
     return _page(q, feature_json(q))

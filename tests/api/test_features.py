@@ -147,6 +147,12 @@ def test_big_pages_stream_and_keep_paging(reader, shared_demo):
     total = sql(shared_demo, "SELECT count(*) FROM households")[0][0]
     feats, sizes = walk(reader, "/collections/households/items?limit=3000&properties=address_code")
     assert len({f["id"] for f in feats}) == total and sizes[0] == 3000
+    url = "/collections/households/items?limit=2100&sortby=-plus_code&properties=plus_code"
+    first = reader.get(url).json()
+    second = reader.get(next(l["href"] for l in first["links"] if l["rel"] == "next")).json()
+    back = reader.get(next(l["href"] for l in second["links"] if l["rel"] == "prev")).json()
+    assert [f["id"] for f in back["features"]] == [f["id"] for f in first["features"]]
+    assert not any(l["rel"] == "prev" for l in back["links"])
 
 
 def test_datetime_selects_areas_valid_at_a_date(reader, shared_demo):
