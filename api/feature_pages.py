@@ -43,7 +43,8 @@ async def open_page(engine: AsyncEngine, q: ItemsQuery, kind: str) -> Page:
         q, has_prev = await _forward(conn, q)
         stmt, keys, _ = (csv_statement if kind == "csv" else items_statement)(q)
         if q.limit > STREAM_ABOVE:
-            await conn.begin()
+            if not conn.in_transaction():  # a server-side cursor lives in a transaction
+                await conn.begin()
             result = await conn.stream(stmt.execution_options(yield_per=BATCH))
             first = await result.fetchmany(BATCH)
             columns = list(result.keys())
