@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from layers import paging
-from layers.features import ItemsQuery, csv_statement, items_statement, keys_statement
+from layers.features import ItemsQuery, csv_statement, items_statement, keys_statement, sort_keys
 
 STREAM_ABOVE = 2000
 BATCH = 1000
@@ -66,12 +66,11 @@ async def _forward(conn, q: ItemsQuery) -> tuple[ItemsQuery, bool]:
     The keys of the `limit + 1` rows before the cursor say where that page starts: after the
     last of them, or at the beginning when there are not that many (then it has no `prev`).
     """
-    stmt, keys, cursor = keys_statement(q)
-    if cursor is None:
+    if q.cursor is None:
         return q, False
-    if not cursor.backwards:
+    if not paging.decode(q.cursor, sort_keys(q)).backwards:
         return q, True
-    before = (await conn.execute(stmt)).all()
+    before = (await conn.execute(keys_statement(q)[0])).all()
     if len(before) <= q.limit:
         return replace(q, cursor=None), False
     return replace(q, cursor=paging.encode(tuple(before[q.limit]))), True
