@@ -12,7 +12,7 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -51,32 +51,27 @@ def install(app: FastAPI) -> None:
     async def bad_cursor(request: Request, exc: BadCursor):
         return error(400, f"cursor: {exc}")
 
-    @app.exception_handler(asyncpg.PostgresError)
-    async def driver_trouble(request: Request, exc: asyncpg.PostgresError):
-        """Queries run on asyncpg directly (tiles) raise the driver's own errors."""
-        log.warning("database error on %s: %s", request.url.path, exc)
-        if isinstance(exc, asyncpg.QueryCanceledError):
-            return error(503, "the query took too long and was cancelled; narrow the request and retry",
-                         {"Retry-After": "5"})
-        return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})
+    @app.exception_handler(asyncpg.PostgresError)  # queries run on the driver directly (tiles)
+    @app.exception_handler(DBAPIError)  # queries run through SQLAlchemy
+    async def database_trouble(request: Request, exc: Exception):
+        return from_database(request, exc)
 
     @app.exception_handler(PoolTimeout)
     async def busy(request: Request, exc: PoolTimeout):
         log.warning("no free database connection for %s", request.url.path)
         return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
 
-    @app.exception_handler(DataError)
-    async def bad_value(request: Request, exc: DataError):
-        """A value PostgreSQL refused (a date out of range, a number too big): the client's to fix."""
-        text = str(getattr(exc, "orig", exc)).splitlines()[0]
-        return error(400, f"a value in the request is not valid: {text}")
 
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(DBAPIError)
-    async def database_trouble(request: Request, exc: DBAPIError):
-        log.warning("database error on %s: %s", request.url.path, exc)
-        text = str(getattr(exc, "orig", exc))
-        if "statement timeout" in text or "canceling statement" in text:
-            return error(503, "the query took too long and was cancelled; narrow the request and retry",
-                         {"Retry-After": "5"})
-        return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})
+def from_database(request: Request, exc: Exception) -> JSONResponse:
+    """A value PostgreSQL refused (SQLSTATE class 22: a NUL byte, a number beyond bigint) is the
+    client's to fix: 400. A cancelled query is a timeout: 503. Anything else: 503 as well."""
+    err = getattr(exc, "orig", exc)
+    state = getattr(err, "sqlstate", None) or getattr(err.__cause__, "sqlstate", None) or ""
+    first_line = (str(getattr(err, "__cause__", None) or err).splitlines() or [type(err).__name__])[0]
+    if state.startswith("22"):
+        return error(400, f"a value in the request is not valid: {first_line}")
+    log.warning("database error on %s: %s", request.url.path, exc)
+    if state == "57014" or "canceling statement" in first_line:
+        return error(503, "the query took too long and was cancelled; narrow the request and retry",
+                     {"Retry-After": "5"})
+    return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})

@@ -61,9 +61,15 @@ def _typed(value, type_: str):
     if type_ == "date":
         return date.fromisoformat(value)
     if type_ == "integer":
-        return int(value)
+        number = int(value)
+        if not -2 ** 63 <= number < 2 ** 63:  # what a bigint key can hold; beyond, no row
+            raise ValueError
+        return number
     if type_ == "number":
-        return float(value)
+        number = float(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError
+        return number
     if type_ == "boolean" and not isinstance(value, bool):
         raise ValueError
     if type_ == "string" and not isinstance(value, str):

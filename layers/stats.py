@@ -46,8 +46,10 @@ class LayerStats:
         self._cache: dict[str, tuple[tuple, Summary]] = {}
         self._lock = asyncio.Lock()
 
-    async def summaries(self, conn: AsyncConnection, layers) -> dict[str, Summary]:
-        keys = await versions_of(conn, layers)
+    async def summaries(self, conn: AsyncConnection, layers, keys: dict[str, tuple] | None = None
+                        ) -> dict[str, Summary]:
+        """`keys`: the layers' versions when the caller has just read them (one read per request)."""
+        keys = keys or await versions_of(conn, layers)
         out: dict[str, Summary] = {}
         async with self._lock:
             for layer in layers:

@@ -16,6 +16,7 @@ from geo.ogc_crs import OgcCRS
 from layers.features import ItemsQuery, count_statement, item_statement
 from layers.registry import Layer
 from layers.stats import versions_of
+from tiles.etag import if_none_match
 
 router = APIRouter(tags=["data"])
 GEOJSON = "application/geo+json"
@@ -27,8 +28,7 @@ def _etag(request: Request, versions: tuple, fmt: str) -> str:
 
 
 def _not_modified(request: Request, etag: str) -> bool:
-    sent = request.headers.get("if-none-match", "")
-    return any(t.strip().removeprefix("W/") in (etag, "*") for t in sent.split(",")) if sent else False
+    return if_none_match(request.headers.get("if-none-match"), etag.strip('"'))
 
 
 def _cache_headers(etag: str, out: OgcCRS | None = None) -> dict:
@@ -60,17 +60,15 @@ async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt:
                                                  description="Also count all matching features (costs a COUNT)")):
     engine = request.app.state.engine
     async with engine.connect() as conn:
-        versions = (await versions_of(conn, [q.layer]))[q.layer.id]
-        unfiltered = q.bbox is None and not q.conditions
+        keys = await versions_of(conn, [q.layer])
+        etag = _etag(request, keys[q.layer.id], fmt)
+        headers = _cache_headers(etag, q.out)
+        if _not_modified(request, etag):
+            return Response(status_code=304, headers=headers)
         matched = None
-        if unfiltered:
-            matched = (await request.app.state.stats.summaries(conn, [q.layer]))[q.layer.id].count
-    etag = _etag(request, versions, fmt)
-    headers = _cache_headers(etag, q.out)
-    if _not_modified(request, etag):
-        return Response(status_code=304, headers=headers)
-    if number_matched and matched is None:
-        async with engine.connect() as conn:
+        if q.bbox is None and not q.conditions:  # the whole layer: its count is cached per version
+            matched = (await request.app.state.stats.summaries(conn, [q.layer], keys))[q.layer.id].count
+        elif number_matched:
             matched = (await conn.execute(count_statement(q))).scalar_one()
     page = await pages.open_page(engine, q, "csv" if fmt == "csv" else "json")
     if fmt == "html":

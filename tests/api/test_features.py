@@ -219,6 +219,19 @@ def test_bad_queries_get_a_400_that_says_why(reader, query, needle):
     assert body["code"] == "InvalidParameterValue" and needle in body["description"], body
 
 
+def test_values_the_database_refuses_are_400s(reader):
+    import base64
+
+    huge = base64.urlsafe_b64encode(json.dumps({"k": [10 ** 30]}).encode()).decode().rstrip("=")
+    r = reader.get("/collections/villages/items", params={"cursor": huge})
+    assert r.status_code == 400 and "cursor" in r.json()["description"]
+    for filt in ("name = 'a\x00b'", "name LIKE '%\x00'"):
+        r = reader.get("/collections/villages/items", params={"filter": filt})
+        assert r.status_code == 400 and "not valid" in r.json()["description"], r.text
+    r = reader.get("/search", params={"q": "Vinh\x00"})
+    assert r.status_code == 400, r.text
+
+
 def test_unknown_feature_and_bad_id(reader):
     assert reader.get("/collections/villages/items/999999999").status_code == 404
     assert reader.get("/collections/villages/items/8904248786692061790208").status_code == 404  # > bigint
