@@ -2,6 +2,7 @@
 
 Personal data lives in the `private` schema, which no public endpoint reads.
 """
+from layers.models.accounts import ApiToken, User, WebSession
 from layers.models.admin import AdminUnit, Village
 from layers.models.agriculture import AgriZone, Cooperative, GrowingArea, OcopProduct
 from layers.models.base import Base, metadata
@@ -19,8 +20,8 @@ EDITABLE_TABLES = [
 ]
 
 __all__ = [
-    "AdminUnit", "AgriZone", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
+    "AdminUnit", "AgriZone", "ApiToken", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
     "EDITABLE_TABLES", "GrowingArea", "Household", "HouseholdPrivate", "ImportRun",
     "LayerVersion", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
-    "OcopProduct", "TourismPlace", "TourismRoute", "Village", "metadata",
+    "OcopProduct", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
 ]
