@@ -13,8 +13,8 @@ run: setup db-up
 test: setup-test db-up
 	$(BIN)/pytest
 
-setup: system $(VENV)/.installed
-setup-test: system-test $(VENV)/.installed-test
+setup: system $(VENV)/.installed node_modules/.installed
+setup-test: system-test $(VENV)/.installed-test node_modules/.installed
 
 system:
 	@PYTHON=$(PYTHON) packaging/system-deps.sh
@@ -33,6 +33,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
+
+# The web map's browser libraries (MapLibre GL JS, Leaflet), served by the app itself: no CDN.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 db-up:
 	$(BIN)/ntm-map db up

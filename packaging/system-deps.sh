@@ -40,6 +40,15 @@ if ! "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then
   apt_install "python${ver}-venv" || apt_install python3-venv
 fi
 
+# The web map's browser libraries come from the npm registry (`npm ci` in the Makefile).
+if ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+if [ -n "${NTM_TEST_DEPS:-}" ] && ! command -v chromium >/dev/null; then
+  apt_install chromium
+fi
+
 # The tests also drive real clients: GDAL's ogrinfo/ogr2ogr read the OGC API.
 if [ -n "${NTM_TEST_DEPS:-}" ] && ! command -v ogr2ogr >/dev/null; then
   apt_install gdal-bin
