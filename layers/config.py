@@ -47,3 +47,8 @@ class Settings(BaseSettings):
     tile_cache_dir: Path | None = None
     tile_feature_cap: int = 20000
     tile_max_age_s: int = 60
+    # Accounts: API tokens expire after this many days unless issued with another; a web login
+    # lasts this many hours; a password must be at least this long.
+    token_days: int = 90
+    session_hours: int = 12
+    password_min_length: int = 10

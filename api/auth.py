@@ -1,0 +1,94 @@
+"""Who is calling: FastAPI dependencies for Bearer tokens and cookie sessions.
+
+A request proves itself with `Authorization: Bearer <token>` (scripts, the CLI's tokens) or
+the `ntm_session` cookie (the staff pages). A cookie is sent by the browser on its own, so a
+cookie-authenticated unsafe request must also carry `X-CSRF-Token` equal to its session's token,
+which only a page of this site can read (cookie `ntm_csrf`, or `GET /auth/me`). A Bearer header
+is never added by a browser on its own, so it needs no CSRF token. CORS allows only safe methods,
+and never credentials, so other sites cannot even send a write.
+"""
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Depends, HTTPException, Request
+
+from layers import accounts
+from layers.accounts import User, actor_of
+
+__all__ = ["User", "actor_of", "current_user", "optional_user", "require_roles", "SESSION_COOKIE",
+           "CSRF_COOKIE", "CSRF_HEADER"]
+
+SESSION_COOKIE = "ntm_session"
+CSRF_COOKIE = "ntm_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ROLE_LABELS = {
+    "admin": ("Quản trị", "Administrator"),
+    "province_staff": ("Cán bộ nông nghiệp tỉnh", "Province agriculture staff"),
+    "commune_staff": ("Cán bộ nông nghiệp xã", "Commune agriculture staff"),
+    "tourism_promoter": ("Người quảng bá du lịch", "Tourism promoter"),
+    "viewer": ("Người xem", "Viewer"),
+}
+
+
+def unauthorized(description: str, error: str | None = None) -> HTTPException:
+    challenge = 'Bearer realm="ntm-map"' + (f', error="{error}"' if error else "")
+    return HTTPException(401, description, headers={"WWW-Authenticate": challenge})
+
+
+async def _from_request(request: Request) -> User | None:
+    """The caller, None when no credentials came, 401 when credentials came and are no good."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    header = request.headers.get("authorization")
+    session_id = request.cookies.get(SESSION_COOKIE)
+    user = None
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
+        async with request.app.state.engine.begin() as conn:
+            user = await accounts.aauthenticate_token(conn, token.strip())
+        if user is None:
+            raise unauthorized("the token is unknown, expired or revoked", "invalid_token")
+    elif session_id:
+        async with request.app.state.engine.connect() as conn:
+            found = await accounts.asession_user(conn, session_id)
+        if found is None:
+            raise unauthorized("the session has expired or ended; log in again")
+        user, csrf = found
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent.encode(), csrf.encode()):
+                raise HTTPException(403, f"a request with a session cookie must send the {CSRF_HEADER} "
+                                         f"header from GET /auth/me (or cookie {CSRF_COOKIE})")
+        request.state.csrf_token = csrf
+    request.state.user = user
+    return user
+
+
+async def optional_user(request: Request) -> User | None:
+    """For endpoints that answer everyone but show staff more (e.g. history)."""
+    return await _from_request(request)
+
+
+async def current_user(request: Request) -> User:
+    user = await _from_request(request)
+    if user is None:
+        raise unauthorized("log in or send 'Authorization: Bearer <token>' (tokens: `ntm-map users token`)")
+    return user
+
+
+def require_roles(*roles: str):
+    """A dependency admitting the given roles (and admins); 403 for anyone else."""
+    unknown = set(roles) - set(accounts.ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    async def dependency(user: User = Depends(current_user)) -> User:
+        if user.role != "admin" and user.role not in roles:
+            raise HTTPException(403, f"role {user.role} may not do this; it needs {' or '.join(roles)}")
+        return user
+
+    return dependency

@@ -1,0 +1,319 @@
+"""Staff accounts: users, passwords, API tokens, web sessions and the area-scope rule.
+
+Each operation is one SQLAlchemy Core statement, run two ways: by the sync functions (a psycopg
+connection, for the CLI and tests; each call commits unless the caller has a transaction open)
+and by the `a…` coroutines (an AsyncConnection, for the app; the caller's transaction). Only
+sha256 hashes of tokens and session ids are stored: they are 256-bit random, so a fast hash is
+enough, and a stolen dump holds no working credential. Passwords use argon2id.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Text, and_, bindparam, delete, func, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import psycopg as _pg
+
+from layers.models.accounts import ROLES, ApiToken, User as UserRow, WebSession
+from layers.models.admin import AdminUnit
+
+__all__ = [
+    "ROLES", "AccountError", "User", "actor_of", "area_covers", "authenticate_password",
+    "authenticate_token", "create_user", "issue_token", "revoke", "set_password", "list_users",
+]
+
+DEFAULT_TOKEN_DAYS = 90
+TOKEN_PREFIX = "ntm_"
+NAME = re.compile(r"^[\w.@-]{1,80}$")
+_HASHER = PasswordHasher()
+# Verified against when the user does not exist, so that case costs what a wrong password does.
+_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+_DIALECT = _pg.dialect()
+
+users, tokens, sessions = UserRow.__table__, ApiToken.__table__, WebSession.__table__
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be done; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    areas: tuple[str, ...]
+    method: str = "token"  # "token" | "session"
+
+
+def actor_of(user: User) -> str:
+    """What `ntm.actor` (and so change_history.changed_by) records for this user's writes."""
+    return user.name
+
+
+def area_covers(areas: Iterable[str], commune_code: str, province_code: str | None,
+                role: str | None = None) -> bool:
+    """A 5-digit area covers that commune, a 2-digit one every commune of that province
+    (`province_code` is the commune's parent in admin_units); admins cover everything."""
+    if role == "admin":
+        return True
+    areas = set(areas)
+    return commune_code in areas or (province_code is not None and province_code in areas)
+
+
+def scope_condition(user: User, commune_column):
+    """SQL truth of `area_covers` for a commune-code column, for queries over many rows."""
+    if user.role == "admin":
+        return true()
+    areas = list(user.areas)
+    in_province = select(AdminUnit.code).where(AdminUnit.parent_code.in_(areas))
+    return or_(commune_column.in_(areas), commune_column.in_(in_province))
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_user(name: str, role: str, areas: Iterable[str]) -> tuple[str, ...]:
+    """Validate a new account's fields; returns the areas, sorted and deduplicated."""
+    if not NAME.match(name or ""):
+        raise AccountError("a user name is 1–80 letters, digits or . _ @ - (no spaces)")
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
+    areas = tuple(sorted(set(areas)))
+    bad = [a for a in areas if not re.fullmatch(r"\d{2}|\d{5}", a)]
+    if bad:
+        raise AccountError(f"an area is a 2-digit province or 5-digit commune code, not {', '.join(bad)}")
+    if role == "province_staff" and (not areas or any(len(a) != 2 for a in areas)):
+        raise AccountError("province_staff needs one or more 2-digit province codes (--area 40)")
+    if role == "commune_staff" and (not areas or any(len(a) != 5 for a in areas)):
+        raise AccountError("commune_staff needs one or more 5-digit commune codes (--area 16708)")
+    return areas
+
+
+def hash_password(password: str, min_length: int = 10) -> str:
+    if len(password) < min_length:
+        raise AccountError(f"a password needs at least {min_length} characters")
+    return _HASHER.hash(password)
+
+
+def _verify(stored: str | None, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- statements ----------------------------------------------------------------------------
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _user_columns():
+    return users.c.name, users.c.role, users.c.areas
+
+
+def _s_unknown_areas(areas: list[str]):
+    wanted = func.unnest(bindparam("areas", areas, type_=ARRAY(Text))).table_valued("code").render_derived()
+    return select(wanted.c.code).except_(select(AdminUnit.code))
+
+
+def _s_insert_user(name, role, areas, password_hash):
+    return insert(users).values(name=name, role=role, areas=list(areas), password_hash=password_hash)
+
+
+def _s_user_exists(name):
+    return select(users.c.id).where(users.c.name == name)
+
+
+def _s_set_password(name, password_hash):
+    return update(users).where(users.c.name == name).values(password_hash=password_hash).returning(users.c.id)
+
+
+def _s_insert_token(name, token_hash, expires_at):
+    uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
+    return insert(tokens).values(user_id=uid, token_hash=token_hash, expires_at=expires_at).returning(tokens.c.id)
+
+
+def _s_revoke(name, token_id):
+    uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
+    cond = and_(tokens.c.user_id == uid, tokens.c.revoked_at.is_(None))
+    if token_id is not None:
+        cond = and_(cond, tokens.c.id == token_id)
+    return update(tokens).where(cond).values(revoked_at=func.now()).returning(tokens.c.id)
+
+
+def _s_token_user(token_hash):
+    return (select(tokens.c.id, *_user_columns()).join(users, users.c.id == tokens.c.user_id)
+            .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None),
+                   tokens.c.expires_at > func.now(), users.c.disabled.is_(False)))
+
+
+def _s_touch_token(token_id):
+    """last_used_at at most once a minute: a busy client must not write on every request."""
+    return (update(tokens).where(tokens.c.id == token_id, or_(
+        tokens.c.last_used_at.is_(None), tokens.c.last_used_at < func.now() - timedelta(minutes=1)))
+        .values(last_used_at=func.now()))
+
+
+def _s_password_user(name):
+    return select(users.c.password_hash, *_user_columns()).where(users.c.name == name, users.c.disabled.is_(False))
+
+
+def _s_insert_session(name, id_hash, csrf, expires_at):
+    uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
+    return insert(sessions).values(id_hash=id_hash, user_id=uid, csrf_token=csrf, expires_at=expires_at)
+
+
+def _s_session_user(id_hash):
+    return (select(sessions.c.csrf_token, *_user_columns()).join(users, users.c.id == sessions.c.user_id)
+            .where(sessions.c.id_hash == id_hash, sessions.c.expires_at > func.now(),
+                   users.c.disabled.is_(False)))
+
+
+def _s_delete_session(id_hash):
+    return delete(sessions).where(or_(sessions.c.id_hash == id_hash, sessions.c.expires_at < func.now()))
+
+
+def _s_list_users():
+    active = (select(func.count()).where(tokens.c.user_id == users.c.id, tokens.c.revoked_at.is_(None),
+                                         tokens.c.expires_at > func.now()).scalar_subquery())
+    return select(users.c.name, users.c.role, users.c.areas, users.c.disabled,
+                  users.c.password_hash.is_not(None).label("has_password"), active.label("active_tokens"),
+                  users.c.created_at).order_by(users.c.name)
+
+
+def _s_list_tokens(name):
+    return (select(tokens.c.id, tokens.c.created_at, tokens.c.expires_at, tokens.c.revoked_at,
+                   tokens.c.last_used_at).join(users, users.c.id == tokens.c.user_id)
+            .where(users.c.name == name).order_by(tokens.c.id))
+
+
+def _user(row, method: str) -> User:
+    return User(name=row.name, role=row.role, areas=tuple(row.areas or ()), method=method)
+
+
+# --- sync (psycopg) --------------------------------------------------------------------------
+def _run(conn, stmt):
+    from psycopg.rows import namedtuple_row
+
+    compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
+    cur = conn.cursor(row_factory=namedtuple_row)
+    return cur.execute(str(compiled), compiled.params)
+
+
+def unknown_areas(conn, areas: Iterable[str]) -> list[str]:
+    """The codes among `areas` that are no admin unit in this database."""
+    return sorted(r.code for r in _run(conn, _s_unknown_areas(list(areas))))
+
+
+def create_user(conn, name: str, role: str, areas: Iterable[str], password: str | None = None,
+                min_password_length: int = 10) -> None:
+    areas = check_user(name, role, areas)
+    password_hash = hash_password(password, min_password_length) if password is not None else None
+    with conn.transaction():
+        if _run(conn, _s_user_exists(name)).fetchone():
+            raise AccountError(f"a user named {name!r} exists already")
+        _run(conn, _s_insert_user(name, role, areas, password_hash))
+
+
+def set_password(conn, name: str, password: str, min_password_length: int = 10) -> None:
+    password_hash = hash_password(password, min_password_length)
+    with conn.transaction():
+        if not _run(conn, _s_set_password(name, password_hash)).fetchone():
+            raise AccountError(f"no user named {name!r}")
+
+
+def issue_token(conn, name: str, days: int | None = None) -> str:
+    """A new token for `name`, returned in plain this once; only its hash is kept."""
+    days = DEFAULT_TOKEN_DAYS if days is None else days
+    if days < 1:
+        raise AccountError("a token lives at least one day (--days 1 or more)")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with conn.transaction():
+        if not _run(conn, _s_user_exists(name)).fetchone():
+            raise AccountError(f"no user named {name!r}")
+        _run(conn, _s_insert_token(name, hash_secret(token), _now() + timedelta(days=days)))
+    return token
+
+
+def revoke(conn, name: str, token_id: int | None = None) -> list[int]:
+    """Revoke one token (by id) or all of a user's live tokens; returns the ids revoked."""
+    with conn.transaction():
+        if not _run(conn, _s_user_exists(name)).fetchone():
+            raise AccountError(f"no user named {name!r}")
+        return [r.id for r in _run(conn, _s_revoke(name, token_id))]
+
+
+def list_users(conn) -> list:
+    return list(_run(conn, _s_list_users()))
+
+
+def list_tokens(conn, name: str) -> list:
+    return list(_run(conn, _s_list_tokens(name)))
+
+
+def authenticate_token(conn, token: str) -> User | None:
+    with conn.transaction():
+        row = _run(conn, _s_token_user(hash_secret(token))).fetchone()
+        if row:
+            _run(conn, _s_touch_token(row.id))
+    return _user(row, "token") if row else None
+
+
+def authenticate_password(conn, name: str, password: str) -> User | None:
+    """None for an unknown user and for a wrong password alike (same answer, same cost)."""
+    row = _run(conn, _s_password_user(name)).fetchone()
+    ok = _verify(row.password_hash if row else None, password)
+    return _user(row, "session") if ok else None
+
+
+# --- async (SQLAlchemy AsyncConnection; the caller's transaction) ------------------------------
+async def aauthenticate_token(conn, token: str) -> User | None:
+    row = (await conn.execute(_s_token_user(hash_secret(token)))).first()
+    if row is None:
+        return None
+    await conn.execute(_s_touch_token(row.id))
+    return _user(row, "token")
+
+
+async def aauthenticate_password(conn, name: str, password: str) -> User | None:
+    row = (await conn.execute(_s_password_user(name))).first()
+    # argon2 takes tens of milliseconds of CPU: off the event loop.
+    ok = await asyncio.to_thread(_verify, row.password_hash if row else None, password)
+    return _user(row, "session") if ok else None
+
+
+async def acreate_session(conn, user: User, hours: int) -> tuple[str, str]:
+    """A new web session: (cookie value, CSRF token). The cookie value is stored hashed."""
+    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    await conn.execute(_s_insert_session(user.name, hash_secret(session_id), csrf,
+                                         _now() + timedelta(hours=hours)))
+    return session_id, csrf
+
+
+async def asession_user(conn, session_id: str) -> tuple[User, str] | None:
+    """The session's user and CSRF token, or None when unknown or expired."""
+    row = (await conn.execute(_s_session_user(hash_secret(session_id)))).first()
+    return (_user(row, "session"), row.csrf_token) if row else None
+
+
+async def adelete_session(conn, session_id: str) -> None:
+    """Ends this session (and sweeps expired ones while at it)."""
+    await conn.execute(_s_delete_session(hash_secret(session_id)))
+
+
+async def acovers(conn, user: User, commune_code: str) -> bool:
+    """`area_covers` with the commune's province looked up in admin_units."""
+    if user.role == "admin":
+        return True
+    province = (await conn.execute(select(AdminUnit.parent_code).where(AdminUnit.code == commune_code)
+                                   .limit(1))).scalar()
+    return area_covers(user.areas, commune_code, province)
