@@ -279,5 +279,9 @@ def list_layers() -> None:
         click.echo(f"{layer.id:16} {layer.geometry_type:11} {layer.title_vi} / {layer.title_en}")
 
 
+from api.cli_users import users  # noqa: E402  (own module; imports this one only lazily)
+main.add_command(users)
+
+
 if __name__ == "__main__":
     main()

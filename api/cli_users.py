@@ -1,0 +1,140 @@
+"""`ntm-map users …`: create staff accounts and hand out, list and revoke their API tokens.
+
+A token is printed once, when it is made; only its hash is stored, so a lost token is revoked
+and replaced, never recovered.
+"""
+from __future__ import annotations
+
+import click
+
+from layers import accounts
+from layers.accounts import ROLES, AccountError
+
+
+def _conn(settings):
+    from api.cli import Fail, _connect
+
+    conn = _connect(settings)
+    if not conn.execute("SELECT to_regclass('private.users') IS NOT NULL").fetchone()[0]:
+        conn.close()
+        raise Fail("the database has no accounts tables yet: run `ntm-map migrate`")
+    return conn
+
+
+def _fail(exc: Exception):
+    from api.cli import Fail
+
+    return Fail(str(exc))
+
+
+def _print_token(name: str, token: str, days: int) -> None:
+    click.echo(f"token for {name} (valid {days} days; shown only this once, keep it secret):")
+    click.echo(token)
+    click.echo(f"use it as the header  Authorization: Bearer {token[:8]}…", err=True)
+
+
+@click.group()
+def users() -> None:
+    """Staff accounts, roles and API tokens (tài khoản cán bộ)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help=f"One of: {', '.join(ROLES)}.")
+@click.option("--area", "areas", multiple=True,
+              help="Province (2-digit) or commune (5-digit) code the user works in; repeatable.")
+@click.option("--password", "with_password", is_flag=True, help="Also set a password for the staff web pages (asked for).")
+@click.option("--days", type=int, default=None, help="Days the first token is valid (default: NTM_TOKEN_DAYS).")
+@click.pass_obj
+def add(settings, name: str, role: str, areas: tuple[str, ...], with_password: bool, days: int | None) -> None:
+    """Create user NAME and print a first API token."""
+    try:
+        areas = accounts.check_user(name, role, areas)
+    except AccountError as exc:
+        raise _fail(exc) from None
+    days = days or settings.token_days
+    with _conn(settings) as conn:
+        unknown = accounts.unknown_areas(conn, areas)
+        if unknown:
+            raise _fail(AccountError(
+                f"unknown area code{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: no such province or "
+                "commune in admin_units (load the boundaries first, e.g. `ntm-map load demo`)"))
+        password = None
+        if with_password:
+            password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+        try:
+            accounts.create_user(conn, name, role, areas, password=password,
+                                 min_password_length=settings.password_min_length)
+            token = accounts.issue_token(conn, name, days)
+        except AccountError as exc:
+            raise _fail(exc) from None
+    click.echo(f"user {name} created: {role}" + (f" in {', '.join(areas)}" if areas else ""))
+    _print_token(name, token, days)
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--days", type=int, default=None, help="Days the token is valid (default: NTM_TOKEN_DAYS).")
+@click.pass_obj
+def token(settings, name: str, days: int | None) -> None:
+    """Issue a new API token for NAME (its other tokens stay valid)."""
+    days = days or settings.token_days
+    with _conn(settings) as conn:
+        try:
+            value = accounts.issue_token(conn, name, days)
+        except AccountError as exc:
+            raise _fail(exc) from None
+    _print_token(name, value, days)
+
+
+@users.command("password")
+@click.argument("name")
+@click.pass_obj
+def password(settings, name: str) -> None:
+    """Set or change NAME's password for the staff web pages (asked for)."""
+    value = click.prompt("new password", hide_input=True, confirmation_prompt=True)
+    with _conn(settings) as conn:
+        try:
+            accounts.set_password(conn, name, value, settings.password_min_length)
+        except AccountError as exc:
+            raise _fail(exc) from None
+    click.echo(f"password of {name} changed")
+
+
+@users.command("revoke")
+@click.argument("name")
+@click.option("--all", "revoke_all", is_flag=True, help="Revoke every token of NAME.")
+@click.option("--token", "token_id", type=int, help="Revoke one token, by the id `users list --tokens` shows.")
+@click.pass_obj
+def revoke(settings, name: str, revoke_all: bool, token_id: int | None) -> None:
+    """Revoke NAME's tokens: all of them (--all) or one (--token ID)."""
+    if revoke_all == (token_id is not None):
+        raise _fail(AccountError("say which: --all, or --token ID (ids: `ntm-map users list --tokens`)"))
+    with _conn(settings) as conn:
+        try:
+            ids = accounts.revoke(conn, name, token_id)
+        except AccountError as exc:
+            raise _fail(exc) from None
+    if token_id is not None and not ids:
+        raise _fail(AccountError(f"{name} has no live token with id {token_id}"))
+    click.echo(f"revoked {len(ids)} token{'s' if len(ids) != 1 else ''} of {name}"
+               + (f" (ids {', '.join(map(str, ids))})" if ids else ""))
+
+
+@users.command("list")
+@click.option("--tokens", "show_tokens", is_flag=True, help="Also list each user's tokens (ids and dates, no secrets).")
+@click.pass_obj
+def list_users(settings, show_tokens: bool) -> None:
+    """List users with role, areas and live token count (never a secret)."""
+    with _conn(settings) as conn:
+        rows = accounts.list_users(conn)
+        click.echo(f"{'name':24} {'role':17} {'areas':20} password tokens")
+        for r in rows:
+            flags = " (disabled)" if r.disabled else ""
+            click.echo(f"{r.name:24} {r.role:17} {','.join(r.areas) or '-':20} "
+                       f"{'yes' if r.has_password else 'no':8} {r.active_tokens:6}{flags}")
+            if show_tokens:
+                for t in accounts.list_tokens(conn, r.name):
+                    state = ("revoked " + f"{t.revoked_at:%Y-%m-%d}") if t.revoked_at else f"expires {t.expires_at:%Y-%m-%d}"
+                    used = f", last used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else ""
+                    click.echo(f"    token {t.id}: created {t.created_at:%Y-%m-%d}, {state}{used}")
