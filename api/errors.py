@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from layers.growing.errors import GrowingError, RuleFailure, UploadRejected
 from layers.paging import BadCursor
 
 log = logging.getLogger("ntm_map")
@@ -56,6 +57,10 @@ def install(app: FastAPI) -> None:
     async def database_trouble(request: Request, exc: Exception):
         return from_database(request, exc)
 
+    @app.exception_handler(GrowingError)
+    async def growing_area_error(request: Request, exc: GrowingError):
+        return growing_error(exc)
+
     @app.exception_handler(PoolTimeout)
     async def busy(request: Request, exc: PoolTimeout):
         log.warning("no free database connection for %s", request.url.path)
@@ -75,3 +80,19 @@ def from_database(request: Request, exc: Exception) -> JSONResponse:
         return error(503, "the query took too long and was cancelled; narrow the request and retry",
                      {"Retry-After": "5"})
     return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})
+
+
+GROWING_CODES = {403: "Forbidden", 409: "Conflict", 412: "PreconditionFailed", 413: "PayloadTooLarge",
+                 422: "ValidationFailed", 428: "PreconditionRequired"}
+
+
+def growing_error(exc: GrowingError) -> JSONResponse:
+    """The usual shape; a rule failure adds the first rule and where, and every error."""
+    body = {"code": GROWING_CODES.get(exc.status, CODES.get(exc.status, "Error")),
+            "description": exc.message, "status": exc.status}
+    if isinstance(exc, RuleFailure):
+        first = exc.problems[0]
+        body.update(rule=first.rule, where=first.where, errors=[p.as_dict() for p in exc.problems])
+    if isinstance(exc, UploadRejected):
+        body["report"] = exc.report
+    return JSONResponse(body, status_code=exc.status)

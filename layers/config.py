@@ -47,6 +47,21 @@ class Settings(BaseSettings):
     tile_cache_dir: Path | None = None
     tile_feature_cap: int = 20000
     tile_max_age_s: int = 60
+    # Growing areas (README "Growing areas"): code template (geo/growing_area_code.py), months a
+    # granted code stays valid, rule tolerances, per-crop minimum hectares overriding geo/crops.py
+    # (JSON in NTM_GROWING_MIN_AREA_HA), size limits, upload limits, how often expiry runs.
+    growing_code_template: str = "VN-{province}-{commune}-{serial:04d}"
+    growing_validity_months: int = 36
+    growing_overlap_tolerance_m2: float = 10.0
+    growing_commune_tolerance_m: float = 50.0
+    growing_min_area_ha: dict[str, float] = Field(default_factory=dict)
+    growing_max_vertices: int = 20_000
+    growing_max_area_ha: float = 5_000.0
+    growing_upload_max_mb: int = 20
+    growing_upload_max_unzipped_mb: int = 100
+    growing_upload_max_entries: int = 50
+    growing_upload_max_features: int = 1_000
+    growing_expiry_interval_s: int = 300
     # Accounts: API tokens expire after this many days unless issued with another; a web login
     # lasts this many hours; a password must be at least this long.
     token_days: int = 90

@@ -69,6 +69,9 @@ class GrowingArea(Timestamps, Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     area_ha: Mapped[float] = mapped_column(Float, Computed("ST_Area(geom::geography) / 1e4", persisted=True))
+    # +1 on every UPDATE (trigger, migration 0005): the API's ETag and If-Match.
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    status_note: Mapped[str | None] = mapped_column(Text)  # last lifecycle step's note; staff only
     geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
 
 

@@ -1,0 +1,167 @@
+"""Growing-area writes (OGC API - Features Part 4) and lifecycle actions, for staff.
+
+Thin: read the body and headers, call layers.growing inside one write transaction acting as the
+user, answer with the staff view of the area and its ETag. Errors are `layers.growing.errors`,
+answered by the handler in `api.errors` with the usual JSON shape (422s add rule/where/errors).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import Enum
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import User, actor_of, current_user
+from geo import ogc_crs
+from geo.lifecycle import ACTIONS
+from layers.growing import actions, edits, read
+from layers.growing.errors import BadBody, PreconditionRequired, TooLarge
+from layers.growing.session import VN_TODAY, writing
+
+router = APIRouter(tags=["growing areas (staff)"])
+ITEMS = "/collections/growing_areas/items"
+GEOJSON = "application/geo+json"
+MAX_JSON_BYTES = 8 * 1024 * 1024
+AreaId = Path(..., alias="featureId", ge=1, le=2**31 - 1, description="Growing-area id")
+Action = Enum("Action", {a: a for a in ACTIONS}, type=str)
+FEATURE_BODY = {"requestBody": {"required": True, "content": {
+    GEOJSON: {"schema": {"type": "object", "description": "A GeoJSON Feature: Polygon or MultiPolygon geometry; "
+                         "writable properties only (code, status, valid_from, valid_to and id are refused)"}},
+    "application/json": {"schema": {"type": "object"}}}}}
+WRITE_RESPONSES = {r: {"description": d} for r, d in (
+    (400, "malformed body, or a field nobody may set (code, status, validity, id)"),
+    (401, "no or bad credentials"), (403, "role or area not allowed"), (404, "no such area"),
+    (409, "not allowed from this status"), (412, "If-Match is stale"), (428, "If-Match is required"),
+    (422, "a validation rule failed: body has rule, where and errors"))}
+
+
+async def read_json(request: Request):
+    """The body as JSON, refusing more than MAX_JSON_BYTES without reading further."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_JSON_BYTES:
+        raise TooLarge(f"the body is {int(declared):,} bytes; at most {MAX_JSON_BYTES:,} (upload files instead)")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_JSON_BYTES:
+            raise TooLarge(f"the body is over {MAX_JSON_BYTES:,} bytes (upload files instead)")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadBody(f"the body is not JSON ({exc})") from None
+
+
+def content_crs(value: str | None) -> ogc_crs.OgcCRS | None:
+    if value is None:
+        return None
+    try:
+        return ogc_crs.parse(value.strip().strip("<>"))
+    except ogc_crs.UnsupportedCRS as exc:
+        raise BadBody(f"Content-Crs: {exc}") from None
+
+
+def require_if_match(value: str | None) -> str:
+    if not value:
+        raise PreconditionRequired("send If-Match with the ETag you read (GET /staff/api/growing-areas/{id}), "
+                                   "so a change made meanwhile is not overwritten")
+    return value
+
+
+async def staff_feature(conn, area_id: int, repaired: str | None = None) -> tuple[dict, str]:
+    row = await read.one(conn, area_id)
+    feat = read.feature(row)
+    if repaired:
+        feat["repaired"] = True
+        feat["repair_note"] = repaired
+    return feat, read.etag(row.id, row.row_version)
+
+
+def answer(feat: dict, tag: str, status: int = 200, location: str | None = None) -> JSONResponse:
+    headers = {"ETag": tag, "Cache-Control": "no-store"}
+    if location:
+        headers["Location"] = location
+    return JSONResponse(feat, status_code=status, headers=headers, media_type=GEOJSON)
+
+
+@router.post(ITEMS, summary="Register a growing area (a draft)", status_code=201,
+             responses=WRITE_RESPONSES, openapi_extra=FEATURE_BODY)
+async def create_area(request: Request, user: User = Depends(current_user),
+                      crs: str | None = Header(None, alias="Content-Crs")):
+    body = await read_json(request)
+    settings = request.app.state.settings
+    async with writing(request.app.state.engine, actor_of(user), settings) as conn:
+        new_id, repaired = await edits.create(conn, user, body, settings, content_crs(crs))
+        feat, tag = await staff_feature(conn, new_id, repaired)
+    return answer(feat, tag, 201, f"{str(request.base_url).rstrip('/')}{ITEMS}/{new_id}")
+
+
+async def _update(request: Request, user: User, area_id: int, if_match: str | None, crs: str | None, partial: bool):
+    if_match = require_if_match(if_match)
+    body = await read_json(request)
+    settings = request.app.state.settings
+    async with writing(request.app.state.engine, actor_of(user), settings) as conn:
+        repaired = await edits.update(conn, user, area_id, body, if_match, settings, content_crs(crs), partial)
+        feat, tag = await staff_feature(conn, area_id, repaired)
+    return answer(feat, tag)
+
+
+@router.put(ITEMS + "/{featureId}", summary="Replace a growing area's fields and boundary",
+            responses=WRITE_RESPONSES, openapi_extra=FEATURE_BODY)
+async def replace_area(request: Request, area_id: int = AreaId, user: User = Depends(current_user),
+                       if_match: str | None = Header(None, alias="If-Match"),
+                       crs: str | None = Header(None, alias="Content-Crs")):
+    return await _update(request, user, area_id, if_match, crs, partial=False)
+
+
+@router.patch(ITEMS + "/{featureId}", summary="Change some fields and/or the boundary",
+              responses=WRITE_RESPONSES, openapi_extra=FEATURE_BODY)
+async def patch_area(request: Request, area_id: int = AreaId, user: User = Depends(current_user),
+                     if_match: str | None = Header(None, alias="If-Match"),
+                     crs: str | None = Header(None, alias="Content-Crs")):
+    return await _update(request, user, area_id, if_match, crs, partial=True)
+
+
+@router.delete(ITEMS + "/{featureId}", summary="Delete a draft or submitted area (granted ones are revoked)",
+               status_code=204, responses=WRITE_RESPONSES)
+async def delete_area(request: Request, area_id: int = AreaId, user: User = Depends(current_user),
+                      if_match: str | None = Header(None, alias="If-Match")):
+    if_match = require_if_match(if_match)
+    async with writing(request.app.state.engine, actor_of(user), request.app.state.settings) as conn:
+        await edits.delete(conn, user, area_id, if_match)
+    return Response(status_code=204)
+
+
+def _action_body(raw) -> tuple[str | None, date | None]:
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict) or set(raw) - {"note", "valid_to"}:
+        raise BadBody('the body is optional JSON {"note": "...", "valid_to": "YYYY-MM-DD"}')
+    note, valid_to = raw.get("note"), raw.get("valid_to")
+    if note is not None and (not isinstance(note, str) or len(note) > 2000 or "\x00" in note):
+        raise BadBody("note must be a string of at most 2,000 characters")
+    if valid_to is not None:
+        try:
+            valid_to = date.fromisoformat(valid_to)
+        except (TypeError, ValueError):
+            raise BadBody("valid_to must be a date YYYY-MM-DD") from None
+    return note, valid_to
+
+
+@router.post(ITEMS + "/{featureId}/actions/{action}", summary="Take a lifecycle step",
+             responses=WRITE_RESPONSES, openapi_extra={"requestBody": {"required": False, "content": {
+                 "application/json": {"schema": {"type": "object", "properties": {
+                     "note": {"type": "string"}, "valid_to": {"type": "string", "format": "date"}}}}}}})
+async def take_action(request: Request, action: Action, area_id: int = AreaId, user: User = Depends(current_user),
+                      if_match: str | None = Header(None, alias="If-Match")):
+    if_match = require_if_match(if_match)
+    raw = await read_json(request) if request.headers.get("content-length", "0") != "0" else None
+    note, valid_to = _action_body(raw)
+    settings = request.app.state.settings
+    async with writing(request.app.state.engine, actor_of(user), settings) as conn:
+        today = (await conn.exec_driver_sql(f"SELECT {VN_TODAY}")).scalar_one()
+        await actions.act(conn, user, area_id, action.value, if_match, settings, today, note, valid_to)
+        feat, tag = await staff_feature(conn, area_id)
+    return answer(feat, tag)

@@ -1,0 +1,142 @@
+"""Create, replace, patch and delete growing areas, each validated and version-checked.
+
+The version check is part of the UPDATE/DELETE itself (`WHERE row_version = :v`), and the row is
+locked first, so two editors holding the same ETag cannot both win. Overlap and commune rules
+are enforced again by the database trigger inside the same statement (migration 0005).
+"""
+from __future__ import annotations
+
+import shapely
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import String
+
+from geo import lifecycle
+from geo.area_rules import Problem, check_attributes, check_minimum
+from geo.ogc_crs import OgcCRS
+from layers.growing import access, read, shapes
+from layers.growing.errors import BadBody, Forbidden, RuleFailure, Stale
+from layers.growing.fields import DEFAULTS, WRITABLE, clean
+from layers.growing.session import where_of
+
+_GEOM = "ST_Multi(ST_GeomFromWKB(:wkb, 4326))"
+
+
+def _feature_parts(body) -> tuple[dict | None, object]:
+    if not isinstance(body, dict):
+        raise BadBody("the body must be a GeoJSON Feature object")
+    if body.get("type", "Feature") != "Feature":
+        raise BadBody(f"the body must be a GeoJSON Feature, not a {body.get('type')!r}")
+    extra = sorted(k for k in body if k not in ("type", "geometry", "properties", "bbox"))
+    if extra:
+        raise BadBody(f"{', '.join(extra)} cannot be set in a request (the id is assigned by the server)")
+    return body.get("geometry"), body.get("properties")
+
+
+async def _commune_of(conn, values: dict, geom) -> tuple[str, str | None]:
+    """The declared commune (must exist) or the one holding the area; with its province."""
+    if values.get("commune_code"):
+        row = (await conn.execute(text("SELECT code, province_code FROM communes WHERE code = :c"),
+                                  {"c": values["commune_code"]})).first()
+        if row is None:
+            raise RuleFailure([Problem("unknown_commune", f"no current commune has the code {values['commune_code']}")])
+        return row.code, row.province_code
+    if geom is None:
+        raise RuleFailure([Problem("missing_attribute", "commune_code is required")])
+    row = (await conn.execute(text(
+        "SELECT code, province_code FROM communes WHERE ST_Intersects(geom, ST_PointOnSurface(ST_GeomFromWKB(:wkb, 4326))) "
+        "ORDER BY code LIMIT 1"), {"wkb": shapely.to_wkb(geom)})).first()
+    if row is None:
+        raise RuleFailure([Problem("unknown_commune", "the area lies in no commune of this database; "
+                                   "check the coordinates and their CRS", where_of(geom))])
+    return row.code, row.province_code
+
+
+def _validate(values: dict, checked, area_ha: float | None, settings) -> list[Problem]:
+    problems = list(checked.problems) if checked is not None else []
+    problems += check_attributes(values)
+    geom = checked.geom if checked is not None else None
+    if area_ha is not None and not any(p.rule in ("geometry_invalid", "wrong_crs") for p in problems):
+        problems += check_minimum(values.get("crop"), area_ha, shapes.limits_of(settings), geom)
+    return problems
+
+
+def _params(values: dict) -> dict:
+    return {k: values.get(k, DEFAULTS.get(k)) for k in WRITABLE}
+
+
+def _assignments() -> str:
+    return ", ".join(f"{k} = :{k}" for k in WRITABLE)
+
+
+def _bind(stmt):
+    return stmt.bindparams(bindparam("target_markets", type_=ARRAY(String)))
+
+
+async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple[int, str | None]:
+    """Insert a draft; returns (id, what repair did or None)."""
+    if not lifecycle.may_create(user.role):
+        raise Forbidden(f"a {user.role} may not register growing areas")
+    geometry, props = _feature_parts(body)
+    values = {**DEFAULTS, **clean(props)}
+    if geometry is None:
+        raise RuleFailure([Problem("geometry_invalid", "the feature has no geometry")])
+    checked = shapes.checked(geometry, crs, settings)
+    problems = _validate(values, checked, checked.area_ha if checked.geom is not None else None, settings)
+    if problems:
+        raise RuleFailure(problems)
+    values["commune_code"], province = await _commune_of(conn, values, checked.geom)
+    if not access.covers(user, values["commune_code"], province):
+        raise Forbidden(f"commune {values['commune_code']} is outside the areas of {user.name} "
+                        f"({', '.join(user.areas) or 'none'})")
+    cols = list(WRITABLE)
+    stmt = text(f"INSERT INTO growing_areas ({', '.join(cols)}, status, geom) "
+                f"VALUES ({', '.join(':' + c for c in cols)}, 'draft', {_GEOM}) RETURNING id")
+    new_id = (await conn.execute(_bind(stmt), {**_params(values), "wkb": shapely.to_wkb(checked.geom)})).scalar_one()
+    return new_id, checked.repaired
+
+
+async def update(conn, user, area_id: int, body, if_match: str | None, settings,
+                 crs: OgcCRS | None = None, partial: bool = False) -> str | None:
+    """PUT (partial=False: the body is the whole new record) or PATCH (merge); returns repair note."""
+    row = await read.one(conn, area_id, lock=True)
+    access.check_edit(user, row)
+    version = access.check_version(if_match, row)
+    geometry, props = _feature_parts(body)
+    current = {k: getattr(row, k) for k in WRITABLE}
+    values = {**current, **clean(props)} if partial else {**DEFAULTS, **clean(props)}
+    if geometry is None and not partial:
+        raise RuleFailure([Problem("geometry_invalid", "the feature has no geometry (PUT replaces the whole area)")])
+    checked = shapes.checked(geometry, crs, settings) if geometry is not None else None
+    if checked is not None and checked.geom is None:
+        raise RuleFailure(checked.problems)
+    area_ha = checked.area_ha if checked is not None else row.area_ha
+    problems = _validate(values, checked, area_ha, settings)
+    if problems:
+        raise RuleFailure(problems)
+    if not values.get("commune_code"):
+        values["commune_code"] = row.commune_code
+    if values["commune_code"] != row.commune_code:
+        code, province = await _commune_of(conn, values, None)
+        if not access.covers(user, code, province):
+            raise Forbidden(f"commune {code} is outside the areas of {user.name}")
+    geom_sql = f", geom = {_GEOM}" if checked is not None else ""
+    params = {**_params(values), "id": area_id, "v": version}
+    if checked is not None:
+        params["wkb"] = shapely.to_wkb(checked.geom)
+    stmt = text(f"UPDATE growing_areas SET {_assignments()}{geom_sql} "
+                "WHERE id = :id AND row_version = :v RETURNING row_version")
+    if (await conn.execute(_bind(stmt), params)).first() is None:
+        raise Stale(f"growing area {area_id} changed while this request ran; read it again")
+    return checked.repaired if checked is not None else None
+
+
+async def delete(conn, user, area_id: int, if_match: str | None) -> None:
+    row = await read.one(conn, area_id, lock=True)
+    access.check_delete(user, row)
+    version = access.check_version(if_match, row)
+    done = await conn.execute(text("DELETE FROM growing_areas WHERE id = :id AND row_version = :v RETURNING id"),
+                              {"id": area_id, "v": version})
+    if done.first() is None:
+        raise Stale(f"growing area {area_id} changed while this request ran; read it again")

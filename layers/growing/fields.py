@@ -1,0 +1,110 @@
+"""Which growing-area fields a staff member may set, which are the system's, which are private.
+
+Body values are checked here (type, range, allowed values) so a wrong type is a 400 naming the
+field rather than a database error.
+"""
+from __future__ import annotations
+
+import re
+
+from layers.growing.errors import BadBody
+from layers.models.agriculture import CERTIFICATIONS
+
+# Set by the lifecycle, the database or the code scheme, never by a request body.
+SYSTEM = ("id", "code", "status", "valid_from", "valid_to", "area_ha", "row_version", "created_at",
+          "updated_at", "status_note")
+# Personal data of an individual owner: staff only, never in public responses or history.
+PRIVATE = ("owner_name", "owner_phone", "status_note")
+
+
+def _text(limit):
+    def conv(name, v):
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            raise BadBody(f"{name} must be a string")
+        v = v.strip()
+        if len(v) > limit:
+            raise BadBody(f"{name} is longer than {limit} characters")
+        if "\x00" in v:
+            raise BadBody(f"{name} contains a NUL character")
+        return v or None
+    return conv
+
+
+def _commune(name, v):
+    if v is None:
+        return None
+    if not isinstance(v, str) or not re.fullmatch(r"\d{5}", v):
+        raise BadBody(f"{name} must be a 5-digit commune code (string), e.g. \"17005\"")
+    return v
+
+
+def _int(lo, hi):
+    def conv(name, v):
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+            raise BadBody(f"{name} must be a whole number from {lo} to {hi}")
+        return v
+    return conv
+
+
+def _number(lo, hi):
+    def conv(name, v):
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+            raise BadBody(f"{name} must be a number from {lo} to {hi}")
+        return float(v)
+    return conv
+
+
+def _bool(name, v):
+    if v is None:
+        return None
+    if not isinstance(v, bool):
+        raise BadBody(f"{name} must be true or false")
+    return v
+
+
+def _certification(name, v):
+    if v is None:
+        return None
+    if v not in CERTIFICATIONS:
+        raise BadBody(f"{name} must be one of {', '.join(CERTIFICATIONS)}")
+    return v
+
+
+def _markets(name, v):
+    if v is None:
+        return None
+    if not isinstance(v, list) or len(v) > 20 or not all(isinstance(m, str) and 0 < len(m.strip()) <= 40 for m in v):
+        raise BadBody(f"{name} must be a list of at most 20 market names (1–40 characters each)")
+    return [m.strip() for m in v]
+
+
+WRITABLE = {
+    "name": _text(250), "crop": _text(80), "variety": _text(120), "commune_code": _commune,
+    "address": _text(300), "cooperative_id": _int(1, 2**31 - 1), "owner_name": _text(200),
+    "owner_phone": _text(20), "households_count": _int(0, 1_000_000),
+    "expected_output_tonnes": _number(0, 10_000_000), "certification": _certification,
+    "farming_diary": _bool, "residue_monitoring": _bool, "target_markets": _markets,
+}
+DEFAULTS = {"certification": "none", "farming_diary": False, "residue_monitoring": False, "target_markets": []}
+
+
+def clean(props) -> dict:
+    """The writable properties of a body, converted; 400 for system fields and unknown names."""
+    if props is None:
+        return {}
+    if not isinstance(props, dict):
+        raise BadBody("properties must be a JSON object")
+    system = sorted(k for k in props if k in SYSTEM)
+    if system:
+        raise BadBody(f"{', '.join(system)} cannot be set in a request: "
+                      "code, status and validity are set by the lifecycle actions, the rest by the system")
+    unknown = sorted(k for k in props if k not in WRITABLE)
+    if unknown:
+        raise BadBody(f"unknown properties {', '.join(unknown)}; writable: {', '.join(WRITABLE)}")
+    return {k: WRITABLE[k](k, v) for k, v in props.items()}

@@ -1,0 +1,77 @@
+"""One write transaction: who is acting, the rule tolerances, expiry first, DB rules as errors.
+
+The database enforces overlap and commune containment (migration 0005) and reports them with
+its own SQLSTATEs; they are turned into `RuleFailure`s here so every caller gets a 422 with the
+rule and the geometry of the problem, never a 503.
+"""
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+from datetime import date
+
+import shapely.geometry
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from geo.area_rules import Problem
+from layers.growing.errors import Conflict, RuleFailure
+
+VN_TODAY = "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+_RULES = {"NT001": "overlap", "NT002": "outside_commune", "NT003": "unknown_commune"}
+
+
+def _pg_error(exc: DBAPIError):
+    err = getattr(exc, "orig", None)
+    return getattr(err, "__cause__", None) or err
+
+
+def translate(exc: DBAPIError) -> Exception | None:
+    """The RuleFailure / Conflict a database error stands for, or None if it is not ours."""
+    pg = _pg_error(exc)
+    state = getattr(pg, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+    message = getattr(pg, "message", None) or str(pg).splitlines()[0]
+    if state in _RULES:
+        detail = {}
+        try:
+            detail = json.loads(getattr(pg, "detail", None) or "{}")
+        except ValueError:
+            pass
+        where = detail.get("where")
+        if where and where.get("type") == "GeometryCollection" and not where.get("geometries"):
+            where = None
+        return RuleFailure([Problem(_RULES[state], message, where)])
+    if state in ("NT004", "NT005"):
+        return Conflict(message)
+    return None
+
+
+@asynccontextmanager
+async def writing(engine, actor: str, settings, today: date | None = None):
+    """A transaction acting as `actor`; overdue codes expire before anything else is decided."""
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "SELECT set_config('ntm.actor', :actor, true), "
+                "set_config('ntm.overlap_tolerance_m2', :overlap, true), "
+                "set_config('ntm.commune_tolerance_m', :commune, true)"),
+                {"actor": actor, "overlap": str(settings.growing_overlap_tolerance_m2),
+                 "commune": str(settings.growing_commune_tolerance_m)})
+            await expire(conn, today)
+            yield conn
+    except DBAPIError as exc:
+        mapped = translate(exc)
+        if mapped is None:
+            raise
+        raise mapped from None
+
+
+async def expire(conn, today: date | None = None) -> int:
+    """Expire granted/suspended areas past valid_to (Vietnam's date); writes only when due."""
+    if today is None:
+        return (await conn.execute(text(f"SELECT ntm_expire_growing_areas({VN_TODAY})"))).scalar_one()
+    return (await conn.execute(text("SELECT ntm_expire_growing_areas(:d)"), {"d": today})).scalar_one()
+
+
+def where_of(geom) -> dict | None:
+    return shapely.geometry.mapping(geom) if geom is not None else None
