@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     tile_cache_dir: Path | None = None
     tile_feature_cap: int = 20000
     tile_max_age_s: int = 60
+    # Web map: an external basemap style for real deployments (else the offline one drawn from
+    # ntm-map's own tiles), and where the npm browser libraries are (default: <checkout>/node_modules).
+    basemap_style_url: str | None = None
+    vendor_dir: Path | None = None
     # Growing areas (README "Growing areas"): code template (geo/growing_area_code.py), months a
     # granted code stays valid, rule tolerances, per-crop minimum hectares overriding geo/crops.py
     # (JSON in NTM_GROWING_MIN_AREA_HA), size limits, upload limits, how often expiry runs.

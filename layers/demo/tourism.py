@@ -91,7 +91,9 @@ def _place(rng, kind, vi, en, dvi, den, code, commune_name, lonlat) -> dict:
         "email": None, "website": None,
         "wifi": bool(rng.random() < (0.85 if kind in ("homestay", "restaurant") else 0.4)),
         "opening_hours": "07:00–21:00" if kind != "historic_site" else "07:00–17:00",
-        "photos": [], "geom": shapely.Point(lonlat),
+        # Demo photos are placeholder drawings the server ships (api/static/tourism/photos/).
+        "photos": [{"url": f"/static/tourism/photos/{kind}.svg", "caption": "Ảnh minh hoạ / Placeholder picture"}],
+        "geom": shapely.Point(lonlat),
     }
 
 

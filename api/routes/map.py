@@ -1,0 +1,72 @@
+"""The public web map (/map), its style (/styles/map/style.json) and the embeddable map (/embed).
+
+Pages are thin: the layer groups, legends and labels travel inside the page as JSON
+(`api.map_config`); the browser modules in api/static/map/ draw the rest.
+"""
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from api.map_config import map_config
+from api.negotiation import language
+from layers.tourism_listing import commune_extent
+from tiles.grid import TMS_ID
+from tiles.map_style import map_style
+from tiles.map_vocabulary import PLACE_KINDS
+from tiles.tilesets import combined
+
+router = APIRouter(tags=["map"])
+COMMUNE_CODE = re.compile(r"^\d{5}$")
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def data_bounds(request: Request):
+    async with request.app.state.engine.connect() as conn:
+        return await request.app.state.tiles.data_bounds(conn)
+
+
+def checked_kind(kind: str | None) -> str | None:
+    if kind is not None and kind not in PLACE_KINDS:
+        raise HTTPException(400, f"kind: unknown kind of place {kind!r}; use one of {', '.join(PLACE_KINDS)}")
+    return kind
+
+
+async def checked_commune(request: Request, commune: str | None):
+    """The commune's extent, or None when no commune was asked for; 400/404 for bad codes."""
+    if commune is None:
+        return None
+    if not COMMUNE_CODE.match(commune):
+        raise HTTPException(400, f"commune: a commune code is 5 digits (e.g. 17479), got {commune!r}")
+    async with request.app.state.engine.connect() as conn:
+        extent = await commune_extent(conn, commune)
+    if extent is None:
+        raise HTTPException(404, f"commune: no current commune has the code {commune}")
+    return extent
+
+
+@router.get("/styles/map/style.json", summary="MapLibre style of the web map (offline basemap + themes)")
+async def web_map_style(request: Request, lang: str = Depends(language)):
+    url = f"{base_url(request)}/tiles/{TMS_ID}/tilejson.json"
+    return map_style(combined(), url, await data_bounds(request), lang)
+
+
+@router.get("/map", summary="The web map (HTML)", include_in_schema=False)
+async def web_map(request: Request, lang: str = Depends(language)):
+    config = map_config(request.app.state.settings, base_url(request), lang, mode="full")
+    return request.app.state.templates.TemplateResponse(request, "map.html", {"lang": lang, "config": config})
+
+
+@router.get("/embed", summary="An embeddable map of tourism places (HTML, for an iframe)", include_in_schema=False)
+async def embed(request: Request, lang: str = Depends(language),
+                kind: str | None = Query(None, description="Only places of this kind"),
+                commune: str | None = Query(None, description="Only places of this commune (5-digit code)")):
+    kind = checked_kind(kind)
+    extent = await checked_commune(request, commune)
+    config = map_config(request.app.state.settings, base_url(request), lang, mode="embed",
+                        kind=kind, commune=commune, extent=extent)
+    return request.app.state.templates.TemplateResponse(request, "embed.html", {"lang": lang, "config": config})

@@ -1,0 +1,66 @@
+// Words of the map's own interface in Vietnamese and English; layer and property names come
+// from the server (config), already in both languages.
+
+const TEXT = {
+  vi: {
+    "title": "Bản đồ số nông thôn mới",
+    "nav.map": "Bản đồ", "nav.tourism": "Du lịch", "nav.opendata": "Dữ liệu mở", "nav.staff": "Cán bộ",
+    "panel.layers": "Lớp bản đồ", "panel.legend": "Chú giải",
+    "search.label": "Tìm kiếm", "search.placeholder": "Tìm xã, thôn, mã địa chỉ, mã vùng trồng…",
+    "search.none": "Không tìm thấy kết quả.", "search.error": "Không tìm được: ",
+    "search.kind.commune": "Xã/phường", "search.kind.village": "Thôn", "search.kind.address": "Mã địa chỉ",
+    "search.kind.growing_area": "Vùng trồng", "search.kind.tourism_place": "Du lịch", "search.kind.province": "Tỉnh",
+    "map.label": "Bản đồ", "popup.details": "Xem trang chi tiết", "popup.count": "Số hộ trong ô",
+    "yes": "Có", "no": "Không",
+  },
+  en: {
+    "title": "New Rural Development web map",
+    "nav.map": "Map", "nav.tourism": "Tourism", "nav.opendata": "Open data", "nav.staff": "Staff",
+    "panel.layers": "Map layers", "panel.legend": "Legend",
+    "search.label": "Search", "search.placeholder": "Find a commune, village, address code, growing-area code…",
+    "search.none": "Nothing found.", "search.error": "Search failed: ",
+    "search.kind.commune": "Commune", "search.kind.village": "Village", "search.kind.address": "Address code",
+    "search.kind.growing_area": "Growing area", "search.kind.tourism_place": "Tourism", "search.kind.province": "Province",
+    "map.label": "Map", "popup.details": "Open the detail page", "popup.count": "Households in this cell",
+    "yes": "Yes", "no": "No",
+  },
+};
+
+let current = "vi";
+const listeners = [];
+
+export function lang() { return current; }
+
+export function t(key) { return (TEXT[current] && TEXT[current][key]) || TEXT.en[key] || key; }
+
+// A {vi, en} pair from the server, in the current language.
+export function pick(pair) { return pair ? (pair[current] ?? pair.en ?? pair.vi) : ""; }
+
+export function onLangChange(fn) { listeners.push(fn); }
+
+export function applyTexts(root = document) {
+  root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+  root.querySelectorAll("[data-i18n-aria]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nAria)); });
+  root.querySelectorAll("a[data-keep-lang]").forEach((el) => {
+    const url = new URL(el.getAttribute("href"), location.href);
+    url.searchParams.set("lang", current);
+    el.href = url.pathname + url.search;
+  });
+  root.querySelectorAll("[data-set-lang]").forEach((el) => {
+    el.setAttribute("aria-pressed", String(el.dataset.setLang === current));
+  });
+}
+
+export function setLang(value) {
+  current = value === "en" ? "en" : "vi";
+  document.documentElement.lang = current;
+  applyTexts();
+  listeners.forEach((fn) => fn(current));
+}
+
+export function wireLangButtons() {
+  document.querySelectorAll("[data-set-lang]").forEach((el) => {
+    el.addEventListener("click", () => setLang(el.dataset.setLang));
+  });
+}

@@ -1,0 +1,115 @@
+// Starts the web map: reads the page's config, the permalink and the style, then wires the
+// switcher, popups, search, language and permalink. Modes: "full" (/map), "tourism" (the
+// tourism page's map) and "embed" (/embed, for a commune website's iframe).
+
+import { applyTexts, lang, onLangChange, pick, setLang, wireLangButtons } from "./i18n.js";
+import { loadIcons, provideIcons } from "./icons.js";
+import { initLayers, initialState, onToggle, setToggle, visibleToggles } from "./layers.js";
+import { readHash, writeHash } from "./permalink.js";
+import { initPopups } from "./popup.js";
+import { initSearch } from "./search.js";
+
+const config = JSON.parse(document.getElementById("map-config").textContent);
+const view = config.view || {};
+const narrow = view.mode === "tourism" || view.mode === "embed";
+const TOURISM_GROUPS = ["tourism"];
+
+function shownGroups() {
+  return narrow ? config.groups.filter((g) => TOURISM_GROUPS.includes(g.id)) : config.groups;
+}
+
+function placeFilter() {
+  const parts = [];
+  if (view.kind) parts.push(["==", ["get", "kind"], view.kind]);
+  if (view.commune) parts.push(["==", ["get", "commune_code"], view.commune]);
+  return parts.length ? ["all", ...parts] : null;
+}
+
+// Narrow modes show tourism only, filtered by kind/commune; labels follow the language.
+function prepareStyle(style, hash) {
+  const filter = placeFilter();
+  for (const layer of style.layers) {
+    const meta = layer.metadata || {};
+    if (filter && meta["ntm:collection"] === "tourism_places") layer.filter = filter;
+    if (meta["ntm:text"]) layer.layout["text-field"] = meta["ntm:text"][lang()];
+  }
+  if (hash.center && !narrow) { style.center = hash.center; style.zoom = hash.zoom; }
+  return style;
+}
+
+async function externalBasemap(ours) {
+  // A deployment's own basemap under ntm-map's themes; our offline basemap layers are dropped.
+  const base = await (await fetch(config.basemapStyleUrl)).json();
+  base.sources = { ...base.sources, ...ours.sources };
+  base.layers = [...base.layers, ...ours.layers.filter((l) => !(l.metadata || {})["ntm:basemap"])];
+  base.center = ours.center; base.zoom = ours.zoom;
+  return base;
+}
+
+function wirePanel() {
+  const panel = document.getElementById("panel");
+  const button = document.getElementById("panel-toggle");
+  if (window.matchMedia("(max-width: 640px)").matches) panel.classList.add("collapsed");
+  const sync = () => button.setAttribute("aria-expanded", String(!panel.classList.contains("collapsed")));
+  button.addEventListener("click", () => { panel.classList.toggle("collapsed"); sync(); });
+  sync();
+}
+
+async function start() {
+  const hash = readHash();
+  setLang((!narrow && hash.lang) || config.lang);
+  wireLangButtons();
+  wirePanel();
+  const wanted = narrow ? ["tourism_places", "tourism_routes", "communes"] : hash.layers;
+  initialState(config, wanted);
+  const [icons, styleDoc] = await Promise.all([
+    loadIcons(config),
+    fetch(`${config.styleUrl}?lang=${lang()}`).then((r) => r.json()),
+  ]);
+  let style = prepareStyle(styleDoc, hash);
+  if (config.basemapStyleUrl) style = await externalBasemap(style);
+  const map = new maplibregl.Map({
+    container: "map", style, hash: false, attributionControl: { compact: true },
+    maxZoom: 19, cooperativeGestures: view.mode === "embed",
+  });
+  window.ntmMap = map;  // for the browser tests and the curious
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
+  if (!narrow) map.addControl(new maplibregl.GeolocateControl({}), "top-right");
+  provideIcons(map, icons);
+  map.on("error", (e) => console.error("map:", e.error ? e.error.message : e));
+
+  map.on("load", () => {
+    initLayers(document.getElementById("layers"), map, config, shownGroups());
+    initPopups(map, config);
+    initSearch(document.getElementById("search"), map, config, (collection) => {
+      const toggle = config.groups.flatMap((g) => g.toggles).find((tg) => tg.collection === collection);
+      if (toggle && !visibleToggles().includes(toggle.id)) setToggle(map, config, toggle.id, true);
+    });
+    const frame = view.extent || (hash.center && !narrow ? null : (styleDoc.metadata || {})["ntm:bounds"]);
+    if (frame) {
+      const [w, s, e, n] = frame;
+      map.fitBounds([[w, s], [e, n]], { padding: 20, duration: 0, maxZoom: 14 });
+    }
+    const save = () => { if (!narrow) writeHash(map, visibleToggles(), lang()); };
+    map.on("moveend", save);
+    onToggle(save);
+    onLangChange((value) => {
+      for (const layer of map.getStyle().layers) {
+        const texts = (layer.metadata || {})["ntm:text"];
+        if (texts) map.setLayoutProperty(layer.id, "text-field", texts[value]);
+      }
+      save();
+    });
+    save();
+    map.once("idle", () => { document.body.dataset.mapState = "idle"; });
+  });
+  applyTexts();
+}
+
+start().catch((err) => {
+  console.error("the map could not start:", err);
+  document.body.dataset.mapState = "failed";
+});
+
+export { config, pick };

@@ -1,0 +1,200 @@
+"""The web map's layers, grouped by theme as the layer switcher shows them, each with its legend.
+
+A toggle is what a person switches on or off: one or more MapLibre layers over one registry
+layer, and the legend that explains their colours. The style (`tiles.map_style`) and the page's
+switcher are both built from this list, so a colour and its legend entry cannot drift apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from layers.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
+from tiles.map_vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, label
+from tiles.tilesets import GRID_STYLE
+
+SOURCE = "ntm"
+FONT = ["Noto Sans", "sans-serif"]
+FONT_BOLD = ["Noto Sans Bold", "sans-serif"]
+HALO = {"text-color": "#263238", "text-halo-color": "#ffffff", "text-halo-width": 1.5}
+
+# Hà Tĩnh's NTM map classes by criteria met (19-criterion set): model; 19; 16–18; 12–15; < 12.
+# Other sets scale the same shares (16/19, 12/19) of their own criteria count.
+CRITERIA_CLASSES = (
+    ("#1a7837", ("Kiểu mẫu", "Model")),
+    ("#5aae61", ("Đạt đủ 19 tiêu chí", "All 19 criteria")),
+    ("#d9f0a3", ("16–18 tiêu chí", "16–18 criteria")),
+    ("#fdae61", ("12–15 tiêu chí", "12–15 criteria")),
+    ("#d7191c", ("Dưới 12 tiêu chí", "Fewer than 12")),
+)
+STATUS_COLORS = {"granted": "#2e7d32", "suspended": "#f9a825", "revoked": "#c62828", "expired": "#757575"}
+
+
+def criteria_color() -> list:
+    met = ["coalesce", ["get", "criteria_met"], 0]
+    total = ["coalesce", ["get", "criteria_total"], 19]
+    (model, _), (full, _), (high, _), (mid, _), (low, _) = CRITERIA_CLASSES
+    return ["case", ["==", ["get", "level"], "model"], model,
+            [">=", met, total], full,
+            [">=", ["*", met, 19], ["*", total, 16]], high,
+            [">=", ["*", met, 19], ["*", total, 12]], mid, low]
+
+
+def entry(color: str, words: tuple[str, str], shape: str = "fill", icon: str | None = None) -> dict:
+    out = {"color": color, "label": label(words), "shape": shape}
+    if icon:
+        out["icon"] = icon
+    return out
+
+
+def layer(id_: str, source_layer: str, type_: str, paint: dict, layout: dict | None = None, **extra) -> dict:
+    out = {"id": id_, "type": type_, "source": SOURCE, "source-layer": source_layer, "paint": paint}
+    if layout:
+        out["layout"] = layout
+    out.update(extra)
+    return out
+
+
+def name_text(lang: str, vi_field: str = "name_vi", en_field: str = "name_en") -> list:
+    first, second = (vi_field, en_field) if lang == "vi" else (en_field, vi_field)
+    return ["coalesce", ["get", first], ["get", second], ""]
+
+
+def label_layer(id_: str, source_layer: str, lang: str, size, minzoom: int, bold: bool = False,
+                vi_field: str = "name_vi", en_field: str = "name_en", **layout) -> dict:
+    """Text is drawn with the browser's own fonts (the style has no `glyphs`): works offline."""
+    texts = {lg: name_text(lg, vi_field, en_field) for lg in ("vi", "en")}
+    return layer(id_, source_layer, "symbol", dict(HALO), {
+        "text-field": texts[lang], "text-font": FONT_BOLD if bold else FONT, "text-size": size,
+        "text-max-width": 8, **layout,
+    }, minzoom=minzoom, metadata={"ntm:text": texts})
+
+
+@dataclass(frozen=True)
+class Toggle:
+    id: str
+    title: tuple[str, str]
+    collection: str  # the registry layer behind it: popups and item pages
+    layers: tuple[dict, ...]
+    legend: tuple[dict, ...]
+    visible: bool = True
+    exclusive: str | None = None  # toggles sharing this name show one at a time (two NTM views)
+    note: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: tuple[str, str]
+    toggles: tuple[Toggle, ...] = field(default_factory=tuple)
+
+
+def ntm_group() -> Group:
+    outline = {"line-color": "#ffffff", "line-width": 0.6}
+    by_level = Toggle(
+        "ntm_level", ("Theo mức đạt chuẩn", "By level"), "ntm_results",
+        (layer("ntm_level-fill", "ntm_results", "fill",
+               {"fill-color": match("level", NTM_LEVEL_COLORS), "fill-opacity": 0.75}),
+         layer("ntm_level-line", "ntm_results", "line", outline)),
+        tuple(entry(NTM_LEVEL_COLORS[k], NTM_LEVELS[k]) for k in NTM_LEVEL_COLORS),
+        visible=True, exclusive="ntm")
+    by_criteria = Toggle(
+        "ntm_criteria", ("Theo số tiêu chí đạt", "By criteria met"), "ntm_results",
+        (layer("ntm_criteria-fill", "ntm_results", "fill", {"fill-color": criteria_color(), "fill-opacity": 0.75}),
+         layer("ntm_criteria-line", "ntm_results", "line", outline)),
+        tuple(entry(c, words) for c, words in CRITERIA_CLASSES),
+        visible=False, exclusive="ntm",
+        note=("Phân loại như bản đồ NTM Hà Tĩnh (bộ 19 tiêu chí).", "Classes as on Hà Tĩnh's NTM map (19-criterion set)."))
+    return Group("ntm", ("Kết quả nông thôn mới", "NTM results"), (by_level, by_criteria))
+
+
+def growing_group() -> Group:
+    crop_fill = {"fill-color": match("crop", CROP_COLORS), "fill-opacity": 0.7}
+    status_line = {"line-color": match("status", STATUS_COLORS), "line-width": 2}
+    by_crop = Toggle(
+        "growing_crop", ("Theo cây trồng", "By crop"), "growing_areas",
+        (layer("growing_crop-fill", "growing_areas", "fill", crop_fill),
+         layer("growing_crop-line", "growing_areas", "line", status_line)),
+        tuple(entry(CROP_COLORS[k], CROP_NAMES[k]) for k in CROP_COLORS if k in CROP_NAMES)
+        + tuple(entry(STATUS_COLORS[k], GROWING_STATUSES[k], "line") for k in STATUS_COLORS),
+        visible=True, exclusive="growing",
+        note=("Màu nền: cây trồng; viền: trạng thái mã.", "Fill: crop; outline: code status."))
+    by_status = Toggle(
+        "growing_status", ("Theo trạng thái mã", "By code status"), "growing_areas",
+        (layer("growing_status-fill", "growing_areas", "fill",
+               {"fill-color": match("status", STATUS_COLORS), "fill-opacity": 0.7}),
+         layer("growing_status-line", "growing_areas", "line", {"line-color": "#333333", "line-width": 0.8})),
+        tuple(entry(STATUS_COLORS[k], GROWING_STATUSES[k]) for k in STATUS_COLORS),
+        visible=False, exclusive="growing")
+    return Group("growing_areas", ("Vùng trồng", "Growing areas"), (by_crop, by_status))
+
+
+def agriculture_group() -> Group:
+    zones = Toggle("agri_zones", ("Vùng sản xuất", "Production zones"), "agri_zones",
+                   (layer("agri_zones-fill", "agri_zones", "fill",
+                          {"fill-color": "#7cb342", "fill-opacity": 0.25, "fill-outline-color": "#558b2f"}),),
+                   (entry("#7cb342", ("Vùng sản xuất tập trung", "Production zone")),), visible=False)
+    coops = Toggle("cooperatives", ("Hợp tác xã", "Cooperatives"), "cooperatives",
+                   (layer("cooperatives-circle", "cooperatives", "circle",
+                          {"circle-color": "#8e44ad", "circle-radius": 5, "circle-stroke-color": "#ffffff",
+                           "circle-stroke-width": 1}),),
+                   (entry("#8e44ad", ("Hợp tác xã", "Cooperative"), "circle"),), visible=False)
+    stars = {3: "#f1c40f", 4: "#e67e22", 5: "#c0392b"}
+    ocop = Toggle("ocop_products", ("Sản phẩm OCOP", "OCOP products"), "ocop_products",
+                  (layer("ocop_products-circle", "ocop_products", "circle",
+                         {"circle-color": match("stars", stars), "circle-radius": 6,
+                          "circle-stroke-color": "#ffffff", "circle-stroke-width": 1}),),
+                  tuple(entry(c, (f"OCOP {n} sao", f"OCOP {n} stars"), "circle") for n, c in stars.items()),
+                  visible=False)
+    return Group("agriculture", ("Nông nghiệp", "Agriculture"), (zones, coops, ocop))
+
+
+def tourism_group(lang: str) -> Group:
+    places = Toggle(
+        "tourism_places", ("Điểm du lịch", "Tourism places"), "tourism_places",
+        (layer("tourism_places-icon", "tourism_places", "symbol", {}, {
+            "icon-image": ["concat", "tourism-", ["get", "kind"]],
+            "icon-size": ["interpolate", ["linear"], ["zoom"], 7, 0.45, 11, 0.7, 14, 1],
+            "icon-allow-overlap": True, "icon-ignore-placement": True}),
+         label_layer("tourism_places-label", "tourism_places", lang, 12, 11, **{
+             "text-offset": [0, 1.3], "text-anchor": "top", "text-optional": True})),
+        tuple(entry(PLACE_KIND_COLORS[k], PLACE_KINDS[k], "icon", f"tourism-{k}") for k in PLACE_KINDS),
+        visible=True)
+    routes = Toggle("tourism_routes", ("Tuyến du lịch", "Tourism routes"), "tourism_routes",
+                    (layer("tourism_routes-line", "tourism_routes", "line",
+                           {"line-color": "#e74c3c", "line-width": 3, "line-dasharray": [2, 1]}),),
+                    (entry("#e74c3c", ("Tuyến du lịch", "Route"), "line"),), visible=True)
+    return Group("tourism", ("Du lịch nông thôn", "Rural tourism"), (places, routes))
+
+
+def address_group() -> Group:
+    households = Toggle(
+        "households", ("Mã địa chỉ hộ gia đình", "Household address codes"), "households",
+        (layer("households-grid", "households_grid", "circle", GRID_STYLE["paint"], maxzoom=14),
+         layer("households-point", "households", "circle",
+               {"circle-color": "#6d4c41", "circle-radius": 3.5, "circle-stroke-color": "#ffffff",
+                "circle-stroke-width": 0.8}, minzoom=14)),
+        (entry("#6d4c41", ("Số hộ theo ô (zoom < 14)", "Households per cell (zoom < 14)"), "circle"),
+         entry("#6d4c41", ("Địa chỉ hộ (zoom ≥ 14)", "Household address (zoom ≥ 14)"), "circle")),
+        visible=False,
+        note=("Chỉ mã địa chỉ và vị trí; không có thông tin cá nhân.", "Address codes and points only; no personal data."))
+    return Group("addresses", ("Địa chỉ hộ gia đình", "Household addresses"), (households,))
+
+
+def admin_group() -> Group:
+    villages = Toggle("villages", ("Thôn, xóm, bản", "Villages"), "villages",
+                      (layer("villages-line", "villages", "line",
+                             {"line-color": "#9e9e9e", "line-width": 0.7, "line-dasharray": [2, 2]}, minzoom=10),),
+                      (entry("#9e9e9e", ("Ranh giới thôn", "Village boundary"), "line"),), visible=True)
+    communes = Toggle("communes", ("Xã, phường", "Communes and wards"), "communes",
+                      (layer("communes-line", "communes", "line", {"line-color": "#607d8b", "line-width": 1}),),
+                      (entry("#607d8b", ("Ranh giới xã", "Commune boundary"), "line"),), visible=True)
+    return Group("admin", ("Ranh giới hành chính", "Boundaries"), (communes, villages))
+
+
+def groups(lang: str = "vi") -> tuple[Group, ...]:
+    """Switcher order, top to bottom; drawing order is decided by the style, not by this list."""
+    return (ntm_group(), growing_group(), agriculture_group(), tourism_group(lang), address_group(), admin_group())
+
+
+def toggles(lang: str = "vi") -> dict[str, Toggle]:
+    return {t.id: t for g in groups(lang) for t in g.toggles}

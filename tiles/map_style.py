@@ -1,0 +1,66 @@
+"""The web map's MapLibre style: an offline basemap drawn from ntm-map's own tiles, plus the themes.
+
+The basemap (background, province land, province boundaries, commune and village names) needs
+nothing from outside the server, so the map works with no internet. Text has no `glyphs` URL:
+MapLibre GL JS (≥ 5.11) then draws labels with the browser's own fonts, Vietnamese diacritics
+included, instead of fetching glyph files. Layers marked `ntm:basemap` are dropped by the page
+when a deployment configures an external basemap (`NTM_BASEMAP_STYLE_URL`).
+"""
+from __future__ import annotations
+
+from tiles.map_layers import FONT, SOURCE, groups, label_layer, layer
+from tiles.style import KIND_RANK
+from tiles.tilejson import fitting_zoom
+from tiles.tilesets import Tileset
+
+BACKGROUND = "#dfe7ea"  # outside the province: water-like grey-blue
+LAND = "#f7f5ee"
+
+
+def basemap_layers(lang: str) -> tuple[list[dict], list[dict]]:
+    """(under the themes, over the themes) layers of the offline basemap."""
+    under = [
+        {"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}},
+        layer("land", "provinces", "fill", {"fill-color": LAND}),
+    ]
+    over = [
+        layer("provinces-line", "provinces", "line", {"line-color": "#37474f", "line-width": 2.2}),
+        label_layer("communes-label", "communes", lang, ["interpolate", ["linear"], ["zoom"], 8, 10, 13, 14], 8,
+                    **{"symbol-placement": "point"}),
+        label_layer("villages-label", "villages", lang, 11, 13, vi_field="name", en_field="name"),
+    ]
+    for item in under + over:
+        item["metadata"] = {**item.get("metadata", {}), "ntm:basemap": True}
+    return under, over
+
+
+def _rank(item: dict) -> int:
+    return KIND_RANK.get(item["type"], 4)
+
+
+def map_style(tileset: Tileset, tilejson_url: str, bounds, lang: str = "vi") -> dict:
+    """`bounds` (lon/lat) centre the initial view; toggles set each layer's visibility."""
+    themed = []
+    for group in groups(lang):
+        for toggle in group.toggles:
+            for item in toggle.layers:
+                meta = {**item.get("metadata", {}), "ntm:toggle": toggle.id, "ntm:group": group.id,
+                        "ntm:collection": toggle.collection}
+                layout = {**item.get("layout", {}), "visibility": "visible" if toggle.visible else "none"}
+                themed.append({**item, "layout": layout, "metadata": meta})
+    under, over = basemap_layers(lang)
+    # Fills under lines under points under text; the switcher's order holds within each kind.
+    ordered = sorted(themed, key=_rank)
+    text = [i for i in ordered if i["type"] == "symbol"]
+    shapes = [i for i in ordered if i["type"] != "symbol"]
+    lines_end = max((n for n, i in enumerate(shapes) if i["type"] == "line"), default=len(shapes) - 1) + 1
+    west, south, east, north = bounds
+    return {
+        "version": 8,
+        "name": tileset.title(lang),
+        "metadata": {"ntm:font": FONT, "ntm:bounds": [west, south, east, north]},
+        "center": [(west + east) / 2, (south + north) / 2],
+        "zoom": fitting_zoom(bounds),
+        "sources": {SOURCE: {"type": "vector", "url": tilejson_url}},
+        "layers": [*under, *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],
+    }
