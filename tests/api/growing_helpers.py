@@ -1,9 +1,14 @@
 """Helpers for the growing-area tests: staff accounts, free spots on the map, request shortcuts."""
 from __future__ import annotations
 
+import contextlib
 import math
+import socket
+import threading
+import time
 
 import psycopg
+import uvicorn
 
 from layers import accounts
 
@@ -59,3 +64,37 @@ def area_body(geometry: dict, commune: str, **props) -> dict:
 def act(client, headers, area_id: int, action: str, etag: str, body: dict | None = None):
     return client.post(f"/collections/growing_areas/items/{area_id}/actions/{action}",
                        headers={**headers, "If-Match": etag}, json=body)
+
+
+@contextlib.contextmanager
+def live_server(app):
+    """uvicorn in a thread on a free port: for real concurrency and real streamed bodies."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def counts(url: str) -> tuple[int, int]:
+    """Growing areas and their history records: what a refused request must leave unchanged."""
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT (SELECT count(*) FROM growing_areas), (SELECT count(*) FROM change_history "
+                            "WHERE table_name = 'growing_areas')").fetchone()
+
+
+def settle_expiry(url: str) -> None:
+    """Codes past their date expire on the first read or write; do it now so counts see only the test."""
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT ntm_expire_growing_areas((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)")
