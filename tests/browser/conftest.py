@@ -97,7 +97,9 @@ class PageLog:
         page.on("response", self._response)
 
     def _failed(self, request) -> None:
-        if request.url not in self.blocked:
+        # ERR_ABORTED is the page cancelling its own request (MapLibre drops tiles it no longer
+        # needs while the map moves): not a failure of the server or the network.
+        if request.url not in self.blocked and "ERR_ABORTED" not in (request.failure or ""):
             self.failed.append(f"{request.url}: {request.failure}")
 
     def _response(self, response) -> None:
