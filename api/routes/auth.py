@@ -45,7 +45,7 @@ class LoginThrottle:
         self.failures.pop(key, None)
 
 
-def _describe(user: User, csrf: str | None) -> dict:
+def describe(user: User, csrf: str | None) -> dict:
     vi, en = ROLE_LABELS[user.role]
     body = {"name": user.name, "role": user.role, "role_label": {"vi": vi, "en": en},
             "areas": list(user.areas), "method": user.method}
@@ -94,7 +94,7 @@ async def login(request: Request) -> JSONResponse:
             raise unauthorized("unknown user name or wrong password")
         throttle.succeeded(key)
         session_id, csrf = await accounts.acreate_session(conn, user, settings.session_hours)
-    response = JSONResponse(_describe(user, csrf))
+    response = JSONResponse(describe(user, csrf))
     secure = request.url.scheme == "https"
     age = settings.session_hours * 3600
     response.set_cookie(SESSION_COOKIE, session_id, max_age=age, httponly=True, samesite="lax",
@@ -125,4 +125,4 @@ async def logout(request: Request) -> Response:
 @router.get("/me", summary="Who is logged in (and the CSRF token for a web session)")
 async def me(request: Request, user: User = Depends(current_user)) -> JSONResponse:
     csrf = getattr(request.state, "csrf_token", None)
-    return JSONResponse(_describe(user, csrf), headers={"Cache-Control": "no-store"})
+    return JSONResponse(describe(user, csrf), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,89 @@
+"""The staff pages (/staff): log in, my growing areas, draw or upload, submit, the province queue.
+
+One HTML page; its script (api/static/staff/) talks to the JSON API like any client does
+(/auth/*, /staff/api/growing-areas, /collections/growing_areas/items…), so the pages can do
+nothing the API would refuse. The drawing library comes from npm and is served from here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import func, or_, select
+
+from api.auth import ROLE_LABELS, SESSION_COOKIE, User, current_user, optional_user
+from api.negotiation import language
+from api.routes.auth import describe
+from geo.crops import CROPS
+from geo.lifecycle import ACTIONS, STATUSES
+from layers.accounts import scope_condition
+from layers.models import AdminUnit
+from layers.models.agriculture import CERTIFICATIONS
+
+router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).resolve().parent.parent
+DRAW_FILES = {"mapbox-gl-draw.js": "text/javascript", "mapbox-gl-draw.css": "text/css"}
+
+
+def page_config(request: Request, lang: str) -> dict:
+    return {
+        "lang": lang,
+        "styleUrl": f"/styles/map/style.json?lang={lang}",
+        "crops": [{"code": c.code, "vi": c.name_vi, "en": c.name_en, "varieties": list(c.varieties),
+                   "min_area_ha": c.min_area_ha} for c in CROPS.values()],
+        "certifications": list(CERTIFICATIONS),
+        "statuses": list(STATUSES),
+        "actions": list(ACTIONS),
+        "roles": {role: {"vi": vi, "en": en} for role, (vi, en) in ROLE_LABELS.items()},
+        "uploadMaxMb": getattr(request.app.state.settings, "growing_upload_max_mb", None),
+    }
+
+
+async def logged_in(request: Request) -> dict | None:
+    """The session's user (as /auth/me says it), so the page opens at the right view at once."""
+    if not request.cookies.get(SESSION_COOKIE):
+        return None
+    try:
+        user = await optional_user(request)
+    except HTTPException:  # an expired or ended session: the login form
+        return None
+    return describe(user, getattr(request.state, "csrf_token", None)) if user else None
+
+
+@router.get("/staff")
+async def staff_page(request: Request, lang: str = Depends(language)):
+    config = {**page_config(request, lang), "me": await logged_in(request)}
+    response = request.app.state.templates.TemplateResponse(request, "staff.html", {"lang": lang, "config": config})
+    response.headers["Cache-Control"] = "no-store"
+    # The page frames nothing and may not be framed (clickjacking a grant button).
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@router.get("/staff/api/communes")
+async def my_communes(request: Request, user: User = Depends(current_user)):
+    """Current communes in the user's scope, with their extents (for the form and the map)."""
+    box = func.Box2D(AdminUnit.geom)
+    stmt = (select(AdminUnit.code, AdminUnit.name_vi, AdminUnit.name_en, AdminUnit.parent_code,
+                   func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
+            .where(AdminUnit.level == "commune", or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to > func.current_date()),
+                   scope_condition(user, AdminUnit.code))
+            .order_by(AdminUnit.name_vi))
+    async with request.app.state.engine.connect() as conn:
+        rows = (await conn.execute(stmt)).all()
+    return JSONResponse({"communes": [
+        {"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en or r.name_vi, "province": r.parent_code,
+         "bbox": [round(v, 6) for v in r[4:8]]} for r in rows]}, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/static/vendor/mapbox-gl-draw/{name}")
+async def draw_library(request: Request, name: str):
+    """@mapbox/mapbox-gl-draw's browser build from node_modules (npm ci), never a CDN."""
+    if name not in DRAW_FILES:
+        raise HTTPException(404, f"no file {name!r}; files: {', '.join(DRAW_FILES)}")
+    vendor = getattr(request.app.state.settings, "vendor_dir", None) or HERE.parent / "node_modules"
+    path = Path(vendor) / "@mapbox" / "mapbox-gl-draw" / "dist" / name
+    if not path.is_file():
+        raise HTTPException(503, "the drawing library is not installed on this server: run `make setup` (npm ci)")
+    return FileResponse(path, media_type=DRAW_FILES[name], headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,31 @@
+// Talks to ntm-map's JSON API with the session cookie; unsafe requests carry the CSRF token
+// (the server refuses them otherwise). Errors come back as {status, body} with the API's shape.
+
+let csrf = null;
+
+export function setCsrf(token) { csrf = token; }
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.description) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+export async function call(method, url, { json, form, headers = {} } = {}) {
+  const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+  if (!["GET", "HEAD"].includes(method) && csrf) init.headers["X-CSRF-Token"] = csrf;
+  if (json !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(json);
+  } else if (form !== undefined) {
+    init.body = form;
+  }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = { description: text.slice(0, 300) }; }
+  if (!response.ok) throw new ApiError(response.status, body);
+  return { body, etag: response.headers.get("ETag"), status: response.status };
+}

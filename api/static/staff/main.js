@@ -1,0 +1,247 @@
+// The staff page: log in, list my growing areas (every status) with the lifecycle steps my role
+// may take, register a new area by drawing or uploading it, and see failed rules on the map.
+
+import { ApiError, call, setCsrf } from "./api.js";
+import { lang, pick, setLang, t } from "./i18n.js";
+import { createMap, fitTo, hectares } from "./map.js";
+
+const config = JSON.parse(document.getElementById("staff-config").textContent);
+setLang(config.lang);
+const $ = (sel) => document.querySelector(sel);
+const ITEMS = "/collections/growing_areas/items";
+const QUEUE = ["submitted", "inspected"];
+let staffMap = null;
+let areas = [];
+let communes = [];
+let drawnGeometry = null;
+
+function show(view) {
+  $("#login-view").hidden = view !== "login";
+  $("#work-view").hidden = view !== "work";
+  $("#logout").hidden = $("#who").hidden = view !== "work";
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "dataset") Object.assign(node.dataset, v);
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+// --- log in / out ---------------------------------------------------------------------------
+// The server put the session's user in the page (null when logged out), so no probe is needed.
+async function start() {
+  if (config.me) await enter(config.me);
+  else show("login");
+}
+
+async function login(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  $("#login-error").textContent = "";
+  try {
+    const { body } = await call("POST", "/auth/login", { json: { username: form.get("username"), password: form.get("password") } });
+    event.target.reset();
+    await enter(body);
+  } catch (err) {
+    $("#login-error").textContent = err.status === 429 ? t("login.wait") : err.status === 401 ? t("login.failed") : t("error") + err.message;
+  }
+}
+
+async function logout() {
+  await call("POST", "/auth/logout");
+  setCsrf(null);
+  areas = [];
+  show("login");
+}
+
+async function enter(me) {
+  setCsrf(me.csrf_token || null);
+  $("#who").textContent = `${me.name} · ${pick(config.roles[me.role])}${me.areas.length ? " · " + me.areas.join(", ") : ""}`;
+  $("#who").dataset.role = me.role;
+  show("work");
+  if (!staffMap) {
+    staffMap = createMap($("#map"), config.styleUrl, onDrawn);
+    window.staffMap = staffMap.map;  // for tests and curious staff (read-only use)
+  }
+  await staffMap.ready;
+  staffMap.map.resize();
+  const { body } = await call("GET", "/staff/api/communes");
+  communes = body.communes;
+  fillCommunes();
+  if (communes.length) {
+    const [x0, y0, x1, y1] = communes.reduce((b, c) => [Math.min(b[0], c.bbox[0]), Math.min(b[1], c.bbox[1]),
+      Math.max(b[2], c.bbox[2]), Math.max(b[3], c.bbox[3])], [180, 90, -180, -90]);
+    staffMap.map.fitBounds([[x0, y0], [x1, y1]], { padding: 20, duration: 0 });
+  }
+  await loadAreas();
+  document.body.dataset.ready = "true";
+}
+
+// --- my areas -------------------------------------------------------------------------------
+async function loadAreas() {
+  const { body } = await call("GET", "/staff/api/growing-areas?limit=5000");
+  areas = body.features;
+  staffMap.showAreas(body);
+  renderAreas();
+}
+
+function renderAreas() {
+  const filter = $("#status-filter").value;
+  const shown = areas.filter((f) => !filter || (filter === "queue" ? QUEUE.includes(f.properties.status) : f.properties.status === filter));
+  const tbody = $("#areas tbody");
+  tbody.replaceChildren(...shown.map(row));
+  $("#areas-empty").hidden = shown.length > 0;
+}
+
+function row(f) {
+  const p = f.properties;
+  const name = el("a", { href: "#", onclick: (e) => { e.preventDefault(); fitTo(staffMap.map, [f.geometry]); } }, p.name || `#${f.id}`);
+  const commune = communes.find((c) => c.code === p.commune_code);
+  const first = el("td", {}, name, el("br"), el("small", { class: "code" }, p.code || ""),
+    el("small", {}, `${p.code ? " · " : ""}${commune ? (lang() === "en" ? commune.name_en : commune.name_vi) : p.commune_code}`));
+  const buttons = (p.actions || []).map((a) => el("button", { type: "button", dataset: { action: a }, onclick: () => act(f, a) }, t(`action.${a}`)));
+  return el("tr", { dataset: { id: String(f.id), status: p.status } }, first,
+    el("td", { class: `status ${p.status}` }, t(`status.${p.status}`)),
+    el("td", { class: "n" }, p.area_ha != null ? Number(p.area_ha).toFixed(2) : ""),
+    el("td", { class: "actions" }, ...buttons));
+}
+
+async function act(feature, action) {
+  if (action === "revoke" && !window.confirm(t("confirm.revoke"))) return;
+  const message = $("#action-message");
+  message.className = "";
+  try {
+    const { etag } = await call("GET", `/staff/api/growing-areas/${feature.id}`);
+    const { body } = await call("POST", `${ITEMS}/${feature.id}/actions/${action}`, { headers: { "If-Match": etag } });
+    const p = body.properties;
+    message.textContent = t("done", { action: t(`action.${action}`), name: p.name, status: t(`status.${p.status}`) })
+      + (p.code ? " " + t("code", { code: p.code }) : "");
+  } catch (err) {
+    message.className = "error";
+    message.textContent = t("error") + err.message;
+  }
+  await loadAreas();
+}
+
+// --- a new area -----------------------------------------------------------------------------
+function onDrawn(geometry) {
+  drawnGeometry = geometry;
+  $("#draw-state").textContent = geometry ? t("draw.done", { ha: hectares(geometry).toFixed(2) }) : t("draw.none");
+}
+
+function fillCommunes() {
+  const select = $("#area-form [name=commune_code]");
+  select.replaceChildren(...communes.map((c) => el("option", { value: c.code }, `${lang() === "en" ? c.name_en : c.name_vi} (${c.code})`)));
+}
+
+function fillForm() {
+  const crop = $("#area-form [name=crop]");
+  crop.replaceChildren(...config.crops.map((c) => el("option", { value: c.code }, `${pick(c)} (≥ ${c.min_area_ha} ha)`)));
+  const varieties = () => $("#varieties").replaceChildren(
+    ...(config.crops.find((c) => c.code === crop.value)?.varieties || []).map((v) => el("option", { value: v })));
+  crop.addEventListener("change", varieties);
+  varieties();
+  $("#area-form [name=certification]").replaceChildren(...config.certifications.map((c) => el("option", { value: c }, t(`cert.${c}`))));
+  const filter = $("#status-filter");
+  for (const s of config.statuses) filter.append(el("option", { value: s }, t(`status.${s}`)));
+  filter.addEventListener("change", renderAreas);
+}
+
+function properties(form) {
+  const data = new FormData(form);
+  const props = {};
+  for (const [k, v] of data.entries()) {
+    const value = String(v).trim();
+    if (value === "" || ["farming_diary", "residue_monitoring"].includes(k)) continue;
+    if (k === "households_count") props[k] = parseInt(value, 10);
+    else if (k === "expected_output_tonnes") props[k] = parseFloat(value);
+    else if (k === "target_markets") props[k] = value.split(",").map((m) => m.trim()).filter(Boolean);
+    else props[k] = value;
+  }
+  props.farming_diary = form.farming_diary.checked;
+  props.residue_monitoring = form.residue_monitoring.checked;
+  return props;
+}
+
+function showProblems(err) {
+  const box = $("#problems");
+  const body = err.body || {};
+  // An upload's report lists each feature with its own errors; a single area's 422 lists rules.
+  const fromReport = (body.report || []).filter((r) => !r.ok).flatMap((r) => (r.errors || []).map((e) => ({ ...e, index: r.index })));
+  const list = fromReport.length ? fromReport : body.errors && body.errors.length ? body.errors
+    : [{ rule: body.rule, message: body.description, where: body.where }];
+  const wheres = [body.where];
+  const items = list.map((e) => {
+    wheres.push(e.where);
+    const label = e.rule ? t(`rule.${e.rule}`) : "";
+    const at = e.index != null ? t("feature", { n: e.index + 1 }) + " — " : "";
+    return el("li", { dataset: { rule: e.rule || "" } }, el("strong", {}, `${at}${label}`), label ? ": " : "", e.message || "");
+  });
+  box.replaceChildren(el("p", {}, t("problems")), el("ul", {}, ...items));
+  box.dataset.shown = String(staffMap.showProblems(wheres));
+}
+
+function clearProblems() {
+  $("#problems").replaceChildren();
+  staffMap.showProblems([]);
+}
+
+async function saveDraft(event) {
+  event.preventDefault();
+  clearProblems();
+  if (!drawnGeometry) {
+    $("#problems").replaceChildren(el("p", {}, t("draw.need")));
+    return;
+  }
+  const feature = { type: "Feature", geometry: drawnGeometry, properties: properties(event.target) };
+  try {
+    const { body } = await call("POST", ITEMS, { json: feature });
+    const note = body.repaired ? " " + t("saved.repaired", { note: body.repair_note || "" }) : "";
+    staffMap.clearDrawing();
+    event.target.reset();
+    await loadAreas();
+    selectTab("areas");
+    $("#action-message").className = "";
+    $("#action-message").textContent = t("saved", { name: body.properties.name }) + note;
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    showProblems(err);
+  }
+}
+
+async function upload(event) {
+  event.preventDefault();
+  clearProblems();
+  const form = new FormData(event.target);
+  try {
+    const { body } = await call("POST", "/collections/growing_areas/uploads", { form });
+    event.target.reset();
+    await loadAreas();
+    selectTab("areas");
+    const n = body.stored ?? body.features?.length ?? 0;
+    $("#action-message").textContent = t("uploaded", { n });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    showProblems(err);
+  }
+}
+
+function selectTab(name) {
+  for (const b of document.querySelectorAll("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  $("#tab-areas").hidden = name !== "areas";
+  $("#tab-new").hidden = name !== "new";
+  if (name === "new") onDrawn(drawnGeometry);
+}
+
+fillForm();
+$("#login-form").addEventListener("submit", login);
+$("#logout").addEventListener("click", logout);
+$("#area-form").addEventListener("submit", saveDraft);
+$("#upload-form").addEventListener("submit", upload);
+for (const b of document.querySelectorAll("[data-tab]")) b.addEventListener("click", () => selectTab(b.dataset.tab));
+start();
