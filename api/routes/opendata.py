@@ -1,0 +1,182 @@
+"""Open data over HTTP: the catalog page, DCAT (JSON-LD, Turtle), releases and downloads.
+
+Files are served straight from the immutable release directories (streamed, with Range
+support for PMTiles). A release file's ETag is its SHA-256 from the manifest, so a download
+can be checked against the catalog's spdx:checksum. Only files a manifest lists are served:
+any other path, `..` included, is a 404.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, Response
+
+from api.negotiation import language, output_format
+from layers.opendata import catalog, store
+from layers.opendata.datasets import all_datasets
+
+router = APIRouter(prefix="/opendata", tags=["open data"])
+IMMUTABLE = "public, max-age=31536000, immutable"
+LATEST = "public, max-age=300"
+TEXT = {
+    "vi": {"title": "Dữ liệu mở nông thôn mới", "none": "Chưa có bản phát hành nào. Chạy `ntm-map publish`.",
+           "datasets": "Bộ dữ liệu", "formats": "Định dạng tải về", "licence": "Giấy phép", "cite": "Trích dẫn",
+           "releases": "Các bản phát hành", "catalog": "Danh mục DCAT", "version": "Phiên bản",
+           "features": "Số đối tượng", "fields": "Trường dữ liệu", "changes": "Thay đổi so với bản trước",
+           "attribution": "Nguồn ranh giới"},
+    "en": {"title": "New Rural Development open data", "none": "No release yet. Run `ntm-map publish`.",
+           "datasets": "Datasets", "formats": "Downloads", "licence": "Licence", "cite": "How to cite",
+           "releases": "Releases", "catalog": "DCAT catalog", "version": "Version", "features": "Features",
+           "fields": "Fields", "changes": "Changes since the previous release", "attribution": "Boundary data"},
+}
+
+
+def _base(request: Request) -> str:
+    configured = request.app.state.settings.opendata_base_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def _latest(request: Request) -> tuple[str, dict]:
+    settings = request.app.state.settings
+    version = store.latest(settings)
+    if version is None:
+        raise HTTPException(404, "no open-data release has been published yet (run `ntm-map publish`)")
+    return version, store.manifest(settings, version)
+
+
+def _citation(request: Request, man: dict, lang: str) -> str:
+    s = request.app.state.settings
+    who = s.opendata_publisher if lang == "vi" else s.opendata_publisher_en
+    return (f"{who} ({man['created'][:4]}). {TEXT[lang]['title']}, {TEXT[lang]['version'].lower()} "
+            f"{man['version']}. {_base(request)}/opendata/releases/{man['version']}/. {s.opendata_license_title}.")
+
+
+def _dataset_links(base: str, version: str, ds: dict) -> list[dict]:
+    return [{**d, "href": f"{base}/opendata/releases/{version}/{d['path']}",
+             "latest": f"{base}/opendata/datasets/{ds['id']}.{d['format']}"} for d in ds["distributions"]]
+
+
+@router.get("", summary="Open-data catalog page")
+async def opendata_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
+    settings = request.app.state.settings
+    version = store.latest(settings)
+    man = store.manifest(settings, version) if version else None
+    base = _base(request)
+    body = {
+        "title": TEXT[lang]["title"], "version": version,
+        "license": settings.opendata_license, "license_title": settings.opendata_license_title,
+        "catalog": {"jsonld": f"{base}/opendata/catalog.jsonld", "turtle": f"{base}/opendata/catalog.ttl"},
+        "releases": f"{base}/opendata/releases/",
+        "citation": _citation(request, man, lang) if man else None,
+        "attribution": man["attribution"] if man else None,
+        "datasets": [{"id": ds["id"], "title": ds[f"title_{lang}"], "description": ds[f"description_{lang}"],
+                      "count": ds["count"], "href": f"{base}/opendata/datasets/{ds['id']}",
+                      "distributions": _dataset_links(base, version, ds)}
+                     for ds in (man["datasets"].values() if man else [])],
+    }
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "opendata.html", {"t": TEXT[lang], "lang": lang, "page": body})
+    return body
+
+
+@router.get("/catalog.jsonld", summary="DCAT-AP catalog (JSON-LD)")
+async def catalog_jsonld(request: Request):
+    _, man = _latest(request)
+    return Response(catalog.jsonld(man, _base(request), request.app.state.settings),
+                    media_type="application/ld+json")
+
+
+@router.get("/catalog.ttl", summary="DCAT-AP catalog (Turtle)")
+async def catalog_turtle(request: Request):
+    _, man = _latest(request)
+    return Response(catalog.turtle(man, _base(request), request.app.state.settings),
+                    media_type="text/turtle; charset=utf-8")
+
+
+@router.get("/releases/", summary="Releases, newest first")
+async def releases(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
+    settings = request.app.state.settings
+    base = _base(request)
+    rows = []
+    for v in store.versions(settings):
+        man = store.manifest(settings, v)
+        rows.append({"version": v, "created": man["created"], "previous": man["previous"],
+                     "href": f"{base}/opendata/releases/{v}/",
+                     "changelog": f"{base}/opendata/releases/{v}/CHANGELOG.md",
+                     "datapackage": f"{base}/opendata/releases/{v}/datapackage.json",
+                     "changes": {k: ds["changes"] for k, ds in man["datasets"].items()}})
+    body = {"latest": rows[0]["version"] if rows else None, "releases": rows}
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "opendata_releases.html", {"t": TEXT[lang], "lang": lang, "page": body})
+    return body
+
+
+def _version_or_404(request: Request, version: str) -> str:
+    settings = request.app.state.settings
+    found = store.resolve_version(settings, version)
+    if found is None:
+        known = ", ".join(["latest", *store.versions(settings)])
+        raise HTTPException(404, f"no release {version!r}; releases: {known}")
+    return found
+
+
+def _file(request: Request, version: str, name: str, cache: str) -> Response:
+    settings = request.app.state.settings
+    path = store.file_path(settings, version, name)
+    if path is None:
+        raise HTTPException(404, f"release {version} has no file {name!r}; see /opendata/releases/{version}/")
+    digest = next((d["sha256"] for ds in store.manifest(settings, version)["datasets"].values()
+                   for d in ds["distributions"] if d["path"] == name), None)
+    tag = f'"{digest}"' if digest else None
+    headers = {"Cache-Control": cache}
+    if tag:
+        headers["ETag"] = tag
+        if request.headers.get("if-none-match") in (tag, f"W/{tag}", "*"):
+            return Response(status_code=304, headers=headers)
+    media = next((d["media_type"] for ds in store.manifest(settings, version)["datasets"].values()
+                  for d in ds["distributions"] if d["path"] == name), None)
+    if media is None:
+        media = "application/json" if name.endswith(".json") else "text/markdown; charset=utf-8"
+    return FileResponse(path, media_type=media, headers=headers,
+                        filename=name.rsplit("/", 1)[-1] if digest else None, content_disposition_type="attachment")
+
+
+@router.get("/releases/{version}/", summary="Files of one release")
+async def release_index(request: Request, version: str):
+    v = _version_or_404(request, version)
+    man = store.manifest(request.app.state.settings, v)
+    base = f"{_base(request)}/opendata/releases/{v}"
+    return {"version": v, "created": man["created"], "previous": man["previous"],
+            "files": [f"{base}/{n}" for n in sorted(store.release_files(man))]}
+
+
+@router.get("/releases/{version}/{name:path}", summary="One file of a release")
+async def release_file(request: Request, version: str, name: str):
+    v = _version_or_404(request, version)
+    return _file(request, v, name, IMMUTABLE if version != "latest" else LATEST)
+
+
+@router.get("/datasets/{name}", summary="A dataset's page, or a download from the latest release")
+async def dataset(request: Request, name: str, fmt: str = Depends(output_format), lang: str = Depends(language)):
+    ds_id, _, ext = name.partition(".")
+    known = [d.id for d in all_datasets()]
+    version = store.latest(request.app.state.settings)
+    man = store.manifest(request.app.state.settings, version) if version else {"datasets": {}}
+    entry = man["datasets"].get(ds_id)
+    if entry is None:
+        raise HTTPException(404, f"unknown dataset {ds_id!r}; datasets: {', '.join(known)}"
+                            + ("" if version else " (no release published yet)"))
+    if ext:
+        formats = {d["format"]: d["path"] for d in entry["distributions"]}
+        if ext not in formats:
+            raise HTTPException(404, f"dataset {ds_id!r} has no format {ext!r}; formats: {', '.join(formats)}")
+        return _file(request, version, formats[ext], LATEST)
+    base = _base(request)
+    body = {**entry, "version": version, "distributions": _dataset_links(base, version, entry),
+            "changelog_href": f"{base}/opendata/releases/{version}/{entry['changelog']}",
+            "citation": _citation(request, man, lang)}
+    if fmt == "html":
+        return request.app.state.templates.TemplateResponse(
+            request, "opendata_dataset.html", {"t": TEXT[lang], "lang": lang, "ds": body})
+    return body

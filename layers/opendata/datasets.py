@@ -1,0 +1,102 @@
+"""Which datasets are published and with which fields: every registry layer plus derived tables.
+
+A layer's dataset is exactly its public API collection (same rows, same properties, from
+`public_select`), so a file and `/collections/{id}/items` always agree. The households layer is
+a dataset too: an address code and its point are public like a house number (DOMAIN.md) and are
+already served by the API and tiles; it carries nothing about who lives there. Derived datasets
+(indicators, NTM criteria detail) are built in `layers.opendata.indicators` from public selects.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import func
+
+from layers.config import Settings
+from layers.registry import LAYERS, Layer, Property
+from layers.relations import public_select
+
+ID = Property("id", "integer", "Mã định danh", "Identifier")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    title_vi: str
+    title_en: str
+    description_vi: str
+    description_en: str
+    theme: str
+    keywords: tuple[str, ...]
+    fields: tuple[Property, ...]  # the file's columns besides the geometry, `id` first
+    geometry_type: str
+    source_tables: tuple[str, ...]
+    statement: Callable[[Settings], sa.Select]  # columns: fields in order, then `geometry` (WKB)
+    layer_id: str | None = None  # the API collection holding the same rows
+    household_derived: bool = False
+    temporal_field: str | None = None  # an integer year or a date giving temporal coverage
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def title(self, lang: str) -> str:
+        return self.title_vi if lang == "vi" else self.title_en
+
+    def description(self, lang: str) -> str:
+        return self.description_vi if lang == "vi" else self.description_en
+
+
+THEME_KEYWORDS = {
+    "admin": ("ranh giới hành chính", "administrative boundaries"),
+    "addresses": ("mã địa chỉ", "address codes"),
+    "ntm": ("nông thôn mới", "New Rural Development"),
+    "growing_areas": ("mã số vùng trồng", "growing-area codes"),
+    "agriculture": ("nông nghiệp", "agriculture"),
+    "tourism": ("du lịch nông thôn", "rural tourism"),
+    "indicators": ("chỉ tiêu", "indicators"),
+}
+TEMPORAL = {"ntm_results": "year", "growing_areas": "valid_from", "ocop_products": "certified_year",
+            "cooperatives": "founded_year"}
+
+
+def file_column(col, prop: Property):
+    """Files hold scalars: arrays become JSON text (every format can carry that)."""
+    if prop.type == "array":
+        return func.to_json(col).cast(sa.Text).label(prop.name)
+    return col.label(prop.name)
+
+
+def layer_statement(layer: Layer) -> Callable[[Settings], sa.Select]:
+    def build(settings: Settings) -> sa.Select:
+        base = public_select(layer)
+        c = base.selected_columns
+        ident = c[layer.id_column]
+        return base.with_only_columns(
+            ident.label("id"), *(file_column(c[p.name], p) for p in layer.properties),
+            func.ST_AsBinary(c.geom).label("geometry"),
+        ).order_by(ident)
+    return build
+
+
+def layer_dataset(layer: Layer) -> Dataset:
+    fields = (ID, *(Property(p.name, "string" if p.type == "array" else p.type, p.title_vi, p.title_en)
+                    for p in layer.properties))
+    return Dataset(
+        layer.id, layer.title_vi, layer.title_en, layer.description_vi, layer.description_en,
+        layer.theme, ("NTM", "Nghệ An", *THEME_KEYWORDS.get(layer.theme, ())), fields,
+        layer.geometry_type, layer.sources, layer_statement(layer), layer_id=layer.id,
+        temporal_field=TEMPORAL.get(layer.id),
+    )
+
+
+def all_datasets() -> tuple[Dataset, ...]:
+    from layers.opendata.indicators import DERIVED
+
+    return (*(layer_dataset(layer) for layer in LAYERS), *DERIVED)
+
+
+def by_id() -> dict[str, Dataset]:
+    return {d.id: d for d in all_datasets()}

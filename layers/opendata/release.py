@@ -1,0 +1,165 @@
+"""`publish`: write a release when the data changed, never a partial or an empty one.
+
+All datasets are read in one REPEATABLE READ snapshot, so a release is consistent across files.
+Files go to `releases/.tmp-<random>/`; only when every file, changelog and manifest is written
+is that directory renamed to its version (one atomic rename). Any failure removes it. A lock
+file keeps two publishes from racing for the same version.
+
+Test hook: `on_file(format_key, path)` is called after each file is written; raising in it
+simulates a writer failing half-way (tests/opendata/test_release.py).
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+import pyarrow.parquet as pq
+
+from geo.vector_export import FORMATS, write_all
+from layers.config import Settings
+from layers.opendata import manifest as mf
+from layers.opendata import store
+from layers.opendata.datasets import Dataset, all_datasets
+from layers.opendata.extract import Tally, batches, schema_of
+from layers.opendata.privacy import check_fields
+from layers.opendata.versioning import Change, diff_hashes, next_version
+
+# Extra distributions of a layer dataset written by a caller (PMTiles, from tiles/): returns
+# (format key, path) pairs it wrote into the directory it was given.
+ExtraWriter = Callable[[psycopg.Connection, Dataset, Path], list[tuple[str, Path]]]
+
+
+@dataclass
+class PublishResult:
+    version: str | None  # the release written (or that would be, with dry_run); None: no change
+    previous: str | None
+    message: str
+    changes: dict[str, Change] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    path: Path | None = None
+    seconds: float = 0.0
+
+
+@contextmanager
+def _lock(directory: Path):
+    with open(directory / ".publish.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def fingerprint(datasets, versions: dict, settings: Settings, extra_key: str) -> str:
+    """Everything a release depends on: data versions, dataset schemas, privacy and tile settings."""
+    doc = {"versions": versions, "threshold": settings.opendata_min_count, "extra": extra_key,
+           "zooms": [settings.pmtiles_min_zoom, settings.pmtiles_max_zoom], "formats": list(FORMATS),
+           "datasets": {d.id: [d.geometry_type, [(f.name, f.type) for f in d.fields]] for d in datasets}}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _bbox(parquet: Path):
+    meta = pq.ParquetFile(parquet).metadata.metadata or {}  # file key-value metadata (GeoParquet)
+    geo = json.loads(meta.get(b"geo", b"{}"))
+    return geo.get("columns", {}).get("geometry", {}).get("bbox")
+
+
+def _compare(ds: Dataset, tally: Tally, prev: dict | None, prev_dir: Path | None) -> Change:
+    old = (prev or {}).get("datasets", {}).get(ds.id)
+    if old is None:
+        return Change(new_dataset=True)
+    schema_now = [(f.name, f.type) for f in ds.fields]
+    change = diff_hashes(pq.read_table(prev_dir / "_hashes" / f"{ds.id}.parquet"), tally.hash_table())
+    change.schema_changed = (schema_now != [(f["name"], f["type"]) for f in old["fields"]]
+                             or ds.geometry_type != old["geometry_type"])
+    return change
+
+
+def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: bool = False,
+            extra: ExtraWriter | None = None, extra_key: str = "",
+            progress: Callable[[str], None] | None = None,
+            on_file: Callable[[str, Path], None] | None = None,
+            datasets: tuple[Dataset, ...] | None = None) -> PublishResult:
+    started = time.monotonic()
+    datasets = datasets or all_datasets()
+    for ds in datasets:
+        check_fields(ds.id, ds.field_names, ds.household_derived)
+    rdir = store.releases_dir(settings)
+    rdir.mkdir(parents=True, exist_ok=True)
+    with _lock(rdir), psycopg.connect(url) as conn:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
+        previous = store.latest(settings)
+        prev = store.manifest(settings, previous) if previous else None
+        prev_dir = rdir / previous if previous else None
+        versions = dict(conn.execute("SELECT table_name, version FROM layer_versions").fetchall())
+        fp = fingerprint(datasets, versions, settings, extra_key)
+        if if_changed and prev and prev.get("fingerprint") == fp:
+            return PublishResult(None, previous, f"no changes since release {previous}: nothing published",
+                                 seconds=time.monotonic() - started)
+        tmp = rdir / f".tmp-{uuid.uuid4().hex}"
+        tmp.mkdir()
+        try:
+            now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+            changes, entries = {}, {}
+            (tmp / "_hashes").mkdir()
+            for ds in datasets:
+                tally = Tally()
+                stream = batches(conn, ds, settings, tally)
+                paths: dict[str, Path] = {}
+                if dry_run:
+                    for _ in stream:
+                        pass
+                else:
+                    paths = write_all(tmp, ds.id, schema_of(ds), stream, ds.geometry_type, on_written=on_file)
+                    if extra and ds.layer_id:
+                        for key, path in extra(conn, ds, tmp):
+                            paths[key] = path
+                            if on_file:
+                                on_file(key, path)
+                tally.write_hashes(tmp / "_hashes" / f"{ds.id}.parquet")
+                change = changes[ds.id] = _compare(ds, tally, prev, prev_dir)
+                old = (prev or {}).get("datasets", {}).get(ds.id, {})
+                modified = now if change.any or not old else old.get("modified", now)
+                bbox = _bbox(paths["parquet"]) if "parquet" in paths else None
+                entries[ds.id] = mf.dataset_entry(ds, tally.count, bbox, tally.temporal(),
+                                                  [mf.distribution(k, p) for k, p in paths.items()], change, modified)
+                if progress:
+                    progress(ds.id)
+            withdrawn = sorted(set((prev or {}).get("datasets", {})) - set(entries))
+            version = next_version(previous, changes, withdrawn)
+            counts = {k: e["count"] for k, e in entries.items()}
+            if version is None:
+                shutil.rmtree(tmp)
+                return PublishResult(None, previous, f"no changes since release {previous}: nothing published",
+                                     changes, counts, seconds=time.monotonic() - started)
+            if dry_run:
+                shutil.rmtree(tmp)
+                return PublishResult(version, previous, f"dry run: would publish release {version}",
+                                     changes, counts, seconds=time.monotonic() - started)
+            man = {"version": version, "previous": previous, "created": now, "fingerprint": fp,
+                   "layer_versions": versions, "withdrawn": withdrawn, "license": settings.opendata_license,
+                   "attribution": mf.BOUNDARY_ATTRIBUTION, "datasets": entries}
+            for ds_id, change in changes.items():
+                mf.write_json(tmp / "changelog" / f"{ds_id}.json",
+                              mf.changelog_json(ds_id, version, previous, change, counts[ds_id]))
+            (tmp / "CHANGELOG.md").write_text(mf.changelog_md(man, changes))
+            mf.write_json(tmp / "datapackage.json", mf.datapackage(man, settings))
+            mf.write_json(tmp / store.MANIFEST, man)
+            final = rdir / version
+            tmp.rename(final)  # the release becomes visible here, complete
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return PublishResult(version, previous, f"published release {version}", changes, counts, final,
+                         time.monotonic() - started)
