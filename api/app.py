@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import errors, static_files
 from api.tile_http import GzipMemo, TileFastPath
-from api.routes import growing_areas, growing_staff, growing_uploads, auth, collections, conformance, features, health, landing, map, search, tiles, tourism, staff_pages
+from api.routes import growing_areas, growing_staff, growing_uploads, auth, collections, conformance, features, health, landing, map, opendata, search, tiles, tourism, staff_pages
 from layers.config import Settings
 from layers.db import async_engine, database_url
 from layers.stats import LayerStats
@@ -44,7 +44,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
     app.state.gzip = GzipMemo()
     app.add_middleware(TileFastPath, state=app.state)  # last added: runs before the two above
-    for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism, growing_areas, growing_staff, growing_uploads, staff_pages):
+    for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism, growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
         app.include_router(module.router)
     static_files.install(app, settings)
     return app

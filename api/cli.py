@@ -281,6 +281,8 @@ def list_layers() -> None:
 
 from api.cli_users import users  # noqa: E402  (own module; imports this one only lazily)
 main.add_command(users)
+from api.cli_publish import publish  # noqa: E402
+main.add_command(publish)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,20 @@ class Settings(BaseSettings):
     # ntm-map's own tiles), and where the npm browser libraries are (default: <checkout>/node_modules).
     basemap_style_url: str | None = None
     vendor_dir: Path | None = None
+    # Open data (layers/opendata, docs/opendata.md): where releases are written (default
+    # <home>/opendata), household counts below this are suppressed, the licence and publisher of
+    # the catalog, the public base URL for links in files (else the request's), PMTiles zooms.
+    opendata_dir: Path | None = None
+    opendata_min_count: int = 5
+    opendata_license: str = "https://creativecommons.org/licenses/by/4.0/"
+    opendata_license_title: str = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+    opendata_publisher: str = "Văn phòng Điều phối nông thôn mới tỉnh Nghệ An (demo)"
+    opendata_publisher_en: str = "Nghệ An New Rural Development Coordination Office (demo)"
+    opendata_contact_email: str = "opendata@example.org"
+    opendata_base_url: str | None = None
+    opendata_update_frequency: str = "MONTHLY"  # EU frequency authority code
+    pmtiles_min_zoom: int = 0
+    pmtiles_max_zoom: int = 12
     # Growing areas (README "Growing areas"): code template (geo/growing_area_code.py), months a
     # granted code stays valid, rule tolerances, per-crop minimum hectares overriding geo/crops.py
     # (JSON in NTM_GROWING_MIN_AREA_HA), size limits, upload limits, how often expiry runs.
