@@ -1,6 +1,7 @@
 """The staff pages in a real browser: log in, draw, see a failed rule on the map, submit, grant."""
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -130,3 +131,29 @@ def test_login_failure_is_shown_in_vietnamese(page, page_log, staff):
     page.wait_for_selector("#login-error:has-text('Sai tên đăng nhập hoặc mật khẩu')")
     assert page.locator("#work-view").is_hidden()
     assert_clean(page_log, (r"401 .*/auth/login$",))
+
+
+def _feature_file(tmp_path, name, *features):
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": list(features)}), encoding="utf-8")
+    return str(path)
+
+
+def test_upload_reports_each_failed_feature_on_the_map_then_stores_a_good_file(page, page_log, staff, tmp_path):
+    log_in(page, staff["url"], "xa.staff")
+    page.click("[data-tab=new]")
+    lon, lat = staff["taken"]
+    good = area_body(square(*staff["free"]), staff["commune"], name="Vùng tải lên")
+    clash = area_body(square(lon + 0.001, lat), staff["commune"], name="Vùng chồng lấn tải lên")
+    page.set_input_files("#upload-form [name=file]", _feature_file(tmp_path, "bad.geojson", good, clash))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#problems li[data-rule=overlap]")
+    assert "Feature 2" in page.text_content("#problems")
+    assert int(page.get_attribute("#problems", "data-shown")) >= 1
+    assert row(page, "Vùng tải lên").count() == 0  # all or nothing: the good one was not stored
+
+    page.set_input_files("#upload-form [name=file]", _feature_file(tmp_path, "good.geojson", good))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#areas tbody tr[data-status=draft]:has-text('Vùng tải lên')")
+    assert "1 growing areas uploaded" in page.text_content("#action-message")
+    assert_clean(page_log, (r"422 .*/collections/growing_areas/uploads$",))

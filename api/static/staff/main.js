@@ -179,7 +179,7 @@ function showProblems(err) {
   const items = list.map((e) => {
     wheres.push(e.where);
     const label = e.rule ? t(`rule.${e.rule}`) : "";
-    const at = e.index != null ? t("feature", { n: e.index + 1 }) + " — " : "";
+    const at = e.index != null ? t("feature", { n: e.index }) + " — " : "";  // 1-based in the report
     return el("li", { dataset: { rule: e.rule || "" } }, el("strong", {}, `${at}${label}`), label ? ": " : "", e.message || "");
   });
   box.replaceChildren(el("p", {}, t("problems")), el("ul", {}, ...items));
