@@ -14,6 +14,7 @@ from api.tile_http import GzipMemo, TileFastPath
 from api.routes import growing_areas, growing_staff, growing_uploads, auth, collections, conformance, features, health, landing, map, opendata, search, tiles, tourism, staff_pages
 from layers.config import Settings
 from layers.db import async_engine, database_url
+from layers.growing import expiry as growing_expiry
 from layers.stats import LayerStats
 from tiles.service import TileService
 
@@ -26,7 +27,9 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.engine = async_engine(settings, url or database_url(settings))
+        expiry = await growing_expiry.start(app.state.engine, settings)  # codes past their date
         yield
+        await growing_expiry.stop(expiry)
         await app.state.engine.dispose()
 
     app = FastAPI(

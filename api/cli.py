@@ -283,6 +283,8 @@ from api.cli_users import users  # noqa: E402  (own module; imports this one onl
 main.add_command(users)
 from api.cli_publish import publish  # noqa: E402
 main.add_command(publish)
+from api.cli_growing import growing_areas  # noqa: E402
+main.add_command(growing_areas)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,28 @@
+"""`ntm-map growing-areas expire`: expire codes past their date now (the app also does it on its
+own, at start and every few minutes; this is for scripts and for checking a given date)."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+
+@click.group("growing-areas")
+def growing_areas() -> None:
+    """Growing areas (vùng trồng): lifecycle chores."""
+
+
+@growing_areas.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Expire as of this date (default: today in Vietnam).")
+@click.pass_context
+def expire(ctx: click.Context, day) -> None:
+    """Mark granted or suspended areas whose validity ended before DATE as expired."""
+    from api.cli import _connect
+
+    with _connect(ctx.obj) as conn:
+        today: date = day.date() if day else conn.execute(
+            "SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date").fetchone()[0]
+        with conn.transaction():  # history records the change as made by 'system:expiry'
+            n = conn.execute("SELECT ntm_expire_growing_areas(%s)", (today,)).fetchone()[0]
+    click.echo(f"{n} growing area{'s' if n != 1 else ''} expired as of {today.isoformat()}")
