@@ -121,6 +121,32 @@ def revoke(settings, name: str, revoke_all: bool, token_id: int | None) -> None:
                + (f" (ids {', '.join(map(str, ids))})" if ids else ""))
 
 
+@users.command("disable")
+@click.argument("name")
+@click.pass_obj
+def disable(settings, name: str) -> None:
+    """Disable NAME: its tokens are revoked and its web sessions end (e.g. someone left)."""
+    with _conn(settings) as conn:
+        try:
+            accounts.set_disabled(conn, name, True)
+        except AccountError as exc:
+            raise _fail(exc) from None
+    click.echo(f"{name} disabled; its tokens are revoked and its sessions ended")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_obj
+def enable(settings, name: str) -> None:
+    """Enable NAME again (issue a new token with `users token`; old ones stay revoked)."""
+    with _conn(settings) as conn:
+        try:
+            accounts.set_disabled(conn, name, False)
+        except AccountError as exc:
+            raise _fail(exc) from None
+    click.echo(f"{name} enabled; issue a token with `ntm-map users token {name}`")
+
+
 @users.command("list")
 @click.option("--tokens", "show_tokens", is_flag=True, help="Also list each user's tokens (ids and dates, no secrets).")
 @click.pass_obj

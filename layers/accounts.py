@@ -27,7 +27,7 @@ from layers.models.admin import AdminUnit
 
 __all__ = [
     "ROLES", "AccountError", "User", "actor_of", "area_covers", "authenticate_password",
-    "authenticate_token", "create_user", "issue_token", "revoke", "set_password", "list_users",
+    "authenticate_token", "create_user", "issue_token", "revoke", "set_disabled", "set_password", "list_users",
 ]
 
 DEFAULT_TOKEN_DAYS = 90
@@ -182,6 +182,15 @@ def _s_delete_session(id_hash):
     return delete(sessions).where(or_(sessions.c.id_hash == id_hash, sessions.c.expires_at < func.now()))
 
 
+def _s_set_disabled(name, disabled):
+    return update(users).where(users.c.name == name).values(disabled=disabled).returning(users.c.id)
+
+
+def _s_end_sessions(name):
+    uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
+    return delete(sessions).where(sessions.c.user_id == uid)
+
+
 def _s_list_users():
     active = (select(func.count()).where(tokens.c.user_id == users.c.id, tokens.c.revoked_at.is_(None),
                                          tokens.c.expires_at > func.now()).scalar_subquery())
@@ -250,6 +259,17 @@ def revoke(conn, name: str, token_id: int | None = None) -> list[int]:
         if not _run(conn, _s_user_exists(name)).fetchone():
             raise AccountError(f"no user named {name!r}")
         return [r.id for r in _run(conn, _s_revoke(name, token_id))]
+
+
+def set_disabled(conn, name: str, disabled: bool) -> None:
+    """Disable (or enable) an account. Disabling also revokes its tokens and ends its sessions,
+    so enabling it again needs a new token: nothing old comes back to life."""
+    with conn.transaction():
+        if not _run(conn, _s_set_disabled(name, disabled)).fetchone():
+            raise AccountError(f"no user named {name!r}")
+        if disabled:
+            _run(conn, _s_revoke(name, None))
+            _run(conn, _s_end_sessions(name))
 
 
 def list_users(conn) -> list:

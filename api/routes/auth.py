@@ -93,6 +93,8 @@ async def login(request: Request) -> JSONResponse:
             throttle.failed(key)
             raise unauthorized("unknown user name or wrong password")
         throttle.succeeded(key)
+        # A fresh session id at every login (no fixation); the old one, and expired ones, go.
+        await accounts.adelete_session(conn, request.cookies.get(SESSION_COOKIE, ""))
         session_id, csrf = await accounts.acreate_session(conn, user, settings.session_hours)
     response = JSONResponse(describe(user, csrf))
     secure = request.url.scheme == "https"

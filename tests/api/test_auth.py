@@ -217,3 +217,13 @@ def test_cross_origin_writes_are_not_allowed_by_cors(app_db):
                                                 "Access-Control-Request-Method": "POST"})
     assert "POST" not in r.headers.get("access-control-allow-methods", "")
     assert r.headers.get("access-control-allow-credentials") != "true"
+
+
+def test_each_login_gets_a_new_session_and_the_old_one_ends(app_db):
+    client, url = app_db
+    _login(client)
+    first = client.cookies["ntm_session"]
+    _login(client)
+    assert client.cookies["ntm_session"] != first
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM private.web_sessions").fetchone()[0] == 1

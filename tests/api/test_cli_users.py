@@ -99,3 +99,18 @@ def test_short_password_is_refused_without_creating_the_user(cli):
     out = cli("users", "add", "p", "--role", "viewer", "--password", input="short\nshort\n", ok=False)
     assert "at least 10 characters" in out
     assert "no user named 'p'" in cli("users", "token", "p", ok=False)
+
+
+def test_disable_ends_tokens_and_sessions_and_enable_needs_a_new_token(cli, client):
+    token = TOKEN.findall(cli("users", "add", "left", "--role", "viewer", "--password",
+                              input="a long password\na long password\n"))[0]
+    assert client.post("/auth/login", json={"username": "left", "password": "a long password"}).status_code == 200
+    assert client.get("/auth/me").status_code == 200
+    assert "disabled" in cli("users", "disable", "left")
+    assert _me(client, token).status_code == 401
+    assert client.get("/auth/me").status_code == 401  # the browser session ended too
+    assert client.post("/auth/login", json={"username": "left", "password": "a long password"}).status_code == 401
+    assert "(disabled)" in cli("users", "list")
+    cli("users", "enable", "left")
+    assert _me(client, token).status_code == 401  # old tokens stay revoked
+    assert _me(client, TOKEN.findall(cli("users", "token", "left"))[0]).status_code == 200
