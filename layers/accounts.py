@@ -295,6 +295,26 @@ def authenticate_password(conn, name: str, password: str) -> User | None:
     return _user(row, "session") if ok else None
 
 
+def create_session(conn, name: str, hours: int = 12) -> tuple[str, str]:
+    """A web session for `name` (as login makes one): (cookie value, CSRF token)."""
+    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    with conn.transaction():
+        if not _run(conn, _s_user_exists(name)).fetchone():
+            raise AccountError(f"no user named {name!r}")
+        _run(conn, _s_insert_session(name, hash_secret(session_id), csrf, _now() + timedelta(hours=hours)))
+    return session_id, csrf
+
+
+def session_user(conn, session_id: str) -> tuple[User, str] | None:
+    row = _run(conn, _s_session_user(hash_secret(session_id))).fetchone()
+    return (_user(row, "session"), row.csrf_token) if row else None
+
+
+def delete_session(conn, session_id: str) -> None:
+    with conn.transaction():
+        _run(conn, _s_delete_session(hash_secret(session_id)))
+
+
 # --- async (SQLAlchemy AsyncConnection; the caller's transaction) ------------------------------
 async def aauthenticate_token(conn, token: str) -> User | None:
     row = (await conn.execute(_s_token_user(hash_secret(token)))).first()

@@ -90,3 +90,16 @@ def test_sync_token_round_trip_and_revoke_all(demo_db):
         with pytest.raises(AccountError, match="at least one day"):
             accounts.issue_token(conn, "xa", days=0)
 
+
+
+def test_sync_sessions(demo_db):
+    with psycopg.connect(demo_db) as conn:
+        create_user(conn, "xa", "commune_staff", ["16708"])
+        session_id, csrf = accounts.create_session(conn, "xa", hours=1)
+        user, stored_csrf = accounts.session_user(conn, session_id)
+        assert (user.name, user.method, user.areas, stored_csrf) == ("xa", "session", ("16708",), csrf)
+        assert accounts.session_user(conn, csrf) is None  # the CSRF token is no session id
+        accounts.delete_session(conn, session_id)
+        assert accounts.session_user(conn, session_id) is None
+        with pytest.raises(AccountError, match="no user named"):
+            accounts.create_session(conn, "nobody")
