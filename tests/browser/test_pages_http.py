@@ -1,0 +1,70 @@
+"""The viewer's pages over plain HTTP: bad parameters are 4xx in the error shape, vendor files
+are served locally (or a 503 saying how to install them), and no page links outside the server."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.map_config import map_config
+from layers.registry import BY_ID
+
+
+@pytest.fixture(scope="module")
+def client(settings, shared_demo):
+    with TestClient(create_app(settings, url=shared_demo)) as c:
+        yield c
+
+
+def error_of(response, status: int) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"code", "description", "status"} and body["status"] == status
+    return body["description"]
+
+
+@pytest.mark.parametrize("path", ["/embed", "/tourism"])
+def test_bad_filters_are_400_or_404_saying_what_is_wrong(client, path):
+    assert "5 digits" in error_of(client.get(f"{path}?commune=1747"), 400)
+    assert "5 digits" in error_of(client.get(f"{path}?commune=17479%27%20OR%201=1"), 400)
+    assert "99999" in error_of(client.get(f"{path}?commune=99999"), 404)
+    assert "homestay" in error_of(client.get(f"{path}?kind=spa"), 400)
+    assert "lang" in error_of(client.get(f"{path}?lang=fr"), 400)
+
+
+def test_pages_are_html_and_reference_only_this_server(client):
+    for path in ("/map", "/embed?kind=homestay", "/tourism?kind=craft_village", "/?f=html"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        external = [u for u in re.findall(r"""(?:src|href)=["']([^"']+)""", r.text)
+                    if u.startswith(("http:", "https:", "//")) and not u.startswith("http://testserver")]
+        assert external == [], (path, external)
+    assert 'href="/map' in client.get("/?f=html").text  # the landing page leads to the map
+
+
+def test_vendor_libraries_are_served_from_node_modules(client):
+    r = client.get("/static/vendor/maplibre-gl/maplibre-gl.js")
+    assert r.status_code == 200 and "javascript" in r.headers["content-type"] and len(r.content) > 100_000
+    assert client.get("/static/vendor/maplibre-gl/maplibre-gl.css").status_code == 200
+    assert client.get("/static/vendor/leaflet/leaflet.js").status_code == 200
+    assert client.get("/static/map/main.js").status_code == 200
+
+
+def test_missing_vendor_libraries_answer_503_saying_how_to_install(settings, shared_demo, tmp_path, caplog):
+    app = create_app(settings.model_copy(update={"vendor_dir": tmp_path}), url=shared_demo)
+    assert "npm ci" in caplog.text
+    with TestClient(app) as c:
+        assert "npm ci" in error_of(c.get("/static/vendor/maplibre-gl/maplibre-gl.js"), 503)
+        assert "known" in error_of(c.get("/static/vendor/nothing/x.js"), 404)
+        assert c.get("/static/map/main.js").status_code == 200  # our own files still are
+
+
+def test_popup_titles_come_from_the_registry_and_leave_out_nothing_public(settings):
+    config = map_config(settings, "http://x", "vi")
+    places = {p["name"]: p["title"] for p in config["collections"]["tourism_places"]["properties"]}
+    assert places["kind"] == {"vi": "Loại hình", "en": "Kind"}
+    for layer_id, doc in config["collections"].items():
+        assert {p["name"] for p in doc["properties"]} <= set(BY_ID[layer_id].property_names)
+    assert config["values"]["tourism_places"]["kind"]["historic_site"] == {"vi": "Di tích", "en": "Historic site"}
