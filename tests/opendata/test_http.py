@@ -1,0 +1,83 @@
+"""The /opendata pages and downloads: 404s that list what exists, ETags, ranges, no traversal."""
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from layers.opendata import store
+
+
+def test_catalog_page_in_both_languages(od_client):
+    vi = od_client.get("/opendata", params={"f": "html", "lang": "vi"})
+    en = od_client.get("/opendata", params={"f": "html", "lang": "en"})
+    assert vi.status_code == en.status_code == 200
+    assert "Dữ liệu mở nông thôn mới" in vi.text and "Trích dẫn" in vi.text and "Giấy phép" in vi.text
+    assert "New Rural Development open data" in en.text and "How to cite" in en.text
+    assert "CC BY 4.0" in en.text and "GeoParquet" in en.text and "thanglequoc" in en.text
+    body = od_client.get("/opendata").json()
+    assert body["version"] == "1.0.0" and len(body["datasets"]) >= 14
+    assert all(d["bytes"] > 0 for ds in body["datasets"] for d in ds["distributions"])
+
+
+def test_dataset_page_and_latest_download(od_client):
+    page = od_client.get("/opendata/datasets/ntm_results", params={"f": "html", "lang": "en"})
+    assert page.status_code == 200 and "criteria_met" in page.text and "SHA-256" in page.text
+    r = od_client.get("/opendata/datasets/ntm_results.parquet")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.apache.parquet"
+    assert "attachment" in r.headers["content-disposition"]
+    tag = r.headers["etag"]
+    assert od_client.get("/opendata/datasets/ntm_results.parquet", headers={"If-None-Match": tag}).status_code == 304
+    same = od_client.get("/opendata/releases/latest/ntm_results.parquet")
+    assert same.content == r.content and same.headers["etag"] == tag
+    assert "immutable" in od_client.get("/opendata/releases/1.0.0/ntm_results.parquet").headers["cache-control"]
+
+
+def test_unknown_dataset_or_format_is_a_404_listing_them(od_client):
+    r = od_client.get("/opendata/datasets/ntm_results.xlsx")
+    assert r.status_code == 404
+    body = r.json()
+    assert body["code"] == "NotFound" and body["status"] == 404
+    for fmt in ("geojson", "gpkg", "shp", "csv", "fgb", "parquet", "pmtiles"):
+        assert fmt in body["description"]
+    r = od_client.get("/opendata/datasets/nothing.geojson")
+    assert r.status_code == 404 and "communes" in r.json()["description"] and "ntm_results" in r.json()["description"]
+    r = od_client.get("/opendata/releases/9.9.9/communes.geojson")
+    assert r.status_code == 404 and "1.0.0" in r.json()["description"]
+
+
+@pytest.mark.parametrize("path", [
+    "/opendata/releases/1.0.0/../../../etc/passwd", "/opendata/releases/1.0.0/..%2F..%2Frelease.json",
+    "/opendata/releases/1.0.0/_hashes/communes.parquet", "/opendata/releases/1.0.0/%2Fetc%2Fpasswd",
+    "/opendata/releases/..%2F1.0.0/release.json", "/opendata/datasets/..%2Fcommunes.geojson",
+])
+def test_no_path_traversal(od_client, path):
+    r = od_client.get(path)
+    assert r.status_code == 404 and r.json()["code"] == "NotFound"
+
+
+def test_release_list_and_files(od_client):
+    body = od_client.get("/opendata/releases/").json()
+    assert body["latest"] == "1.0.0" and body["releases"][0]["version"] == "1.0.0"
+    files = od_client.get("/opendata/releases/latest/").json()["files"]
+    assert any(f.endswith("/datapackage.json") for f in files) and any(f.endswith("/CHANGELOG.md") for f in files)
+    dp = od_client.get("/opendata/releases/1.0.0/datapackage.json").json()
+    assert dp["version"] == "1.0.0" and dp["licenses"][0]["name"] == "CC-BY-4.0"
+    assert all(res["hash"].startswith("sha256:") and res["bytes"] > 0 for res in dp["resources"])
+    assert "Phiên bản" in od_client.get("/opendata/releases/", params={"f": "html", "lang": "vi"}).text
+
+
+def test_pmtiles_answer_range_requests(od_client):
+    r = od_client.get("/opendata/datasets/communes.pmtiles", headers={"Range": "bytes=0-126"})
+    assert r.status_code == 206 and len(r.content) == 127 and r.content[:7] == b"PMTiles"
+
+
+def test_before_any_release(settings, shared_demo, tmp_path):
+    s = settings.model_copy(update={"opendata_dir": tmp_path})
+    with TestClient(create_app(s, url=shared_demo)) as c:
+        assert "ntm-map publish" in c.get("/opendata", params={"f": "html", "lang": "en"}).text
+        r = c.get("/opendata/catalog.ttl")
+        assert r.status_code == 404 and "publish" in r.json()["description"]
+        assert c.get("/opendata/datasets/communes.geojson").status_code == 404
+        assert c.get("/opendata/releases/").json() == {"latest": None, "releases": []}
+        assert store.latest(s) is None
