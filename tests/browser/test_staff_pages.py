@@ -157,3 +157,13 @@ def test_upload_reports_each_failed_feature_on_the_map_then_stores_a_good_file(p
     page.wait_for_selector("#areas tbody tr[data-status=draft]:has-text('Vùng tải lên')")
     assert "1 growing areas uploaded" in page.text_content("#action-message")
     assert_clean(page_log, (r"422 .*/collections/growing_areas/uploads$",))
+
+
+def test_a_viewer_reads_but_is_offered_no_writes(page, page_log, staff, demo_db):
+    with psycopg.connect(demo_db) as conn:
+        accounts.create_user(conn, "nguoi.xem", "viewer", [staff["commune"]], password=PASSWORD)
+    log_in(page, staff["url"], "nguoi.xem")
+    assert row(page, "Vùng đã có").get_attribute("data-status") == "submitted"
+    assert page.locator("[data-tab=new]").is_hidden()
+    assert page.locator("#areas tbody button").count() == 0
+    assert_clean(page_log, ())

@@ -10,6 +10,7 @@ setLang(config.lang);
 const $ = (sel) => document.querySelector(sel);
 const ITEMS = "/collections/growing_areas/items";
 const QUEUE = ["submitted", "inspected"];
+const CREATORS = ["admin", "commune_staff", "province_staff"];
 let staffMap = null;
 let areas = [];
 let communes = [];
@@ -63,6 +64,9 @@ async function enter(me) {
   setCsrf(me.csrf_token || null);
   $("#who").textContent = `${me.name} · ${pick(config.roles[me.role])}${me.areas.length ? " · " + me.areas.join(", ") : ""}`;
   $("#who").dataset.role = me.role;
+  // Only agriculture staff register areas; other roles just read the areas of their scope.
+  $("[data-tab=new]").hidden = !CREATORS.includes(me.role);
+  selectTab("areas");
   show("work");
   if (!staffMap) {
     staffMap = createMap($("#map"), config.styleUrl, onDrawn);
