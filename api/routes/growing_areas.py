@@ -37,8 +37,9 @@ WRITE_RESPONSES = {r: {"description": d} for r, d in (
     (422, "a validation rule failed: body has rule, where and errors"))}
 
 
-async def read_json(request: Request):
-    """The body as JSON, refusing more than MAX_JSON_BYTES without reading further."""
+async def read_json(request: Request, optional: bool = False):
+    """The body as JSON, refusing more than MAX_JSON_BYTES without reading further; an empty
+    body is None when `optional`."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_JSON_BYTES:
         raise TooLarge(f"the body is {int(declared):,} bytes; at most {MAX_JSON_BYTES:,} (upload files instead)")
@@ -48,8 +49,11 @@ async def read_json(request: Request):
         if size > MAX_JSON_BYTES:
             raise TooLarge(f"the body is over {MAX_JSON_BYTES:,} bytes (upload files instead)")
         chunks.append(chunk)
+    raw = b"".join(chunks)
+    if optional and not raw.strip():
+        return None
     try:
-        return json.loads(b"".join(chunks))
+        return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadBody(f"the body is not JSON ({exc})") from None
 
@@ -157,8 +161,7 @@ def _action_body(raw) -> tuple[str | None, date | None]:
 async def take_action(request: Request, action: Action, area_id: int = AreaId, user: User = Depends(current_user),
                       if_match: str | None = Header(None, alias="If-Match")):
     if_match = require_if_match(if_match)
-    raw = await read_json(request) if request.headers.get("content-length", "0") != "0" else None
-    note, valid_to = _action_body(raw)
+    note, valid_to = _action_body(await read_json(request, optional=True))
     settings = request.app.state.settings
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
         today = (await conn.exec_driver_sql(f"SELECT {VN_TODAY}")).scalar_one()
