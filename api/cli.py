@@ -285,6 +285,8 @@ from api.cli_publish import publish  # noqa: E402
 main.add_command(publish)
 from api.cli_growing import growing_areas  # noqa: E402
 main.add_command(growing_areas)
+from api.cli_map import map_command  # noqa: E402
+main.add_command(map_command)
 
 
 if __name__ == "__main__":
