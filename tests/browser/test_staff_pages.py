@@ -167,3 +167,12 @@ def test_a_viewer_reads_but_is_offered_no_writes(page, page_log, staff, demo_db)
     assert page.locator("[data-tab=new]").is_hidden()
     assert page.locator("#areas tbody button").count() == 0
     assert_clean(page_log, ())
+
+
+@pytest.mark.parametrize("page", [{"width": 390, "height": 800}], indirect=True)
+def test_on_a_phone_the_list_and_the_map_both_show(page, page_log, staff):
+    log_in(page, staff["url"], "xa.staff")
+    table, map_box = page.locator("#areas").bounding_box(), page.locator("#map").bounding_box()
+    assert table["width"] <= 390 and map_box["width"] <= 390
+    assert map_box["height"] >= 200 and map_box["y"] >= table["y"]
+    assert_clean(page_log, ())
