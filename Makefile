@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 run: setup db-up
 	$(BIN)/ntm-map migrate
 	$(BIN)/ntm-map load demo --if-empty
+	$(BIN)/ntm-map publish --if-changed  # open data: 25–45 s the first time, a few s after
 	$(BIN)/ntm-map serve
 
 test: setup-test db-up
