@@ -50,7 +50,7 @@ async def get_area(request: Request, area_id: int = AreaId, user: User = Depends
         access.check_scope(user, row)
         feat = read.feature(row)
         if as_of is not None:
-            state = await history.as_of(conn, area_id, as_of, None, row.created_at)
+            state = await history.as_of(conn, area_id, as_of, feat["properties"], row.created_at)
             return JSONResponse({"id": area_id, "as_of": as_of.isoformat(), "properties": state},
                                 headers={"Cache-Control": "no-store"})
     feat["properties"]["actions"] = allowed_actions(row.status, user.role)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cli import main
-from tests.api.growing_helpers import act, area_body, commune_with_room, free_spots, settle_expiry, square
+from tests.api.growing_helpers import act, area_body, commune_with_room, free_spots, make_user, settle_expiry, square
 
 ITEMS = "/collections/growing_areas/items"
 # "Today" is Vietnam's date (UTC+7), as the server reckons it, not the test machine's.
@@ -75,8 +75,6 @@ def test_as_of_for_a_demo_area_loaded_without_history(writer, demo_db):
     with psycopg.connect(demo_db) as conn:
         area, commune, name = conn.execute(
             "SELECT id, commune_code, name FROM growing_areas WHERE status = 'draft' ORDER BY id LIMIT 1").fetchone()
-    from tests.api.growing_helpers import make_user
-
     lan = make_user(demo_db, "lan", "commune_staff", [commune])
     tag = writer.get(f"/staff/api/growing-areas/{area}", headers=lan).headers["etag"]
     r = writer.patch(f"{ITEMS}/{area}", headers={**lan, "If-Match": tag}, json={"properties": {"name": "Tên mới"}})
@@ -86,6 +84,10 @@ def test_as_of_for_a_demo_area_loaded_without_history(writer, demo_db):
     assert past["properties"]["name"] == name
     now = writer.get(f"/staff/api/growing-areas/{area}", headers=lan, params={"as_of": TODAY.isoformat()}).json()
     assert now["properties"]["name"] == "Tên mới"
+    # A demo area nobody has changed: its state now, since it was loaded.
+    admin = make_user(demo_db, "root", "admin", [])
+    untouched = writer.get(f"/staff/api/growing-areas/{area + 1}", headers=admin, params={"as_of": TODAY.isoformat()})
+    assert untouched.status_code == 200 and untouched.json()["properties"]["name"]
     # A draft is not public: no history for anonymous callers.
     assert writer.get(f"{ITEMS}/{area}/history").status_code == 404
 
