@@ -38,8 +38,15 @@ def _rank(item: dict) -> int:
     return KIND_RANK.get(item["type"], 4)
 
 
-def map_style(tileset: Tileset, tilejson_url: str, bounds, lang: str = "vi") -> dict:
-    """`bounds` (lon/lat) centre the initial view; toggles set each layer's visibility."""
+# Tiles past this zoom add nothing a phone can see (half-pixel simplification is ~1 m here):
+# MapLibre overzooms them, which saves requests at street level. Households start at z14.
+SOURCE_MAXZOOM = 16
+
+
+def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi") -> dict:
+    """`tiles_url` is the {z}/{x}/{y} template; the source is inline (no TileJSON round trip) and
+    bounded to the data, so no tile outside the province is asked for. `bounds` also centre the
+    view; toggles set each layer's visibility."""
     themed = []
     for group in groups(lang):
         for toggle in group.toggles:
@@ -61,6 +68,7 @@ def map_style(tileset: Tileset, tilejson_url: str, bounds, lang: str = "vi") -> 
         "metadata": {"ntm:font": FONT, "ntm:bounds": [west, south, east, north]},
         "center": [(west + east) / 2, (south + north) / 2],
         "zoom": fitting_zoom(bounds),
-        "sources": {SOURCE: {"type": "vector", "url": tilejson_url}},
+        "sources": {SOURCE: {"type": "vector", "tiles": [tiles_url], "minzoom": 0, "maxzoom": SOURCE_MAXZOOM,
+                             "bounds": [west, south, east, north]}},
         "layers": [*under, *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],
     }

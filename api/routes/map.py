@@ -51,7 +51,7 @@ async def checked_commune(request: Request, commune: str | None):
 
 @router.get("/styles/map/style.json", summary="MapLibre style of the web map (offline basemap + themes)")
 async def web_map_style(request: Request, lang: str = Depends(language)):
-    url = f"{base_url(request)}/tiles/{TMS_ID}/tilejson.json"
+    url = f"{base_url(request)}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
     return map_style(combined(), url, await data_bounds(request), lang)
 
 

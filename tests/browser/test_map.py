@@ -132,3 +132,19 @@ def test_usable_on_a_360px_phone(page, page_log, live_url):
     toggle.click()
     assert not body.is_visible()
     page_log.assert_clean()
+
+
+def test_an_external_basemap_replaces_the_offline_one_under_the_themes(page, page_log, settings, shared_demo):
+    from api.app import create_app
+    from tests.browser.conftest import serve
+
+    basemap = "http://127.0.0.1:9/basemap/style.json"  # answered by the browser route below
+    page.route(basemap, lambda route: route.fulfill(json={
+        "version": 8, "sources": {}, "layers": [{"id": "deployment-bg", "type": "background",
+                                                 "paint": {"background-color": "#aaccee"}}]}))
+    with serve(create_app(settings.model_copy(update={"basemap_style_url": basemap}), url=shared_demo)) as url:
+        open_map(page, f"{url}/map?lang=en")
+        ids = page.evaluate("ntmMap.getStyle().layers.map((l) => l.id)")
+        assert ids[0] == "deployment-bg" and "land" not in ids and "communes-label" not in ids
+        assert rendered(page, "ntm_level-fill")
+        page_log.assert_clean()

@@ -22,7 +22,7 @@ BOUNDS = (103.8, 18.5, 105.9, 20.0)
 
 @pytest.fixture(scope="module")
 def style():
-    return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/tilejson.json", BOUNDS, "vi")
+    return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}", BOUNDS, "vi")
 
 
 def node(script: str, payload) -> object:
@@ -46,6 +46,14 @@ def test_style_needs_nothing_from_outside_and_no_glyph_server(style):
     text = json.dumps(style)
     assert text.count("http") == 1 and "http://127.0.0.1:1/" in text
     assert any(layer["type"] == "symbol" and "text-field" in layer["layout"] for layer in style["layers"])
+
+
+def test_tiles_stop_at_z16_and_at_the_data_bounds(style):
+    source = style["sources"]["ntm"]
+    assert source["tiles"] == ["http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}"]
+    assert source["maxzoom"] == 16 and source["bounds"] == list(BOUNDS)
+    hh = next(layer for layer in style["layers"] if layer["id"] == "households-point")
+    assert hh["minzoom"] <= 16  # household points appear before the tiles stop
 
 
 def test_every_switcher_layer_is_in_the_style_over_a_real_tile_layer(style):
