@@ -126,20 +126,17 @@ def _file(request: Request, version: str, name: str, cache: str) -> Response:
     path = store.file_path(settings, version, name)
     if path is None:
         raise HTTPException(404, f"release {version} has no file {name!r}; see /opendata/releases/{version}/")
-    digest = next((d["sha256"] for ds in store.manifest(settings, version)["datasets"].values()
-                   for d in ds["distributions"] if d["path"] == name), None)
-    tag = f'"{digest}"' if digest else None
+    dist = next((d for ds in store.manifest(settings, version)["datasets"].values()
+                 for d in ds["distributions"] if d["path"] == name), None)
     headers = {"Cache-Control": cache}
-    if tag:
-        headers["ETag"] = tag
-        if request.headers.get("if-none-match") in (tag, f"W/{tag}", "*"):
-            return Response(status_code=304, headers=headers)
-    media = next((d["media_type"] for ds in store.manifest(settings, version)["datasets"].values()
-                  for d in ds["distributions"] if d["path"] == name), None)
-    if media is None:
+    if dist is None:  # release.json, datapackage.json, CHANGELOG.md, changelog/*.json
         media = "application/json" if name.endswith(".json") else "text/markdown; charset=utf-8"
-    return FileResponse(path, media_type=media, headers=headers,
-                        filename=name.rsplit("/", 1)[-1] if digest else None, content_disposition_type="attachment")
+        return FileResponse(path, media_type=media, headers=headers)
+    tag = headers["ETag"] = f'"{dist["sha256"]}"'
+    if request.headers.get("if-none-match") in (tag, f"W/{tag}", "*"):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=dist["media_type"], headers=headers, filename=name,
+                        content_disposition_type="attachment")
 
 
 @router.get("/releases/{version}/", summary="Files of one release")

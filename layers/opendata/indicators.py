@@ -170,13 +170,13 @@ def criteria_statement(settings: Settings) -> sa.Select:
         func.count().filter(x.c.met).label("met_n"), func.count().label("total_n"),
         func.string_agg(k.c.number.cast(sa.Text), aggregate_order_by(sa.literal(","), k.c.number))
         .filter(x.c.met).label("met_list"),
-        *(func.bool_or(x.c.met).filter(k.c.number == n).label(f"criterion_{n:02d}") for n in CRITERIA))
+        *(func.bool_or(x.c.met).filter(k.c.number == n).label(f"crit_{n:02d}") for n in CRITERIA))
         .select_from(x.join(k, k.c.id == x.c.criterion_id)).group_by(x.c.assessment_id).subquery())
     return (sa.select(
         a.c.id.label("id"), a.c.commune_code, c.c.name_vi, c.c.name_en, a.c.year.cast(sa.Integer).label("year"),
         a.c.level, s.c.code.label("criteria_set"), per.c.met_n.cast(sa.Integer).label("criteria_met"),
         per.c.total_n.cast(sa.Integer).label("criteria_total"), per.c.met_list.label("criteria_met_list"),
-        *(per.c[f"criterion_{n:02d}"] for n in CRITERIA),
+        *(per.c[f"crit_{n:02d}"] for n in CRITERIA),
         func.ST_AsBinary(c.c.geom).label("geometry"))
         .select_from(a.join(c, c.c.code == a.c.commune_code).join(s, s.c.id == a.c.set_id)
                      .outerjoin(per, per.c.aid == a.c.id))
@@ -203,7 +203,7 @@ CRITERIA_FIELDS = (
     P("criteria_met", "integer", "Số tiêu chí đạt", "Criteria met"),
     P("criteria_total", "integer", "Tổng số tiêu chí", "Criteria in set"),
     P("criteria_met_list", "string", "Các tiêu chí đạt", "Numbers of the criteria met"),
-    *(P(f"criterion_{n:02d}", "boolean", f"Đạt tiêu chí {n}", f"Criterion {n} met") for n in CRITERIA),
+    *(P(f"crit_{n:02d}", "boolean", f"Đạt tiêu chí {n}", f"Criterion {n} met") for n in CRITERIA),
 )
 INDICATOR_SOURCES = ("admin_units", "villages", "households", "growing_areas", "ocop_products", "tourism_places",
                      "ntm_assessments", "ntm_assessment_criteria", "ntm_criteria_sets")
