@@ -92,8 +92,12 @@ async def receive(request: Request, folder: Path, limit: int) -> Path:
         raise BadBody("send the file as multipart/form-data in a field named 'file'")
     part = _FilePart(folder, limit)
     parser = MultipartParser(options[b"boundary"], part.callbacks())
+    total = 0
     try:
         async for chunk in request.stream():
+            total += len(chunk)
+            if total > limit + 64 * 1024:  # other form fields count too
+                raise TooLarge(f"the upload is over {limit // (1 << 20)} MB (NTM_GROWING_UPLOAD_MAX_MB)")
             parser.write(chunk)
         parser.finalize()
     finally:
