@@ -165,6 +165,7 @@ def test_a_viewer_reads_but_is_offered_no_writes(page, page_log, staff, demo_db)
     log_in(page, staff["url"], "nguoi.xem")
     assert row(page, "Vùng đã có").get_attribute("data-status") == "submitted"
     assert page.locator("[data-tab=new]").is_hidden()
+    assert page.locator(".mapbox-gl-draw_polygon").is_hidden()
     assert page.locator("#areas tbody button").count() == 0
     assert_clean(page_log, ())
 

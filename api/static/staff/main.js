@@ -3,7 +3,7 @@
 
 import { ApiError, call, setCsrf } from "./api.js";
 import { lang, pick, setLang, t } from "./i18n.js";
-import { createMap, fitTo, hectares } from "./map.js";
+import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
 
 const config = JSON.parse(document.getElementById("staff-config").textContent);
 setLang(config.lang);
@@ -71,9 +71,12 @@ async function enter(me) {
   if (!staffMap) {
     staffMap = createMap($("#map"), config.styleUrl, onDrawn);
     window.staffMap = staffMap.map;  // for tests and curious staff (read-only use)
+    $("#legend").replaceChildren(...Object.entries(STATUS_COLOURS).map(([status, colour]) =>
+      el("li", {}, el("span", { class: "swatch", style: `background:${colour}` }), t(`status.${status}`))));
   }
   await staffMap.ready;
   staffMap.map.resize();
+  $("#map .maplibregl-ctrl-top-left").hidden = !CREATORS.includes(me.role);  // the drawing tools
   const { body } = await call("GET", "/staff/api/communes");
   communes = body.communes;
   fillCommunes();
@@ -209,6 +212,7 @@ async function saveDraft(event) {
     staffMap.clearDrawing();
     event.target.reset();
     await loadAreas();
+    fitTo(staffMap.map, [body.geometry]);
     selectTab("areas");
     $("#action-message").className = "";
     $("#action-message").textContent = t("saved", { name: body.properties.name }) + note;

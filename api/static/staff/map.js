@@ -2,10 +2,11 @@
 // (@mapbox/mapbox-gl-draw, adapted to MapLibre's class names) and, in red, where a validation
 // rule failed (the `where` geometries of a 422 answer).
 
-const STATUS_COLOURS = {
+export const STATUS_COLOURS = {
   draft: "#9e9e9e", submitted: "#f9a825", inspected: "#ef6c00", granted: "#2e7d32",
   suspended: "#6a1b9a", revoked: "#b71c1c", expired: "#5d4037",
 };
+const HIDDEN_GROUPS = ["ntm", "tourism"];
 const EMPTY = { type: "FeatureCollection", features: [] };
 const DRAW_BLUE = "#1565c0";
 // Plain styles (the plugin's own use Mapbox-only expression forms that MapLibre rejects).
@@ -86,6 +87,11 @@ export function createMap(container, styleUrl, onDrawn) {
   map.on("draw.update", drawn);
   map.on("draw.delete", drawn);
   const ready = new Promise((resolve) => map.on("load", () => {
+    // The public map's NTM results and tourism are noise here; other growing areas stay as context.
+    for (const layer of map.getStyle().layers) {
+      const group = (layer.metadata || {})["ntm:group"];
+      if (HIDDEN_GROUPS.includes(group)) map.setLayoutProperty(layer.id, "visibility", "none");
+    }
     map.addSource("staff-areas", { type: "geojson", data: EMPTY });
     map.addSource("staff-problem", { type: "geojson", data: EMPTY });
     map.addLayer({ id: "staff-areas-fill", type: "fill", source: "staff-areas",
