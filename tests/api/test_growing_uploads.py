@@ -191,3 +191,33 @@ def test_a_200_mb_upload_is_cut_off_early_with_bounded_memory(settings, demo_db,
     assert elapsed < 30
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert grown_mb < 100, f"peak memory grew by {grown_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("name,data", [
+    ("broken.zip", b"PK\x03\x04 not really a zip"),
+    ("broken.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '),
+    ("empty.geojson", b'{"type": "FeatureCollection", "features": []}'),
+    ("points.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+                       b'"geometry": {"type": "Point", "coordinates": [105, 19]}}]}'),
+    ("notes.txt", b"hello"),
+    ("nothing.zip", None),
+])
+def test_unreadable_or_unsuitable_files_are_4xx(writer, ctx, demo_db, name, data):
+    if data is None:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("readme.txt", "no vector file here")
+        data = buf.getvalue()
+    before = counts(demo_db)
+    r = writer.post(UPLOADS, headers=ctx["lan"], files={"file": (name, data)})
+    assert r.status_code in (400, 422), r.text
+    assert r.json()["description"]
+    assert counts(demo_db) == before
+
+
+def test_upload_needs_a_file_field_and_a_writing_role(writer, ctx, demo_db):
+    assert writer.post(UPLOADS, headers=ctx["lan"], data={"other": "x"}).status_code == 400
+    assert writer.post(UPLOADS, headers=ctx["lan"], json={"file": "x"}).status_code == 400
+    assert writer.post(UPLOADS, files={"file": ("a.geojson", b"{}")}).status_code == 401
+    viewer = make_user(demo_db, "xem", "viewer", [ctx["commune"]])
+    assert writer.post(UPLOADS, headers=viewer, files={"file": ("a.geojson", b"{}")}).status_code == 403
