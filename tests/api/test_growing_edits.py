@@ -214,3 +214,14 @@ def test_delete_draft_but_not_granted_and_code_survives_boundary_change(writer, 
     with psycopg.connect(demo_db) as conn:
         with pytest.raises(psycopg.DatabaseError, match="never changes"):  # the database keeps codes, whoever asks
             conn.execute("UPDATE growing_areas SET code = 'VN-X' WHERE id = %s", (area_id,))
+
+
+def test_content_crs_epsg_4326_is_latitude_first(writer, staff):
+    x, y = staff["spots"][5]
+    lonlat = square(x, y)
+    latlon = {"type": "Polygon", "coordinates": [[[b, a] for a, b in lonlat["coordinates"][0]]]}
+    r = writer.post(ITEMS, headers={**staff["lan"], "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/4326>"},
+                    json=area_body(latlon, staff["commune"]))
+    assert r.status_code == 201, r.text
+    first = r.json()["geometry"]["coordinates"][0][0][0]
+    assert abs(first[0] - (x - 0.0014)) < 0.001 and abs(first[1] - y) < 0.002  # stored lon, lat
