@@ -166,6 +166,9 @@ async def dataset(request: Request, name: str, fmt: str = Depends(output_format)
                             + ("" if version else " (no release published yet)"))
     if ext:
         formats = {d["format"]: d["path"] for d in entry["distributions"]}
+        suffixes = {d["path"].removeprefix(f"{ds_id}."): d["path"] for d in entry["distributions"]}
+        if ext not in formats and ext in suffixes:  # the file's own suffix works too: .shp.zip
+            return _file(request, version, suffixes[ext], LATEST)
         if ext not in formats:
             raise HTTPException(404, f"dataset {ds_id!r} has no format {ext!r}; formats: {', '.join(formats)}")
         return _file(request, version, formats[ext], LATEST)

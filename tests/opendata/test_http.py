@@ -30,6 +30,8 @@ def test_dataset_page_and_latest_download(od_client):
     assert od_client.get("/opendata/datasets/ntm_results.parquet", headers={"If-None-Match": tag}).status_code == 304
     same = od_client.get("/opendata/releases/latest/ntm_results.parquet")
     assert same.content == r.content and same.headers["etag"] == tag
+    zipped = od_client.get("/opendata/datasets/ntm_results.shp.zip")
+    assert zipped.status_code == 200 and zipped.content == od_client.get("/opendata/datasets/ntm_results.shp").content
     assert "immutable" in od_client.get("/opendata/releases/1.0.0/ntm_results.parquet").headers["cache-control"]
 
 
