@@ -35,9 +35,9 @@ def api_count(client, layer_id: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def expected(od_client, shared_demo):
+def expected(od_client, od_demo):
     out = {}
-    with psycopg.connect(shared_demo) as conn:
+    with psycopg.connect(od_demo) as conn:
         for ds in all_datasets():
             if ds.layer_id:
                 out[ds.id] = api_count(od_client, ds.layer_id)

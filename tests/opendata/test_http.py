@@ -74,9 +74,9 @@ def test_pmtiles_answer_range_requests(od_client):
     assert r.status_code == 206 and len(r.content) == 127 and r.content[:7] == b"PMTiles"
 
 
-def test_before_any_release(settings, shared_demo, tmp_path):
+def test_before_any_release(settings, od_demo, tmp_path):
     s = settings.model_copy(update={"opendata_dir": tmp_path})
-    with TestClient(create_app(s, url=shared_demo)) as c:
+    with TestClient(create_app(s, url=od_demo)) as c:
         assert "ntm-map publish" in c.get("/opendata", params={"f": "html", "lang": "en"}).text
         r = c.get("/opendata/catalog.ttl")
         assert r.status_code == 404 and "publish" in r.json()["description"]

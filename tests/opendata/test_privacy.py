@@ -19,9 +19,9 @@ HOUSEHOLD_DATASETS = {"households", "commune_indicators", "village_indicators"}
 
 
 @pytest.fixture(scope="module")
-def private(shared_demo):
+def private(od_demo):
     """What must never leave: the private columns, and their values that identify a person."""
-    with psycopg.connect(shared_demo) as conn:
+    with psycopg.connect(od_demo) as conn:
         cols = {r[0] for r in conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'private' "
             "AND table_name = 'household_private'")}
