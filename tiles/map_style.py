@@ -17,18 +17,24 @@ BACKGROUND = "#dfe7ea"  # outside the province: water-like grey-blue
 LAND = "#f7f5ee"
 
 
+def labels_source(layer_id: str) -> str:
+    return f"labels-{layer_id}"
+
+
 def basemap_layers(lang: str) -> tuple[list[dict], list[dict]]:
-    """(under the themes, over the themes) layers of the offline basemap."""
+    """(under the themes, over the themes) layers of the offline basemap. Names come from one
+    point per place (GeoJSON sources), not from polygon tiles, so each is written once."""
     under = [
         {"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}},
         layer("land", "provinces", "fill", {"fill-color": LAND}),
     ]
     over = [
         layer("provinces-line", "provinces", "line", {"line-color": "#37474f", "line-width": 2.2}),
-        label_layer("communes-label", "communes", lang, ["interpolate", ["linear"], ["zoom"], 8, 10, 13, 14], 8,
-                    **{"symbol-placement": "point"}),
+        label_layer("communes-label", "communes", lang, ["interpolate", ["linear"], ["zoom"], 8, 10, 13, 14], 8),
         label_layer("villages-label", "villages", lang, 11, 13, vi_field="name", en_field="name"),
     ]
+    for item in over[1:]:
+        item["source"] = labels_source(item.pop("source-layer"))
     for item in under + over:
         item["metadata"] = {**item.get("metadata", {}), "ntm:basemap": True}
     return under, over
@@ -43,10 +49,10 @@ def _rank(item: dict) -> int:
 SOURCE_MAXZOOM = 16
 
 
-def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi") -> dict:
+def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels_url: str | None = None) -> dict:
     """`tiles_url` is the {z}/{x}/{y} template; the source is inline (no TileJSON round trip) and
     bounded to the data, so no tile outside the province is asked for. `bounds` also centre the
-    view; toggles set each layer's visibility."""
+    view; toggles set each layer's visibility. `labels_url` has a {layer} placeholder."""
     themed = []
     for group in groups(lang):
         for toggle in group.toggles:
@@ -56,6 +62,8 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi") -> dic
                 layout = {**item.get("layout", {}), "visibility": "visible" if toggle.visible else "none"}
                 themed.append({**item, "layout": layout, "metadata": meta})
     under, over = basemap_layers(lang)
+    if not labels_url:  # no label points to read: no names
+        over = over[:1]
     # Fills under lines under points under text; the switcher's order holds within each kind.
     ordered = sorted(themed, key=_rank)
     text = [i for i in ordered if i["type"] == "symbol"]
@@ -69,6 +77,8 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi") -> dic
         "center": [(west + east) / 2, (south + north) / 2],
         "zoom": fitting_zoom(bounds),
         "sources": {SOURCE: {"type": "vector", "tiles": [tiles_url], "minzoom": 0, "maxzoom": SOURCE_MAXZOOM,
-                             "bounds": [west, south, east, north]}},
+                             "bounds": [west, south, east, north]},
+                    **{labels_source(name): {"type": "geojson", "data": labels_url.format(layer=name)}
+                       for name in ("communes", "villages") if labels_url}},
         "layers": [*under, *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],
     }

@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 
 from api.map_config import map_config
 from api.negotiation import language
+from layers.label_points import LABELLED, label_points
 from layers.tourism_listing import commune_extent
 from tiles.grid import TMS_ID
 from tiles.map_style import map_style
@@ -51,8 +53,19 @@ async def checked_commune(request: Request, commune: str | None):
 
 @router.get("/styles/map/style.json", summary="MapLibre style of the web map (offline basemap + themes)")
 async def web_map_style(request: Request, lang: str = Depends(language)):
-    url = f"{base_url(request)}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
-    return map_style(combined(), url, await data_bounds(request), lang)
+    base = base_url(request)
+    url = f"{base}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
+    return map_style(combined(), url, await data_bounds(request), lang,
+                     labels_url=f"{base}/styles/map/labels/{{layer}}.geojson")
+
+
+@router.get("/styles/map/labels/{layer}.geojson", summary="Label points of communes or villages (GeoJSON)")
+async def web_map_labels(request: Request, layer: str):
+    if layer not in LABELLED:
+        raise HTTPException(404, f"no label points for {layer!r}; use one of {', '.join(LABELLED)}")
+    async with request.app.state.engine.connect() as conn:
+        body = await label_points(conn, layer)
+    return JSONResponse(body, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.get("/map", summary="The web map (HTML)", include_in_schema=False)

@@ -68,3 +68,20 @@ def test_popup_titles_come_from_the_registry_and_leave_out_nothing_public(settin
     for layer_id, doc in config["collections"].items():
         assert {p["name"] for p in doc["properties"]} <= set(BY_ID[layer_id].property_names)
     assert config["values"]["tourism_places"]["kind"]["historic_site"] == {"vi": "Di tích", "en": "Historic site"}
+
+
+def test_label_points_one_per_commune_inside_it(client, shared_demo):
+    import psycopg
+
+    body = client.get("/styles/map/labels/communes.geojson")
+    assert body.status_code == 200 and body.headers["content-type"] == "application/geo+json"
+    features = body.json()["features"]
+    with psycopg.connect(shared_demo) as conn:
+        n = conn.execute("SELECT count(*) FROM communes").fetchone()[0]
+        lon, lat = features[0]["geometry"]["coordinates"]
+        inside = conn.execute("SELECT ST_Contains(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) FROM communes "
+                              "WHERE code = %s", (lon, lat, features[0]["properties"]["code"])).fetchone()[0]
+    assert len(features) == n and inside
+    assert set(features[0]["properties"]) == {"code", "name_vi", "name_en"}
+    assert client.get("/styles/map/labels/villages.geojson").status_code == 200
+    assert "communes, villages" in error_of(client.get("/styles/map/labels/households.geojson"), 404)

@@ -45,7 +45,7 @@ def test_embed_snippet_shows_a_filtered_map_inside_another_page(page, page_log, 
     # Chromium keeps pages from elsewhere out of local-network addresses).
     host = f"{live_url}/__commune_site.html"
     page.route(host, lambda route: route.fulfill(
-        content_type="text/html", body=f"<!doctype html><html><body><h1>Xã {code}</h1>{snippet}</body></html>"))
+        content_type="text/html", body=f"<!doctype html><html><head><meta charset=\"utf-8\"></head><body><h1>Xã {code}</h1>{snippet}</body></html>"))
     page.goto(host)
     frame = page.frame_locator("iframe")
     frame.locator("body[data-map-state='idle']").wait_for(timeout=60000)

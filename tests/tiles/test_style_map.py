@@ -6,6 +6,7 @@ features, so the NTM classes are checked as the browser will compute them.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -18,11 +19,13 @@ from tiles.tilesets import combined, mvt_layers
 ROOT = Path(__file__).resolve().parents[2]
 STYLE_SPEC = ROOT / "node_modules/@maplibre/maplibre-gl-style-spec/dist"
 BOUNDS = (103.8, 18.5, 105.9, 20.0)
+LABELS = "http://127.0.0.1:1/styles/map/labels/{layer}.geojson"
 
 
 @pytest.fixture(scope="module")
 def style():
-    return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}", BOUNDS, "vi")
+    return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}", BOUNDS, "vi",
+                     labels_url=LABELS)
 
 
 def node(script: str, payload) -> object:
@@ -43,8 +46,10 @@ def test_maplibre_validator_accepts_the_style(style, tmp_path):
 def test_style_needs_nothing_from_outside_and_no_glyph_server(style):
     # No glyphs URL: MapLibre draws labels with the browser's fonts, so text works offline.
     assert "glyphs" not in style and "sprite" not in style
-    text = json.dumps(style)
-    assert text.count("http") == 1 and "http://127.0.0.1:1/" in text
+    urls = re.findall(r"https?://[^\"]+", json.dumps(style))
+    assert len(urls) == 3 and all(u.startswith("http://127.0.0.1:1/") for u in urls)
+    # Names come from one label point per place (GeoJSON), not repeated per polygon tile.
+    assert style["sources"]["labels-communes"] == {"type": "geojson", "data": LABELS.format(layer="communes")}
     assert any(layer["type"] == "symbol" and "text-field" in layer["layout"] for layer in style["layers"])
 
 
@@ -61,7 +66,7 @@ def test_every_switcher_layer_is_in_the_style_over_a_real_tile_layer(style):
     assert len(by_id) == len(style["layers"])
     sources = {m.id for m in mvt_layers(combined())}
     for layer in style["layers"][1:]:
-        assert layer["source-layer"] in sources
+        assert layer["source-layer"] in sources if layer["source"] == "ntm" else layer["source"].startswith("labels-")
     for toggle in toggles().values():
         for item in toggle.layers:
             layer = by_id[item["id"]]
@@ -92,7 +97,7 @@ def test_every_legend_has_entries_in_both_languages():
 
 
 def test_labels_follow_the_language(style):
-    en = map_style(combined(), "http://127.0.0.1:1/t.json", BOUNDS, "en")
+    en = map_style(combined(), "http://127.0.0.1:1/t.json", BOUNDS, "en", labels_url=LABELS)
     field = {layer["id"]: layer["layout"].get("text-field") for layer in en["layers"] if layer["type"] == "symbol"}
     assert field["communes-label"][1] == ["get", "name_en"]
     vi = {layer["id"]: layer["layout"].get("text-field") for layer in style["layers"] if layer["type"] == "symbol"}
