@@ -59,3 +59,15 @@ async def commune_extent(conn: AsyncConnection, code: str) -> tuple[float, float
                                   sa.func.ST_YMax(ext)).where(c.code == code)
     row = (await conn.execute(stmt)).one()
     return None if row[0] is None else tuple(float(v) for v in row)
+
+
+async def communes_with_places(conn: AsyncConnection) -> list[dict]:
+    """Communes that have public tourism places, with how many, for the page's commune filter."""
+    places = public_select(get("tourism_places")).subquery("places")
+    base = public_select(get("communes"))
+    c = base.selected_columns
+    n = sa.func.count(places.c.id)
+    stmt = (base.with_only_columns(c.code, c.name_vi, c.name_en, n.label("places"))
+            .join(places, places.c.commune_code == c.code)
+            .group_by(c.code, c.name_vi, c.name_en).order_by(c.name_vi, c.code))
+    return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]

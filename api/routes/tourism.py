@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.map_config import map_config
 from api.negotiation import language
 from api.routes.map import base_url, checked_commune, checked_kind
-from layers.tourism_listing import tourism_places
+from layers.tourism_listing import communes_with_places, tourism_places
 from tiles.map_vocabulary import PLACE_KINDS, label
 
 router = APIRouter(tags=["map"])
@@ -31,10 +31,11 @@ async def tourism_page(request: Request, lang: str = Depends(language),
     extent = await checked_commune(request, commune or None)
     async with request.app.state.engine.connect() as conn:
         places = await tourism_places(conn, kind, commune or None)
+        communes = await communes_with_places(conn)
     base = base_url(request)
     config = map_config(request.app.state.settings, base, lang, mode="tourism", kind=kind,
                         commune=commune or None, extent=extent)
     kinds = [{"id": k, "label": label(words)} for k, words in PLACE_KINDS.items()]
     return request.app.state.templates.TemplateResponse(request, "tourism.html", {
-        "lang": lang, "config": config, "places": places, "kinds": kinds, "kind": kind,
+        "lang": lang, "config": config, "places": places, "kinds": kinds, "kind": kind, "communes": communes,
         "commune": commune or "", "embed_url": embed_url(base, lang, kind, commune or None), "base": base})

@@ -36,7 +36,12 @@ def test_tourism_page_lists_places_with_photos_and_filters_by_kind(page, page_lo
 def test_embed_snippet_shows_a_filtered_map_inside_another_page(page, page_log, live_url, shared_demo):
     code, kind, name = one(shared_demo, "SELECT commune_code, kind, name_vi FROM tourism_places "
                                         "WHERE kind = 'homestay' ORDER BY id LIMIT 1")
-    open_map(page, f"{live_url}/tourism?lang=vi&kind={kind}&commune={code}")
+    open_map(page, f"{live_url}/tourism?lang=vi")
+    page.get_by_label("Loại hình").select_option(kind)
+    page.get_by_label("Xã, phường").select_option(code)  # communes listed with their number of places
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_function(IDLE)
+    assert f"commune={code}" in page.url
     snippet = page.locator("#embed-snippet").input_value()
     assert snippet.startswith("<iframe src=") and f"/embed?kind={kind}&commune={code}&lang=vi" in snippet
     assert page.locator("li.place").count() >= 1 and name in page.locator("#places").inner_text()
