@@ -50,9 +50,12 @@ def test_search_finds_a_commune_without_diacritics_and_flies_there(page, page_lo
                                 "WHERE name_vi = 'Yên Thành') s")
     open_map(page, f"{live_url}/map?lang=vi")
     before = page.evaluate("ntmMap.getZoom()")
-    page.get_by_role("searchbox").fill("yen thanh")
-    option = page.get_by_role("option").filter(has_text="Xã Yên Thành").first
-    option.click()
+    box = page.get_by_role("searchbox")
+    box.fill("yen thanh")
+    page.get_by_role("option").filter(has_text="Xã Yên Thành").first.wait_for()
+    box.press("ArrowDown")  # by keyboard: the first result is the exact match
+    assert "Xã Yên Thành" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
     page.wait_for_function("!ntmMap.isMoving()")
     settle(page)
     zoom, (clon, clat) = page.evaluate("[ntmMap.getZoom(), ntmMap.getCenter().toArray()]")

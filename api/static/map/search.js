@@ -45,7 +45,12 @@ export function initSearch(form, map, config, showCollection) {
       kind.textContent = t(`search.kind.${f.properties.kind}`);
       li.append(document.createTextNode(f.properties.label + " "), kind);
       li.addEventListener("click", () => choose(f));
-      li.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); choose(f); } });
+      li.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") { e.preventDefault(); choose(f); }
+        if (e.key === "ArrowDown" && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.focus(); }
+        if (e.key === "ArrowUp") { e.preventDefault(); (li.previousElementSibling || input).focus(); }
+        if (e.key === "Escape") { list.hidden = true; input.focus(); }
+      });
       list.append(li);
     }
     list.hidden = !features.length;
@@ -68,6 +73,10 @@ export function initSearch(form, map, config, showCollection) {
   }
 
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+  input.addEventListener("keydown", (e) => {  // arrow keys walk the results, Escape closes them
+    if (e.key === "ArrowDown" && !list.hidden && list.firstElementChild) { e.preventDefault(); list.firstElementChild.focus(); }
+    if (e.key === "Escape") list.hidden = true;
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     clearTimeout(timer);
