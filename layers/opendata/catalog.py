@@ -125,7 +125,7 @@ def catalog_graph(man: dict, base: str, settings: Settings) -> Graph:
         g.add((d, DCTERMS.temporal, _temporal(g, start, end)))
         g.add((d, DCTERMS.accrualPeriodicity, frequency))
         g.add((d, DCTERMS.modified, Literal(ds["modified"], datatype=XSD.dateTime)))
-        g.add((d, DCTERMS.issued, Literal(created, datatype=XSD.dateTime)))
+        g.add((d, DCTERMS.issued, Literal(ds.get("issued", created), datatype=XSD.dateTime)))
         g.add((d, OWL.versionInfo, Literal(version)))
         g.add((d, DCAT_VERSION, Literal(version)))
         g.add((d, ADMS.versionNotes, Literal(f"{base}/opendata/releases/{version}/CHANGELOG.md")))

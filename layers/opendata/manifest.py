@@ -40,14 +40,14 @@ def distribution(key: str, path: Path) -> dict:
 
 
 def dataset_entry(ds: Dataset, count: int, bbox, temporal, dists: list[dict], change: Change,
-                  modified: str) -> dict:
+                  modified: str, issued: str) -> dict:
     return {
         "id": ds.id, "title_vi": ds.title_vi, "title_en": ds.title_en,
         "description_vi": ds.description_vi, "description_en": ds.description_en,
         "theme": ds.theme, "keywords": list(ds.keywords), "layer_id": ds.layer_id,
         "fields": [{"name": f.name, "type": f.type, "title_vi": f.title_vi, "title_en": f.title_en} for f in ds.fields],
         "geometry_type": ds.geometry_type, "count": count, "bbox": bbox, "temporal": temporal,
-        "modified": modified, "changes": change.counts(), "schema_changed": change.schema_changed,
+        "issued": issued, "modified": modified, "changes": change.counts(), "schema_changed": change.schema_changed,
         "new_dataset": change.new_dataset, "changelog": f"changelog/{ds.id}.json", "distributions": dists,
     }
 

@@ -133,7 +133,8 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
                 modified = now if change.any or not old else old.get("modified", now)
                 bbox = _bbox(paths["parquet"]) if "parquet" in paths else None
                 entries[ds.id] = mf.dataset_entry(ds, tally.count, bbox, tally.temporal(),
-                                                  [mf.distribution(k, p) for k, p in paths.items()], change, modified)
+                                                  [mf.distribution(k, p) for k, p in paths.items()], change,
+                                                  modified, old.get("issued", now))
                 if progress:
                     progress(ds.id)
             withdrawn = sorted(set((prev or {}).get("datasets", {})) - set(entries))

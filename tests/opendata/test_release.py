@@ -47,6 +47,8 @@ def test_publish_versions_changelogs_and_no_empty_release(od):
     assert man["previous"] == "1.0.0" and man["datasets"]["tourism_places"]["changes"]["changed"] == 1
     # An unchanged dataset keeps its modified date; the old release stays whole.
     assert man["datasets"]["communes"]["modified"] == store.manifest(s, "1.0.0")["datasets"]["communes"]["modified"]
+    assert man["datasets"]["tourism_places"]["issued"] == store.manifest(s, "1.0.0")["created"]
+    assert man["datasets"]["tourism_places"]["modified"] == man["created"] != man["datasets"]["tourism_places"]["issued"]
     assert store.file_path(s, "1.0.0", "tourism_places.geojson") is not None
 
     new = edit(url, "INSERT INTO tourism_places (kind, name_vi, name_en, commune_code, geom) "
