@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.mapping import jump, one, open_map, pixel, rendered, settle
+from tests.browser.mapping import IDLE, jump, one, open_map, pixel, rendered, settle
 
 TILE = r"/tiles/WebMercatorQuad/\d+/\d+/\d+"
 
@@ -84,8 +84,10 @@ def test_popup_shows_a_known_place_with_labels_and_its_page(page, page_log, live
     assert name in text and "Loại hình" in text and "Di tích" in text  # title and value in Vietnamese
     link = popup.get_by_role("link")
     assert link.get_attribute("href").endswith(f"/collections/tourism_places/items/{pid}?f=html&lang=vi")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map_popup.png"))
     link.click()
-    page.wait_for_load_state()
+    page.wait_for_function(IDLE)  # the place's own page, with its small map
     assert name in page.locator("table").inner_text()
     page_log.assert_clean()
 
