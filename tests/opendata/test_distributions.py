@@ -128,5 +128,10 @@ def test_pmtiles_hold_the_layer(release, od_settings):
         meta = Reader(MmapSource(f)).metadata()
         # Below z14 households are counts per grid cell only (tiles.tilesets): no address in the file.
         assert [layer["id"] for layer in meta["vector_layers"]] == ["households_grid", "households"]
-    info = pyogrio.list_layers(folder / "communes.pmtiles")
-    assert "communes" in [row[0] for row in info]
+    # Every PMTiles opens with GDAL too. Its features are tiles' (clipped, repeated per zoom), so
+    # counts are compared for the vector files above, not here.
+    man = store.manifest(od_settings, release.version)
+    for ds in man["datasets"].values():
+        for d in ds["distributions"]:
+            if d["format"] == "pmtiles":
+                assert ds["id"] in [row[0] for row in pyogrio.list_layers(folder / d["path"])], ds["id"]
