@@ -37,8 +37,10 @@ def unauthorized(description: str, error: str | None = None) -> HTTPException:
     return HTTPException(401, description, headers={"WWW-Authenticate": challenge})
 
 
-async def _from_request(request: Request) -> User | None:
-    """The caller, None when no credentials came, 401 when credentials came and are no good."""
+async def _from_request(request: Request, optional: bool = False) -> User | None:
+    """The caller, None when no credentials came, 401 when credentials came and are no good
+    (but with `optional`, a stale session cookie just means anonymous: a browser keeps sending
+    it after expiry, and public pages must not fail for that)."""
     if hasattr(request.state, "user"):
         return request.state.user
     header = request.headers.get("authorization")
@@ -56,6 +58,8 @@ async def _from_request(request: Request) -> User | None:
         async with request.app.state.engine.connect() as conn:
             found = await accounts.asession_user(conn, session_id)
         if found is None:
+            if optional:
+                return None
             raise unauthorized("the session has expired or ended; log in again")
         user, csrf = found
         if request.method not in SAFE_METHODS:
@@ -70,7 +74,7 @@ async def _from_request(request: Request) -> User | None:
 
 async def optional_user(request: Request) -> User | None:
     """For endpoints that answer everyone but show staff more (e.g. history)."""
-    return await _from_request(request)
+    return await _from_request(request, optional=True)
 
 
 async def current_user(request: Request) -> User:

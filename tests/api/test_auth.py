@@ -7,7 +7,7 @@ from fastapi import Depends
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import User, current_user, require_roles
+from api.auth import User, current_user, optional_user, require_roles
 from layers.accounts import create_user, issue_token, revoke
 
 PASSWORD = "correct horse battery"
@@ -24,6 +24,10 @@ def app_db(settings, demo_db):
     @app.post("/_test/province-only")
     async def province_only(user: User = Depends(require_roles("province_staff"))):
         return {"name": user.name}
+
+    @app.get("/_test/maybe")
+    async def maybe(user: User | None = Depends(optional_user)):
+        return {"name": user.name if user else None}
 
     @app.post("/_test/anyone")
     async def anyone(user: User = Depends(current_user)):
@@ -227,3 +231,15 @@ def test_each_login_gets_a_new_session_and_the_old_one_ends(app_db):
     assert client.cookies["ntm_session"] != first
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM private.web_sessions").fetchone()[0] == 1
+
+
+def test_optional_endpoints_treat_a_stale_cookie_as_anonymous_but_not_a_bad_token(app_db):
+    client, url = app_db
+    assert client.get("/_test/maybe").json() == {"name": None}
+    _login(client)
+    assert client.get("/_test/maybe").json() == {"name": "xa.staff"}
+    with psycopg.connect(url) as conn:
+        conn.execute("UPDATE private.web_sessions SET expires_at = now() - interval '1 second'")
+    assert client.get("/_test/maybe").json() == {"name": None}
+    _assert_401(client.get("/auth/me"))
+    _assert_401(client.get("/_test/maybe", headers=_bearer("ntm_wrong")))

@@ -177,3 +177,15 @@ def test_on_a_phone_the_list_and_the_map_both_show(page, page_log, staff):
     assert table["width"] <= 390 and map_box["width"] <= 390
     assert map_box["height"] >= 200 and map_box["y"] >= table["y"]
     assert_clean(page_log, ())
+
+
+def test_an_expired_session_brings_back_the_login_form(page, page_log, staff, demo_db):
+    log_in(page, staff["url"], "xa.staff")
+    with psycopg.connect(demo_db) as conn:
+        conn.execute("DELETE FROM private.web_sessions")
+    page.click("[data-tab=new]")
+    draw_square(page, *staff["free"])
+    fill_area(page, "Vùng sau khi hết phiên")
+    page.click("#save-draft")
+    page.wait_for_selector("#login-form", state="visible")
+    assert_clean(page_log, (r"401 .*/collections/growing_areas/items$",))

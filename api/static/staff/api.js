@@ -2,8 +2,12 @@
 // (the server refuses them otherwise). Errors come back as {status, body} with the API's shape.
 
 let csrf = null;
+let onUnauthorized = () => {};
 
 export function setCsrf(token) { csrf = token; }
+
+// Called when a request made with the session gets 401 (it expired or was ended elsewhere).
+export function whenLoggedOut(fn) { onUnauthorized = fn; }
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -26,6 +30,7 @@ export async function call(method, url, { json, form, headers = {} } = {}) {
   const text = await response.text();
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch { body = { description: text.slice(0, 300) }; }
+  if (response.status === 401 && csrf) onUnauthorized();
   if (!response.ok) throw new ApiError(response.status, body);
   return { body, etag: response.headers.get("ETag"), status: response.status };
 }

@@ -1,7 +1,7 @@
 // The staff page: log in, list my growing areas (every status) with the lifecycle steps my role
 // may take, register a new area by drawing or uploading it, and see failed rules on the map.
 
-import { ApiError, call, setCsrf } from "./api.js";
+import { ApiError, call, setCsrf, whenLoggedOut } from "./api.js";
 import { lang, pick, setLang, t } from "./i18n.js";
 import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
 
@@ -247,6 +247,7 @@ function selectTab(name) {
 }
 
 fillForm();
+whenLoggedOut(() => { setCsrf(null); show("login"); });
 $("#login-form").addEventListener("submit", login);
 $("#logout").addEventListener("click", logout);
 $("#area-form").addEventListener("submit", saveDraft);
