@@ -9,7 +9,7 @@ import psycopg
 import pyarrow.parquet as pq
 import pyogrio
 import pytest
-from pmtiles.reader import MmapSource, Reader, all_tiles
+from pmtiles.reader import MmapSource, all_tiles
 
 from layers.opendata import store
 from layers.opendata.privacy import PERSONAL_FIELDS, PrivacyError, check_fields
