@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from tests.browser.mapping import IDLE, one, open_map, rendered
+from tiles.map_vocabulary import PLACE_KINDS
 
 
 def test_item_page_maps_the_feature_and_links_to_the_web_map(page, page_log, live_url, shared_demo):
@@ -20,8 +21,10 @@ def test_item_page_maps_the_feature_and_links_to_the_web_map(page, page_log, liv
 
 
 def test_tourism_place_page_shows_its_photos(page, page_log, live_url, shared_demo):
-    (fid,) = one(shared_demo, "SELECT id FROM tourism_places WHERE jsonb_array_length(photos) > 0 ORDER BY id LIMIT 1")
+    fid, kind = one(shared_demo, "SELECT id, kind FROM tourism_places WHERE jsonb_array_length(photos) > 0 "
+                                 "ORDER BY id LIMIT 1")
     open_map(page, f"{live_url}/collections/tourism_places/items/{fid}?f=html&lang=vi")
+    assert PLACE_KINDS[kind][0] in page.locator("table").inner_text()  # the kind in words, not its code
     img = page.locator("table img").first
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle())
     assert "/static/tourism/photos/" in img.get_attribute("src")
