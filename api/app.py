@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
-from api import errors, static_files
+from api import errors, static_files, template_words
 from api.tile_http import GzipMemo, TileFastPath
 from api.routes import growing_areas, growing_staff, growing_uploads, auth, collections, conformance, features, health, landing, map, opendata, search, tiles, tourism, staff_pages
 from layers.config import Settings
@@ -50,6 +50,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism, growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
         app.include_router(module.router)
     static_files.install(app, settings)
+    template_words.install(app)
     return app
 
 
