@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from geo.area_rules import Problem
-from layers.growing.errors import Conflict, RuleFailure
+from layers.growing.errors import BadBody, Conflict, RuleFailure
 
 VN_TODAY = "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
 _RULES = {"NT001": "overlap", "NT002": "outside_commune", "NT003": "unknown_commune"}
@@ -43,6 +43,10 @@ def translate(exc: DBAPIError) -> Exception | None:
         return RuleFailure([Problem(_RULES[state], message, where)])
     if state in ("NT004", "NT005"):
         return Conflict(message)
+    if state == "23503":  # the only foreign key a body can set
+        return BadBody("cooperative_id refers to no cooperative")
+    if state == "23514":
+        return BadBody(f"a value breaks a rule of the record ({message})")
     return None
 
 

@@ -180,9 +180,12 @@ async def store(conn, user, parsed: Parsed, settings) -> list[dict]:
             c.problems.append(Problem("invalid_value", exc.message))
         except DBAPIError as exc:
             mapped = translate(exc)
-            if not isinstance(mapped, RuleFailure):
+            if isinstance(mapped, RuleFailure):
+                c.problems += mapped.problems
+            elif isinstance(mapped, BadBody):
+                c.problems.append(Problem("invalid_value", mapped.message))
+            else:
                 raise
-            c.problems += mapped.problems
     failed = [c for c in parsed.candidates if c.problems]
     if failed:
         raise UploadRejected(f"{len(failed)} of {len(parsed.candidates)} features failed the rules; nothing was "

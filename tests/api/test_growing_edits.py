@@ -99,6 +99,8 @@ def test_malformed_bodies_are_400(writer, staff):
                                 "coordinates": "x"}, "properties": {}}), 400)
     body = area_body(square(*staff["spots"][0]), staff["commune"], households_count="many")
     assert "households_count" in error_of(writer.post(ITEMS, headers=lan, json=body), 400)["description"]
+    body = area_body(square(*staff["spots"][0]), staff["commune"], cooperative_id=999_999)
+    assert "cooperative" in error_of(writer.post(ITEMS, headers=lan, json=body), 400)["description"]
     body = area_body(square(*staff["spots"][0]), staff["commune"], name="a\x00b")
     assert error_of(writer.post(ITEMS, headers=lan, json=body), 400)
     assert error_of(writer.post(ITEMS, headers={**lan, "Content-Crs": "<http://example.com/crs/1>"},
