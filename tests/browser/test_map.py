@@ -104,6 +104,10 @@ def test_language_switch_changes_interface_and_map_labels(page, page_log, live_u
     field = page.evaluate("ntmMap.getLayoutProperty('communes-label', 'text-field')")
     assert "name_en" in str(field).split("name_vi")[0]  # English first, Vietnamese as fallback
     assert "lang=en" in page.url
+    assert page.locator(".maplibregl-ctrl-zoom-in").get_attribute("title") == "Zoom in"
+    page.get_by_role("button", name="VI").click()
+    assert page.locator(".maplibregl-ctrl-zoom-in").get_attribute("title") == "Phóng to"
+    assert "Kết quả nông thôn mới" in panel.inner_text()
     page_log.assert_clean()
 
 

@@ -12,6 +12,7 @@ const TEXT = {
     "search.kind.growing_area": "Vùng trồng", "search.kind.tourism_place": "Du lịch", "search.kind.province": "Tỉnh",
     "map.label": "Bản đồ", "popup.details": "Xem trang chi tiết", "popup.count": "Số hộ trong ô",
     "yes": "Có", "no": "Không",
+    "ctrl.zoomin": "Phóng to", "ctrl.zoomout": "Thu nhỏ", "ctrl.locate": "Vị trí của tôi", "ctrl.close": "Đóng",
   },
   en: {
     "title": "New Rural Development web map",
@@ -23,8 +24,19 @@ const TEXT = {
     "search.kind.growing_area": "Growing area", "search.kind.tourism_place": "Tourism", "search.kind.province": "Province",
     "map.label": "Map", "popup.details": "Open the detail page", "popup.count": "Households in this cell",
     "yes": "Yes", "no": "No",
+    "ctrl.zoomin": "Zoom in", "ctrl.zoomout": "Zoom out", "ctrl.locate": "Find my location", "ctrl.close": "Close",
   },
 };
+
+// MapLibre's own buttons, named in the current language.
+const CONTROLS = { ".maplibregl-ctrl-zoom-in": "ctrl.zoomin", ".maplibregl-ctrl-zoom-out": "ctrl.zoomout",
+  ".maplibregl-ctrl-geolocate": "ctrl.locate", ".maplibregl-popup-close-button": "ctrl.close" };
+
+export function localizeControls(root = document) {
+  for (const [selector, key] of Object.entries(CONTROLS)) {
+    root.querySelectorAll(selector).forEach((el) => { el.title = t(key); el.setAttribute("aria-label", t(key)); });
+  }
+}
 
 let current = "vi";
 const listeners = [];
@@ -50,6 +62,7 @@ export function applyTexts(root = document) {
   root.querySelectorAll("[data-set-lang]").forEach((el) => {
     el.setAttribute("aria-pressed", String(el.dataset.setLang === current));
   });
+  localizeControls(root);
 }
 
 export function setLang(value) {

@@ -2,7 +2,7 @@
 // switcher, popups, search, language and permalink. Modes: "full" (/map), "tourism" (the
 // tourism page's map) and "embed" (/embed, for a commune website's iframe).
 
-import { applyTexts, lang, onLangChange, pick, setLang, wireLangButtons } from "./i18n.js";
+import { applyTexts, lang, localizeControls, onLangChange, pick, setLang, wireLangButtons } from "./i18n.js";
 import { loadIcons, provideIcons } from "./icons.js";
 import { initLayers, initialState, onToggle, setToggle, visibleToggles } from "./layers.js";
 import { readHash, writeHash } from "./permalink.js";
@@ -102,6 +102,8 @@ async function start() {
       save();
     });
     save();
+    localizeControls();
+    map.on("click", () => localizeControls());  // popups open with MapLibre's own close button
     map.once("idle", () => { document.body.dataset.mapState = "idle"; });
   });
   applyTexts();
