@@ -21,7 +21,8 @@ from layers.paging import BadCursor
 
 log = logging.getLogger("ntm_map")
 
-CODES = {400: "InvalidParameterValue", 404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable",
+CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+         405: "MethodNotAllowed", 406: "NotAcceptable", 415: "UnsupportedMediaType", 429: "TooManyRequests",
          503: "ServiceUnavailable"}
 
 

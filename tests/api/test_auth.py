@@ -50,7 +50,7 @@ def _assert_401(r):
     assert r.status_code == 401, r.text
     assert r.headers["WWW-Authenticate"].startswith("Bearer")
     body = r.json()
-    assert body["status"] == 401 and body["description"]
+    assert body["status"] == 401 and body["code"] == "Unauthorized" and body["description"]
 
 
 def test_no_credentials_is_401(app_db):
@@ -211,6 +211,7 @@ def test_wrong_role_is_403(app_db):
     client, url = app_db
     r = client.post("/_test/province-only", headers=_bearer(_token(url, "xa.staff")))
     assert r.status_code == 403 and "province_staff" in r.json()["description"]
+    assert r.json()["code"] == "Forbidden"
     r = client.post("/_test/province-only", headers=_bearer(_token(url, "tinh.staff")))
     assert r.status_code == 200 and r.json() == {"name": "tinh.staff"}
 
