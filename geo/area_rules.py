@@ -95,7 +95,10 @@ def check_geometry(geom, limits: Limits) -> Checked:
     repaired = None
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
-        fixed = _only_polygons(shapely.make_valid(geom, method="structure", keep_collapsed=False))
+        try:
+            fixed = _only_polygons(shapely.make_valid(geom, method="structure", keep_collapsed=False))
+        except shapely.errors.GEOSException:
+            fixed = None
         if fixed is None or not fixed.is_valid:
             return Checked(None, problems=[Problem(
                 "geometry_invalid", f"invalid polygon that cannot be repaired ({reason})",

@@ -56,6 +56,8 @@ async def read_json(request: Request, optional: bool = False):
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadBody(f"the body is not JSON ({exc})") from None
+    except RecursionError:
+        raise BadBody("the body is JSON nested too deeply") from None
 
 
 def content_crs(value: str | None) -> ogc_crs.OgcCRS | None:

@@ -2,6 +2,7 @@
 none leaving a row or a history record behind."""
 from __future__ import annotations
 
+import json
 import math
 
 import psycopg
@@ -227,3 +228,28 @@ def test_content_crs_epsg_4326_is_latitude_first(writer, staff):
     assert r.status_code == 201, r.text
     first = r.json()["geometry"]["coordinates"][0][0][0]
     assert abs(first[0] - (x - 0.0014)) < 0.001 and abs(first[1] - y) < 0.002  # stored lon, lat
+
+
+def test_hostile_json_is_400_or_422_never_500(writer, staff, demo_db):
+    lan, commune = staff["lan"], staff["commune"]
+    x, y = staff["spots"][0]
+    before = counts(demo_db)
+    deep = b"[" * 200_000 + b"]" * 200_000
+    assert error_of(writer.post(ITEMS, headers={**lan, "Content-Type": "application/json"}, content=deep), 400)
+    with_nan = square(x, y)
+    with_nan["coordinates"][0][1] = [float("nan"), y]
+    r = writer.post(ITEMS, headers={**lan, "Content-Type": "application/json"},
+                    content=json.dumps(area_body(with_nan, commune)).encode())
+    assert r.status_code in (400, 422) and "NaN" in json.dumps(area_body(with_nan, commune)), r.text
+    ring = {"type": "Polygon", "coordinates": [[[x, y], [x + 0.001, y]]]}
+    assert writer.post(ITEMS, headers=lan, json=area_body(ring, commune)).status_code in (400, 422)
+    collection = {"type": "GeometryCollection", "geometries": [square(x, y)]}
+    assert error_of(writer.post(ITEMS, headers=lan, json=area_body(collection, commune)), 422)["rule"] == "geometry_invalid"
+    body = area_body(square(x, y), commune, expected_output_tonnes=1e308 * 10)
+    r = writer.post(ITEMS, headers={**lan, "Content-Type": "application/json"},
+                    content=json.dumps(body).replace("Infinity", "1e999").encode())
+    assert r.status_code == 400, r.text
+    big = writer.post(ITEMS, headers={**lan, "Content-Type": "application/json", "Content-Length": str(50 << 20)},
+                      content=b"{}")
+    assert big.status_code in (400, 413)
+    assert counts(demo_db) == before
