@@ -23,7 +23,8 @@ P = Property
 KINDS = tuple(PLACE_KIND_COLORS)
 STARS = (3, 4, 5)
 CRITERIA = range(1, 20)  # the 2021–2025 set has 19; a set's numbers beyond are in criteria_met_list
-# Program targets (DOMAIN.md): every household of a smart village tagged with an address code.
+# Program targets (DOMAIN.md): every household of a smart village tagged with an address code;
+# free Wi-Fi at rural tourism spots (tourism_wifi_target_met).
 ADDRESS_TARGET_SHARE = 100.0
 
 
@@ -69,6 +70,9 @@ AGRI_FIELDS = (
     *(P(f"ha_{c.code}", "number", f"Diện tích {c.name_vi} (ha)", f"{c.name_en} (ha)") for c in CROPS.values()),
     *(P(f"ocop_{s}_star", "integer", f"Sản phẩm OCOP {s} sao", f"OCOP {s}-star products") for s in STARS),
     *(P(f"tourism_{k}", "integer", f"Điểm du lịch: {k}", f"Tourism places: {k}") for k in KINDS),
+    P("tourism_with_wifi", "integer", "Điểm du lịch có Wi-Fi miễn phí", "Tourism places with free Wi-Fi"),
+    P("tourism_wifi_target_met", "boolean", "Mọi điểm du lịch có Wi-Fi miễn phí",
+      "Target met: free Wi-Fi at every tourism place"),
 )
 
 
@@ -80,6 +84,9 @@ def agri_columns(ga, ocop, tour) -> list:
         *(func.coalesce(ga.c[f"ha_{c}"], zero).label(f"ha_{c}") for c in CROPS),
         *(func.coalesce(ocop.c[f"ocop_{s}_star"], zero).label(f"ocop_{s}_star") for s in STARS),
         *(func.coalesce(tour.c[f"tourism_{k}"], zero).label(f"tourism_{k}") for k in KINDS),
+        func.coalesce(tour.c.with_wifi, zero).label("tourism_with_wifi"),
+        sa.case((func.coalesce(tour.c.places, 0) == 0, sa.null()), else_=tour.c.with_wifi == tour.c.places)
+        .label("tourism_wifi_target_met"),
     ]
 
 
@@ -98,7 +105,8 @@ def _ocop_aggs(o):
 
 
 def _tour_aggs(t):
-    return [_count_if(t.c.kind == k).label(f"tourism_{k}") for k in KINDS]
+    return [*(_count_if(t.c.kind == k).label(f"tourism_{k}") for k in KINDS),
+            func.count().label("places"), _count_if(t.c.wifi.is_(True)).label("with_wifi")]
 
 
 def commune_statement(settings: Settings) -> sa.Select:
@@ -107,7 +115,7 @@ def commune_statement(settings: Settings) -> sa.Select:
     h = _sub("households", "commune_code", "address_code", "geom")
     g = _sub("growing_areas", "commune_code", "status", "crop", "area_ha")
     o = _sub("ocop_products", "commune_code", "stars")
-    tp = _sub("tourism_places", "commune_code", "kind")
+    tp = _sub("tourism_places", "commune_code", "kind", "wifi")
     r = _sub("ntm_results", "commune_code", "year", "level", "criteria_met", "criteria_total")
     hh = _by(h.c.commune_code, h, func.count().label("households"),
              _count_if(sa.and_(h.c.address_code.is_not(None), h.c.geom.is_not(None))).label("with_code"))
@@ -136,7 +144,7 @@ def village_statement(settings: Settings) -> sa.Select:
     h = _sub("households", "village_id", "address_code", "geom")
     g = _sub("growing_areas", "status", "crop", "area_ha", "geom")
     o = _sub("ocop_products", "stars", "geom")
-    tp = _sub("tourism_places", "kind", "geom")
+    tp = _sub("tourism_places", "kind", "wifi", "geom")
     hh = _by(h.c.village_id, h, func.count().label("households"),
              _count_if(sa.and_(h.c.address_code.is_not(None), h.c.geom.is_not(None))).label("with_code"))
 
