@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import User, actor_of, current_user
 from geo import ogc_crs
-from geo.lifecycle import ACTIONS
+from geo.lifecycle import ACTIONS, allowed_actions
 from layers.growing import actions, edits, read
 from layers.growing.errors import BadBody, PreconditionRequired, TooLarge
 from layers.growing.session import VN_TODAY, writing
@@ -76,9 +76,10 @@ def require_if_match(value: str | None) -> str:
     return value
 
 
-async def staff_feature(conn, area_id: int, repaired: str | None = None) -> tuple[dict, str]:
+async def staff_feature(conn, user: User, area_id: int, repaired: str | None = None) -> tuple[dict, str]:
     row = await read.one(conn, area_id)
     feat = read.feature(row)
+    feat["properties"]["actions"] = allowed_actions(row.status, user.role)
     if repaired:
         feat["repaired"] = True
         feat["repair_note"] = repaired
@@ -100,7 +101,7 @@ async def create_area(request: Request, user: User = Depends(current_user),
     settings = request.app.state.settings
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
         new_id, repaired = await edits.create(conn, user, body, settings, content_crs(crs))
-        feat, tag = await staff_feature(conn, new_id, repaired)
+        feat, tag = await staff_feature(conn, user, new_id, repaired)
     return answer(feat, tag, 201, f"{str(request.base_url).rstrip('/')}{ITEMS}/{new_id}")
 
 
@@ -110,7 +111,7 @@ async def _update(request: Request, user: User, area_id: int, if_match: str | No
     settings = request.app.state.settings
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
         repaired = await edits.update(conn, user, area_id, body, if_match, settings, content_crs(crs), partial)
-        feat, tag = await staff_feature(conn, area_id, repaired)
+        feat, tag = await staff_feature(conn, user, area_id, repaired)
     return answer(feat, tag)
 
 
@@ -168,5 +169,5 @@ async def take_action(request: Request, action: Action, area_id: int = AreaId, u
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
         today = (await conn.exec_driver_sql(f"SELECT {VN_TODAY}")).scalar_one()
         await actions.act(conn, user, area_id, action.value, if_match, settings, today, note, valid_to)
-        feat, tag = await staff_feature(conn, area_id)
+        feat, tag = await staff_feature(conn, user, area_id)
     return answer(feat, tag)

@@ -23,6 +23,7 @@ def test_draft_to_granted_through_http(writer, demo_db):
     area_id, tag = area["id"], r.headers["etag"]
     assert r.headers["location"].endswith(f"{ITEMS}/{area_id}")
     assert area["properties"]["status"] == "draft" and area["properties"]["code"] is None
+    assert area["properties"]["actions"] == ["submit"]
     assert 8.5 < area["properties"]["area_ha"] < 9.5
     assert "repaired" not in area
 
