@@ -121,3 +121,36 @@ def test_a_grant_shows_at_once_in_search_items_and_tiles(settings, demo_db):
         assert any(f["properties"]["feature_id"] == area_id for f in found)
         assert any(f["properties"]["feature_id"] == area_id
                    for f in client.get("/search", params={"q": "vung che tuoi moi"}).json()["features"])
+
+
+def test_concurrent_grants_get_distinct_codes(settings, demo_db):
+    settle_expiry(demo_db)
+    commune, province = commune_with_room(demo_db)
+    lan = make_user(demo_db, "lan", "commune_staff", [commune])
+    hung = make_user(demo_db, "hung", "province_staff", [province])
+    spots = free_spots(demo_db, commune, 4)
+    with live_server(create_app(settings, url=demo_db)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        ready = []
+        for x, y in spots:
+            r = client.post(ITEMS, headers=lan, json=area_body(square(x, y), commune))
+            area_id, tag = r.json()["id"], r.headers["etag"]
+            for who, step in ((lan, "submit"), (hung, "inspect")):
+                r = act(client, who, area_id, step, tag)
+                tag = r.headers["etag"]
+            ready.append((area_id, tag))
+        barrier = threading.Barrier(len(ready))
+        codes = {}
+
+        def grant(area_id, tag):
+            with httpx.Client(base_url=url, timeout=30) as own:
+                barrier.wait()
+                r = act(own, hung, area_id, "grant", tag)
+                codes[area_id] = (r.status_code, r.json()["properties"]["code"] if r.status_code == 200 else r.text)
+
+        threads = [threading.Thread(target=grant, args=a) for a in ready]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert all(status == 200 for status, _ in codes.values()), codes
+    assert len({code for _, code in codes.values()}) == len(ready)
