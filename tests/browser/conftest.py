@@ -72,8 +72,10 @@ def writable_live_url(settings, demo_db):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    # Package scope, not session: a running sync Playwright keeps an event loop on this thread,
+    # and later test packages that call asyncio.run() would fail beside it.
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield b
