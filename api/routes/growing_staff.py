@@ -34,7 +34,8 @@ async def list_areas(request: Request, user: User = Depends(current_user), statu
                      limit: int = Query(500, ge=1, le=5000)):
     async with request.app.state.engine.begin() as conn:
         await expire(conn)
-        feats = await read.listing(conn, user, status.value if status else None, commune, limit)
+        feats = await read.listing(conn, user, status.value if status else None, commune, limit,
+                                   personal=access.sees_personal(user))
     for f in feats:
         f["properties"]["actions"] = allowed_actions(f["properties"]["status"], user.role)
     return JSONResponse({"type": "FeatureCollection", "features": feats, "numberReturned": len(feats)},
@@ -48,9 +49,11 @@ async def get_area(request: Request, area_id: int = AreaId, user: User = Depends
         await expire(conn)
         row = await read.one(conn, area_id)
         access.check_scope(user, row)
-        feat = read.feature(row)
+        feat = read.feature(row, personal=access.sees_personal(user))
         if as_of is not None:
             state = await history.as_of(conn, area_id, as_of, feat["properties"], row.created_at)
+            if not access.sees_personal(user):
+                state = {k: v for k, v in state.items() if k not in read.PERSONAL}
             return JSONResponse({"id": area_id, "as_of": as_of.isoformat(), "properties": state},
                                 headers={"Cache-Control": "no-store"})
     feat["properties"]["actions"] = allowed_actions(row.status, user.role)
@@ -66,7 +69,8 @@ async def area_history(request: Request, area_id: int = AreaId, user: User | Non
             row = await read.one(conn, area_id)
         except NotFound:
             raise NotFound(f"no growing area {area_id} with a history to show") from None
-        full = user is not None and access.covers(user, row.commune_code, row.province_code)
+        full = (user is not None and access.sees_personal(user)
+                and access.covers(user, row.commune_code, row.province_code))
         if not full and row.status not in _public_statuses():
             raise NotFound(f"no growing area {area_id} with a history to show")
         entries = await history.entries(conn, area_id, full)

@@ -10,6 +10,15 @@ from layers.accounts import area_covers
 from layers.growing.errors import Conflict, Forbidden, Stale
 
 
+# Roles that register and inspect areas see the owner's name and phone; viewers and tourism
+# promoters read the same areas without them (DOMAIN.md: an owner's contact is personal data).
+PERSONAL_ROLES = ("admin", "province_staff", "commune_staff")
+
+
+def sees_personal(user) -> bool:
+    return user.role in PERSONAL_ROLES
+
+
 def covers(user, commune_code: str, province_code: str | None) -> bool:
     return area_covers(user.areas, commune_code, province_code, user.role)
 

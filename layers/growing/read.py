@@ -26,10 +26,14 @@ def etag(row_id: int, version: int) -> str:
     return f'"ga-{row_id}-{version}"'
 
 
-def feature(row) -> dict:
+PERSONAL = ("owner_name", "owner_phone")
+
+
+def feature(row, personal: bool = True) -> dict:
     m = dict(row._mapping)
     geometry = json.loads(m.pop("geometry"))
-    props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in m.items() if k != "id"}
+    props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in m.items()
+             if k != "id" and (personal or k not in PERSONAL)}
     return {"type": "Feature", "id": m["id"], "geometry": geometry, "properties": props}
 
 
@@ -42,7 +46,8 @@ async def one(conn, area_id: int, lock: bool = False):
     return row
 
 
-async def listing(conn, user, status: str | None, commune: str | None, limit: int) -> list[dict]:
+async def listing(conn, user, status: str | None, commune: str | None, limit: int,
+                  personal: bool = True) -> list[dict]:
     sql = f"SELECT {SELECT} WHERE {SCOPE}"
     params = {**scope_params(user), "limit": limit}
     if status:
@@ -52,4 +57,4 @@ async def listing(conn, user, status: str | None, commune: str | None, limit: in
         sql += " AND g.commune_code = :commune"
         params["commune"] = commune
     sql += " ORDER BY g.updated_at DESC, g.id DESC LIMIT :limit"
-    return [feature(r) for r in (await conn.execute(text(sql), params))]
+    return [feature(r, personal) for r in (await conn.execute(text(sql), params))]

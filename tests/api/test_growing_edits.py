@@ -253,3 +253,22 @@ def test_hostile_json_is_400_or_422_never_500(writer, staff, demo_db):
                       content=b"{}")
     assert big.status_code in (400, 413)
     assert counts(demo_db) == before
+
+
+def test_a_viewer_reads_areas_without_the_owners_name_and_phone(writer, staff, demo_db):
+    with psycopg.connect(demo_db) as conn:
+        conn.execute("UPDATE growing_areas SET owner_name = 'Nguyễn Văn A', owner_phone = '0912345678' "
+                     "WHERE id = (SELECT min(g.id) FROM growing_areas g JOIN communes c ON c.code = g.commune_code "
+                     "WHERE c.province_code = %s) RETURNING id", (staff["province"],))
+        area_id = conn.execute("SELECT id FROM growing_areas WHERE owner_phone = '0912345678'").fetchone()[0]
+    for who, sees in (("viewer", False), ("hung", True)):
+        listed = writer.get("/staff/api/growing-areas", headers=staff[who], params={"limit": 5000}).json()
+        mine = [f for f in listed["features"] if f["id"] == area_id]
+        assert len(mine) == 1 and ("owner_phone" in mine[0]["properties"]) is sees
+        one = writer.get(f"/staff/api/growing-areas/{area_id}", headers=staff[who]).json()
+        assert ("owner_name" in one["properties"]) is sees
+        past = writer.get(f"/staff/api/growing-areas/{area_id}", headers=staff[who],
+                          params={"as_of": "2100-01-01"}).json()
+        assert ("0912345678" in str(past)) is sees
+        history = writer.get(f"{ITEMS}/{area_id}/history", headers=staff[who])
+        assert ("0912345678" in history.text) is sees or history.status_code == 404
