@@ -19,10 +19,10 @@ def growing_areas() -> None:
 def expire(ctx: click.Context, day) -> None:
     """Mark granted or suspended areas whose validity ended before DATE as expired."""
     from api.cli import _connect
+    from layers.growing.expiry import expire_now
 
     with _connect(ctx.obj) as conn:
         today: date = day.date() if day else conn.execute(
             "SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date").fetchone()[0]
-        with conn.transaction():  # history records the change as made by 'system:expiry'
-            n = conn.execute("SELECT ntm_expire_growing_areas(%s)", (today,)).fetchone()[0]
+        n = expire_now(conn, today)
     click.echo(f"{n} growing area{'s' if n != 1 else ''} expired as of {today.isoformat()}")

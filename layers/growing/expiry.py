@@ -16,6 +16,16 @@ from layers.growing.session import expire
 log = logging.getLogger("ntm_map")
 
 
+EXPIRE_SQL = "SELECT ntm_expire_growing_areas(coalesce(%s, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date))"
+
+
+def expire_now(conn, today=None) -> int:
+    """The same on a sync (psycopg) connection, for the CLI and for publishing: a release states
+    what is true today, so codes past their date are expired before its snapshot is taken."""
+    with conn.transaction():  # history records the change as made by 'system:expiry'
+        return conn.execute(EXPIRE_SQL, (today,)).fetchone()[0]
+
+
 async def _once(engine) -> int:
     try:
         async with engine.begin() as conn:

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from geo.vector_export import FORMATS, write_all
 from layers.config import Settings
+from layers.growing.expiry import expire_now
 from layers.opendata import manifest as mf
 from layers.opendata import store
 from layers.opendata.datasets import Dataset, all_datasets
@@ -96,6 +97,9 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
         check_fields(ds.id, ds.field_names, ds.household_derived)
     rdir = store.releases_dir(settings)
     rdir.mkdir(parents=True, exist_ok=True)
+    if not dry_run:
+        with psycopg.connect(url) as conn:
+            expire_now(conn)
     with _lock(rdir), psycopg.connect(url) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True

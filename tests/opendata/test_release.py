@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 
 import psycopg
+import pyogrio
 import pytest
 
 from layers.opendata import store
+from layers.opendata.datasets import all_datasets
 from layers.opendata.release import publish
 
 
@@ -99,3 +101,13 @@ def test_publish_command_says_what_it_did(od, monkeypatch):
     assert out.exit_code == 0 and "no changes since release 1.0.0: nothing published" in out.output
     out = runner.invoke(main, ["publish", "--dry-run", "--no-pmtiles"])
     assert out.exit_code == 0 and "no changes" in out.output
+
+
+def test_a_release_states_expiry_by_date(od):
+    """Codes past their date are expired before the snapshot, so a release never shows them granted."""
+    s, url = od
+    area = edit(url, "UPDATE growing_areas SET valid_to = current_date - 3, valid_from = current_date - 400 "
+                     "WHERE id = (SELECT min(id) FROM growing_areas WHERE status = 'granted') RETURNING id")[0]
+    publish(s, url, datasets=tuple(d for d in all_datasets() if d.id == "growing_areas"))
+    df = pyogrio.read_dataframe(store.file_path(s, store.latest(s), "growing_areas.gpkg"))
+    assert df.loc[df["id"] == area, "status"].tolist() == ["expired"]
