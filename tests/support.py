@@ -1,9 +1,37 @@
 """Small helpers shared by tests (fixtures live in conftest.py)."""
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from contextlib import contextmanager
+
+import uvicorn
+
 DEMO_HOUSEHOLDS = 5_000
 DEMO_SEED = 7
 
 
 def scalar(conn, query, *args):
     return conn.execute(query, args).fetchone()[0]
+
+
+@contextmanager
+def serve(app):
+    """Run `app` with uvicorn in a thread on a free port (real HTTP for GDAL, browsers, concurrency)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

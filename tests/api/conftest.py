@@ -1,15 +1,12 @@
 """Apps over the demo database: one shared read-only database per module, own copies for writes."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from tests.support import serve
 
 
 @pytest.fixture(scope="module")
@@ -28,18 +25,5 @@ def writer(settings, demo_db):
 @pytest.fixture(scope="module")
 def live_url(settings, shared_demo):
     """A real HTTP server (uvicorn in a thread) for clients that need a URL: GDAL, OWSLib."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, url=shared_demo), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(settings, url=shared_demo)) as url:
+        yield url

@@ -1,16 +1,12 @@
 """Helpers for the growing-area tests: staff accounts, free spots on the map, request shortcuts."""
 from __future__ import annotations
 
-import contextlib
 import math
-import socket
-import threading
-import time
 
 import psycopg
-import uvicorn
 
 from layers import accounts
+from tests.support import serve as live_server  # noqa: F401  (re-exported for the growing-area tests)
 
 
 def make_user(url: str, name: str, role: str, areas: list[str]) -> dict:
@@ -64,27 +60,6 @@ def area_body(geometry: dict, commune: str, **props) -> dict:
 def act(client, headers, area_id: int, action: str, etag: str, body: dict | None = None):
     return client.post(f"/collections/growing_areas/items/{area_id}/actions/{action}",
                        headers={**headers, "If-Match": etag}, json=body)
-
-
-@contextlib.contextmanager
-def live_server(app):
-    """uvicorn in a thread on a free port: for real concurrency and real streamed bodies."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def counts(url: str) -> tuple[int, int]:

@@ -147,7 +147,7 @@ def test_wrong_crs_huge_outside_and_small_are_422_with_rule_and_where(writer, st
 
 
 def test_overlap_with_an_active_area_is_422_with_the_intersection(writer, staff, demo_db):
-    lan, hung, commune = staff["lan"], staff["hung"], staff["commune"]
+    lan, commune = staff["lan"], staff["commune"]
     x, y = staff["spots"][1]
     first, tag = create(writer, lan, area_body(square(x, y), commune))
     assert act(writer, lan, first, "submit", tag).status_code == 200

@@ -145,7 +145,7 @@ def test_usable_on_a_360px_phone(page, page_log, live_url):
 
 def test_an_external_basemap_replaces_the_offline_one_under_the_themes(page, page_log, settings, shared_demo):
     from api.app import create_app
-    from tests.browser.conftest import serve
+    from tests.support import serve
 
     basemap = "http://127.0.0.1:9/basemap/style.json"  # answered by the browser route below
     page.route(basemap, lambda route: route.fulfill(json={

@@ -5,15 +5,12 @@ read a release share one; tests that write (test_release.py) use `demo_db` copie
 """
 from __future__ import annotations
 
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from tests.support import serve
 from layers.opendata.release import publish
 from tiles.pmtiles_export import pmtiles_writer, writer_key
 
@@ -47,18 +44,5 @@ def od_client(od_settings, od_demo, release):
 @pytest.fixture(scope="module")
 def od_live_url(od_settings, od_demo, release):
     """A real HTTP server for clients that need a URL (the notebooks)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(od_settings, url=od_demo), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(od_settings, url=od_demo)) as url:
+        yield url
