@@ -16,10 +16,11 @@ from api.auth import ROLE_LABELS, SESSION_COOKIE, User, current_user, optional_u
 from api.negotiation import language
 from api.routes.auth import describe
 from geo.crops import CROPS
-from geo.lifecycle import ACTIONS, STATUSES
+from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES
 from layers.accounts import scope_condition
 from layers.models import AdminUnit
 from layers.models.agriculture import CERTIFICATIONS
+from layers.registry import get as layer
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -35,6 +36,12 @@ def page_config(request: Request, lang: str) -> dict:
         "certifications": list(CERTIFICATIONS),
         "statuses": list(STATUSES),
         "actions": list(ACTIONS),
+        # Which buttons to offer (the API enforces the same rules): who may edit in which status,
+        # and which statuses may be deleted rather than revoked.
+        "editable": {status: list(roles) for status, roles in EDITABLE.items()},
+        "deletable": list(DELETABLE),
+        # Statuses whose history anyone may read (other roles read every area's history in scope).
+        "publicStatuses": list(layer("growing_areas").public_filter["status"]),
         "roles": {role: {"vi": vi, "en": en} for role, (vi, en) in ROLE_LABELS.items()},
         "uploadMaxMb": getattr(request.app.state.settings, "growing_upload_max_mb", None),
     }

@@ -156,6 +156,11 @@ def test_upload_reports_each_failed_feature_on_the_map_then_stores_a_good_file(p
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#areas tbody tr[data-status=draft]:has-text('Vùng tải lên')")
     assert "1 growing areas uploaded" in page.text_content("#action-message")
+    # The map moved from the failed feature to the stored area.
+    lon, lat = staff["free"]
+    centre = page.evaluate("window.staffMap.getCenter().toArray()")
+    assert abs(centre[0] - lon) < 0.001 and abs(centre[1] - lat) < 0.001, (centre, lon, lat)
+    assert page.evaluate("window.staffMap.getZoom()") > 14
     assert_clean(page_log, (r"422 .*/collections/growing_areas/uploads$",))
 
 
@@ -166,7 +171,8 @@ def test_a_viewer_reads_but_is_offered_no_writes(page, page_log, staff, demo_db)
     assert row(page, "Vùng đã có").get_attribute("data-status") == "submitted"
     assert page.locator("[data-tab=new]").is_hidden()
     assert page.locator(".mapbox-gl-draw_polygon").is_hidden()
-    assert page.locator("#areas tbody button").count() == 0
+    assert page.locator("#areas tbody button:not([data-op=history])").count() == 0  # no steps, no edit, no delete
+    assert row(page, "Vùng đã có").locator("button").count() == 0  # a submission's history is not public
     assert_clean(page_log, ())
 
 

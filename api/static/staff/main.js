@@ -1,36 +1,32 @@
 // The staff page: log in, list my growing areas (every status) with the lifecycle steps my role
-// may take, register a new area by drawing or uploading it, and see failed rules on the map.
+// may take, register a new area by drawing or uploading it, edit or delete a draft, read an
+// area's history, and see failed rules on the map. Each concern has its own module.
 
 import { ApiError, call, setCsrf, whenLoggedOut } from "./api.js";
+import { $, el, say } from "./dom.js";
+import { closeEdit, initEditor, isEditing, onBoundary, openEdit, saveEdit } from "./edit.js";
+import { readForm } from "./form.js";
+import { openHistory, showAsOf } from "./history.js";
 import { lang, pick, setLang, t } from "./i18n.js";
 import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
+import { removeArea } from "./remove.js";
 
 const config = JSON.parse(document.getElementById("staff-config").textContent);
 setLang(config.lang);
-const $ = (sel) => document.querySelector(sel);
 const ITEMS = "/collections/growing_areas/items";
 const QUEUE = ["submitted", "inspected"];
 const CREATORS = ["admin", "commune_staff", "province_staff"];
+const TABS = ["areas", "new", "history"];
 let staffMap = null;
 let areas = [];
 let communes = [];
 let drawnGeometry = null;
+let role = null;
 
 function show(view) {
   $("#login-view").hidden = view !== "login";
   $("#work-view").hidden = view !== "work";
   $("#logout").hidden = $("#who").hidden = view !== "work";
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "dataset") Object.assign(node.dataset, v);
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c);
-  return node;
 }
 
 // --- log in / out ---------------------------------------------------------------------------
@@ -63,7 +59,7 @@ async function logout() {
 async function enter(me) {
   setCsrf(me.csrf_token || null);
   $("#who").textContent = `${me.name} · ${pick(config.roles[me.role])}${me.areas.length ? " · " + me.areas.join(", ") : ""}`;
-  $("#who").dataset.role = me.role;
+  $("#who").dataset.role = role = me.role;
   // Only agriculture staff register areas; other roles just read the areas of their scope.
   $("[data-tab=new]").hidden = !CREATORS.includes(me.role);
   selectTab("areas");
@@ -71,6 +67,8 @@ async function enter(me) {
   if (!staffMap) {
     staffMap = createMap($("#map"), config.styleUrl, onDrawn);
     window.staffMap = staffMap.map;  // for tests and curious staff (read-only use)
+    window.staffDraw = staffMap.draw;
+    initEditor({ staffMap, selectTab, loadAreas, notify, showProblems, clearProblems });
     $("#legend").replaceChildren(...Object.entries(STATUS_COLOURS).map(([status, colour]) =>
       el("li", {}, el("span", { class: "swatch", style: `background:${colour}` }), t(`status.${status}`))));
   }
@@ -105,6 +103,12 @@ function renderAreas() {
   $("#areas-empty").hidden = shown.length > 0;
 }
 
+// May this role change (edit, delete) an area in this status? The API decides; this only
+// chooses which buttons to offer (geo.lifecycle.EDITABLE, passed in the page config).
+function mayEdit(status) {
+  return role === "admin" || (config.editable[status] || []).includes(role);
+}
+
 function row(f) {
   const p = f.properties;
   const name = el("a", { href: "#", onclick: (e) => { e.preventDefault(); fitTo(staffMap.map, [f.geometry]); } }, p.name || `#${f.id}`);
@@ -112,31 +116,44 @@ function row(f) {
   const first = el("td", {}, name, el("br"), el("small", { class: "code" }, p.code || ""),
     el("small", {}, `${p.code ? " · " : ""}${commune ? (lang() === "en" ? commune.name_en : commune.name_vi) : p.commune_code}`));
   const buttons = (p.actions || []).map((a) => el("button", { type: "button", dataset: { action: a }, onclick: () => act(f, a) }, t(`action.${a}`)));
+  const op = (name, fn) => el("button", { type: "button", class: "op", dataset: { op: name }, onclick: fn }, t(`op.${name}`));
+  if (mayEdit(p.status)) {
+    buttons.push(op("edit", () => openEdit(f.id)));
+    buttons.push(op("delete", () => removeArea(f, { deletable: config.deletable, notify, loadAreas })));
+  }
+  if (CREATORS.includes(role) || config.publicStatuses.includes(p.status)) {
+    buttons.push(op("history", () => openHistory(f, { selectTab, notify })));
+  }
   return el("tr", { dataset: { id: String(f.id), status: p.status } }, first,
     el("td", { class: `status ${p.status}` }, t(`status.${p.status}`)),
     el("td", { class: "n" }, p.area_ha != null ? Number(p.area_ha).toFixed(2) : ""),
     el("td", { class: "actions" }, ...buttons));
 }
 
+function notify(text, error = false) {
+  say($("#action-message"), text, { error });
+}
+
 async function act(feature, action) {
   if (action === "revoke" && !window.confirm(t("confirm.revoke"))) return;
-  const message = $("#action-message");
-  message.className = "";
   try {
     const { etag } = await call("GET", `/staff/api/growing-areas/${feature.id}`);
     const { body } = await call("POST", `${ITEMS}/${feature.id}/actions/${action}`, { headers: { "If-Match": etag } });
     const p = body.properties;
-    message.textContent = t("done", { action: t(`action.${action}`), name: p.name, status: t(`status.${p.status}`) })
-      + (p.code ? " " + t("code", { code: p.code }) : "");
+    notify(t("done", { action: t(`action.${action}`), name: p.name, status: t(`status.${p.status}`) })
+      + (p.code ? " " + t("code", { code: p.code }) : ""));
   } catch (err) {
-    message.className = "error";
-    message.textContent = t("error") + err.message;
+    notify(t("error") + err.message, true);
   }
   await loadAreas();
 }
 
 // --- a new area -----------------------------------------------------------------------------
-function onDrawn(geometry) {
+function onDrawn(geometry, kind) {
+  if (isEditing()) {
+    onBoundary(geometry, kind);
+    return;
+  }
   drawnGeometry = geometry;
   $("#draw-state").textContent = geometry ? t("draw.done", { ha: hectares(geometry).toFixed(2) }) : t("draw.none");
 }
@@ -146,7 +163,7 @@ function fillCommunes() {
   select.replaceChildren(...communes.map((c) => el("option", { value: c.code }, `${lang() === "en" ? c.name_en : c.name_vi} (${c.code})`)));
 }
 
-function fillForm() {
+function setUpForm() {
   const crop = $("#area-form [name=crop]");
   crop.replaceChildren(...config.crops.map((c) => el("option", { value: c.code }, `${pick(c)} (≥ ${c.min_area_ha} ha)`)));
   const varieties = () => $("#varieties").replaceChildren(
@@ -157,22 +174,6 @@ function fillForm() {
   const filter = $("#status-filter");
   for (const s of config.statuses) filter.append(el("option", { value: s }, t(`status.${s}`)));
   filter.addEventListener("change", renderAreas);
-}
-
-function properties(form) {
-  const data = new FormData(form);
-  const props = {};
-  for (const [k, v] of data.entries()) {
-    const value = String(v).trim();
-    if (value === "" || ["farming_diary", "residue_monitoring"].includes(k)) continue;
-    if (k === "households_count") props[k] = parseInt(value, 10);
-    else if (k === "expected_output_tonnes") props[k] = parseFloat(value);
-    else if (k === "target_markets") props[k] = value.split(",").map((m) => m.trim()).filter(Boolean);
-    else props[k] = value;
-  }
-  props.farming_diary = form.farming_diary.checked;
-  props.residue_monitoring = form.residue_monitoring.checked;
-  return props;
 }
 
 function showProblems(err) {
@@ -200,12 +201,16 @@ function clearProblems() {
 
 async function saveDraft(event) {
   event.preventDefault();
+  if (isEditing()) {
+    await saveEdit(event.target);
+    return;
+  }
   clearProblems();
   if (!drawnGeometry) {
     $("#problems").replaceChildren(el("p", {}, t("draw.need")));
     return;
   }
-  const feature = { type: "Feature", geometry: drawnGeometry, properties: properties(event.target) };
+  const feature = { type: "Feature", geometry: drawnGeometry, properties: readForm(event.target) };
   try {
     const { body } = await call("POST", ITEMS, { json: feature });
     const note = body.repaired ? " " + t("saved.repaired", { note: body.repair_note || "" }) : "";
@@ -214,8 +219,7 @@ async function saveDraft(event) {
     await loadAreas();
     fitTo(staffMap.map, [body.geometry]);
     selectTab("areas");
-    $("#action-message").className = "";
-    $("#action-message").textContent = t("saved", { name: body.properties.name }) + note;
+    notify(t("saved", { name: body.properties.name }) + note);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showProblems(err);
@@ -231,26 +235,32 @@ async function upload(event) {
     event.target.reset();
     await loadAreas();
     selectTab("areas");
-    const n = body.stored ?? body.features?.length ?? 0;
-    $("#action-message").textContent = t("uploaded", { n });
+    // Show where the new areas are: the map fits them all.
+    const ids = new Set((body.features || []).map((f) => f.id));
+    fitTo(staffMap.map, areas.filter((f) => ids.has(f.id)).map((f) => f.geometry));
+    notify(t("uploaded", { n: body.stored ?? ids.size }));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showProblems(err);
   }
 }
 
-function selectTab(name) {
+// Leaving the form (another tab, or a fresh "new area") ends an edit in progress unsaved.
+function selectTab(name, { keepEdit = false } = {}) {
+  if (!keepEdit) closeEdit();
   for (const b of document.querySelectorAll("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
-  $("#tab-areas").hidden = name !== "areas";
-  $("#tab-new").hidden = name !== "new";
-  if (name === "new") onDrawn(drawnGeometry);
+  for (const tab of TABS) $(`#tab-${tab}`).hidden = name !== tab;
+  if (name === "new" && !isEditing()) onDrawn(drawnGeometry, null);
 }
 
-fillForm();
+setUpForm();
 whenLoggedOut(() => { setCsrf(null); show("login"); });
 $("#login-form").addEventListener("submit", login);
 $("#logout").addEventListener("click", logout);
 $("#area-form").addEventListener("submit", saveDraft);
 $("#upload-form").addEventListener("submit", upload);
+$("#cancel-edit").addEventListener("click", () => selectTab("areas"));
+$("#as-of-form").addEventListener("submit", showAsOf);
+$("#history-close").addEventListener("click", () => selectTab("areas"));
 for (const b of document.querySelectorAll("[data-tab]")) b.addEventListener("click", () => selectTab(b.dataset.tab));
 start();

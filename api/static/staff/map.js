@@ -74,15 +74,15 @@ export function createMap(container, styleUrl, onDrawn) {
   adaptDrawToMapLibre(MapboxDraw);
   const draw = new MapboxDraw({ displayControlsDefault: false, controls: { polygon: true, trash: true }, styles: DRAW_STYLES });
   map.addControl(draw, "top-left");
-  const drawn = () => {
-    const all = draw.getAll().features.filter((f) => f.geometry.type === "Polygon");
-    onDrawn(all.length ? all[all.length - 1].geometry : null);
+  const drawn = (e) => {
+    const all = draw.getAll().features.filter((f) => ["Polygon", "MultiPolygon"].includes(f.geometry.type));
+    onDrawn(all.length ? all[all.length - 1].geometry : null, e ? e.type : null);
   };
   map.on("draw.create", (e) => {
     // One boundary at a time: a new drawing replaces the previous one.
     const keep = new Set(e.features.map((f) => f.id));
     draw.getAll().features.forEach((f) => { if (!keep.has(f.id)) draw.delete(f.id); });
-    drawn();
+    drawn(e);
   });
   map.on("draw.update", drawn);
   map.on("draw.delete", drawn);
@@ -115,6 +115,17 @@ export function createMap(container, styleUrl, onDrawn) {
       if (features.length) fitTo(map, geometries);
       return features.length;
     },
-    clearDrawing() { draw.deleteAll(); onDrawn(null); },
+    clearDrawing() { draw.deleteAll(); onDrawn(null, null); },
+    // An existing boundary, ready to reshape: its corners drag (direct_select). A one-part
+    // MultiPolygon (how the database stores every area) is edited as the Polygon it is.
+    editBoundary(geometry) {
+      draw.deleteAll();
+      const single = geometry.type === "MultiPolygon" && geometry.coordinates.length === 1
+        ? { type: "Polygon", coordinates: geometry.coordinates[0] } : geometry;
+      const [id] = draw.add({ type: "Feature", properties: {}, geometry: single });
+      draw.changeMode("direct_select", { featureId: id });
+      fitTo(map, [single]);
+      return single;
+    },
   };
 }

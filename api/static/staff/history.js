@@ -1,0 +1,79 @@
+// An area's history: who changed it, when, and each field before → after (newest first), from
+// GET …/items/{id}/history; and the whole record as it stood at the end of a chosen day
+// (GET /staff/api/growing-areas/{id}?as_of=).
+
+import { ApiError, call } from "./api.js";
+import { $, el } from "./dom.js";
+import { lang, t } from "./i18n.js";
+
+const ITEMS = "/collections/growing_areas/items";
+// The fields a person reads, in form order; bookkeeping columns (ids, timestamps, versions) are not shown.
+export const FIELDS = ["name", "code", "status", "crop", "variety", "commune_code", "address", "cooperative_id",
+  "owner_name", "owner_phone", "households_count", "expected_output_tonnes", "certification", "farming_diary",
+  "residue_monitoring", "target_markets", "valid_from", "valid_to", "area_ha", "status_note", "geom"];
+let current = null;  // the feature whose history is open
+
+function show(field, value) {
+  if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("empty");
+  if (field === "status") return t(`status.${value}`);
+  if (field === "certification") return t(`cert.${value}`);
+  if (field === "area_ha") return Number(value).toFixed(2);
+  if (typeof value === "boolean") return t(value ? "yes" : "no");
+  if (Array.isArray(value)) return value.join(", ");
+  return String(value);
+}
+
+function when(iso) {
+  return new Date(iso).toLocaleString(lang() === "en" ? "en-GB" : "vi-VN", { dateStyle: "medium", timeStyle: "short" });
+}
+
+function changeRow(field, before, after, withBefore) {
+  if (field === "geom") {
+    return el("tr", { dataset: { field } }, el("th", {}, t("field.geom")), el("td", { colspan: "3" }, t("history.boundary")));
+  }
+  return el("tr", { dataset: { field } }, el("th", {}, t(`field.${field}`)),
+    el("td", { class: "before" }, withBefore ? show(field, before) : ""), el("td", {}, withBefore ? "→" : ""),
+    el("td", { class: "after" }, show(field, after)));
+}
+
+function entry(e) {
+  const fields = FIELDS.filter((f) => e.changed.includes(f));
+  const withBefore = e.operation !== "INSERT";
+  const head = el("p", { class: "when" }, el("strong", {}, t(`history.${e.operation}`)), ` · ${when(e.changed_at)}`,
+    e.changed_by ? el("span", { class: "who" }, ` · ${e.changed_by}`) : "");
+  const rows = fields.map((f) => changeRow(f, (e.before || {})[f], (e.after || {})[f], withBefore));
+  return el("li", { dataset: { operation: e.operation } }, head, rows.length ? el("table", { class: "changes" }, ...rows) : "");
+}
+
+export async function openHistory(feature, { selectTab, notify }) {
+  current = feature;
+  $("#history-title").textContent = t("history.title", { name: feature.properties.name || `#${feature.id}` });
+  $("#as-of-result").replaceChildren();
+  $("#as-of-form [name=as_of]").value = new Date().toLocaleDateString("sv-SE");  // today, YYYY-MM-DD
+  $("#history-list").replaceChildren();
+  selectTab("history");
+  try {
+    const { body } = await call("GET", `${ITEMS}/${feature.id}/history`);
+    const items = body.entries.slice().reverse().map(entry);
+    $("#history-list").replaceChildren(...(items.length ? items : [el("li", { class: "hint" }, t("history.empty"))]));
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    notify(t("error") + err.message, true);
+  }
+}
+
+export async function showAsOf(event) {
+  event.preventDefault();
+  const day = new FormData(event.target).get("as_of");
+  const box = $("#as-of-result");
+  try {
+    const { body } = await call("GET", `/staff/api/growing-areas/${current.id}?as_of=${encodeURIComponent(day)}`);
+    const p = body.properties;
+    const rows = FIELDS.filter((f) => f !== "geom" && f in p).map((f) =>
+      el("tr", { dataset: { field: f } }, el("th", {}, t(`field.${f}`)), el("td", {}, show(f, p[f]))));
+    box.replaceChildren(el("p", {}, t("history.asOfTitle", { day })), el("table", { class: "as-of" }, ...rows));
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    box.replaceChildren(el("p", { class: "error" }, err.status === 404 ? t("history.notYet", { day }) : t("error") + err.message));
+  }
+}
