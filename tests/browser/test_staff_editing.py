@@ -181,6 +181,8 @@ def test_history_lists_changes_with_the_user_and_shows_a_past_day(page, page_log
     page.click("#as-of-form button[type=submit]")
     page.wait_for_selector("#as-of-result tr[data-field=name]")
     assert page.text_content("#as-of-result tr[data-field=name] td") == "Tên lúc đầu"
+    assert page.get_attribute("#as-of-result", "data-drawn") == "true"  # that day's boundary, dashed on the map
+    assert "Orange (orange)" in created.locator("tr[data-field=crop]").text_content()
     page.fill("#as-of-form [name=as_of]", today.isoformat())
     page.click("#as-of-form button[type=submit]")
     page.wait_for_function("document.querySelector('#as-of-result tr[data-field=name] td')?.textContent === 'Tên sau khi sửa'")
@@ -188,3 +190,17 @@ def test_history_lists_changes_with_the_user_and_shows_a_past_day(page, page_log
     page.click("#as-of-form button[type=submit]")
     page.wait_for_selector("#as-of-result .error:has-text('did not exist')")
     assert_clean(page_log, (r"404 .*/staff/api/growing-areas/\d+\?as_of=",))
+
+
+RULES = ("geometry_invalid", "outside_commune", "overlap", "too_small", "too_large", "missing_attribute",
+         "unknown_crop", "unknown_commune", "wrong_crs", "invalid_value", "forbidden")
+
+
+def test_every_text_of_the_page_script_is_in_vietnamese_and_english(page, page_log, live_url):
+    page.goto(f"{live_url}/staff")
+    vi, en = page.evaluate("import('/static/staff/i18n.js').then((m) => [m.TEXT.vi, m.TEXT.en])")
+    assert set(vi) == set(en), set(vi) ^ set(en)
+    assert all(vi[k].strip() and en[k].strip() for k in vi)
+    assert all(f"rule.{r}" in vi for r in RULES)  # the upload-only rules too
+    assert vi["rule.forbidden"] != en["rule.forbidden"]
+    assert_clean(page_log, ())

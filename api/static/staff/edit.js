@@ -68,6 +68,7 @@ export function closeEdit() {
 function staleMessage(id) {
   const reload = el("button", { type: "button", id: "edit-reload", onclick: () => openEdit(id) }, t("edit.reload"));
   say($("#edit-message"), t("edit.stale") + " ", { error: true, extra: [reload] });
+  $("#edit-message").scrollIntoView({ block: "nearest" });
 }
 
 export async function saveEdit(form) {

@@ -12,6 +12,8 @@ export const FIELDS = ["name", "code", "status", "crop", "variety", "commune_cod
   "owner_name", "owner_phone", "households_count", "expected_output_tonnes", "certification", "farming_diary",
   "residue_monitoring", "target_markets", "valid_from", "valid_to", "area_ha", "status_note", "geom"];
 let current = null;  // the feature whose history is open
+let names = (field, value) => value;  // code → readable name (crops, communes), from the page
+let showPast = () => false;  // draws the past boundary on the map
 
 function show(field, value) {
   if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("empty");
@@ -20,7 +22,7 @@ function show(field, value) {
   if (field === "area_ha") return Number(value).toFixed(2);
   if (typeof value === "boolean") return t(value ? "yes" : "no");
   if (Array.isArray(value)) return value.join(", ");
-  return String(value);
+  return String(names(field, value));
 }
 
 function when(iso) {
@@ -45,8 +47,10 @@ function entry(e) {
   return el("li", { dataset: { operation: e.operation } }, head, rows.length ? el("table", { class: "changes" }, ...rows) : "");
 }
 
-export async function openHistory(feature, { selectTab, notify }) {
+export async function openHistory(feature, { selectTab, notify, names: named, showPast: draw }) {
   current = feature;
+  if (named) names = named;
+  if (draw) showPast = draw;
   $("#history-title").textContent = t("history.title", { name: feature.properties.name || `#${feature.id}` });
   $("#as-of-result").replaceChildren();
   $("#as-of-form [name=as_of]").value = new Date().toLocaleDateString("sv-SE");  // today, YYYY-MM-DD
@@ -72,8 +76,11 @@ export async function showAsOf(event) {
     const rows = FIELDS.filter((f) => f !== "geom" && f in p).map((f) =>
       el("tr", { dataset: { field: f } }, el("th", {}, t(`field.${f}`)), el("td", {}, show(f, p[f]))));
     box.replaceChildren(el("p", {}, t("history.asOfTitle", { day })), el("table", { class: "as-of" }, ...rows));
+    box.dataset.drawn = String(showPast(p.geom));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
+    showPast(null);
+    box.dataset.drawn = "false";
     box.replaceChildren(el("p", { class: "error" }, err.status === 404 ? t("history.notYet", { day }) : t("error") + err.message));
   }
 }

@@ -1,7 +1,7 @@
 // Words the staff page's script writes, in Vietnamese and English (the HTML is translated by
 // the server template).
 
-const TEXT = {
+export const TEXT = {
   vi: {
     "status.draft": "Nháp", "status.submitted": "Đã nộp", "status.inspected": "Đã thẩm định",
     "status.granted": "Đã cấp mã", "status.suspended": "Tạm dừng", "status.revoked": "Đã thu hồi",

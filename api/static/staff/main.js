@@ -17,6 +17,7 @@ const ITEMS = "/collections/growing_areas/items";
 const QUEUE = ["submitted", "inspected"];
 const CREATORS = ["admin", "commune_staff", "province_staff"];
 const TABS = ["areas", "new", "history"];
+const CODED = ["granted", "suspended"];
 let staffMap = null;
 let areas = [];
 let communes = [];
@@ -119,15 +120,25 @@ function row(f) {
   const op = (name, fn) => el("button", { type: "button", class: "op", dataset: { op: name }, onclick: fn }, t(`op.${name}`));
   if (mayEdit(p.status)) {
     buttons.push(op("edit", () => openEdit(f.id)));
-    buttons.push(op("delete", () => removeArea(f, { deletable: config.deletable, notify, loadAreas })));
+    // Coded areas get the button too: pressing it explains that they are revoked, not deleted.
+    if (config.deletable.includes(p.status) || CODED.includes(p.status)) {
+      buttons.push(op("delete", () => removeArea(f, { deletable: config.deletable, notify, loadAreas })));
+    }
   }
   if (CREATORS.includes(role) || config.publicStatuses.includes(p.status)) {
-    buttons.push(op("history", () => openHistory(f, { selectTab, notify })));
+    buttons.push(op("history", () => openHistory(f, { selectTab, notify, names, showPast: (g) => staffMap.showPast(g) })));
   }
   return el("tr", { dataset: { id: String(f.id), status: p.status } }, first,
     el("td", { class: `status ${p.status}` }, t(`status.${p.status}`)),
     el("td", { class: "n" }, p.area_ha != null ? Number(p.area_ha).toFixed(2) : ""),
     el("td", { class: "actions" }, ...buttons));
+}
+
+// Names for codes, for the history panel: crops and the communes of my scope.
+function names(field, value) {
+  if (field === "crop") return config.crops.find((c) => c.code === value) ? `${pick(config.crops.find((c) => c.code === value))} (${value})` : value;
+  const commune = field === "commune_code" && communes.find((c) => c.code === value);
+  return commune ? `${lang() === "en" ? commune.name_en : commune.name_vi} (${value})` : value;
 }
 
 function notify(text, error = false) {
@@ -192,6 +203,7 @@ function showProblems(err) {
   });
   box.replaceChildren(el("p", {}, t("problems")), el("ul", {}, ...items));
   box.dataset.shown = String(staffMap.showProblems(wheres));
+  box.scrollIntoView({ block: "nearest" });
 }
 
 function clearProblems() {
@@ -248,6 +260,7 @@ async function upload(event) {
 // Leaving the form (another tab, or a fresh "new area") ends an edit in progress unsaved.
 function selectTab(name, { keepEdit = false } = {}) {
   if (!keepEdit) closeEdit();
+  if (staffMap && name !== "history") staffMap.showPast(null);
   for (const b of document.querySelectorAll("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const tab of TABS) $(`#tab-${tab}`).hidden = name !== tab;
   if (name === "new" && !isEditing()) onDrawn(drawnGeometry, null);

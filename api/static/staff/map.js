@@ -94,10 +94,13 @@ export function createMap(container, styleUrl, onDrawn) {
     }
     map.addSource("staff-areas", { type: "geojson", data: EMPTY });
     map.addSource("staff-problem", { type: "geojson", data: EMPTY });
+    map.addSource("staff-past", { type: "geojson", data: EMPTY });
     map.addLayer({ id: "staff-areas-fill", type: "fill", source: "staff-areas",
       paint: { "fill-color": statusColour(), "fill-opacity": 0.35 } });
     map.addLayer({ id: "staff-areas-line", type: "line", source: "staff-areas",
       paint: { "line-color": statusColour(), "line-width": 2 } });
+    map.addLayer({ id: "staff-past-line", type: "line", source: "staff-past",
+      paint: { "line-color": "#1565c0", "line-width": 3, "line-dasharray": [2, 1] } });
     map.addLayer({ id: "staff-problem-fill", type: "fill", source: "staff-problem",
       filter: ["==", ["geometry-type"], "Polygon"], paint: { "fill-color": "#d50000", "fill-opacity": 0.45 } });
     map.addLayer({ id: "staff-problem-line", type: "line", source: "staff-problem",
@@ -114,6 +117,13 @@ export function createMap(container, styleUrl, onDrawn) {
       map.getSource("staff-problem").setData({ type: "FeatureCollection", features });
       if (features.length) fitTo(map, geometries);
       return features.length;
+    },
+    // The boundary an area had on a past day (the history panel's "as of"), dashed; null clears it.
+    showPast(geometry) {
+      const ok = geometry && typeof geometry === "object" && geometry.coordinates;
+      map.getSource("staff-past").setData(ok ? { type: "Feature", geometry, properties: {} } : EMPTY);
+      if (ok) fitTo(map, [geometry]);
+      return Boolean(ok);
     },
     clearDrawing() { draw.deleteAll(); onDrawn(null, null); },
     // An existing boundary, ready to reshape: its corners drag (direct_select). A one-part
