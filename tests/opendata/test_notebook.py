@@ -1,6 +1,7 @@
 """Every notebook in notebooks/ runs top to bottom against the demo through a live server.
 
-Notebooks read the service's URL from NTM_MAP_URL.
+Notebooks read the service's URL from NTM_MAP_URL and the database from DATABASE_URL (both the
+test's own demo, never the developer's database).
 """
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ def test_the_quickstart_is_there():
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(notebook, od_live_url, tmp_path, monkeypatch):
+def test_notebook_runs(notebook, od_live_url, od_demo, tmp_path, monkeypatch):
     monkeypatch.setenv("NTM_MAP_URL", od_live_url)
+    monkeypatch.setenv("DATABASE_URL", od_demo)
+    monkeypatch.setenv("NTM_NOTEBOOK_OUT", str(tmp_path))
     nb = nbformat.read(notebook, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
