@@ -53,6 +53,7 @@ export async function openEdit(id) {
   fillForm($("#area-form"), body.properties);
   setMode(body.properties.name || `#${id}`);
   editing.geometry = ctx.staffMap.editBoundary(body.geometry);
+  $("#panel").scrollTop = 0;  // the form's title and messages first
   $("#tab-new").dataset.etag = etag;
 }
 

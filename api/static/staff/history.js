@@ -25,8 +25,13 @@ function show(field, value) {
   return String(names(field, value));
 }
 
+// The server reads "as of" days in Vietnam time (UTC+7), whatever the browser's own zone.
+function vietnamToday() {
+  return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+}
+
 function when(iso) {
-  return new Date(iso).toLocaleString(lang() === "en" ? "en-GB" : "vi-VN", { dateStyle: "medium", timeStyle: "short" });
+  return new Date(iso).toLocaleString(lang() === "en" ? "en-GB" : "vi-VN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Ho_Chi_Minh" });
 }
 
 function changeRow(field, before, after, withBefore) {
@@ -53,7 +58,8 @@ export async function openHistory(feature, { selectTab, notify, names: named, sh
   if (draw) showPast = draw;
   $("#history-title").textContent = t("history.title", { name: feature.properties.name || `#${feature.id}` });
   $("#as-of-result").replaceChildren();
-  $("#as-of-form [name=as_of]").value = new Date().toLocaleDateString("sv-SE");  // today, YYYY-MM-DD
+  const input = $("#as-of-form [name=as_of]");
+  input.value = input.max = vietnamToday();
   $("#history-list").replaceChildren();
   selectTab("history");
   try {
