@@ -12,10 +12,15 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+import psycopg
 import pytest
 from playwright.sync_api import sync_playwright
 
 from api.app import create_app
+from layers import accounts
+from tests.api.growing_helpers import area_body, commune_with_room, free_spots, square
+from tests.browser.staff_helpers import PASSWORD
 from tests.support import serve
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -131,3 +136,21 @@ def page(browser, page_log, request):
         p.screenshot(path=str(ARTIFACTS / f"{_artifact_name(request.node.nodeid)}.png"))
     finally:
         context.close()
+
+
+@pytest.fixture
+def staff(demo_db, writable_live_url):
+    """Commune and province staff with passwords, and one submitted area already on the map."""
+    commune, province = commune_with_room(demo_db)
+    taken, free = free_spots(demo_db, commune, n=2)
+    with psycopg.connect(demo_db) as conn:
+        accounts.create_user(conn, "xa.staff", "commune_staff", [commune], password=PASSWORD)
+        accounts.create_user(conn, "tinh.staff", "province_staff", [province], password=PASSWORD)
+        token = accounts.issue_token(conn, "xa.staff")
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=writable_live_url, headers=auth) as api:
+        r = api.post("/collections/growing_areas/items", json=area_body(square(*taken), commune, name="Vùng đã có"))
+        assert r.status_code == 201, r.text
+        r = api.post(f"/collections/growing_areas/items/{r.json()['id']}/actions/submit", headers={"If-Match": r.headers["ETag"]})
+        assert r.status_code == 200, r.text
+    return {"url": writable_live_url, "commune": commune, "taken": taken, "free": free}

@@ -11,7 +11,7 @@ import pytest
 
 from layers import accounts
 from tests.api.growing_helpers import area_body, square
-from tests.browser.test_staff_pages import assert_clean, log_in, row, staff  # noqa: F401 (staff is a fixture)
+from tests.browser.staff_helpers import assert_clean, log_in, row
 
 ITEMS = "/collections/growing_areas/items"
 VN = timezone(timedelta(hours=7))

@@ -4,75 +4,14 @@ from __future__ import annotations
 import json
 import re
 
-import httpx
 import psycopg
 import pytest
 
 from layers import accounts
-from tests.api.growing_helpers import area_body, commune_with_room, free_spots, square
+from tests.api.growing_helpers import area_body, square
+from tests.browser.staff_helpers import PASSWORD, assert_clean, draw_square, fill_area, log_in, row
 
-PASSWORD = "mật khẩu đủ dài"
 EXPECTED_HTTP = (r"422 .*/collections/growing_areas/items$",)
-
-
-def assert_clean(page_log, allow_http):
-    """Chromium logs every 4xx as a console error too: drop those whose response was expected."""
-    allowed = [e for e in page_log.http_errors if any(re.search(a, e) for a in allow_http)]
-    statuses = {e.split()[0] for e in allowed}
-    page_log.console_errors = [m for m in page_log.console_errors
-                               if not any(f"status of {s} " in m for s in statuses)]
-    page_log.assert_clean(allow_http=allow_http)
-
-
-@pytest.fixture
-def staff(demo_db, writable_live_url):
-    """Commune and province staff with passwords, and one submitted area already on the map."""
-    commune, province = commune_with_room(demo_db)
-    taken, free = free_spots(demo_db, commune, n=2)
-    with psycopg.connect(demo_db) as conn:
-        accounts.create_user(conn, "xa.staff", "commune_staff", [commune], password=PASSWORD)
-        accounts.create_user(conn, "tinh.staff", "province_staff", [province], password=PASSWORD)
-        token = accounts.issue_token(conn, "xa.staff")
-    auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=writable_live_url, headers=auth) as api:
-        r = api.post("/collections/growing_areas/items", json=area_body(square(*taken), commune, name="Vùng đã có"))
-        assert r.status_code == 201, r.text
-        r = api.post(f"/collections/growing_areas/items/{r.json()['id']}/actions/submit", headers={"If-Match": r.headers["ETag"]})
-        assert r.status_code == 200, r.text
-    return {"url": writable_live_url, "commune": commune, "taken": taken, "free": free}
-
-
-def log_in(page, url, name):
-    page.goto(f"{url}/staff?lang=en")
-    page.fill("#login-form [name=username]", name)
-    page.fill("#login-form [name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("body[data-ready=true]")
-    assert name in page.text_content("#who")
-
-
-def draw_square(page, lon, lat, side_m=300):
-    """Click the polygon tool, then each corner on the map canvas, then the first corner again."""
-    page.evaluate("([lon, lat]) => window.staffMap.jumpTo({center: [lon, lat], zoom: 15})", [lon, lat])
-    page.wait_for_function("window.staffMap.loaded()")
-    ring = square(lon, lat, side_m)["coordinates"][0]
-    box = page.locator("#map").bounding_box()
-    page.click(".mapbox-gl-draw_polygon")
-    for corner in ring:  # the ring repeats its first corner last: that click closes the polygon
-        x, y = page.evaluate("(c) => { const p = window.staffMap.project(c); return [p.x, p.y]; }", corner)
-        page.mouse.click(box["x"] + x, box["y"] + y)
-        page.wait_for_timeout(150)
-    page.wait_for_function("document.querySelector('#draw-state').textContent.includes('ha')")
-
-
-def fill_area(page, name):
-    page.fill("#area-form [name=name]", name)
-    page.select_option("#area-form [name=crop]", "orange")
-    page.fill("#area-form [name=owner_name]", "Nguyễn Thị B")
-
-
-def row(page, name):
-    return page.locator("#areas tbody tr", has_text=name)
 
 
 def test_staff_draw_submit_and_grant(page, page_log, staff):
