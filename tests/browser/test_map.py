@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.chromium import ARTIFACTS
 from tests.browser.mapping import IDLE, jump, one, open_map, pixel, rendered, settle
 
 TILE = r"/tiles/WebMercatorQuad/\d+/\d+/\d+"

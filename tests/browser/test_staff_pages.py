@@ -9,7 +9,14 @@ import pytest
 
 from layers import accounts
 from tests.api.growing_helpers import area_body, square
-from tests.browser.staff_helpers import PASSWORD, assert_clean, draw_square, fill_area, log_in, row
+from tests.browser.staff_helpers import (
+    PASSWORD,
+    assert_clean,
+    draw_square,
+    fill_area,
+    log_in,
+    row,
+)
 
 EXPECTED_HTTP = (r"422 .*/collections/growing_areas/items$",)
 

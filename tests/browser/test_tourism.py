@@ -1,7 +1,7 @@
 """The rural tourism page and the embeddable map, in Chromium with the outside world blocked."""
 from __future__ import annotations
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.chromium import ARTIFACTS
 from tests.browser.mapping import IDLE, one, open_map, rendered
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM_ARGS, PageLog, chromium_path
+from tests.browser.chromium import CHROMIUM_ARGS, PageLog, chromium_path
 
 
 def in_browser(check) -> None:
