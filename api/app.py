@@ -11,7 +11,10 @@ from fastapi.templating import Jinja2Templates
 
 from api import errors, static_files, template_words
 from api.tile_http import GzipMemo, TileFastPath
-from api.routes import growing_areas, growing_staff, growing_uploads, auth, collections, conformance, features, health, landing, map, opendata, search, tiles, tourism, staff_pages
+from api.routes import (
+    auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
+    landing, map, opendata, search, staff_pages, tiles, tourism,
+)
 from layers.config import Settings
 from layers.db import async_engine, database_url
 from layers.growing import expiry as growing_expiry
@@ -47,7 +50,8 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
     app.state.gzip = GzipMemo()
     app.add_middleware(TileFastPath, state=app.state)  # last added: runs before the two above
-    for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism, growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
+    for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism,
+                   growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
         app.include_router(module.router)
     static_files.install(app, settings)
     template_words.install(app)

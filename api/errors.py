@@ -22,8 +22,9 @@ from layers.paging import BadCursor
 log = logging.getLogger("ntm_map")
 
 CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
-         405: "MethodNotAllowed", 406: "NotAcceptable", 415: "UnsupportedMediaType", 429: "TooManyRequests",
-         503: "ServiceUnavailable"}
+         405: "MethodNotAllowed", 406: "NotAcceptable", 409: "Conflict", 412: "PreconditionFailed",
+         413: "PayloadTooLarge", 415: "UnsupportedMediaType", 422: "ValidationFailed",
+         428: "PreconditionRequired", 429: "TooManyRequests", 503: "ServiceUnavailable"}
 
 
 def error(status: int, description: str, headers: dict | None = None) -> JSONResponse:
@@ -83,13 +84,9 @@ def from_database(request: Request, exc: Exception) -> JSONResponse:
     return error(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})
 
 
-GROWING_CODES = {403: "Forbidden", 409: "Conflict", 412: "PreconditionFailed", 413: "PayloadTooLarge",
-                 422: "ValidationFailed", 428: "PreconditionRequired"}
-
-
 def growing_error(exc: GrowingError) -> JSONResponse:
     """The usual shape; a rule failure adds the first rule and where, and every error."""
-    body = {"code": GROWING_CODES.get(exc.status, CODES.get(exc.status, "Error")),
+    body = {"code": CODES.get(exc.status, "Error"),
             "description": exc.message, "status": exc.status}
     if isinstance(exc, RuleFailure):
         first = exc.problems[0]
