@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import shapely
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import String
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import func, insert, text
+from sqlalchemy import update as sql_update
 
 from geo import lifecycle
 from geo.area_rules import Problem, check_attributes, check_minimum
@@ -19,8 +19,13 @@ from layers.growing import access, read, shapes
 from layers.growing.errors import BadBody, Forbidden, RuleFailure, Stale
 from layers.growing.fields import DEFAULTS, WRITABLE, clean
 from layers.growing.session import where_of
+from layers.models.agriculture import GrowingArea
 
-_GEOM = "ST_Multi(ST_GeomFromWKB(:wkb, 4326))"
+AREAS = GrowingArea.__table__
+
+
+def _geom(geom):
+    return func.ST_Multi(func.ST_GeomFromWKB(shapely.to_wkb(geom), 4326))
 
 
 def _feature_parts(body) -> tuple[dict | None, object]:
@@ -66,14 +71,6 @@ def _params(values: dict) -> dict:
     return {k: values.get(k, DEFAULTS.get(k)) for k in WRITABLE}
 
 
-def _assignments() -> str:
-    return ", ".join(f"{k} = :{k}" for k in WRITABLE)
-
-
-def _bind(stmt):
-    return stmt.bindparams(bindparam("target_markets", type_=ARRAY(String)))
-
-
 async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple[int, str | None]:
     """Insert a draft; returns (id, what repair did or None)."""
     if not lifecycle.may_create(user.role):
@@ -90,10 +87,8 @@ async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple
     if not access.covers(user, values["commune_code"], province):
         raise Forbidden(f"commune {values['commune_code']} is outside the areas of {user.name} "
                         f"({', '.join(user.areas) or 'none'})")
-    cols = list(WRITABLE)
-    stmt = text(f"INSERT INTO growing_areas ({', '.join(cols)}, status, geom) "
-                f"VALUES ({', '.join(':' + c for c in cols)}, 'draft', {_GEOM}) RETURNING id")
-    new_id = (await conn.execute(_bind(stmt), {**_params(values), "wkb": shapely.to_wkb(checked.geom)})).scalar_one()
+    stmt = insert(AREAS).values(**_params(values), status="draft", geom=_geom(checked.geom)).returning(AREAS.c.id)
+    new_id = (await conn.execute(stmt)).scalar_one()
     return new_id, checked.repaired
 
 
@@ -121,13 +116,12 @@ async def update(conn, user, area_id: int, body, if_match: str | None, settings,
         code, province = await _commune_of(conn, values, None)
         if not access.covers(user, code, province):
             raise Forbidden(f"commune {code} is outside the areas of {user.name}")
-    geom_sql = f", geom = {_GEOM}" if checked is not None else ""
-    params = {**_params(values), "id": area_id, "v": version}
+    changes = _params(values)
     if checked is not None:
-        params["wkb"] = shapely.to_wkb(checked.geom)
-    stmt = text(f"UPDATE growing_areas SET {_assignments()}{geom_sql} "
-                "WHERE id = :id AND row_version = :v RETURNING row_version")
-    if (await conn.execute(_bind(stmt), params)).first() is None:
+        changes["geom"] = _geom(checked.geom)
+    stmt = (sql_update(AREAS).where(AREAS.c.id == area_id, AREAS.c.row_version == version)
+            .values(**changes).returning(AREAS.c.row_version))
+    if (await conn.execute(stmt)).first() is None:
         raise Stale(f"growing area {area_id} changed while this request ran; read it again")
     return checked.repaired if checked is not None else None
 
@@ -136,7 +130,7 @@ async def delete(conn, user, area_id: int, if_match: str | None) -> None:
     row = await read.one(conn, area_id, lock=True)
     access.check_delete(user, row)
     version = access.check_version(if_match, row)
-    done = await conn.execute(text("DELETE FROM growing_areas WHERE id = :id AND row_version = :v RETURNING id"),
-                              {"id": area_id, "v": version})
+    done = await conn.execute(sql_delete(AREAS).where(AREAS.c.id == area_id, AREAS.c.row_version == version)
+                              .returning(AREAS.c.id))
     if done.first() is None:
         raise Stale(f"growing area {area_id} changed while this request ran; read it again")

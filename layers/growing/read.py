@@ -6,6 +6,7 @@ import json
 from sqlalchemy import text
 
 from layers.growing.errors import NotFound
+from layers.growing.fields import PRIVATE
 
 COLUMNS = ("id", "code", "name", "crop", "variety", "commune_code", "address", "cooperative_id",
            "owner_name", "owner_phone", "households_count", "expected_output_tonnes", "certification",
@@ -26,7 +27,7 @@ def etag(row_id: int, version: int) -> str:
     return f'"ga-{row_id}-{version}"'
 
 
-PERSONAL = ("owner_name", "owner_phone")
+PERSONAL = PRIVATE  # hidden from roles that only read (layers.growing.access.sees_personal)
 
 
 def feature(row, personal: bool = True) -> dict:
