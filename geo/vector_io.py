@@ -40,6 +40,10 @@ class FileProblem(ValueError):
     """The file cannot be read as asked; the message names the file and what to do."""
 
 
+class BadText(FileProblem):
+    """Text in the file is not in the encoding it declares (a legacy one may have to be named)."""
+
+
 @dataclass
 class VectorSource:
     path: str
@@ -209,7 +213,17 @@ def read_chunks(src: VectorSource, chunk_size: int = 50_000) -> Iterator[gpd.Geo
     A geometry GEOS cannot even build (an unclosed ring, typical of hand-edited GeoJSON and
     KML) would abort the whole read; such a chunk is read again with the rings closed, and the
     column GEOMETRY_NOTE says which rows were mended and which could not be read at all.
+    GDAL giving up midway (bad bytes, a truncated file) is a FileProblem like any unreadable file.
     """
+    try:
+        yield from _chunks(src, chunk_size)
+    except UnicodeDecodeError as exc:
+        raise BadText(f"{src.display}: text that is not {exc.encoding} ({exc.reason})") from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, shapely.errors.GEOSException) as exc:
+        raise FileProblem(f"{src.display}: cannot be read to the end ({exc})") from None
+
+
+def _chunks(src: VectorSource, chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
     kwargs = dict(src.open_options)
     if src.reencode:
         kwargs["encoding"] = "latin1"

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyogrio
 import shapely
 from shapely.strtree import STRtree
 
@@ -63,38 +62,27 @@ def read(path: Path, display: str, settings, province_at=None) -> Parsed:
     limits = shapes.limits_of(settings)
     out: list[Candidate] = []
     resolved = None
-    for chunk in _chunks(src, display):
-        if resolved is None:
+    src.display = display  # messages name the uploaded file, not its temporary copy
+    try:
+        for chunk in vector_io.read_chunks(src):
+            if resolved is None:
+                try:
+                    resolved = vcrs.resolve(src.crs, None, src.bounds or tuple(chunk.geometry.total_bounds),
+                                            province_at, settings.province_code)
+                except vcrs.CRSProblem as exc:
+                    raise RuleFailure([Problem("wrong_crs", f"{display}: {exc}")]) from None
             try:
-                resolved = vcrs.resolve(src.crs, None, src.bounds or tuple(chunk.geometry.total_bounds),
-                                        province_at, settings.province_code)
-            except vcrs.CRSProblem as exc:
-                raise RuleFailure([Problem("wrong_crs", f"{display}: {exc}")]) from None
-        try:
-            gdf = chunk.set_crs(resolved.crs, allow_override=True).to_crs(4326)
-        except Exception as exc:  # pyproj cannot transform these coordinates
-            raise RuleFailure([Problem("wrong_crs", f"{display}: cannot transform from {resolved.crs.name} "
-                                                    f"to WGS84 ({exc})")]) from None
-        notes = gdf[vector_io.GEOMETRY_NOTE].tolist() if vector_io.GEOMETRY_NOTE in gdf else [None] * len(gdf)
-        for i, (row, geom) in enumerate(zip(gdf.itertuples(index=False), gdf.geometry.values)):
-            out.append(_candidate(int(row.source_row), row, geom, notes[i], mapping, spec, limits))
+                gdf = chunk.set_crs(resolved.crs, allow_override=True).to_crs(4326)
+            except Exception as exc:  # pyproj cannot transform these coordinates
+                raise RuleFailure([Problem("wrong_crs", f"{display}: cannot transform from {resolved.crs.name} "
+                                                        f"to WGS84 ({exc})")]) from None
+            notes = gdf[vector_io.GEOMETRY_NOTE].tolist() if vector_io.GEOMETRY_NOTE in gdf else [None] * len(gdf)
+            for i, (row, geom) in enumerate(zip(gdf.itertuples(index=False), gdf.geometry.values)):
+                out.append(_candidate(int(row.source_row), row, geom, notes[i], mapping, spec, limits))
+    except vector_io.FileProblem as exc:  # GDAL gave up midway: bad bytes, a truncated file
+        raise BadBody(str(exc)) from None
     _overlaps_within(out, settings.growing_overlap_tolerance_m2)
     return Parsed(out, resolved.message if resolved else "", sorted(set(ignored) | set(skipped)))
-
-
-def _chunks(src, display: str):
-    """read_chunks, with GDAL giving up midway (bad bytes, a truncated file) as a 400."""
-    chunks = vector_io.read_chunks(src)
-    while True:
-        try:
-            chunk = next(chunks)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
-            raise BadBody(f"{display}: text that is not {exc.encoding} ({exc.reason})") from None
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, shapely.errors.GEOSException) as exc:
-            raise BadBody(f"{display}: cannot be read to the end ({exc})") from None
-        yield chunk
 
 
 def _candidate(index, row, geom, note, mapping, spec, limits) -> Candidate:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
-import pyogrio
 from psycopg import sql
 from tqdm import tqdm
 
@@ -153,7 +152,7 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
     bar = tqdm(total=src.count, unit="features", desc=f"{Path(src.display).name} → {layer}",
                disable=not options.progress, leave=False)
     try:
-        for chunk in _chunks(src, options.chunk_size):
+        for chunk in vector_io.read_chunks(src, options.chunk_size):
             if resolved is None:
                 bounds = src.bounds or tuple(chunk.geometry.total_bounds)
                 try:
@@ -164,6 +163,11 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
             rows = _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks)
             copy_rows(conn, STAGE, ["source_row", *columns, "geom"], rows, schema=None)
             bar.update(len(chunk))
+    except vector_io.BadText as exc:
+        raise ImportFailed(f"{exc}; the file says it is, but if it is in a legacy encoding pass it with "
+                           "--encoding (tcvn3, vni, cp1258)") from None
+    except vector_io.FileProblem as exc:
+        raise ImportFailed(str(exc)) from None
     finally:
         bar.close()
     _give_up_on_rejects(src, report, options)
@@ -179,22 +183,6 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
         detail = exc.diag.message_detail or ""
         raise ImportFailed(f"{src.display}: the database refused the rows ({exc.diag.message_primary}) {detail}; nothing was loaded", report) from None
     return report
-
-
-def _chunks(src: vector_io.VectorSource, chunk_size: int):
-    """read_chunks, with GDAL's failures midway (bad bytes, a truncated file) as ImportFailed."""
-    chunks = vector_io.read_chunks(src, chunk_size)
-    while True:
-        try:
-            chunk = next(chunks)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{src.display}: text that is not {exc.encoding} ({exc.reason}); the file says it is, "
-                               "but if it is in a legacy encoding pass it with --encoding (tcvn3, vni, cp1258)") from None
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-            raise ImportFailed(f"{src.display}: cannot be read to the end ({exc})") from None
-        yield chunk
 
 
 def _check_file(src: vector_io.VectorSource, spec: ImportSpec) -> None:

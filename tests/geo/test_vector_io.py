@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from geo import vn_encodings
-from geo.vector_io import GEOMETRY_NOTE, FileProblem, open_vector, read_chunks
+from geo.vector_io import GEOMETRY_NOTE, BadText, FileProblem, open_vector, read_chunks
 
 P1, P2 = shapely.Point(105.70, 18.70), shapely.Point(105.71, 18.71)
 
@@ -180,3 +180,11 @@ def test_a_legacy_csv_is_detected_header_and_all(tmp_path):
     src = open_vector(utf8)
     assert src.reencode is None and src.fields == ["tên"]
     assert next(read_chunks(src))["tên"].tolist() == NAMES
+
+
+def test_text_that_lies_about_its_encoding_is_a_file_problem_naming_the_file(tmp_path):
+    path = write(tmp_path / "diem.shp", {"ten": ["Yên Thành"]}, [shapely.Point(105.5, 19.0)], encoding="cp1258")
+    path.with_suffix(".cpg").write_text("UTF-8")  # the bytes are cp1258: invalid UTF-8
+    with pytest.raises(BadText, match=r"diem\.shp: text that is not utf-8") as info:
+        list(read_chunks(open_vector(path)))
+    assert isinstance(info.value, FileProblem)
