@@ -11,7 +11,7 @@ from datetime import date, datetime
 from fastapi import Depends, HTTPException, Path, Query
 
 from geo import ogc_crs
-from layers import cql
+from layers import cql, dates
 from layers.cql_axes import flip_axes
 from layers.features import ItemsQuery, datetime_condition
 from layers.registry import BY_ID, Layer, get as get_layer
@@ -45,11 +45,16 @@ def _date_of(text: str, what: str) -> date | None:
         return None
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
+            day = date.fromisoformat(text)
+        else:
+            day = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
     except ValueError:
         raise HTTPException(400, f"datetime: {what} {text!r} is not an RFC 3339 date or date-time "
                                  "(e.g. 2025-06-30 or 2025-06-30T00:00:00Z), nor '..'") from None
+    try:
+        return dates.bounded(day, what)
+    except dates.DateOutOfRange as e:
+        raise HTTPException(400, f"datetime: {e}; use '..' for an open end") from None
 
 
 def parse_datetime(text: str) -> tuple[date | None, date | None]:

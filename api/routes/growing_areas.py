@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from api.auth import User, actor_of, current_user
 from geo import ogc_crs
 from geo.lifecycle import ACTIONS, allowed_actions
+from layers import dates
 from layers.growing import actions, edits, read
 from layers.growing.errors import BadBody, PreconditionRequired, TooLarge
 from layers.growing.session import VN_TODAY, writing
@@ -154,6 +155,10 @@ def _action_body(raw) -> tuple[str | None, date | None]:
             valid_to = date.fromisoformat(valid_to)
         except (TypeError, ValueError):
             raise BadBody("valid_to must be a date YYYY-MM-DD") from None
+        try:
+            dates.bounded(valid_to, "valid_to")
+        except dates.DateOutOfRange as exc:
+            raise BadBody(str(exc)) from None
     return note, valid_to
 
 

@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 
 from api.auth import User, current_user, optional_user
 from geo.lifecycle import STATUSES, allowed_actions
+from layers import dates
 from layers.growing import access, history, read
-from layers.growing.errors import NotFound
+from layers.growing.errors import BadBody, NotFound
 from layers.growing.session import expire
 from layers.registry import get as layer
 
@@ -44,7 +45,13 @@ async def list_areas(request: Request, user: User = Depends(current_user), statu
 
 @router.get("/staff/api/growing-areas/{area_id}", summary="One growing area (now, or as of a date)")
 async def get_area(request: Request, area_id: int = AreaId, user: User = Depends(current_user),
-                   as_of: date | None = Query(None, description="The area as it stood at the end of this day")):
+                   as_of: date | None = Query(None, description="The area as it stood at the end of this day "
+                                              f"({dates.RANGE_TEXT})")):
+    if as_of is not None:
+        try:
+            dates.bounded(as_of, "as_of")
+        except dates.DateOutOfRange as exc:
+            raise BadBody(str(exc)) from None
     async with request.app.state.engine.begin() as conn:
         await expire(conn)
         row = await read.one(conn, area_id)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from geo import lifecycle
 from geo.area_rules import check_attributes, check_minimum
+from layers import dates
 from layers.growing import access, codes, read, shapes
 from layers.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
 
@@ -26,11 +27,19 @@ def add_months(d: date, months: int) -> date:
 
 
 def _valid_to(given: date | None, start: date, months: int, today: date) -> date:
+    """The end of validity: `given` (after today, within layers.dates), else `months` from `start`."""
     if given is None:
-        return add_months(start, months)
+        try:
+            return dates.bounded(add_months(start, months), "the computed valid_to")
+        except (dates.DateOutOfRange, ValueError, OverflowError):  # year past 9999 is a ValueError
+            raise BadBody(f"{months} months from {start.isoformat()} ends after {dates.LATEST.isoformat()}, "
+                          "the last date this service accepts; give valid_to") from None
     if given <= today:
         raise BadBody(f"valid_to must be after today ({today.isoformat()})")
-    return given
+    try:
+        return dates.bounded(given, "valid_to")
+    except dates.DateOutOfRange as exc:
+        raise BadBody(str(exc)) from None
 
 
 async def act(conn, user, area_id: int, action: str, if_match: str | None, settings, today: date,

@@ -46,6 +46,10 @@ class GrowingArea(Timestamps, Base):
         CheckConstraint("certification IN ('none', 'VietGAP', 'GlobalGAP', 'organic')", name="certification"),
         CheckConstraint("status IN ('draft', 'submitted', 'inspected') OR code IS NOT NULL", name="code_once_granted"),
         CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to > valid_from", name="validity"),
+        # layers.dates bounds (migration 0006): no date a driver cannot read back.
+        CheckConstraint("(valid_from IS NULL OR valid_from BETWEEN DATE '1900-01-01' AND DATE '2200-12-31') AND "
+                        "(valid_to IS NULL OR valid_to BETWEEN DATE '1900-01-01' AND DATE '2200-12-31')",
+                        name="dates_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
