@@ -10,13 +10,15 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
 from api import errors, static_files, template_words
+from api.edge import Edge
+from api.limits import ClientSlots, slots_dir
 from api.tile_http import GzipMemo, TileFastPath
 from api.routes import (
     auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
     landing, map, opendata, search, staff_pages, tiles, tourism,
 )
 from layers.config import Settings
-from layers.db import async_engine, database_url
+from layers.db import async_engine, database_url, health_engine, stream_engine
 from layers.growing import expiry as growing_expiry
 from layers.stats import LayerStats
 from tiles.service import TileService
@@ -29,11 +31,16 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.engine = async_engine(settings, url or database_url(settings))
+        db = url or database_url(settings)
+        app.state.engine = async_engine(settings, db)
+        app.state.stream_engine = stream_engine(settings, db)  # big pages: a pool of their own
+        app.state.health_engine = health_engine(settings, db)
+        app.state.client_slots = ClientSlots(slots_dir(settings, db))
         expiry = await growing_expiry.start(app.state.engine, settings)  # codes past their date
         yield
         await growing_expiry.stop(expiry)
-        await app.state.engine.dispose()
+        for engine in (app.state.engine, app.state.stream_engine, app.state.health_engine):
+            await engine.dispose()
 
     app = FastAPI(
         title="ntm-map", version="0.1.0", lifespan=lifespan,
@@ -46,10 +53,11 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     errors.install(app)
     # Public, read-only data: any web page may read it (writes will need credentials, not origins).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
-                       expose_headers=["ETag", "Content-Crs", "Link"])
+                       expose_headers=["ETag", "Content-Crs", "Link", "X-Request-Id"])
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
     app.state.gzip = GzipMemo()
-    app.add_middleware(TileFastPath, state=app.state)  # last added: runs before the two above
+    app.add_middleware(TileFastPath, state=app.state)  # runs before the two above
+    app.add_middleware(Edge, send_timeout_s=settings.send_timeout_s)  # outermost: request id, send timeout, 500
     for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism,
                    growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
         app.include_router(module.router)

@@ -14,7 +14,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+from fastapi import HTTPException
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.responses import StreamingResponse
 
 from layers import paging
 from layers.features import ItemsQuery, csv_statement, items_statement, keys_statement, sort_keys
@@ -36,13 +39,43 @@ class Page:
     more: bool = False
     columns: list[str] = field(default_factory=list)
 
+    async def close(self) -> None:
+        """Gives the connection back now. An abandoned stream (client gone or too slow) is not
+        closed by Starlette; left to the garbage collector, it would hold its connection."""
+        await self.rows.aclose()
 
-async def open_page(engine: AsyncEngine, q: ItemsQuery, kind: str) -> Page:
-    conn = await engine.connect()
+
+class PageResponse(StreamingResponse):
+    """A streamed page that closes its Page however the sending ends."""
+
+    def __init__(self, page: Page, body: AsyncIterator[bytes], **kw) -> None:
+        super().__init__(body, **kw)
+        self.page = page
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.body_iterator.aclose()
+            await self.page.close()
+
+
+async def open_page(engine: AsyncEngine, q: ItemsQuery, kind: str, streams: AsyncEngine | None = None) -> Page:
+    """Pages above STREAM_ABOVE are read while they are sent, on a connection of `streams` (a
+    small pool of its own, so slow readers cannot take the connections other requests need);
+    smaller pages are read whole and the connection is back in the pool before a byte is sent."""
+    streamed = q.limit > STREAM_ABOVE
+    try:
+        conn = await (streams or engine if streamed else engine).connect()
+    except PoolTimeout:
+        if not streamed:
+            raise
+        raise HTTPException(503, "too many large pages are being sent right now; retry shortly, or ask for "
+                                 f"at most {STREAM_ABOVE:,} features per page", {"Retry-After": "5"}) from None
     try:
         q, has_prev = await _forward(conn, q)
         stmt, keys, _ = (csv_statement if kind == "csv" else items_statement)(q)
-        if q.limit > STREAM_ABOVE:
+        if streamed:
             if not conn.in_transaction():  # a server-side cursor lives in a transaction
                 await conn.begin()
             result = await conn.stream(stmt.execution_options(yield_per=BATCH))

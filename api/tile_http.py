@@ -3,7 +3,8 @@
 A cached tile costs ~0.1 ms to find; FastAPI's routing, dependency solving and three
 middlewares cost several times that. `TileFastPath` answers GET requests whose path is a valid
 tile address directly (same service, same headers as the routes in `api.routes.tiles`) and hands
-everything else, including every error case, to the app, so errors keep one code path.
+everything else to the app. A tile that fails is answered here, by the same mapping the app's
+handlers use (api.errors.for_exception): handing it on would run the failing query a second time.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import gzip
 import re
 from collections import OrderedDict
 
+from api import errors
 from layers.registry import BY_ID
 from tiles.etag import quoted
 from tiles.grid import TMS_ID, TileOutOfRange
@@ -74,9 +76,13 @@ class TileFastPath:
             result = await service.tile(self.state.engine, tileset, z, x, y,
                                         headers.get(b"if-none-match", b"").decode("latin-1") or None)
         except TileOutOfRange:
-            return await self.app(scope, receive, send)  # the route explains the valid range
-        except Exception:  # noqa: BLE001 — nothing sent yet: the app's handlers make the error response
-            return await self.app(scope, receive, send)
+            return await self.app(scope, receive, send)  # the route explains the valid range (no query ran)
+        except Exception as exc:  # noqa: BLE001 — answered here: handing it on would run the tile again
+            response = errors.for_exception(exc, scope)
+            if response is None:
+                raise  # api.edge: a 500, logged with the request id
+            response.headers["access-control-allow-origin"] = "*"  # as the tile would have had
+            return await response(scope, receive, send)
         status, out, body = tile_reply(result, service.settings.tile_max_age_s,
                                        headers.get(b"accept-encoding", b"").decode("latin-1"), self.state.gzip)
         await send({"type": "http.response.start", "status": status, "headers": out})

@@ -41,6 +41,20 @@ class Settings(BaseSettings):
     # Parallel query helps one big report, not many small map requests sharing a few cores: on
     # a 2-core machine a z14 household tile took 8 ms with a parallel worker and 2.7 ms without.
     db_parallel_workers: int = 0
+    # Slow or greedy clients. Pages above 2,000 features stream from a pool of their own
+    # (stream_pool_size connections, waited for at most stream_wait_s, then 503), so they never
+    # take the connections tiles and small pages need; a client that reads nothing for
+    # send_timeout_s has its response cut and its connection released. Each client (IP address,
+    # /64 for IPv6) runs at most client_slots expensive requests at once (big or HTML pages,
+    # search, uploads; staff: staff_slots), counted across worker processes by lock files under
+    # runtime_dir (default <home>/run). A worker opens db_pool_size + stream_pool_size + 2 (health)
+    # connections at most.
+    stream_pool_size: int = Field(4, ge=1)
+    stream_wait_s: float = Field(5.0, gt=0)
+    send_timeout_s: float = Field(30.0, gt=0)
+    client_slots: int = Field(4, ge=1)
+    staff_slots: int = Field(16, ge=1)
+    runtime_dir: Path | None = None
     # Tiles: memory cache in MB (0 turns all tile caching off, e.g. to benchmark), an optional
     # disk cache, features per layer and tile, and how long a browser may reuse a tile unasked.
     tile_cache_mb: int = 256

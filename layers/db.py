@@ -30,12 +30,32 @@ def sync_engine(settings: Settings, url: str | None = None, **kw) -> Engine:
     return create_engine(_with_driver(url or database_url(settings), "psycopg"), **kw)
 
 
-def async_engine(settings: Settings, url: str | None = None, **kw) -> AsyncEngine:
+def async_engine(settings: Settings, url: str | None = None, *, pool_size: int | None = None,
+                 pool_timeout: float = 30, server_settings: dict | None = None, **kw) -> AsyncEngine:
     connect_args = {"server_settings": {
         "statement_timeout": str(settings.statement_timeout_ms),
         "max_parallel_workers_per_gather": str(settings.db_parallel_workers),
-    }}
+        **(server_settings or {}),
+    }, **kw.pop("connect_args", {})}
     return create_async_engine(
-        _with_driver(url or database_url(settings), "asyncpg"),
-        connect_args=connect_args, pool_size=settings.db_pool_size, max_overflow=0, pool_timeout=30, **kw,
+        _with_driver(url or database_url(settings), "asyncpg"), connect_args=connect_args,
+        pool_size=pool_size or settings.db_pool_size, max_overflow=0, pool_timeout=pool_timeout, **kw,
     )
+
+
+def stream_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    """For pages read through a server-side cursor while they are sent: a pool of their own, so
+    clients that read slowly hold these connections and never the ones tiles and small pages use.
+    PostgreSQL ends a streaming transaction left idle far beyond the send timeout (a backstop:
+    the send timeout releases it first)."""
+    idle_ms = int(max(60.0, 4 * settings.send_timeout_s) * 1000)
+    return async_engine(settings, url, pool_size=settings.stream_pool_size, pool_timeout=settings.stream_wait_s,
+                        server_settings={"idle_in_transaction_session_timeout": str(idle_ms)})
+
+
+def health_engine(settings: Settings, url: str | None = None, timeout_s: float = 1.0) -> AsyncEngine:
+    """/healthz's own small pool: a monitor learns about the database even when the main pool is
+    exhausted, and never waits longer than `timeout_s` for a connection."""
+    return async_engine(settings, url, pool_size=1, pool_timeout=timeout_s,
+                        server_settings={"statement_timeout": str(int(timeout_s * 1000))},
+                        connect_args={"timeout": timeout_s})

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi.concurrency import run_in_threadpool
 
 from api import feature_pages as pages
+from api.limits import expensive_page
 from api.negotiation import FEATURE_FORMATS, feature_format, language
 from api.params import collection, items_query, output_crs
 from api.collection_doc import collection_document
@@ -20,6 +22,7 @@ from tiles.etag import if_none_match
 
 router = APIRouter(tags=["data"])
 GEOJSON = "application/geo+json"
+HTML_MAX = 1000  # rows of an HTML items page; a bigger limit is served as this, and the page says so
 
 
 def _etag(request: Request, versions: tuple, fmt: str) -> str:
@@ -57,8 +60,12 @@ async def describe_collection(request: Request, layer: Layer = Depends(collectio
 async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt: str = Depends(feature_format),
                     lang: str = Depends(language),
                     number_matched: bool = Query(False, alias="numberMatched",
-                                                 description="Also count all matching features (costs a COUNT)")):
+                                                 description="Also count all matching features (costs a COUNT)"),
+                    _slot: None = Depends(expensive_page)):
     engine = request.app.state.engine
+    asked = q.limit
+    if fmt == "html":  # a page people read: at most HTML_MAX rows, whatever the limit
+        q = replace(q, limit=min(q.limit, HTML_MAX))
     async with engine.connect() as conn:
         keys = await versions_of(conn, [q.layer])
         etag = _etag(request, keys[q.layer.id], fmt)
@@ -70,16 +77,16 @@ async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt:
             matched = (await request.app.state.stats.summaries(conn, [q.layer], keys))[q.layer.id].count
         elif number_matched:
             matched = (await conn.execute(count_statement(q))).scalar_one()
-    page = await pages.open_page(engine, q, "csv" if fmt == "csv" else "json")
+    page = await pages.open_page(engine, q, "csv" if fmt == "csv" else "json", request.app.state.stream_engine)
     if fmt == "html":
-        return await _html_page(request, q, page, lang, matched)
+        return await _html_page(request, q, page, lang, matched, asked)
     if fmt == "csv":
         headers["Content-Disposition"] = f'inline; filename="{q.layer.id}.csv"'
-        return StreamingResponse(pages.csv_body(page), media_type="text/csv; charset=utf-8", headers=headers)
+        return pages.PageResponse(page, pages.csv_body(page), media_type="text/csv; charset=utf-8", headers=headers)
     if fmt == "ndjson":
-        return StreamingResponse(pages.ndjson_body(page), media_type=FEATURE_FORMATS["ndjson"], headers=headers)
+        return pages.PageResponse(page, pages.ndjson_body(page), media_type=FEATURE_FORMATS["ndjson"], headers=headers)
     links = lambda p: _links(request, p)  # noqa: E731
-    return StreamingResponse(pages.geojson_body(page, links, matched), media_type=GEOJSON, headers=headers)
+    return pages.PageResponse(page, pages.geojson_body(page, links, matched), media_type=GEOJSON, headers=headers)
 
 
 def _url(request: Request, **changes) -> str:
@@ -97,26 +104,38 @@ def _quote(v: str) -> str:
     return quote(str(v), safe=",:/.-_~")
 
 
-def _links(request: Request, page: pages.Page) -> list[dict]:
-    links = [{"href": _url(request, f=None), "rel": "self", "type": GEOJSON, "title": "this page"}]
+def _links(request: Request, page: pages.Page, **fixed) -> list[dict]:
+    """`fixed`: query parameters every link carries changed (an HTML page's capped limit)."""
+    links = [{"href": _url(request, **fixed, f=None), "rel": "self", "type": GEOJSON, "title": "this page"}]
     for f, media in (("html", "text/html"), ("csv", "text/csv"), ("ndjson", FEATURE_FORMATS["ndjson"])):
-        links.append({"href": _url(request, f=f), "rel": "alternate", "type": media, "title": f"this page as {f}"})
+        links.append({"href": _url(request, **fixed, f=f), "rel": "alternate", "type": media,
+                      "title": f"this page as {f}"})
     base = str(request.base_url).rstrip("/")
     layer_id = request.path_params["collectionId"]
     links.append({"href": f"{base}/collections/{layer_id}", "rel": "collection", "type": "application/json"})
     for rel, token in pages.paging_links(page, lambda r, c: (r, c)):
-        links.append({"href": _url(request, cursor=token), "rel": rel, "type": GEOJSON,
+        links.append({"href": _url(request, **fixed, cursor=token), "rel": rel, "type": GEOJSON,
                       "title": "next page" if rel == "next" else "previous page"})
     return links
 
 
-async def _html_page(request: Request, q: ItemsQuery, page: pages.Page, lang: str, matched: int | None):
-    feats = [json.loads(row[-1]) async for row in pages.features(page)]
-    links = {link["rel"]: link["href"] for link in _links(request, page)}
-    return request.app.state.templates.TemplateResponse(request, "items.html", {
-        "lang": lang, "layer": q.layer, "features": feats, "matched": matched, "links": links,
-        "properties": [p for p in q.layer.properties if q.properties is None or p.name in q.properties],
-    })
+async def _html_page(request: Request, q: ItemsQuery, page: pages.Page, lang: str, matched: int | None,
+                     asked: int):
+    """At most HTML_MAX rows (read whole, the connection already returned), decoded and rendered
+    in a worker thread: a thousand-row table takes long enough to stall every other request if
+    rendered on the event loop."""
+    texts = [row[-1] async for row in pages.features(page)]
+    fixed = {"limit": str(q.limit)} if q.limit < asked else {}  # links say what they will get
+    links = {link["rel"]: link["href"] for link in _links(request, page, **fixed)}
+
+    def render():
+        return request.app.state.templates.TemplateResponse(request, "items.html", {
+            "lang": lang, "layer": q.layer, "features": [json.loads(t) for t in texts], "matched": matched,
+            "links": links, "capped_from": asked if q.limit < asked else None, "cap": HTML_MAX,
+            "properties": [p for p in q.layer.properties if q.properties is None or p.name in q.properties],
+        })
+
+    return await run_in_threadpool(render)
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", summary="One feature",

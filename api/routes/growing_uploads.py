@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.auth import User, actor_of, current_user
+from api.limits import expensive
 from geo.lifecycle import may_create
+from geo.vector_sniff import shorten
 from layers.growing import archive, upload
 from layers.growing.errors import BadBody, Forbidden, TooLarge
 from layers.growing.session import writing
@@ -27,6 +29,24 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     "type": "object", "required": ["file"], "properties": {"file": {
         "type": "string", "format": "binary",
         "description": "Shapefile (.zip), KML, KMZ, GeoJSON or GeoPackage"}}}}}}}
+
+
+MAX_NAME_BYTES = 200
+
+
+def upload_name(raw: bytes) -> str:
+    """The uploaded file's own name, safe to create in a temporary folder, or BadBody saying why.
+
+    Only the last path part is kept; control characters (a NUL makes open() fail) and names
+    longer than a file system takes are refused with a 400 instead of failing as a 500.
+    """
+    text = raw.decode("utf-8", "replace")
+    name = text.replace("\\", "/").rsplit("/", 1)[-1].strip() or "upload"
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise BadBody(f"the file name {shorten(text)!r} holds control characters; rename the file")
+    if len(name.encode()) > MAX_NAME_BYTES or name in (".", ".."):
+        raise BadBody(f"the file name {shorten(name)!r} is not usable (at most {MAX_NAME_BYTES} bytes); rename the file")
+    return name
 
 
 class _FilePart:
@@ -62,9 +82,9 @@ class _FilePart:
     def headers_done(self):
         _, options = parse_options_header(self.headers.get(b"content-disposition", b""))
         if options.get(b"name") == b"file" and self.path is None:
-            filename = Path(options.get(b"filename", b"upload").decode("utf-8", "replace")).name or "upload"
+            filename = upload_name(options.get(b"filename", b"upload"))
             if Path(filename).suffix.lower() not in SUFFIXES:
-                raise BadBody(f"{filename}: upload a Shapefile .zip, .kml, .kmz, .geojson or .gpkg file")
+                raise BadBody(f"{shorten(filename)}: upload a Shapefile .zip, .kml, .kmz, .geojson or .gpkg file")
             self.path = self.folder / filename
             self.out = open(self.path, "wb")
 
@@ -121,7 +141,7 @@ def _prepare(path: Path, folder: Path, settings) -> tuple[Path, str]:
                         403: {"description": "role or area not allowed"},
                         413: {"description": "over a size, entry or feature limit"},
                         422: {"description": "some features failed: per-feature report, nothing stored"}})
-async def upload_areas(request: Request, user: User = Depends(current_user)):
+async def upload_areas(request: Request, user: User = Depends(current_user), _slot: None = Depends(expensive)):
     if not may_create(user.role):
         raise Forbidden(f"a {user.role} may not register growing areas")
     settings = request.app.state.settings

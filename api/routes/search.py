@@ -10,6 +10,7 @@ import json
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from api.limits import expensive
 from api.negotiation import language, output_format
 from layers import search as searching
 
@@ -52,6 +53,7 @@ async def search(
     kind: str | None = Query(None, description=f"Comma list of {', '.join(searching.KINDS)}"),
     lang: str = Depends(language),
     fmt: str = Depends(output_format),
+    _slot: None = Depends(expensive),
 ) -> Response:
     if q is None or not q.strip():
         raise HTTPException(400, "q: give a name, an address code or a growing-area code to search for")
