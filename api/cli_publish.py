@@ -1,7 +1,28 @@
-"""`ntm-map publish`: write a new open-data release if the data changed (layers.opendata.release)."""
+"""`ntm-map publish`: write a new open-data release if the data changed (layers.opendata.release).
+
+A publish that fails leaves the releases as they were (layers.opendata.release), so the site
+keeps serving the last good one. It exits with PUBLISH_FAILED (not click's usual 1) and says
+what failed and which release is still served: `make run` goes on to serve after it.
+"""
 from __future__ import annotations
 
 import click
+
+PUBLISH_FAILED = 3
+
+
+class PublishFailed(click.ClickException):
+    """Printed as 'Error: …' like api.cli.Fail, with its own exit status."""
+
+    exit_code = PUBLISH_FAILED
+
+
+def _failure(exc: BaseException, where: str, served: str | None) -> PublishFailed:
+    first = (str(exc).strip().splitlines() or [""])[0]
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    keeps = (f"/opendata keeps serving release {served}" if served
+             else "/opendata has no release yet")
+    return PublishFailed(f"publishing open data failed ({where}): {what}\nnothing was published; {keeps}")
 
 
 def _size(n: int) -> str:
@@ -20,13 +41,10 @@ def _size(n: int) -> str:
 @click.pass_context
 def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     """Publish open data: a versioned release of every dataset in every format."""
-    import psycopg
-
-    from api.cli import Fail, _connect, _require_schema
+    from api.cli import _connect, _require_schema
     from layers.db import database_url
     from layers.opendata import store
     from layers.opendata.datasets import all_datasets
-    from layers.opendata.privacy import PrivacyError
     from layers.opendata.release import publish as run
     from tiles.pmtiles_export import pmtiles_writer, writer_key
 
@@ -36,17 +54,28 @@ def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     extra = None if no_pmtiles else pmtiles_writer(settings)
     key = "" if no_pmtiles else writer_key(settings)
     datasets = all_datasets()
+    done: list[str] = []
+
+    def progress(bar, ds_id: str) -> None:
+        done.append(ds_id)
+        bar.update(1, ds_id)
+
     try:
         with click.progressbar(length=len(datasets), label="exporting datasets", show_pos=True,
                                item_show_func=lambda i: i or "") as bar:
             result = run(settings, database_url(settings), dry_run=dry_run, if_changed=if_changed, extra=extra,
-                         extra_key=key, progress=lambda ds_id: bar.update(1, ds_id), datasets=datasets)
-    except PrivacyError as exc:
-        raise Fail(str(exc)) from None
-    except psycopg.OperationalError as exc:
-        raise Fail(f"database error while publishing: {str(exc).strip()}") from None
-    except OSError as exc:
-        raise Fail(f"cannot write the release under {store.releases_dir(settings)}: {exc}") from None
+                         extra_key=key, progress=lambda ds_id: progress(bar, ds_id), datasets=datasets)
+    except Exception as exc:  # any failure: nothing was published, say so and what still is
+        where = f"{len(done)} of {len(datasets)} datasets exported"
+        if len(done) < len(datasets):
+            where += f", next {datasets[len(done)].id}"
+        try:
+            served = store.latest(settings)
+        except Exception:  # an unreadable releases folder is what failed
+            served = None
+        if isinstance(exc, OSError):
+            exc = OSError(f"cannot write the release under {store.releases_dir(settings)}: {exc}")
+        raise _failure(exc, where, served) from None
     if result.changes:
         click.echo(f"{'dataset':22} {'features':>9} {'added':>7} {'changed':>7} {'removed':>7}")
         for ds_id, change in result.changes.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import func
@@ -62,10 +63,25 @@ TEMPORAL = {"ntm_results": "year", "growing_areas": "valid_from", "ocop_products
             "cooperatives": "founded_year"}
 
 
+# What Python (psycopg, Arrow's date conversion) can hold; PostgreSQL dates reach 5874897 AD.
+FILE_DATE_MIN, FILE_DATE_MAX = date.min, date.max
+
+
+def file_date(col):
+    """Any date the database can hold, as one a file can: `±infinity` (an open end) is NULL,
+    as NULL already means an open end; a finite date beyond year 1–9999 is moved to that bound.
+    The API refuses such dates and the database CHECKs growing areas (migration 0006), but a
+    publish must never fail on a row someone wrote with psql."""
+    lo, hi = sa.literal(FILE_DATE_MIN, sa.Date), sa.literal(FILE_DATE_MAX, sa.Date)
+    return sa.case((func.isfinite(col), func.least(func.greatest(col, lo), hi)), else_=sa.null())
+
+
 def file_column(col, prop: Property):
     """Files hold scalars: arrays become JSON text (every format can carry that)."""
     if prop.type == "array":
         return func.to_json(col).cast(sa.Text).label(prop.name)
+    if prop.type == "date":
+        return file_date(col).label(prop.name)
     return col.label(prop.name)
 
 
