@@ -212,8 +212,11 @@ def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--map", "maps", multiple=True, metavar="SRC=DST", help="Map a file field to a column (repeatable).")
 @click.option("--skip-invalid", is_flag=True, help="Load the valid rows and report the others.")
 @click.option("--parent", "parent_code", help="admin_units: parent province code for all units.")
+@click.option("--trust-file", is_flag=True,
+              help="Your own file: let GDAL open it however it likes (VRT, /vsi… paths, URLs). "
+                   "Without it, files are checked like uploads.")
 @click.pass_context
-def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid, parent_code) -> None:
+def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid, parent_code, trust_file) -> None:
     """Import FILE into LAYER, all or nothing."""
     from layers.bulk import bulk_session
     from layers.importing import ImportFailed, ImportOptions, import_file
@@ -222,7 +225,7 @@ def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid
     options = ImportOptions(
         source_layer=source_layer, crs=crs, encoding=encoding, field_map=_parse_maps(maps),
         skip_invalid=skip_invalid, parent_code=parent_code, default_province=settings.province_code,
-        progress=sys.stderr.isatty(),
+        progress=sys.stderr.isatty(), trust_file=trust_file,
     )
     with _connect(settings) as conn:
         _require_schema(conn)

@@ -4,9 +4,15 @@ One entry point for Shapefile (file, folder or zip), GeoPackage, GeoJSON, KML/KM
 columns or WKT), GPX and FlatGeobuf, through pyogrio/GDAL. It picks the layer, reports the CRS,
 detects legacy Vietnamese text encodings (TCVN3, VNI) in old shapefiles, and yields the features
 in chunks so a million-row file never sits in memory whole.
+
+A user's file is untrusted unless the caller says otherwise (`trusted=True`, the administrator's
+`ntm-map import --trust-file`): its path may not be a GDAL virtual path or URL, its content must
+match its suffix (geo.vector_sniff), GDAL must open it with a driver allowed for that suffix, and
+GDAL's network access and file-referencing features are off while it reads.
 """
 from __future__ import annotations
 
+import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -20,7 +26,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from geo import vn_encodings
+from geo import vector_sniff, vn_encodings
 from geo.geometry import family
 
 SUFFIXES = {".shp", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".csv", ".gpx", ".fgb"}
@@ -44,6 +50,63 @@ class BadText(FileProblem):
     """Text in the file is not in the encoding it declares (a legacy one may have to be named)."""
 
 
+class UnsafeFile(FileProblem):
+    """The file is not what its name says, or it would make GDAL read other files or URLs."""
+
+
+# GDAL configuration while it reads an untrusted file: no network (/vsicurl/ allows one name that
+# does not exist; HTTP goes to a closed local port, fails at once, is not retried), no SQL
+# functions or virtual tables reaching other files, no external KML styles, no GML schema
+# downloads, no directory listing beyond what a driver asks for.
+UNTRUSTED_GDAL_CONFIG = {
+    "CPL_VSIL_CURL_ALLOWED_FILENAME": "/ntm-map/no-network",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".ntm-map-no-network",
+    "GDAL_HTTP_PROXY": "127.0.0.1:1",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GDAL_HTTP_CONNECTTIMEOUT": "1",
+    "GDAL_HTTP_TIMEOUT": "1",
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_ALLOW_REMOTE_RESOURCE_TO_ACCESS_LOCAL_FILE": "NO",
+    "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
+    "OGR_SQLITE_LIST_VIRTUAL_OGR": "NO",
+    "OGR_SQLITE_LOAD_EXTENSIONS": "",
+    "LIBKML_RESOLVE_STYLE": "NO",
+    "LIBKML_EXTERNAL_STYLE": "NO",
+    "GML_DOWNLOAD_SCHEMA": "NO",
+    "GML_SKIP_RESOLVE_ELEMS": "ALL",
+    "GDAL_VRT_ENABLE_PYTHON": "NO",
+    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
+}
+_config_lock = threading.Lock()
+_config_users = 0
+_config_saved: dict = {}
+
+
+@contextmanager
+def _gdal_guard(trusted: bool):
+    """UNTRUSTED_GDAL_CONFIG for as long as any thread reads an untrusted file.
+
+    GDAL's configuration is process-wide, so the first reader sets it and the last one restores
+    it; a trusted read running meanwhile is restricted too, never the other way round.
+    """
+    global _config_users, _config_saved
+    if trusted:
+        yield
+        return
+    with _config_lock:
+        if _config_users == 0:
+            _config_saved = {k: pyogrio.get_gdal_config_option(k) for k in UNTRUSTED_GDAL_CONFIG}
+            pyogrio.set_gdal_config_options(UNTRUSTED_GDAL_CONFIG)
+        _config_users += 1
+    try:
+        yield
+    finally:
+        with _config_lock:
+            _config_users -= 1
+            if _config_users == 0:
+                pyogrio.set_gdal_config_options(_config_saved)
+
+
 @dataclass
 class VectorSource:
     path: str
@@ -58,6 +121,7 @@ class VectorSource:
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
     open_options: dict = field(default_factory=dict)
+    trusted: bool = False
 
     @property
     def reencode(self) -> str | None:
@@ -69,11 +133,11 @@ def _choose_layer(path: str, display: str, layer: str | None, target: str | None
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # GDAL says why: not a vector file, corrupt zip, ...
-        raise FileProblem(f"{display}: cannot be opened as a vector file ({exc})") from None
+        raise FileProblem(f"{display}: cannot be opened as a vector file ({_why(exc, path, display)})") from None
     names = [str(n) for n, _ in layers]
     if layer is not None:
         if layer not in names:
-            raise FileProblem(f"{display}: has no layer {layer!r}; layers: {', '.join(names)}")
+            raise FileProblem(f"{display}: has no layer {layer!r}; layers: {_names(names)}")
         return layer
     if len(names) == 1:
         return names[0]
@@ -85,8 +149,27 @@ def _choose_layer(path: str, display: str, layer: str | None, target: str | None
     fitting = [str(n) for n, t in layers if t and target and family(str(t)) == target]
     if len(fitting) == 1:
         return fitting[0]
-    listing = ", ".join(f"{n} ({t}, {counts[str(n)]} feature{'' if counts[str(n)] == 1 else 's'})" for n, t in layers)
+    listing = ", ".join(f"{_short(n)} ({t}, {counts[str(n)]} feature{'' if counts[str(n)] == 1 else 's'})"
+                        for n, t in layers)
     raise FileProblem(f"{display}: has several layers ({listing}); choose one with --layer")
+
+
+def _short(value) -> str:
+    return vector_sniff.shorten(value)
+
+
+def _names(names: list[str], most: int = 20) -> str:
+    shown = ", ".join(_short(n) for n in names[:most])
+    return shown + (f", … ({len(names)} in all)" if len(names) > most else "")
+
+
+def _why(exc: BaseException, gdal_path: str, display: str) -> str:
+    """GDAL's reason, naming the file as the user knows it, cut short (it may quote the file)."""
+    text = str(exc)
+    bare = gdal_path.split(":", 1)[1] if gdal_path.split(":", 1)[0] + ":" in vector_sniff.PREFIXES.values() else gdal_path
+    for name in (gdal_path, bare):
+        text = text.replace(name, display)
+    return vector_sniff.shorten(text, 200)
 
 
 def _feature_count(path: str, layer: str) -> int:
@@ -96,67 +179,116 @@ def _feature_count(path: str, layer: str) -> int:
         return 0
 
 
-def _gdal_path(p: Path, display: str) -> str:
-    """The path GDAL should open; zips are checked first so a bad download says so plainly.
+def _locate(p: Path, display: str) -> tuple[str, str]:
+    """The path GDAL should open, and the declared type that decides which drivers may open it.
 
-    A KMZ is read through its KML: GDAL's LIBKML loses the SchemaData fields of a KMZ that is
-    a zipped KML (what QGIS and most tools write), but reads the same KML in place.
+    Zips are checked first so a bad download says so plainly. A KMZ is read through its KML:
+    GDAL's LIBKML loses the SchemaData fields of a KMZ that is a zipped KML (what QGIS and most
+    tools write), but reads the same KML in place. A zip is a zipped Shapefile, or one other
+    vector file read in place under its own name's rules.
     """
     suffix = p.suffix.lower()
-    if suffix not in (".zip", ".kmz") or not p.is_file():
-        return str(p)
+    if p.is_dir():
+        return str(p), "folder"
+    if suffix not in (".zip", ".kmz"):
+        return str(p), suffix
     if not zipfile.is_zipfile(p):
         raise FileProblem(f"{display}: is not a readable {suffix[1:].upper()} archive (corrupt or incomplete?)")
     try:
         with zipfile.ZipFile(p) as z:
             members = [n for n in z.namelist() if not n.endswith("/")]
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileProblem(f"{display}: is not a readable {suffix[1:].upper()} archive ({exc})") from None
+        raise FileProblem(f"{display}: is not a readable {suffix[1:].upper()} archive ({_short(exc)})") from None
     inside = [n for n in members if Path(n).suffix.lower() in SUFFIXES - {".zip", ".kmz"}]
     if not inside:
-        raise FileProblem(f"{display}: holds no vector file (it contains: {', '.join(members[:10]) or 'nothing'})")
-    kmls = [n for n in inside if n.lower().endswith(".kml")]
-    if suffix == ".kmz" and len(kmls) == 1:
-        return f"/vsizip/{p}/{kmls[0]}"
-    return str(p)
+        raise FileProblem(f"{display}: holds no vector file (it contains: {_names(members, 10) or 'nothing'})")
+    if suffix == ".kmz":
+        kmls = [n for n in inside if n.lower().endswith(".kml")]
+        return (f"/vsizip/{p}/{kmls[0]}", ".kml") if len(kmls) == 1 else (str(p), ".kmz")
+    if any(n.lower().endswith(".shp") for n in inside):
+        return str(p), ".zip"
+    if len(inside) == 1:
+        return f"/vsizip/{p}/{inside[0]}", Path(inside[0]).suffix.lower()
+    raise FileProblem(f"{display}: holds several vector files ({_names(inside, 10)}); zip one file or one Shapefile")
+
+
+def _check_driver(gdal_path: str, display: str, kind: str, opts: dict) -> None:
+    """GDAL must have opened the file with a driver allowed for its declared type.
+
+    The content was checked beforehand, so this only fires if a driver claims content the
+    check let through; it runs on the first open, before any layer or feature is read.
+    """
+    try:
+        with _gdal_quiet(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                driver = pyogrio.read_info(gdal_path, **opts)["driver"]
+            except UnicodeDecodeError:  # legacy-encoded CSV header
+                driver = pyogrio.read_info(gdal_path, encoding="latin1", **opts)["driver"]
+    except Exception as exc:
+        raise FileProblem(f"{display}: cannot be opened as a vector file ({_why(exc, gdal_path, display)})") from None
+    allowed = vector_sniff.ALLOWED_DRIVERS.get(kind, ())
+    if driver not in allowed:
+        raise UnsafeFile(f"{display}: GDAL would read it with its {driver} driver, not as {' or '.join(allowed) or kind}; "
+                         "it is not accepted")
 
 
 def open_vector(path: str | Path, layer: str | None = None, encoding: str | None = None,
-                target: str | None = None) -> VectorSource:
-    """Inspect a file: layer, CRS, count, fields, and the text encoding to use."""
-    p = Path(path)
+                target: str | None = None, trusted: bool = False) -> VectorSource:
+    """Inspect a file: layer, CRS, count, fields, and the text encoding to use.
+
+    `trusted` (an administrator's own file) lifts the checks of untrusted files: GDAL virtual
+    paths and URLs are then accepted and any driver GDAL picks is used.
+    """
     display = str(path)
-    if not p.exists():
-        raise FileProblem(f"{display}: no such file or folder")
-    if p.is_file() and p.suffix.lower() not in SUFFIXES:
-        raise FileProblem(
-            f"{display}: unsupported file type {p.suffix or '(none)'}; use Shapefile (.shp, folder "
-            "or .zip), GeoPackage, GeoJSON, KML/KMZ, CSV, GPX or FlatGeobuf"
-        )
-    opts = CSV_OPTIONS if p.suffix.lower() == ".csv" else {}
-    gdal_path = _gdal_path(p, display)
-    name = _choose_layer(gdal_path, display, layer, target)
-    try:
-        with _gdal_quiet():
+    virtual = vector_sniff.untrusted_path(display)
+    if virtual and not trusted:
+        raise UnsafeFile(f"{display}: {virtual}")
+    if virtual:
+        gdal_path, kind = display, Path(display).suffix.lower()
+    else:
+        p = Path(path) if trusted else Path(path).absolute()  # absolute: no "DRIVER:" read into a name
+        if not p.exists():
+            raise FileProblem(f"{display}: no such file or folder")
+        if p.is_file() and p.suffix.lower() not in SUFFIXES:
+            raise FileProblem(
+                f"{display}: unsupported file type {_short(p.suffix) or '(none)'}; use Shapefile (.shp, folder "
+                "or .zip), GeoPackage, GeoJSON, KML/KMZ, CSV, GPX or FlatGeobuf"
+            )
+        gdal_path, kind = _locate(p, display)
+        if not trusted:
             try:
-                info = pyogrio.read_info(gdal_path, layer=name, force_feature_count=True, force_total_bounds=True, **opts)
-            except UnicodeDecodeError:  # legacy-encoded CSV header: names are re-read once the encoding is known
-                info = pyogrio.read_info(gdal_path, layer=name, encoding="latin1", force_feature_count=True,
-                                         force_total_bounds=True, **opts)
-    except Exception as exc:
-        raise FileProblem(f"{display}: cannot read layer {name!r} ({exc})") from None
-    if info["geometry_type"] is None:
-        hint = " (for CSV, name the columns lon/lat or put WKT in a column named wkt)" if opts else ""
-        raise FileProblem(f"{display}: has no geometry column, so it is not a spatial file{hint}")
-    crs = CRS.from_user_input(info["crs"]) if info["crs"] else None
-    bounds = info["total_bounds"]
-    src = VectorSource(
-        path=gdal_path, display=display, driver=info["driver"], layer=name, crs=crs,
-        count=int(info["features"]), fields=[str(f) for f in info["fields"]],
-        geometry_type=info["geometry_type"], bounds=tuple(bounds) if bounds is not None else None,
-        open_options=dict(opts),
-    )
-    _settle_encoding(src, info, encoding)
+                vector_sniff.check_file(p)
+            except vector_sniff.Refused as exc:
+                raise UnsafeFile(f"{display}: {exc}") from None
+            gdal_path = vector_sniff.PREFIXES.get(kind, "") + gdal_path
+    opts = CSV_OPTIONS if kind == ".csv" else {}
+    with _gdal_guard(trusted):
+        if not trusted:
+            _check_driver(gdal_path, display, kind, opts)
+        name = _choose_layer(gdal_path, display, layer, target)
+        try:
+            with _gdal_quiet():
+                try:
+                    info = pyogrio.read_info(gdal_path, layer=name, force_feature_count=True, force_total_bounds=True,
+                                             **opts)
+                except UnicodeDecodeError:  # legacy-encoded CSV header: names are re-read once the encoding is known
+                    info = pyogrio.read_info(gdal_path, layer=name, encoding="latin1", force_feature_count=True,
+                                             force_total_bounds=True, **opts)
+        except Exception as exc:
+            raise FileProblem(f"{display}: cannot read layer {_short(name)!r} ({_why(exc, gdal_path, display)})") from None
+        if info["geometry_type"] is None:
+            hint = " (for CSV, name the columns lon/lat or put WKT in a column named wkt)" if opts else ""
+            raise FileProblem(f"{display}: has no geometry column, so it is not a spatial file{hint}")
+        crs = CRS.from_user_input(info["crs"]) if info["crs"] else None
+        bounds = info["total_bounds"]
+        src = VectorSource(
+            path=gdal_path, display=display, driver=info["driver"], layer=name, crs=crs,
+            count=int(info["features"]), fields=[str(f) for f in info["fields"]],
+            geometry_type=info["geometry_type"], bounds=tuple(bounds) if bounds is not None else None,
+            open_options=dict(opts), trusted=trusted,
+        )
+        _settle_encoding(src, info, encoding)
     return src
 
 
@@ -181,7 +313,7 @@ def _settle_encoding(src: VectorSource, info: dict, requested: str | None) -> No
         try:
             detected = vn_encodings.detect_encoding(samples)
         except vn_encodings.UnknownEncodingError as exc:
-            raise FileProblem(f"{src.display}: text fields are in an unknown encoding ({exc})") from None
+            raise FileProblem(f"{src.display}: text fields are in an unknown encoding ({_short(exc)})") from None
         src.encoding = "gdal" if detected == "utf-8" and declared == "UTF8" else detected
         if samples:
             src.notes.append(f"text encoding detected: {detected} (override with --encoding)")
@@ -220,7 +352,7 @@ def read_chunks(src: VectorSource, chunk_size: int = 50_000) -> Iterator[gpd.Geo
     except UnicodeDecodeError as exc:
         raise BadText(f"{src.display}: text that is not {exc.encoding} ({exc.reason})") from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, shapely.errors.GEOSException) as exc:
-        raise FileProblem(f"{src.display}: cannot be read to the end ({exc})") from None
+        raise FileProblem(f"{src.display}: cannot be read to the end ({_why(exc, src.path, src.display)})") from None
 
 
 def _chunks(src: VectorSource, chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
@@ -230,11 +362,12 @@ def _chunks(src: VectorSource, chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
     start = 0
     while start < src.count:
         window = dict(layer=src.layer, skip_features=start, max_features=chunk_size, **kwargs)
-        try:
-            with _gdal_quiet():
-                frame = pyogrio.read_dataframe(src.path, **window)
-        except shapely.errors.GEOSException:
-            frame = _read_mending(src.path, window)
+        with _gdal_guard(src.trusted):
+            try:
+                with _gdal_quiet():
+                    frame = pyogrio.read_dataframe(src.path, **window)
+            except shapely.errors.GEOSException:
+                frame = _read_mending(src.path, window)
         if src.reencode:
             for col in frame.columns:
                 if col != frame.geometry.name and col != GEOMETRY_NOTE and frame[col].dtype != "geometry":

@@ -19,6 +19,7 @@ from shapely.strtree import STRtree
 from geo import crs as vcrs
 from geo import vector_io
 from geo.area_rules import Problem, check_attributes, check_geometry, check_minimum, geodesic_area_ha
+from geo.vector_sniff import shorten
 from layers.growing import shapes
 from layers.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
 from layers.growing.fields import DEFAULTS, SYSTEM, WRITABLE
@@ -47,10 +48,11 @@ class Parsed:
 def read(path: Path, display: str, settings, province_at=None) -> Parsed:
     """Read and check every feature (no database writes); raises for file-level trouble."""
     spec = get_spec("growing_areas")
-    try:
+    named = display if path.name == display else f"{display}: {path.name}"  # a member of an uploaded zip
+    try:  # untrusted: content must match the suffix, GDAL may use only that format's driver, no network
         src = vector_io.open_vector(path, target="Polygon")
     except vector_io.FileProblem as exc:
-        raise BadBody(str(exc).replace(str(path), display)) from None
+        raise BadBody(str(exc).replace(str(path), named)) from None
     if src.count > settings.growing_upload_max_features:
         raise TooLarge(f"{display} holds {src.count:,} features; at most {settings.growing_upload_max_features:,} "
                        "per upload (NTM_GROWING_UPLOAD_MAX_FEATURES): split the file")
@@ -82,7 +84,7 @@ def read(path: Path, display: str, settings, province_at=None) -> Parsed:
     except vector_io.FileProblem as exc:  # GDAL gave up midway: bad bytes, a truncated file
         raise BadBody(str(exc)) from None
     _overlaps_within(out, settings.growing_overlap_tolerance_m2)
-    return Parsed(out, resolved.message if resolved else "", sorted(set(ignored) | set(skipped)))
+    return Parsed(out, resolved.message if resolved else "", sorted({shorten(f) for f in (*ignored, *skipped)}))
 
 
 def _candidate(index, row, geom, note, mapping, spec, limits) -> Candidate:
@@ -93,7 +95,7 @@ def _candidate(index, row, geom, note, mapping, spec, limits) -> Candidate:
         try:
             values[col] = spec.columns[col](record.get(src_field))
         except BadValue as exc:
-            problems.append(Problem("invalid_value", f"{src_field}: {exc}"))
+            problems.append(Problem("invalid_value", f"{shorten(src_field)}: {exc}"))
     if values.get("target_markets") is None:
         values["target_markets"] = []
     for key in ("certification", "farming_diary", "residue_monitoring"):

@@ -13,7 +13,9 @@ from psycopg import sql
 from geo import address_code, plus_code
 from geo.boundaries import level_of_code, unit_kind
 from geo.geometry import REJECTED
+from geo.vector_sniff import shorten
 from layers.bulk import copy_rows
+from layers.importing.values import shown
 
 STAGE = sql.Identifier("ntm_stage")
 
@@ -58,7 +60,7 @@ class ChunkHooks:
             try:
                 records["address_code"][i] = address_code.normalize(given)
             except ValueError as exc:
-                fixed.status[i], fixed.reasons[i] = REJECTED, f"address code {given!r}: {exc}"
+                fixed.status[i], fixed.reasons[i] = REJECTED, f"address code {shown(given)}: {exc}"
 
 
 def _new_address_codes(conn) -> None:
@@ -169,7 +171,7 @@ def check(conn, spec, columns: list[str]) -> list[tuple[int, str]]:
     reasons: dict[int, list[str]] = {}
     for query, why in queries:
         for row, *values in conn.execute(query).fetchall():
-            reasons.setdefault(row, []).append(why.format(*values))
+            reasons.setdefault(row, []).append(why.format(*(shorten(v) if isinstance(v, str) else v for v in values)))
     return [(row, "; ".join(whys)) for row, whys in sorted(reasons.items())]
 
 

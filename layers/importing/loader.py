@@ -12,6 +12,7 @@ from tqdm import tqdm
 from geo import crs as vcrs
 from geo import vector_io
 from geo.geometry import OK, REJECTED, REPAIRED, family, outside_world, repair
+from geo.vector_sniff import shorten
 from layers.bulk import copy_rows, ewkb_hex
 from layers.importing import derive
 from layers.importing.specs import ImportSpec, get_spec
@@ -40,6 +41,7 @@ class ImportOptions:
     default_province: str = "40"
     progress: bool = True
     chunk_size: int = 50_000
+    trust_file: bool = False  # the administrator's own file: GDAL may open it however it likes
 
 
 @dataclass
@@ -65,9 +67,9 @@ class ImportReport:
         lines = [f"{self.file} → {self.layer}", f"  CRS: {self.crs}"]
         lines += [f"  {n}" for n in self.notes]
         if self.mapping:
-            lines.append("  fields: " + ", ".join(f"{s} → {d}" for s, d in self.mapping.items()))
+            lines.append("  fields: " + ", ".join(f"{shorten(s)} → {d}" for s, d in self.mapping.items()))
         if self.ignored_fields:
-            lines.append("  ignored fields: " + ", ".join(self.ignored_fields))
+            lines.append("  ignored fields: " + field_list(self.ignored_fields))
         return lines
 
     def summary(self) -> str:
@@ -84,12 +86,18 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def field_list(fields: list[str], most: int = 40) -> str:
+    """Field names from a file, as messages list them: each cut short, and not too many."""
+    listed = ", ".join(shorten(f) for f in fields[:most])
+    return listed + (f", … ({len(fields)} in all)" if len(fields) > most else "")
+
+
 def map_fields(spec: ImportSpec, fields: list[str], explicit: dict[str, str], display: str) -> tuple[dict, list]:
     """Source field → column; explicit --map wins, then exact names, then aliases."""
     known = {**spec.columns, **spec.private_columns}
     for src, dst in explicit.items():
         if src not in fields:
-            raise ImportFailed(f"{display}: --map {src}={dst}: the file has no field {src!r}; fields: {', '.join(fields)}")
+            raise ImportFailed(f"{display}: --map {src}={dst}: the file has no field {src!r}; fields: {field_list(fields)}")
         if dst not in known:
             raise ImportFailed(f"{display}: --map {src}={dst}: {spec.layer} has no column {dst!r}; columns: {', '.join(known)}")
     mapping = {src: dst for src, dst in explicit.items()}  # --map wins over names and aliases
@@ -133,7 +141,10 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
     except KeyError as exc:
         raise ImportFailed(str(exc.args[0])) from None
     try:
-        src = vector_io.open_vector(path, options.source_layer, options.encoding, spec.family)
+        src = vector_io.open_vector(path, options.source_layer, options.encoding, spec.family,
+                                    trusted=options.trust_file)
+    except vector_io.UnsafeFile as exc:
+        raise ImportFailed(f"{exc}. If you made this file yourself and trust it, pass --trust-file") from None
     except vector_io.FileProblem as exc:
         raise ImportFailed(str(exc)) from None
     report = ImportReport(file=src.display, layer=layer, notes=list(src.notes))
@@ -145,7 +156,7 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
     if missing:
         raise ImportFailed(
             f"{src.display}: no field for {', '.join(missing)}, which {layer} requires; fields: "
-            f"{', '.join(src.fields) or '(none)'} (map one with --map FIELD={missing[0]})", report)
+            f"{field_list(src.fields) or '(none)'} (map one with --map FIELD={missing[0]})", report)
     _create_stage(conn, spec, columns)
     hooks = derive.ChunkHooks(conn, spec, options)
     resolved = None
@@ -243,8 +254,8 @@ def _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks) -> list
             except BadValue as exc:
                 fixed.status[i] = REJECTED
                 # Reasons are printed and kept in import_runs: never echo a person's data there.
-                fixed.reasons[i] = (f"{src_field}: not a valid {col} (personal data, so the value is not shown)"
-                                    if col in spec.private_columns else f"{src_field}: {exc}")
+                fixed.reasons[i] = (f"{shorten(src_field)}: not a valid {col} (personal data, so the value is not shown)"
+                                    if col in spec.private_columns else f"{shorten(src_field)}: {exc}")
     hooks.complete_chunk(records, fixed, gdf)
     keep = np.flatnonzero(fixed.status != REJECTED)
     for i in np.flatnonzero(fixed.status == REJECTED):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from geo.crops import CROPS
+from geo.vector_sniff import shorten
 
 TRUE = {"1", "true", "t", "yes", "y", "co", "có", "x"}
 FALSE = {"0", "false", "f", "no", "n", "khong", "không", ""}
@@ -15,6 +16,11 @@ FALSE = {"0", "false", "f", "no", "n", "khong", "không", ""}
 
 class BadValue(ValueError):
     pass
+
+
+def shown(v) -> str:
+    """A file's value as a message quotes it: cut short, since the report goes back to the sender."""
+    return repr(shorten(v)) if isinstance(v, str) else shorten(repr(v))
 
 
 def _blank(v) -> bool:
@@ -39,9 +45,9 @@ def integer(v):
     try:
         f = float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
     except ValueError:
-        raise BadValue(f"{v!r} is not a number") from None
+        raise BadValue(f"{shown(v)} is not a number") from None
     if not f.is_integer():
-        raise BadValue(f"{v!r} is not a whole number")
+        raise BadValue(f"{shown(v)} is not a whole number")
     return int(f)
 
 
@@ -51,7 +57,7 @@ def number(v):
     try:
         return float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
     except ValueError:
-        raise BadValue(f"{v!r} is not a number") from None
+        raise BadValue(f"{shown(v)} is not a number") from None
 
 
 def boolean(v):
@@ -64,7 +70,7 @@ def boolean(v):
         return True
     if s in FALSE:
         return False
-    raise BadValue(f"{v!r} is not yes/no")
+    raise BadValue(f"{shown(v)} is not yes/no")
 
 
 def day(v):
@@ -80,7 +86,7 @@ def day(v):
             return datetime.strptime(s[:10], fmt).date()
         except ValueError:
             continue
-    raise BadValue(f"{v!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    raise BadValue(f"{shown(v)} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
 def text_list(v):
@@ -97,7 +103,7 @@ def one_of(*allowed):
         if s is None:
             return None
         if s not in allowed:
-            raise BadValue(f"{s!r} is not one of {', '.join(allowed)}")
+            raise BadValue(f"{shown(s)} is not one of {', '.join(allowed)}")
         return s
     return convert
 
@@ -122,4 +128,4 @@ def crop(v):
     try:
         return _CROP_NAMES[_fold(s)]
     except KeyError:
-        raise BadValue(f"unknown crop {s!r}; known: {', '.join(CROPS)}") from None
+        raise BadValue(f"unknown crop {shown(s)}; known: {', '.join(CROPS)}") from None
