@@ -11,7 +11,9 @@ from fastapi.templating import Jinja2Templates
 
 from api import errors, static_files, template_words
 from api.edge import Edge
+from api.host_check import HostCheck, allowed_hosts, trust_proxies
 from api.limits import ClientSlots, slots_dir
+from api.security_headers import SecurityHeaders
 from api.tile_http import GzipMemo, TileFastPath
 from api.routes import (
     auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
@@ -57,6 +59,9 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
     app.state.gzip = GzipMemo()
     app.add_middleware(TileFastPath, state=app.state)  # runs before the two above
+    app.add_middleware(HostCheck, hosts=allowed_hosts(settings))  # links are built from Host
+    app.add_middleware(SecurityHeaders, settings=settings)  # CSP, nosniff, Referrer-Policy
+    trust_proxies(app, settings)  # X-Forwarded-* only from settings.trusted_proxies
     app.add_middleware(Edge, send_timeout_s=settings.send_timeout_s)  # outermost: request id, send timeout, 500
     for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism,
                    growing_areas, growing_staff, growing_uploads, staff_pages, opendata):

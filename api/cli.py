@@ -268,9 +268,12 @@ def serve(ctx, host: str | None, port: int | None, workers: int | None) -> None:
     if settings.workers > 1:  # each process builds its app from the environment, as this one did
         os.environ.update({"NTM_HOST": settings.host, "NTM_PORT": str(settings.port)})
         uvicorn.run("api.app:app_from_environment", factory=True, workers=settings.workers,
-                    host=settings.host, port=settings.port, log_level="info")
+                    host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1; the app trusts
+        # only settings.trusted_proxies (api/host_check.py).
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                    proxy_headers=False)
 
 
 @main.command("layers")

@@ -48,11 +48,12 @@ def users() -> None:
 @click.pass_obj
 def add(settings, name: str, role: str, areas: tuple[str, ...], with_password: bool, days: int | None) -> None:
     """Create user NAME and print a first API token."""
+    days = settings.token_days if days is None else days  # 0 is refused, not the default
     try:
         areas = accounts.check_user(name, role, areas)
+        accounts.check_token_days(days)
     except AccountError as exc:
         raise _fail(exc) from None
-    days = days or settings.token_days
     with _conn(settings) as conn:
         unknown = accounts.unknown_areas(conn, areas)
         if unknown:
@@ -78,7 +79,7 @@ def add(settings, name: str, role: str, areas: tuple[str, ...], with_password: b
 @click.pass_obj
 def token(settings, name: str, days: int | None) -> None:
     """Issue a new API token for NAME (its other tokens stay valid)."""
-    days = days or settings.token_days
+    days = settings.token_days if days is None else days  # 0 is refused, not the default
     with _conn(settings) as conn:
         try:
             value = accounts.issue_token(conn, name, days)
@@ -95,10 +96,11 @@ def password(settings, name: str) -> None:
     value = click.prompt("new password", hide_input=True, confirmation_prompt=True)
     with _conn(settings) as conn:
         try:
-            accounts.set_password(conn, name, value, settings.password_min_length)
+            ended = accounts.set_password(conn, name, value, settings.password_min_length)
         except AccountError as exc:
             raise _fail(exc) from None
-    click.echo(f"password of {name} changed")
+    click.echo(f"password of {name} changed; {ended} web session{'s' if ended != 1 else ''} ended "
+               "(API tokens stay valid: `ntm-map users revoke` ends those)")
 
 
 @users.command("revoke")

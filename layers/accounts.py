@@ -8,7 +8,6 @@ enough, and a stolen dump holds no working credential. Passwords use argon2id.
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import secrets
@@ -31,6 +30,7 @@ __all__ = [
 ]
 
 DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3660  # ten years: beyond, "never expires" in disguise (and past any date bound)
 TOKEN_PREFIX = "ntm_"
 NAME = re.compile(r"^[\w.@-]{1,80}$")
 _HASHER = PasswordHasher()
@@ -51,6 +51,14 @@ class User:
     role: str
     areas: tuple[str, ...]
     method: str = "token"  # "token" | "session"
+
+
+@dataclass(frozen=True)
+class PasswordUser:
+    """A user as a login finds it: who, and the hash to verify against (None: no password)."""
+
+    user: User
+    password_hash: str | None
 
 
 def actor_of(user: User) -> str:
@@ -96,6 +104,14 @@ def check_user(name: str, role: str, areas: Iterable[str]) -> tuple[str, ...]:
     if role == "commune_staff" and (not areas or any(len(a) != 5 for a in areas)):
         raise AccountError("commune_staff needs one or more 5-digit commune codes (--area 16708)")
     return areas
+
+
+def check_token_days(days: int) -> int:
+    """1 to MAX_TOKEN_DAYS; 0 or less is refused (it once meant the 90-day default)."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AccountError(f"a token lives at least one day and at most {MAX_TOKEN_DAYS} "
+                           f"(--days 1 … {MAX_TOKEN_DAYS}), not {days}")
+    return days
 
 
 def hash_password(password: str, min_length: int = 10) -> str:
@@ -233,18 +249,21 @@ def create_user(conn, name: str, role: str, areas: Iterable[str], password: str 
         _run(conn, _s_insert_user(name, role, areas, password_hash))
 
 
-def set_password(conn, name: str, password: str, min_password_length: int = 10) -> None:
+def set_password(conn, name: str, password: str, min_password_length: int = 10) -> int:
+    """Set the password and end every web session of `name` (a session opened with the old
+    password, perhaps by whoever learnt it, must not outlive it); returns how many ended.
+    API tokens stay: they were handed out one by one and are revoked one by one (`users revoke`),
+    as other services keep app tokens across a password change."""
     password_hash = hash_password(password, min_password_length)
     with conn.transaction():
         if not _run(conn, _s_set_password(name, password_hash)).fetchone():
             raise AccountError(f"no user named {name!r}")
+        return _run(conn, _s_end_sessions(name)).rowcount
 
 
 def issue_token(conn, name: str, days: int | None = None) -> str:
     """A new token for `name`, returned in plain this once; only its hash is kept."""
-    days = DEFAULT_TOKEN_DAYS if days is None else days
-    if days < 1:
-        raise AccountError("a token lives at least one day (--days 1 or more)")
+    days = check_token_days(DEFAULT_TOKEN_DAYS if days is None else days)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with conn.transaction():
         if not _run(conn, _s_user_exists(name)).fetchone():
@@ -324,11 +343,18 @@ async def aauthenticate_token(conn, token: str) -> User | None:
     return _user(row, "token")
 
 
-async def aauthenticate_password(conn, name: str, password: str) -> User | None:
+async def apassword_user(conn, name: str) -> PasswordUser | None:
+    """The enabled user `name` with its password hash, or None. Verifying is the caller's step
+    (api/routes/auth.py bounds how many run at once), after the connection is given back."""
     row = (await conn.execute(_s_password_user(name))).first()
-    # argon2 takes tens of milliseconds of CPU: off the event loop.
-    ok = await asyncio.to_thread(_verify, row.password_hash if row else None, password)
-    return _user(row, "session") if ok else None
+    return PasswordUser(_user(row, "session"), row.password_hash) if row else None
+
+
+def verify_password(found: PasswordUser | None, password: str) -> User | None:
+    """argon2 against the user's hash, or against a dummy one when there is no such user, so
+    both cost the same; None for either failure. CPU-bound (~50 ms, 64 MiB): run it in a thread."""
+    ok = _verify(found.password_hash if found else None, password)
+    return found.user if ok and found is not None else None
 
 
 async def acreate_session(conn, user: User, hours: int) -> tuple[str, str]:

@@ -99,3 +99,11 @@ class Settings(BaseSettings):
     token_days: int = 90
     session_hours: int = 12
     password_min_length: int = 10
+    # Logins verify at most this many passwords at once (argon2: 64 MiB and ~50 ms of CPU each).
+    login_max_concurrent: int = Field(2, ge=1)
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; none by
+    # default, so a client cannot claim another address (and escape the login throttle).
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Host header values answered (links are built from it); default: host, localhost, 127.0.0.1,
+    # ::1, this machine's names and opendata_base_url's host (api/host_check.py). "*": any.
+    allowed_hosts: list[str] | None = None

@@ -1,0 +1,70 @@
+"""Who the client is and which name it used: proxy headers only from trusted proxies, and only
+Host names this server answers to.
+
+- X-Forwarded-For / X-Forwarded-Proto are believed only from `trusted_proxies` (none by
+  default). uvicorn's own handling trusts 127.0.0.1 unless told otherwise, so any local process,
+  or a proxy that passes the header through, could name any address and get a fresh login
+  throttle per request; `ntm-map serve` turns uvicorn's off and this is the one place it happens.
+- Links in responses (next pages, collections, tiles, Location) are built from the Host header.
+  A request naming another host would have the server write links to it (into caches, into a
+  page someone else is shown), so a Host outside `allowed_hosts` is a 400 before anything runs.
+"""
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from api import errors
+from layers.config import Settings
+
+# Starlette's TestClient sends this; not a name DNS resolves, so no link can lead anywhere with it.
+TEST_CLIENT_HOST = "testserver"
+WILDCARD_BINDS = {"0.0.0.0", "::", ""}
+
+
+def allowed_hosts(settings: Settings) -> set[str] | None:
+    """The Host names answered (lower case, no port); None: any."""
+    if settings.allowed_hosts is not None:
+        hosts = {h.strip().lower() for h in settings.allowed_hosts if h.strip()}
+        return None if "*" in hosts else hosts
+    hosts = {"localhost", "127.0.0.1", "::1", TEST_CLIENT_HOST}
+    if settings.host not in WILDCARD_BINDS:
+        hosts.add(settings.host.lower())
+    for name in (socket.gethostname(), socket.getfqdn()):
+        hosts.add(name.lower())
+    for url in (settings.opendata_base_url,):
+        if url and urlsplit(url).hostname:
+            hosts.add(urlsplit(url).hostname.lower())
+    return hosts
+
+
+def host_name(header: str) -> str:
+    """'Example.org:8000' → 'example.org'; '[::1]:8000' → '::1'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostCheck:
+    def __init__(self, app, hosts: set[str] | None) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or self.hosts is None:
+            return await self.app(scope, receive, send)
+        raw = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        if host_name(raw) not in self.hosts:
+            response = errors.error(400, f"this server does not answer to the host name {raw[:100]!r}; "
+                                         "its operator lists the names it serves in NTM_ALLOWED_HOSTS")
+            return await response(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def trust_proxies(app, settings: Settings) -> None:
+    """X-Forwarded-For/-Proto from `trusted_proxies` only; add it after the middleware that read
+    the client's address or scheme, so it runs before them."""
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))

@@ -1,0 +1,79 @@
+"""Headers every response carries: a Content-Security-Policy the pages satisfy, nosniff, and a
+Referrer-Policy.
+
+The policy follows what the pages do (tests/browser/test_csp.py records violations): scripts
+are files of this site (MapLibre and mapbox-gl-draw from /static/vendor, ES modules from
+/static); JSON config sits in `<script type="application/json">`, which CSP does not run; MapLibre
+starts its workers from blob: URLs and draws into blob:/data: images; templates carry small
+inline styles. With an external basemap (`basemap_style_url`) its tiles, sprites and glyphs come
+from other hosts over https. Only /embed may be framed by other sites (it is made for iframes);
+/docs (Swagger UI) loads its script from a CDN, so its page gets that origin too.
+"""
+from __future__ import annotations
+
+from layers.config import Settings
+
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+
+
+def _kind(path: str) -> str:
+    if path == "/embed" or path.startswith("/embed/"):
+        return "embed"
+    if path.startswith(("/docs", "/redoc")):
+        return "docs"
+    return "page"
+
+
+def policy(settings: Settings, path: str) -> str:
+    external = " https:" if settings.basemap_style_url else ""
+    directives = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data: blob: https:",
+        "font-src": "'self' data:",
+        "connect-src": "'self'" + external,
+        "worker-src": "'self' blob:",
+        "child-src": "'self' blob:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "*" if _kind(path) == "embed" else "'self'",
+    }
+    if _kind(path) == "docs":
+        directives["script-src"] = f"'self' 'unsafe-inline' {SWAGGER_CDN}"
+        directives["style-src"] = f"'self' 'unsafe-inline' {SWAGGER_CDN}"
+    return "; ".join(f"{k} {v}" for k, v in directives.items())
+
+
+class SecurityHeaders:
+    """Pure ASGI (tiles pass through it too): adds the headers unless a route set its own."""
+
+    def __init__(self, app, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+        self._cache: dict[str, bytes] = {}
+
+    def _csp(self, path: str) -> bytes:
+        key = _kind(path)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = policy(self.settings, path).encode()
+        return found
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        csp = self._csp(scope["path"])
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in ((b"content-security-policy", csp), (b"x-content-type-options", b"nosniff"),
+                                    (b"referrer-policy", b"strict-origin-when-cross-origin")):
+                    if name not in present:
+                        headers.append((name, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
