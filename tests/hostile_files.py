@@ -34,7 +34,7 @@ def vrt(source: str, square: str = SQUARE) -> str:
   <OGRVRTLayer name="vung_trong">
     <SrcDataSource>{escape("CSV:" + source)}</SrcDataSource>
     <OpenOptions><OOI key="HEADERS">NO</OOI></OpenOptions>
-    <SrcSQL>SELECT field_1 AS cay_trong, '{square}' AS wkt FROM "{escape(Path(source).stem)}"</SrcSQL>
+    <SrcSQL>SELECT 'Vung' AS ten_vung, field_1 AS cay_trong, '{square}' AS wkt FROM "{escape(Path(source).stem)}"</SrcSQL>
     <GeometryField encoding="WKT" field="wkt"/>
     <LayerSRS>EPSG:4326</LayerSRS>
   </OGRVRTLayer>
