@@ -4,6 +4,8 @@ Offline by default: Leaflet's JS and CSS from the npm `leaflet` package are writ
 file, no tile server is used (commune boundaries are the background), so the file opens with no
 internet. `offline=False` gives folium's usual page: Leaflet from a CDN and OpenStreetMap tiles.
 Features come from `layers.public_features`, so only public properties reach the file.
+Their values are data typed by staff and importers, so tooltips write them as text (TextTooltip):
+folium's own tooltip puts them into innerHTML, where a name can be markup that runs.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import folium
 from branca.element import Element
+from folium.template import Template
 from sqlalchemy.engine import Connection
 
 from layers.public_features import feature_collection
@@ -31,6 +34,39 @@ def leaflet_assets(vendor_dir: Path) -> tuple[str, str]:
         raise LeafletMissing(f"Leaflet not found in {folder} (run `make setup`, i.e. npm ci, or set "
                              f"NTM_VENDOR_DIR); or make an online map that loads it from a CDN")
     return (folder / "leaflet.js").read_text(encoding="utf-8"), (folder / "leaflet.css").read_text(encoding="utf-8")
+
+
+class TextTooltip(folium.GeoJsonTooltip):
+    """folium's GeoJsonTooltip, but every alias and value is a text node (textContent), never HTML.
+
+    Data embedded in the page is already safe (folium writes it with Jinja's HTML-safe tojson);
+    the hole was only where the browser turns values into markup, so that is what changes here.
+    """
+
+    _template = Template("""
+    {% macro script(this, kwargs) %}
+    {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+        const div = L.DomUtil.create('div');
+        const fields = {{ this.fields | tojson | safe }};
+        const aliases = {{ this.aliases | tojson | safe }};
+        const table = L.DomUtil.create('table', '', div);
+        fields.forEach(function (field, i) {
+            let value = layer.feature.properties[field];
+            if (value === null || value === undefined) {
+                value = '';
+            } else if (typeof value === 'object') {
+                value = JSON.stringify(value);
+            } else if (typeof value === 'number' && {{ this.localize | tojson }}) {
+                value = value.toLocaleString();
+            }
+            const row = L.DomUtil.create('tr', '', table);
+            {% if this.labels %}L.DomUtil.create('th', '', row).textContent = String(aliases[i]);{% endif %}
+            L.DomUtil.create('td', '', row).textContent = String(value);
+        });
+        return div;
+    }, {{ this.tooltip_options | tojavascript }});
+    {% endmacro %}
+    """)
 
 
 def paint_color(layer_id: str):
@@ -66,7 +102,7 @@ def add_layer(m: folium.Map, collection: dict, layer_id: str, lang: str) -> None
     if not collection["features"]:
         group.add_to(m)
         return
-    tooltip = folium.GeoJsonTooltip(fields=names, aliases=aliases, localize=True)
+    tooltip = TextTooltip(fields=names, aliases=aliases, localize=True)
     if layer.geometry_type.endswith("Point"):
         color = paint_color(layer_id)
         marker = folium.CircleMarker(radius=5, weight=1, color="#ffffff", fill=True, fill_opacity=0.9)
