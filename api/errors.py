@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from layers.bounded import Busy
 from layers.growing.errors import GrowingError, RuleFailure, UploadRejected
 from layers.paging import BadCursor
 
@@ -32,7 +33,7 @@ CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 40
 
 # ConnectionError, asyncpg.InterfaceError: the server refused or dropped the connection.
 DATABASE = (asyncpg.PostgresError, asyncpg.InterfaceError, DBAPIError, ConnectionError)
-KNOWN = (StarletteHTTPException, RequestValidationError, BadCursor, *DATABASE, GrowingError, PoolTimeout)
+KNOWN = (StarletteHTTPException, RequestValidationError, BadCursor, *DATABASE, GrowingError, PoolTimeout, Busy)
 # SQLSTATE classes of trouble that passes: connection (08), rollback (40: serialization,
 # deadlock), resources (53), object in use (55), operator intervention (57: cancel, shutdown),
 # system (58). Any other class is a fault in the request (22, 23) or in our SQL (42, XX).
@@ -82,6 +83,9 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
         return from_database(exc, scope)
     if isinstance(exc, GrowingError):
         return growing_error(exc)
+    if isinstance(exc, Busy):  # every bounded worker (layers.bounded) is taken
+        log.warning("no free worker for %s [request %s]: %s", path, request_id(scope), exc)
+        return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
     if isinstance(exc, PoolTimeout):
         log.warning("no free database connection for %s [request %s]", path, request_id(scope))
         return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from fastapi import Depends, HTTPException, Path, Query
+from fastapi import Depends, HTTPException, Path, Query, Request
 
 from geo import ogc_crs
 from layers import cql, dates
+from layers.bounded import runner_for
 from layers.cql_axes import flip_axes
 from layers.features import ItemsQuery, datetime_condition
 from layers.registry import BY_ID, Layer, get as get_layer
@@ -80,6 +81,7 @@ def _names(text: str, layer: Layer, what: str, allowed: tuple[str, ...]) -> list
 
 
 async def items_query(
+    request: Request,
     layer: Layer = Depends(collection),
     out: ogc_crs.OgcCRS = Depends(output_crs),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
@@ -114,7 +116,7 @@ async def items_query(
         if cond is not None:
             conditions.append(cond)
     if filter_ is not None:
-        conditions.append(_filter(layer, rel, filter_, filter_lang, filter_crs))
+        conditions.append(await _filter(request.app.state.settings, layer, rel, filter_, filter_lang, filter_crs))
     elif filter_crs is not None:
         raise HTTPException(400, "filter-crs was given without a filter")
     sortable = tuple(p.name for p in layer.properties if p.type != "array")
@@ -123,13 +125,13 @@ async def items_query(
     return ItemsQuery(layer, limit, out, box, box_srid, tuple(conditions), tuple(order), chosen, cursor, rel)
 
 
-def _filter(layer: Layer, rel, text: str, lang: str, crs_text: str | None):
+async def _filter(settings, layer: Layer, rel, text: str, lang: str, crs_text: str | None):
     try:
         crs = ogc_crs.parse(crs_text)
     except ogc_crs.UnsupportedCRS as e:
         raise HTTPException(400, f"filter-crs: {e}") from None
     try:
-        expr = cql.parse(text, lang)
+        expr = await cql.parse_off_loop(text, lang, cql.FilterLimits.of(settings), runner_for(settings))
         return cql.to_sql(flip_axes(expr) if crs.lat_first else expr, layer, rel, filter_srid=crs.srid)
     except cql.FilterError as e:
         raise HTTPException(400, f"filter: {e}") from None

@@ -107,3 +107,20 @@ class Settings(BaseSettings):
     # Host header values answered (links are built from it); default: host, localhost, 127.0.0.1,
     # ::1, this machine's names and opendata_base_url's host (api/host_check.py). "*": any.
     allowed_hosts: list[str] | None = None
+    # Bounded work (layers/bounded.py): filters and polygon repair that could crash or stall run
+    # in these worker processes, each with this much address space beyond its start (MB).
+    bounded_workers: int = Field(2, ge=1)
+    bounded_memory_mb: int = Field(1024, ge=64)
+    # CQL2 filters (layers/cql.py): longest text and most tokens accepted; a filter longer than
+    # filter_inline_chars (or nested beyond the inline bounds) is parsed in a worker.
+    filter_max_chars: int = Field(65_536, ge=256)
+    filter_max_tokens: int = Field(20_000, ge=64)
+    filter_inline_chars: int = Field(1024, ge=0)
+    filter_parse_timeout_s: float = Field(2.0, gt=0)
+    # Growing-area boundaries (layers/growing/shapes.py): a valid polygon of at most
+    # growing_inline_vertices is checked in the request; any other goes to a worker with this
+    # deadline, and one crossing itself in more places than growing_repair_max_crossings is
+    # refused as too complex to repair (a 1,601-point star: 640,000 crossings, 100 s, 2.7 GB).
+    growing_inline_vertices: int = Field(2_000, ge=0)
+    growing_repair_timeout_s: float = Field(5.0, gt=0)
+    growing_repair_max_crossings: int = Field(10_000, ge=0)

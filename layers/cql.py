@@ -1,6 +1,7 @@
 """OGC API - Features Part 3 filters: CQL2 text or JSON → a SQLAlchemy condition on a layer.
 
-`parse` reads a filter with the `cql2` library and returns CQL2 JSON; `to_sql` walks that
+`parse` reads a filter with the `cql2` library (after layers.cql_limits has bounded the text:
+the parser crashes the process on deep input) and returns CQL2 JSON; `to_sql` walks that
 JSON and builds the condition, refusing anything but the layer's public properties (plus
 `geometry` and the id). Every literal becomes a bound parameter: no filter text reaches SQL.
 `queryables` describes what may be filtered on, as JSON Schema.
@@ -15,13 +16,15 @@ from typing import Any
 import cql2
 import sqlalchemy as sa
 
+from layers.bounded import Runner, Unbounded
+from layers.cql_limits import FilterLimits, check, fits_inline
 from layers.cql_ops import (
     ARRAY_OPS, DESCRIBE, SPATIAL, TEMPORAL, FilterError, Val, array_sql, as_timestamp, bind,
     geometry_sql, instant, literal, show, strip_accents, temporal_sql,
 )
 from layers.registry import Layer
 
-__all__ = ["FilterError", "parse", "to_sql", "queryables"]
+__all__ = ["FilterError", "FilterLimits", "parse", "parse_off_loop", "to_sql", "queryables"]
 
 LANGS = ("cql2-text", "cql2-json")
 COMPARE = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -35,34 +38,43 @@ OPERATORS = ("and", "or", "not", *COMPARE, "like", "in", "between", "isNull", *S
 MAX_NODES, MAX_DEPTH = 5000, 256  # terms, and JSON levels, of one filter
 
 
-def parse(filter: str | dict, lang: str = "cql2-text") -> dict:
-    """CQL2 JSON of a filter; FilterError (with line and column for text) when it cannot be read."""
+def parse(filter: str | dict, lang: str = "cql2-text", limits: FilterLimits = FilterLimits()) -> dict:
+    """CQL2 JSON of a filter, parsed here; FilterError (with line and column for text) when it
+    cannot be read or is beyond `limits` (layers.cql_limits)."""
+    text = _text(filter, lang)
+    check(text, lang, limits)
+    return parse_checked(text, lang)
+
+
+async def parse_off_loop(filter: str | dict, lang: str, limits: FilterLimits, runner: Runner) -> dict:
+    """`parse` for the server: a small shallow filter is parsed in the request, any other in a
+    worker process (layers.bounded), so neither a parser crash nor a long parse reaches the
+    event loop. Busy (no worker free) is the caller's to answer (503)."""
+    text = _text(filter, lang)
+    if fits_inline(check(text, lang, limits), limits):
+        return parse_checked(text, lang)
+    try:
+        return await runner.run(parse_checked, text, lang, timeout=limits.timeout_s)
+    except Unbounded as e:
+        raise FilterError(f"filter too complex to read ({e}); simplify it") from None
+
+
+def _text(filter: str | dict, lang: str) -> str:
     if lang not in LANGS:
         raise FilterError(f"unknown filter-lang {lang!r}; supported: {', '.join(LANGS)}")
-    if isinstance(filter, dict):
-        filter = json.dumps(filter)
-    if lang == "cql2-text":
-        _check_nesting(filter)
+    return json.dumps(filter) if isinstance(filter, dict) else filter
+
+
+def parse_checked(text: str, lang: str) -> dict:
+    """Parse text that passed `check` (a worker process runs this too)."""
     try:
-        return (cql2.parse_text(filter) if lang == "cql2-text" else cql2.parse_json(filter)).to_json()
+        expr = (cql2.parse_text(text) if lang == "cql2-text" else cql2.parse_json(text)).to_json()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # the parser's errors, and pyo3's PanicException (a BaseException)
         raise FilterError(_syntax_message(str(e), lang)) from None
-
-
-def _check_nesting(text: str) -> None:
-    """Refuse what would nest deeper than the cql2 parser's stack allows (it crashes the
-    process, from a few thousand levels): parentheses, NOTs, signs, operators."""
-    outside = re.sub(r"'[^']*'|\"[^\"]*\"", "''", text)  # drop quoted strings and identifiers
-    depth = worst = 0
-    for ch in outside:
-        depth += (ch == "(") - (ch == ")")
-        worst = max(worst, depth)
-    if (worst > 64 or len(re.findall(r"(?i)\bnot\b", outside)) > 100 or re.search(r"-(\s*-){2}", outside)
-            or sum(outside.count(c) for c in "+*/%^") > 1000):
-        raise FilterError("filter nested too deeply: at most 64 levels of parentheses, 100 NOTs, "
-                          "1000 arithmetic operators and no runs of three signs")
+    _measure(expr)
+    return expr
 
 
 def _measure(expr: Any) -> None:
