@@ -19,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import StreamingResponse
 
+from geo.csv_cells import safe_text
 from layers import paging
 from layers.features import ItemsQuery, csv_statement, items_statement, keys_statement, sort_keys
 
@@ -211,8 +212,12 @@ async def csv_body(page: Page) -> AsyncIterator[bytes]:
 
 
 def _csv_value(v):
+    """A cell: lists joined with ';', booleans as words, text a spreadsheet would run as a
+    formula quoted with ' (geo.csv_cells); numbers and dates as they are."""
     if isinstance(v, (list, tuple)):
-        return ";".join(str(x) for x in v)
+        return safe_text(";".join(str(x) for x in v))
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str):
+        return safe_text(v)
     return v

@@ -23,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from geo.csv_cells import safe_batch
+
 GEOMETRY = "geometry"
 CRS = "EPSG:4326"
 BATCH_ROWS = 20_000
@@ -119,6 +121,8 @@ def write_ogr(path: Path, fmt: Format, schema: pa.Schema, batches: Iterable[pa.R
     from pyogrio.raw import write_arrow
 
     options = dict(LAYER_OPTIONS.get(fmt.driver, {}))
+    if fmt.driver == "CSV":  # text a spreadsheet would run as a formula gets a leading '
+        batches = (safe_batch(b) for b in batches)
     if has_nulls and fmt.driver == "FlatGeobuf":
         options["SPATIAL_INDEX"] = "NO"  # FlatGeobuf's index cannot hold features without geometry
     with warnings.catch_warnings():
