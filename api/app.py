@@ -13,6 +13,7 @@ from api import errors, static_files, template_words
 from api.edge import Edge
 from api.host_check import HostCheck, allowed_hosts, trust_proxies
 from api.limits import ClientSlots, slots_dir
+from api.opendata_cache import Releases
 from api.security_headers import SecurityHeaders
 from api.tile_http import GzipMemo, TileFastPath
 from api.routes import (
@@ -51,6 +52,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.stats = LayerStats()
     app.state.tiles = TileService(settings)
+    app.state.releases = Releases(settings)  # open data: read again only when a release comes or goes
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     errors.install(app)
     # Public, read-only data: any web page may read it (writes will need credentials, not origins).

@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy.engine import make_url
 
 from api import feature_pages
 from api.auth import SESSION_COOKIE, optional_user
@@ -37,11 +38,10 @@ RETRY_AFTER_S = 5
 
 
 def slots_dir(settings: Settings, url: str) -> Path:
-    """One folder per served database and port: the workers of one server share it; another
-    server (or a test's app on its own database) does not."""
-    from sqlalchemy.engine import make_url
-
-    served = f"{make_url(url).render_as_string(hide_password=True)}|{settings.port}"
+    """One folder per database served: every process serving it (the workers of one server, or
+    several servers) counts a client's requests together, since they all load that database; a
+    test's app on a database of its own counts apart."""
+    served = make_url(url).render_as_string(hide_password=True)
     name = hashlib.blake2b(served.encode(), digest_size=6).hexdigest()
     return (settings.runtime_dir or settings.home / "run") / "client-slots" / name
 
@@ -82,9 +82,11 @@ def client_address(host: str | None) -> str:
         ip = ipaddress.ip_address(host or "")
     except ValueError:
         return host or "unknown"
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 async def _client(request: Request) -> tuple[str, int]:

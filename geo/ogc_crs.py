@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{}"
@@ -103,4 +103,26 @@ def bbox_to_xy(bbox: tuple[float, float, float, float], crs: OgcCRS) -> tuple[fl
                              f"({'latitude first' if crs.lat_first else 'longitude first'}): {bbox}")
         if not (-180 <= xmin <= 180 and -180 <= xmax <= 180):
             raise ValueError(f"bbox longitude out of range [-180, 180]: {bbox}")
+    else:
+        w, s, e, n = usable_bounds(crs.srid)
+        if xmin < w or ymin < s or xmax > e or ymax > n:
+            raise ValueError(f"bbox reaches beyond where {crs.uri} is usable (x {w:,.0f} to {e:,.0f}, "
+                             f"y {s:,.0f} to {n:,.0f} m: its area of use and {USABLE_MARGIN_M // 1000:,} km "
+                             f"around): {bbox}")
     return xmin, ymin, xmax, ymax
+
+
+USABLE_MARGIN_M = 1_000_000
+
+
+@lru_cache(maxsize=None)
+def usable_bounds(srid: int) -> tuple[float, float, float, float]:
+    """A projected CRS's area of use in its own units, widened by USABLE_MARGIN_M. Far beyond it
+    the projection breaks down (PROJ: "Point outside of projection domain"), so a box reaching
+    there is the client's mistake, said before any SQL runs; within it every supported CRS
+    transforms to lon/lat (tests/api/test_edge_failures.py checks each with PostGIS)."""
+    crs = CRS.from_epsg(srid)
+    w, s, e, n = Transformer.from_crs(4326, crs, always_xy=True).transform_bounds(
+        *crs.area_of_use.bounds, densify_pts=21)
+    m = USABLE_MARGIN_M
+    return w - m, s - m, e + m, n + m

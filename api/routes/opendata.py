@@ -3,7 +3,8 @@
 Files are served straight from the immutable release directories (streamed, with Range
 support for PMTiles). A release file's ETag is its SHA-256 from the manifest, so a download
 can be checked against the catalog's spdx:checksum. Only files a manifest lists are served:
-any other path, `..` included, is a 404.
+any other path, `..` included, is a 404. Listings, manifests and catalogs are read through
+api.opendata_cache, which reads the disk again only when a release comes or goes.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
 from api.negotiation import language, output_format
-from layers.opendata import catalog, store
+from api.opendata_cache import Releases
+from layers.opendata import store
 from layers.opendata.datasets import all_datasets
 
 router = APIRouter(prefix="/opendata", tags=["open data"])
@@ -35,12 +37,15 @@ def _base(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/")
 
 
+def _releases(request: Request) -> Releases:
+    return request.app.state.releases
+
+
 def _latest(request: Request) -> tuple[str, dict]:
-    settings = request.app.state.settings
-    version = store.latest(settings)
+    version = _releases(request).latest()
     if version is None:
         raise HTTPException(404, "no open-data release has been published yet (run `ntm-map publish`)")
-    return version, store.manifest(settings, version)
+    return version, _releases(request).manifest(version)
 
 
 def _citation(request: Request, man: dict, lang: str) -> str:
@@ -58,8 +63,8 @@ def _dataset_links(base: str, version: str, ds: dict) -> list[dict]:
 @router.get("", summary="Open-data catalog page")
 async def opendata_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
     settings = request.app.state.settings
-    version = store.latest(settings)
-    man = store.manifest(settings, version) if version else None
+    version = _releases(request).latest()
+    man = _releases(request).manifest(version) if version else None
     base = _base(request)
     body = {
         "title": TEXT[lang]["title"], "version": version,
@@ -81,25 +86,23 @@ async def opendata_page(request: Request, fmt: str = Depends(output_format), lan
 
 @router.get("/catalog.jsonld", summary="DCAT-AP catalog (JSON-LD)")
 async def catalog_jsonld(request: Request):
-    _, man = _latest(request)
-    return Response(catalog.jsonld(man, _base(request), request.app.state.settings),
-                    media_type="application/ld+json")
+    version, _ = _latest(request)
+    return Response(_releases(request).catalog(version, "jsonld", _base(request)), media_type="application/ld+json")
 
 
 @router.get("/catalog.ttl", summary="DCAT-AP catalog (Turtle)")
 async def catalog_turtle(request: Request):
-    _, man = _latest(request)
-    return Response(catalog.turtle(man, _base(request), request.app.state.settings),
+    version, _ = _latest(request)
+    return Response(_releases(request).catalog(version, "turtle", _base(request)),
                     media_type="text/turtle; charset=utf-8")
 
 
 @router.get("/releases/", summary="Releases, newest first")
 async def releases(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
-    settings = request.app.state.settings
     base = _base(request)
     rows = []
-    for v in store.versions(settings):
-        man = store.manifest(settings, v)
+    for v in _releases(request).versions():
+        man = _releases(request).manifest(v)
         rows.append({"version": v, "created": man["created"], "previous": man["previous"],
                      "href": f"{base}/opendata/releases/{v}/",
                      "changelog": f"{base}/opendata/releases/{v}/CHANGELOG.md",
@@ -113,20 +116,18 @@ async def releases(request: Request, fmt: str = Depends(output_format), lang: st
 
 
 def _version_or_404(request: Request, version: str) -> str:
-    settings = request.app.state.settings
-    found = store.resolve_version(settings, version)
+    found = _releases(request).resolve(version)
     if found is None:
-        known = ", ".join(["latest", *store.versions(settings)])
+        known = ", ".join(["latest", *_releases(request).versions()])
         raise HTTPException(404, f"no release {version!r}; releases: {known}")
     return found
 
 
 def _file(request: Request, version: str, name: str, cache: str) -> Response:
-    settings = request.app.state.settings
-    path = store.file_path(settings, version, name)
+    path = _releases(request).file_path(version, name)
     if path is None:
         raise HTTPException(404, f"release {version} has no file {name!r}; see /opendata/releases/{version}/")
-    dist = next((d for ds in store.manifest(settings, version)["datasets"].values()
+    dist = next((d for ds in _releases(request).manifest(version)["datasets"].values()
                  for d in ds["distributions"] if d["path"] == name), None)
     headers = {"Cache-Control": cache}
     if dist is None:  # release.json, datapackage.json, CHANGELOG.md, changelog/*.json
@@ -142,7 +143,7 @@ def _file(request: Request, version: str, name: str, cache: str) -> Response:
 @router.get("/releases/{version}/", summary="Files of one release")
 async def release_index(request: Request, version: str):
     v = _version_or_404(request, version)
-    man = store.manifest(request.app.state.settings, v)
+    man = _releases(request).manifest(v)
     base = f"{_base(request)}/opendata/releases/{v}"
     return {"version": v, "created": man["created"], "previous": man["previous"],
             "files": [f"{base}/{n}" for n in sorted(store.release_files(man))]}
@@ -158,8 +159,8 @@ async def release_file(request: Request, version: str, name: str):
 async def dataset(request: Request, name: str, fmt: str = Depends(output_format), lang: str = Depends(language)):
     ds_id, _, ext = name.partition(".")
     known = [d.id for d in all_datasets()]
-    version = store.latest(request.app.state.settings)
-    man = store.manifest(request.app.state.settings, version) if version else {"datasets": {}}
+    version = _releases(request).latest()
+    man = _releases(request).manifest(version) if version else {"datasets": {}}
     entry = man["datasets"].get(ds_id)
     if entry is None:
         raise HTTPException(404, f"unknown dataset {ds_id!r}; datasets: {', '.join(known)}"

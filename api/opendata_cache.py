@@ -1,0 +1,86 @@
+"""What the open-data routes read from disk, read again only when the releases change.
+
+Releases are immutable directories renamed into place (layers.opendata.store), so the state of
+`releases/` (its entries and its mtime) says whether anything changed: one `scandir` per request
+instead of parsing every manifest, and the DCAT catalog (an rdflib graph serialised, tens of
+milliseconds) built once per release and base URL.
+"""
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+from layers.config import Settings
+from layers.opendata import catalog, store
+
+CATALOGS_KEPT = 8  # (release, format, base URL) entries: a few base URLs at most (proxy and direct)
+
+
+class Releases:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._state: tuple | None = None
+        self._versions: list[str] = []
+        self._manifests: dict[str, dict] = {}
+        self._catalogs: OrderedDict[tuple, str] = OrderedDict()
+
+    def _directory_state(self) -> tuple:
+        d = store.releases_dir(self.settings)
+        try:
+            stat = d.stat()
+            names = tuple(sorted(e.name for e in os.scandir(d)))
+        except FileNotFoundError:
+            return ()
+        return stat.st_ino, stat.st_mtime_ns, names
+
+    def _current(self) -> None:
+        state = self._directory_state()
+        if state == self._state:
+            return
+        versions = store.versions(self.settings)
+        self._manifests = {}
+        self._versions, self._state = versions, state
+        self._catalogs.clear()
+
+    def versions(self) -> list[str]:
+        """Complete releases, newest first."""
+        self._current()
+        return list(self._versions)
+
+    def latest(self) -> str | None:
+        vs = self.versions()
+        return vs[0] if vs else None
+
+    def resolve(self, version: str) -> str | None:
+        vs = self.versions()
+        if version == "latest":
+            return vs[0] if vs else None
+        return version if version in vs else None
+
+    def manifest(self, version: str) -> dict:
+        self._current()
+        man = self._manifests.get(version)
+        if man is None:
+            man = self._manifests[version] = store.manifest(self.settings, version)
+        return man
+
+    def file_path(self, version: str, name: str) -> Path | None:
+        """The file `name` of a release, or None if the release does not list it."""
+        if name not in store.release_files(self.manifest(version)):
+            return None
+        path = store.releases_dir(self.settings) / version / name
+        return path if path.is_file() else None
+
+    def catalog(self, version: str, kind: str, base: str) -> str:
+        """The DCAT catalog of `version` as `kind` ("jsonld" or "turtle") with links under `base`."""
+        key = (version, kind, base)
+        self._current()
+        text = self._catalogs.get(key)
+        if text is None:
+            build = catalog.jsonld if kind == "jsonld" else catalog.turtle
+            text = build(self.manifest(version), base, self.settings)
+            self._catalogs[key] = text
+            while len(self._catalogs) > CATALOGS_KEPT:
+                self._catalogs.popitem(last=False)
+        return text
