@@ -29,8 +29,10 @@ PREFIXES = {".geojson": "GeoJSON:", ".json": "GeoJSON:", ".gpkg": "GPKG:", ".csv
 
 TEXT_TYPES = {".geojson", ".json", ".kml", ".csv", ".gpx"}
 XML_ROOTS = {".kml": "kml", ".gpx": "gpx"}
-# Anywhere in a text file: the marks of formats that open other files or URLs.
-FORBIDDEN = [re.compile(p, re.IGNORECASE) for p in (rb"<\s*OGRVRTDataSource", rb"<\s*VRTDataset", rb"gdal_streamed_alg")]
+# Anywhere in a text file (compared without case): what makes GDAL's VRT, raster VRT and GDALG
+# drivers claim a file, whatever its name.
+MARKS = (b"<ogrvrtdatasource", b"<vrtdataset", b"gdal_streamed_alg")
+CRS_KEY = b'"crs"'
 CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{')
 CRS_TYPES = {"name", "epsg", "ogc"}  # a link or URL would be fetched by GDAL
 CRS_WINDOW = 4096
@@ -164,19 +166,22 @@ def _scan_text(head: bytes, f: BinaryIO, suffix: str, name: str) -> None:
 
 def _scan_buffer(buf: bytes, suffix: str, name: str, complete: bool) -> None:
     where = f"{name}: " if name else ""
-    for pattern in FORBIDDEN:
-        if m := pattern.search(buf):
-            mark = m.group(0).decode("ascii", "replace")
-            raise Refused(f"{where}holds {mark!r}: a file that refers to other files or URLs is not accepted")
+    low = buf.lower()  # then plain searches: ~0.3 s per 100 MB, where regexes took seconds
+    for mark in MARKS:
+        if (i := low.find(mark)) != -1:
+            found = buf[i:i + len(mark)].decode("ascii", "replace")
+            raise Refused(f"{where}holds {found!r}: a file that refers to other files or URLs is not accepted")
     if suffix not in (".geojson", ".json"):
         return
-    for m in CRS_MEMBER.finditer(buf):
-        if not complete and m.start() > len(buf) - CRS_WINDOW:
-            continue  # seen whole in the next buffer
-        crs_type = _crs_type(buf[m.end() - 1: m.end() - 1 + CRS_WINDOW])
-        if crs_type not in CRS_TYPES:
-            raise Refused(f"{where}its \"crs\" member is of type {shorten(crs_type or 'unknown', 40)!r}; "
-                          "only a named CRS (\"type\": \"name\") is accepted, never a link to fetch")
+    i = low.find(CRS_KEY)
+    while i != -1:
+        m = CRS_MEMBER.match(low, i)
+        if m and (complete or i <= len(buf) - CRS_WINDOW):  # else seen whole in the next buffer
+            crs_type = _crs_type(buf[m.end() - 1: m.end() - 1 + CRS_WINDOW])
+            if crs_type not in CRS_TYPES:
+                raise Refused(f"{where}its \"crs\" member is of type {shorten(crs_type or 'unknown', 40)!r}; "
+                              "only a named CRS (\"type\": \"name\") is accepted, never a link to fetch")
+        i = low.find(CRS_KEY, i + len(CRS_KEY))
 
 
 def _crs_type(text: bytes) -> str | None:
