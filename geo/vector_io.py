@@ -12,7 +12,6 @@ GDAL's network access and file-referencing features are off while it reads.
 """
 from __future__ import annotations
 
-import threading
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ import shapely
 from pyproj import CRS
 
 from geo import vector_sniff, vn_encodings
+from geo.gdal_config import untrusted_reads
 from geo.geometry import family
 
 SUFFIXES = {".shp", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz", ".csv", ".gpx", ".fgb"}
@@ -52,59 +52,6 @@ class BadText(FileProblem):
 
 class UnsafeFile(FileProblem):
     """The file is not what its name says, or it would make GDAL read other files or URLs."""
-
-
-# GDAL configuration while it reads an untrusted file: no network (/vsicurl/ allows one name that
-# does not exist; HTTP goes to a closed local port, fails at once, is not retried), no SQL
-# functions or virtual tables reaching other files, no external KML styles, no GML schema
-# downloads, no directory listing beyond what a driver asks for.
-UNTRUSTED_GDAL_CONFIG = {
-    "CPL_VSIL_CURL_ALLOWED_FILENAME": "/ntm-map/no-network",
-    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".ntm-map-no-network",
-    "GDAL_HTTP_PROXY": "127.0.0.1:1",
-    "GDAL_HTTP_MAX_RETRY": "0",
-    "GDAL_HTTP_CONNECTTIMEOUT": "1",
-    "GDAL_HTTP_TIMEOUT": "1",
-    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
-    "GDAL_ALLOW_REMOTE_RESOURCE_TO_ACCESS_LOCAL_FILE": "NO",
-    "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
-    "OGR_SQLITE_LIST_VIRTUAL_OGR": "NO",
-    "OGR_SQLITE_LOAD_EXTENSIONS": "",
-    "LIBKML_RESOLVE_STYLE": "NO",
-    "LIBKML_EXTERNAL_STYLE": "NO",
-    "GML_DOWNLOAD_SCHEMA": "NO",
-    "GML_SKIP_RESOLVE_ELEMS": "ALL",
-    "GDAL_VRT_ENABLE_PYTHON": "NO",
-    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
-}
-_config_lock = threading.Lock()
-_config_users = 0
-_config_saved: dict = {}
-
-
-@contextmanager
-def _gdal_guard(trusted: bool):
-    """UNTRUSTED_GDAL_CONFIG for as long as any thread reads an untrusted file.
-
-    GDAL's configuration is process-wide, so the first reader sets it and the last one restores
-    it; a trusted read running meanwhile is restricted too, never the other way round.
-    """
-    global _config_users, _config_saved
-    if trusted:
-        yield
-        return
-    with _config_lock:
-        if _config_users == 0:
-            _config_saved = {k: pyogrio.get_gdal_config_option(k) for k in UNTRUSTED_GDAL_CONFIG}
-            pyogrio.set_gdal_config_options(UNTRUSTED_GDAL_CONFIG)
-        _config_users += 1
-    try:
-        yield
-    finally:
-        with _config_lock:
-            _config_users -= 1
-            if _config_users == 0:
-                pyogrio.set_gdal_config_options(_config_saved)
 
 
 @dataclass
@@ -263,7 +210,7 @@ def open_vector(path: str | Path, layer: str | None = None, encoding: str | None
                 raise UnsafeFile(f"{display}: {exc}") from None
             gdal_path = vector_sniff.PREFIXES.get(kind, "") + gdal_path
     opts = CSV_OPTIONS if kind == ".csv" else {}
-    with _gdal_guard(trusted):
+    with untrusted_reads(trusted):
         if not trusted:
             _check_driver(gdal_path, display, kind, opts)
         name = _choose_layer(gdal_path, display, layer, target)
@@ -362,7 +309,7 @@ def _chunks(src: VectorSource, chunk_size: int) -> Iterator[gpd.GeoDataFrame]:
     start = 0
     while start < src.count:
         window = dict(layer=src.layer, skip_features=start, max_features=chunk_size, **kwargs)
-        with _gdal_guard(src.trusted):
+        with untrusted_reads(src.trusted):
             try:
                 with _gdal_quiet():
                     frame = pyogrio.read_dataframe(src.path, **window)

@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 import shapely
 
-from geo import vector_io, vector_sniff
+from geo import gdal_config, vector_io, vector_sniff
 from geo.vector_io import FileProblem, UnsafeFile, open_vector, read_chunks
 from geo.vector_sniff import Refused, check_file, check_stream, shorten, untrusted_path
 from tests.hostile_files import SECRET, canary, gdalg, geojson_with_crs_link, secret_file, vrt, zipped
@@ -217,12 +217,12 @@ def test_gdal_network_is_off_while_an_untrusted_file_is_read(tmp_path, monkeypat
         crs_link.write_text(geojson_with_crs_link(f"{url}/crs.wkt"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with vector_io._gdal_guard(trusted=False):
+            with gdal_config.untrusted_reads():
                 with pytest.raises(Exception):
                     pyogrio.read_dataframe(by_url)
                 pyogrio.read_info(crs_link)
             assert hits == []
-            before = {k: pyogrio.get_gdal_config_option(k) for k in vector_io.UNTRUSTED_GDAL_CONFIG}
+            before = {k: pyogrio.get_gdal_config_option(k) for k in gdal_config.UNTRUSTED_GDAL_CONFIG}
             assert before["CPL_VSIL_CURL_ALLOWED_FILENAME"] is None  # restored after the guard
             frame = pyogrio.read_dataframe(by_url)
             pyogrio.read_info(crs_link)
