@@ -62,7 +62,7 @@ class Runner:
     """At most `workers` processes; a task waits at most `timeout` for a free worker, then has
     `timeout` seconds to finish."""
 
-    def __init__(self, workers: int = 2, memory_mb: int = 1024, preload: tuple[str, ...] = PRELOAD):
+    def __init__(self, workers: int = 2, memory_mb: int = 512, preload: tuple[str, ...] = PRELOAD):
         self.workers, self.memory_mb, self.preload = max(1, workers), memory_mb, preload
         self._idle: list[_Worker] = []
         self._count = 0
@@ -216,13 +216,16 @@ _RUNNERS: dict[tuple[int, int], Runner] = {}
 _LOCK = threading.Lock()
 
 
-def runner_for(settings) -> Runner:
-    """The process's runner for these settings (one per configuration, made on first use)."""
-    key = (settings.bounded_workers, settings.bounded_memory_mb)
+def runner(workers: int, memory_mb: int) -> Runner:
+    """The process's runner of this size (one per configuration, made on first use)."""
     with _LOCK:
-        if key not in _RUNNERS:
-            _RUNNERS[key] = Runner(*key)
-        return _RUNNERS[key]
+        if (workers, memory_mb) not in _RUNNERS:
+            _RUNNERS[workers, memory_mb] = Runner(workers, memory_mb)
+        return _RUNNERS[workers, memory_mb]
+
+
+def runner_for(settings) -> Runner:
+    return runner(settings.bounded_workers, settings.bounded_memory_mb)
 
 
 @atexit.register

@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     # Bounded work (layers/bounded.py): filters and polygon repair that could crash or stall run
     # in these worker processes, each with this much address space beyond its start (MB).
     bounded_workers: int = Field(2, ge=1)
-    bounded_memory_mb: int = Field(1024, ge=64)
+    bounded_memory_mb: int = Field(512, ge=64)
     # CQL2 filters (layers/cql.py): longest text and most tokens accepted; a filter longer than
     # filter_inline_chars (or nested beyond the inline bounds) is parsed in a worker.
     filter_max_chars: int = Field(65_536, ge=256)
@@ -121,6 +121,7 @@ class Settings(BaseSettings):
     # growing_inline_vertices is checked in the request; any other goes to a worker with this
     # deadline, and one crossing itself in more places than growing_repair_max_crossings is
     # refused as too complex to repair (a 1,601-point star: 640,000 crossings, 100 s, 2.7 GB).
-    growing_inline_vertices: int = Field(2_000, ge=0)
+    growing_inline_vertices: int = Field(1_000, ge=0)
     growing_repair_timeout_s: float = Field(5.0, gt=0)
     growing_repair_max_crossings: int = Field(10_000, ge=0)
+    growing_upload_check_s: float = Field(120.0, gt=0)  # all of one upload's boundaries together

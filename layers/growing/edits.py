@@ -79,7 +79,7 @@ async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple
     values = {**DEFAULTS, **clean(props)}
     if geometry is None:
         raise RuleFailure([Problem("geometry_invalid", "the feature has no geometry")])
-    checked = shapes.checked(geometry, crs, settings)
+    checked = await shapes.checked(geometry, crs, settings)
     problems = _validate(values, checked, checked.area_ha if checked.geom is not None else None, settings)
     if problems:
         raise RuleFailure(problems)
@@ -103,7 +103,7 @@ async def update(conn, user, area_id: int, body, if_match: str | None, settings,
     values = {**current, **clean(props)} if partial else {**DEFAULTS, **clean(props)}
     if geometry is None and not partial:
         raise RuleFailure([Problem("geometry_invalid", "the feature has no geometry (PUT replaces the whole area)")])
-    checked = shapes.checked(geometry, crs, settings) if geometry is not None else None
+    checked = await shapes.checked(geometry, crs, settings) if geometry is not None else None
     if checked is not None and checked.geom is None:
         raise RuleFailure(checked.problems)
     area_ha = checked.area_ha if checked is not None else row.area_ha

@@ -18,7 +18,7 @@ from shapely.strtree import STRtree
 
 from geo import crs as vcrs
 from geo import vector_io
-from geo.area_rules import Problem, check_attributes, check_geometry, check_minimum, geodesic_area_ha
+from geo.area_rules import Problem, check_attributes, check_minimum, geodesic_area_ha
 from geo.vector_sniff import shorten
 from layers.growing import shapes
 from layers.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
@@ -105,7 +105,7 @@ def _candidate(index, row, geom, note, mapping, spec, limits) -> Candidate:
         checked = None
         problems.append(Problem("geometry_invalid", note))
     else:
-        checked = check_geometry(geom, limits)
+        checked = shapes.check_shape(geom, limits)  # bounded: a worker process for any repair
         problems += checked.problems
     problems += check_attributes(values)
     if checked is not None and checked.geom is not None:

@@ -1,0 +1,83 @@
+"""The bounded runner (layers.bounded): a task that crashes, overruns or eats memory costs its
+worker, not the caller's process; ordinary answers and exceptions come back as they are."""
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from layers.bounded import Busy, Runner, Unbounded
+from tests.layers import bounded_tasks as tasks
+
+
+@pytest.fixture
+def runner():
+    r = Runner(workers=1, memory_mb=256)
+    yield r
+    r.shutdown()
+
+
+def test_answers_and_exceptions_come_back(runner):
+    first = runner.call(tasks.pid, timeout=60)
+    assert first != threading.get_native_id() and runner.call(tasks.pid, timeout=5) == first  # the worker is kept
+    with pytest.raises(ValueError, match="as raised"):
+        runner.call(tasks.fail, "as raised", timeout=5)
+    assert asyncio.run(runner.run(tasks.pid, timeout=5)) == first
+    assert runner.replaced == 0
+
+
+@pytest.mark.parametrize("task,args,why", [
+    (tasks.crash, (), "worker process died"),
+    (tasks.sleep, (30,), "took more than 1 s"),
+    (tasks.allocate, (1024,), "ran out of memory"),
+])
+def test_a_crash_an_overrun_or_a_blow_up_costs_the_worker(runner, task, args, why):
+    runner.call(tasks.pid, timeout=60)  # started, so the deadline below is the task's alone
+    with pytest.raises(Unbounded, match=why):
+        asyncio.run(runner.run(task, *args, timeout=1))
+    with pytest.raises(Unbounded, match=why):
+        runner.call(task, *args, timeout=1)
+    assert runner.replaced == (2 if why != "ran out of memory" else 0)  # an OOM answer keeps its worker
+    assert runner.call(tasks.allocate, 100, timeout=60) == 100 << 20  # and the next task is served
+
+
+def test_all_workers_busy_is_busy_not_a_wait_without_end(runner):
+    runner.call(tasks.pid, timeout=60)
+
+    async def both():
+        slow = asyncio.create_task(runner.run(tasks.sleep, 3, timeout=30))
+        await asyncio.sleep(0.2)
+        with pytest.raises(Busy):
+            await runner.run(tasks.pid, timeout=0.5)
+        return await slow
+
+    assert asyncio.run(both()) == 3
+
+
+def test_a_cancelled_caller_does_not_leave_its_answer_to_the_next(runner):
+    runner.call(tasks.pid, timeout=60)
+
+    async def cancel_then_ask():
+        slow = asyncio.create_task(runner.run(tasks.sleep, 1, timeout=30))
+        await asyncio.sleep(0.3)
+        slow.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+        return await runner.run(tasks.allocate, 1, timeout=60)
+
+    assert asyncio.run(cancel_then_ask()) == 1 << 20  # not the sleep's 1
+    assert runner.replaced == 1
+
+
+def test_a_caller_cancelled_while_its_worker_starts_keeps_the_worker(runner):
+    async def cancel_during_start():
+        first = asyncio.create_task(runner.run(tasks.pid, timeout=60))
+        await asyncio.sleep(0.05)  # the worker is still importing
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        return await runner.run(tasks.pid, timeout=60)
+
+    asyncio.run(cancel_during_start())
+    assert runner.replaced == 0 and runner._count == 1
