@@ -57,7 +57,8 @@ class HostCheck:
             return await self.app(scope, receive, send)
         raw = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
         if host_name(raw) not in self.hosts:
-            response = errors.error(400, f"this server does not answer to the host name {raw[:100]!r}; "
+            # The name is not echoed: nothing a client invents comes back in the answer.
+            response = errors.error(400, "this server does not answer to the host name in the Host header; "
                                          "its operator lists the names it serves in NTM_ALLOWED_HOSTS")
             return await response(scope, receive, send)
         return await self.app(scope, receive, send)

@@ -11,6 +11,8 @@ from other hosts over https. Only /embed may be framed by other sites (it is mad
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from layers.config import Settings
 
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
@@ -25,7 +27,10 @@ def _kind(path: str) -> str:
 
 
 def policy(settings: Settings, path: str) -> str:
-    external = " https:" if settings.basemap_style_url else ""
+    external = ""
+    if settings.basemap_style_url:  # its own origin, and whatever https hosts its style names
+        parts = urlsplit(settings.basemap_style_url)
+        external = f" {parts.scheme}://{parts.netloc} https:"
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",

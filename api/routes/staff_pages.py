@@ -17,6 +17,7 @@ from api.negotiation import language
 from api.routes.auth import describe
 from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES
+from layers import dates
 from layers.accounts import scope_condition
 from layers.models import AdminUnit
 from layers.models.agriculture import CERTIFICATIONS
@@ -61,7 +62,8 @@ async def logged_in(request: Request) -> dict | None:
 @router.get("/staff")
 async def staff_page(request: Request, lang: str = Depends(language)):
     config = {**page_config(request, lang), "me": await logged_in(request)}
-    response = request.app.state.templates.TemplateResponse(request, "staff.html", {"lang": lang, "config": config})
+    response = request.app.state.templates.TemplateResponse(
+        request, "staff.html", {"lang": lang, "config": config, "date_min": dates.EARLIEST.isoformat()})
     response.headers["Cache-Control"] = "no-store"
     # The page frames nothing and may not be framed (clickjacking a grant button).
     response.headers["X-Frame-Options"] = "DENY"

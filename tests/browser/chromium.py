@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,3 +74,28 @@ def block_outside(log: PageLog):
             log.blocked.append(url)
             route.abort("blockedbyclient")
     return handler
+
+
+def wait_without_eval(page, default_timeout_ms: float) -> None:
+    """Make `page.wait_for_function` poll through `page.evaluate` (DevTools, outside the page's
+    CSP) instead of Playwright's in-page polling, which runs the predicate with eval: the pages'
+    Content-Security-Policy (api/security_headers.py) rightly forbids that."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    def wait_for_function(expression: str, arg=None, timeout: float | None = None, polling=None):
+        limit = default_timeout_ms if timeout is None else timeout
+        deadline = time.monotonic() + limit / 1000
+        problem = "still false"
+        while True:
+            try:  # a page between two documents (a click that navigates) has no body yet: retry
+                value = page.evaluate(expression, arg)
+            except PlaywrightError as exc:
+                value, problem = None, f"failing ({str(exc).splitlines()[0]})"
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise PlaywrightTimeout(f"wait_for_function: {expression[:80]!r} {problem} after {limit:.0f} ms")
+            page.wait_for_timeout(50)
+
+    page.wait_for_function = wait_for_function

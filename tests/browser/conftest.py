@@ -22,6 +22,7 @@ from tests.browser.chromium import (
     PageLog,
     block_outside,
     chromium_path,
+    wait_without_eval,
 )
 from tests.browser.staff_helpers import PASSWORD
 from tests.support import serve
@@ -68,6 +69,7 @@ def page(browser, page_log, request):
     context.route("**/*", block_outside(page_log))
     p = context.new_page()
     p.set_default_timeout(20000)
+    wait_without_eval(p, 20000)
     page_log.attach(p)
     yield p
     ARTIFACTS.mkdir(exist_ok=True)
