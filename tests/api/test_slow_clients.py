@@ -1,9 +1,10 @@
-"""Clients that ask for big pages and then read nothing must not take the service down.
+"""Greedy and slow clients must not take the service down.
 
 Each stuck client is a raw socket with a tiny receive buffer that sends one request and never
 reads: the server's send blocks as soon as the kernel buffers are full, with the page's database
 connection held. Before the fix, 22 of them held all 20 connections of the pool and every other
-request waited 30 s for a 503.
+request waited 30 s for a 503. Also here: the per-client cap on expensive requests, counted
+across server processes, and the cap on HTML item pages.
 """
 from __future__ import annotations
 
