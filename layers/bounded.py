@@ -119,6 +119,7 @@ class Runner:
             self._free.notify()
 
     def shutdown(self) -> None:
+        """Stop the idle workers and the launcher (which takes any busy one with it); final."""
         with self._free:
             idle, self._idle = self._idle, []
             self._count -= len(idle)
@@ -128,6 +129,7 @@ class Runner:
             except OSError:
                 pass
             w.kill()
+        self._launcher.shutdown(wait=False)
 
     # --- threads ---
     def call(self, fn: Callable, *args, timeout: float) -> Any:

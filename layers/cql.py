@@ -51,10 +51,13 @@ async def parse_off_loop(filter: str | dict, lang: str, limits: FilterLimits, ru
     worker process (layers.bounded), so neither a parser crash nor a long parse reaches the
     event loop. Busy (no worker free) is the caller's to answer (503)."""
     text = _text(filter, lang)
-    if fits_inline(check(text, lang, limits), limits):
-        return parse_checked(text, lang)
-    try:
-        return await runner.run(parse_checked, text, lang, timeout=limits.timeout_s)
+    if len(text) <= limits.inline_chars:
+        if fits_inline(check(text, lang, limits), limits):
+            return parse_checked(text, lang)
+    elif len(text) > limits.max_chars:
+        check(text, lang, limits)  # too long: refused here, before anything is sent
+    try:  # the worker checks too: tokenizing 60 kB takes the loop 20 ms
+        return await runner.run(parse, text, lang, limits, timeout=limits.timeout_s)
     except Unbounded as e:
         raise FilterError(f"filter too complex to read ({e}); simplify it") from None
 
@@ -78,19 +81,20 @@ def parse_checked(text: str, lang: str) -> dict:
 
 
 def _measure(expr: Any) -> None:
-    """Bound the size and depth of a CQL2 JSON tree before walking it (recursively)."""
-    stack, count = [(expr, 1)], 0
+    """Bound the size and depth of a CQL2 JSON tree before walking it (recursively). Only
+    containers are stacked, scalars just counted: this runs on every filter."""
+    if not isinstance(expr, (dict, list)):
+        return
+    stack, count = [(expr, 1)], 1
     while stack:
         node, depth = stack.pop()
-        count += 1
         if depth > MAX_DEPTH:
             raise FilterError(f"filter nested too deeply (more than {MAX_DEPTH} levels)")
+        children = [v for k, v in node.items() if k not in ("coordinates", "bbox")] if isinstance(node, dict) else node
+        count += len(children)
         if count > MAX_NODES:
             raise FilterError(f"filter too large (more than {MAX_NODES} terms)")
-        if isinstance(node, dict):
-            node = [v for k, v in node.items() if k not in ("coordinates", "bbox")]
-        if isinstance(node, list):
-            stack.extend((child, depth + 1) for child in node)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def _syntax_message(msg: str, lang: str) -> str:

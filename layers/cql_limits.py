@@ -163,6 +163,7 @@ def check(text: str, lang: str, limits: FilterLimits) -> Shape:
 
 
 def fits_inline(shape: Shape, limits: FilterLimits) -> bool:
-    """Small and shallow: parsed in the request (≈40 µs) rather than in a worker (≈0.4 ms more).
+    """Small and shallow: parsed in the request (a typical filter: 10 µs of checks + 40 µs of
+    parsing) rather than in a worker (0.2–0.3 ms more a round trip; measured on 2 busy cores).
     Needs at most 16 × 5.4 + 16 × 2.1 + 16 × 2.4 + 200 × 0.5 kB ≈ 260 kB of stack."""
     return shape.chars <= limits.inline_chars and max(shape.parens, shape.chain, shape.nots) <= INLINE_DEPTH
