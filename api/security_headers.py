@@ -16,6 +16,9 @@ from urllib.parse import urlsplit
 from layers.config import Settings
 
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
+CSP = b"content-security-policy"
+FIXED = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin"))
+OURS = {CSP, *(k for k, _ in FIXED)}
 
 
 def _kind(path: str) -> str:
@@ -72,12 +75,12 @@ class SecurityHeaders:
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                for name, value in ((b"content-security-policy", csp), (b"x-content-type-options", b"nosniff"),
-                                    (b"referrer-policy", b"strict-origin-when-cross-origin")):
-                    if name not in present:
-                        headers.append((name, value))
+                headers = list(message.get("headers", ()))
+                if any(k.lower() in OURS for k, _ in headers):  # a route chose some itself
+                    present = {k.lower() for k, _ in headers}
+                    headers += [(k, v) for k, v in ((CSP, csp), *FIXED) if k not in present]
+                else:
+                    headers += [(CSP, csp), *FIXED]
                 message = {**message, "headers": headers}
             await send(message)
 
