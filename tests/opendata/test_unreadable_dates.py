@@ -18,6 +18,7 @@ from layers.opendata import store
 from layers.opendata.datasets import all_datasets
 from layers.opendata.release import publish
 from tests.api.growing_helpers import make_user
+from tiles.pmtiles_export import pmtiles_writer, writer_key
 
 STORED = {"infinity_end": ("valid_to", "infinity"), "minus_infinity_start": ("valid_from", "-infinity"),
           "last_python_day": ("valid_to", "9999-12-31"), "beyond_python": ("valid_to", "12000-01-01")}
@@ -47,10 +48,11 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
 
 
 def test_publish_writes_a_release_despite_infinite_and_far_dates(odd_dates, demo_db, settings, tmp_path):
-    s = settings.model_copy(update={"opendata_dir": tmp_path / "opendata"})
+    s = settings.model_copy(update={"opendata_dir": tmp_path / "opendata", "pmtiles_max_zoom": 8})
     growing = tuple(d for d in all_datasets() if d.id == "growing_areas")
-    result = publish(s, demo_db, datasets=growing)
+    result = publish(s, demo_db, datasets=growing, extra=pmtiles_writer(s), extra_key=writer_key(s))
     assert result.version == "1.0.0", result.message
+    assert store.file_path(s, "1.0.0", "growing_areas.pmtiles") is not None
     table = pq.read_table(store.file_path(s, "1.0.0", "growing_areas.parquet")).to_pylist()
     by_id = {row["id"]: row for row in table}
     for case, (column, expected) in IN_FILES.items():
