@@ -103,9 +103,9 @@ def test_a_streamed_body_is_cut_after_a_few_kilobytes(settings, login_db):
         assert sent < 32 * 2**20, sent  # socket buffers take a few MB; 200 MB never went out
         head = ("POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 "Content-Length: 200000000\r\n\r\n")
-        started = time.monotonic()
+        # The server answers without waiting for the 200 MB (waiting, recv would time out).
         answer, _ = _raw_request(url, head, iter([b'{"username": "x"']), limit_bytes=100)
-        assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - started < 10, answer[:200]
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
 
 
 # --- throttles ------------------------------------------------------------------------------------
