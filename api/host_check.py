@@ -32,8 +32,7 @@ def allowed_hosts(settings: Settings) -> set[str] | None:
     hosts = {"localhost", "127.0.0.1", "::1", TEST_CLIENT_HOST}
     if settings.host not in WILDCARD_BINDS:
         hosts.add(settings.host.lower())
-    for name in (socket.gethostname(), socket.getfqdn()):
-        hosts.add(name.lower())
+    hosts.add(socket.gethostname().lower())  # not getfqdn(): a reverse lookup may hang on DNS
     for url in (settings.opendata_base_url,):
         if url and urlsplit(url).hostname:
             hosts.add(urlsplit(url).hostname.lower())
