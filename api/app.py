@@ -17,7 +17,7 @@ from api.opendata_cache import Releases
 from api.security_headers import SecurityHeaders
 from api.tile_http import GzipMemo, TileFastPath
 from api.routes import (
-    auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
+    api_docs, auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
     landing, map, opendata, search, staff_pages, tiles, tourism,
 )
 from layers.config import Settings
@@ -48,6 +48,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app = FastAPI(
         title="ntm-map", version="0.1.0", lifespan=lifespan,
         description="Bản đồ số nông thôn mới — digital map for New Rural Development.",
+        openapi_url=None, docs_url=None, redoc_url=None,  # /api and /docs: api.routes.api_docs, no CDN
     )
     app.state.settings = settings
     app.state.stats = LayerStats()
@@ -65,7 +66,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, settings=settings)  # CSP, nosniff, Referrer-Policy
     trust_proxies(app, settings)  # X-Forwarded-* only from settings.trusted_proxies
     app.add_middleware(Edge, send_timeout_s=settings.send_timeout_s)  # outermost: request id, send timeout, 500
-    for module in (landing, conformance, health, collections, features, tiles, search, auth, map, tourism,
+    for module in (landing, conformance, api_docs, health, collections, features, tiles, search, auth, map, tourism,
                    growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
         app.include_router(module.router)
     static_files.install(app, settings)

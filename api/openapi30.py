@@ -40,3 +40,14 @@ def downgrade(doc: dict) -> dict:
     out = _fix(copy.deepcopy(doc))
     out["openapi"] = "3.0.3"
     return out
+
+
+OAS30 = "application/vnd.oai.openapi+json;version=3.0"
+
+
+def document(app) -> dict:
+    """The definition /api serves, built once per app (routes do not change after start)."""
+    doc = getattr(app.state, "openapi30", None)
+    if doc is None:
+        doc = app.state.openapi30 = downgrade(app.openapi())
+    return doc

@@ -6,8 +6,9 @@ are files of this site (MapLibre and mapbox-gl-draw from /static/vendor, ES modu
 /static); JSON config sits in `<script type="application/json">`, which CSP does not run; MapLibre
 starts its workers from blob: URLs and draws into blob:/data: images; templates carry small
 inline styles. With an external basemap (`basemap_style_url`) its tiles, sprites and glyphs come
-from other hosts over https. Only /embed may be framed by other sites (it is made for iframes);
-/docs (Swagger UI) loads its script from a CDN, so its page gets that origin too.
+from other hosts over https. Only /embed may be framed by other sites (it is made for iframes).
+/docs and /api?f=html (Swagger UI) get the same policy as every page: Swagger UI is served from
+/static/vendor and started by a script file, so no CDN and no inline script is allowed anywhere.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from urllib.parse import urlsplit
 
 from layers.config import Settings
 
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
 CSP = b"content-security-policy"
 FIXED = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin"))
 OURS = {CSP, *(k for k, _ in FIXED)}
@@ -24,8 +24,6 @@ OURS = {CSP, *(k for k, _ in FIXED)}
 def _kind(path: str) -> str:
     if path == "/embed" or path.startswith("/embed/"):
         return "embed"
-    if path.startswith(("/docs", "/redoc")):
-        return "docs"
     return "page"
 
 
@@ -48,9 +46,6 @@ def policy(settings: Settings, path: str) -> str:
         "form-action": "'self'",
         "frame-ancestors": "*" if _kind(path) == "embed" else "'self'",
     }
-    if _kind(path) == "docs":
-        directives["script-src"] = f"'self' 'unsafe-inline' {SWAGGER_CDN}"
-        directives["style-src"] = f"'self' 'unsafe-inline' {SWAGGER_CDN}"
     return "; ".join(f"{k} {v}" for k, v in directives.items())
 
 

@@ -1,7 +1,9 @@
 """Files the web pages load: ntm-map's own JS/CSS/icons, and browser libraries from node_modules.
 
-MapLibre GL JS and Leaflet come from the npm registry at setup time (`npm ci`, run by `make
-setup`) and are served from here, never from a CDN, so the map works with no internet. When
+MapLibre GL JS, Leaflet and Swagger UI (/docs) come from the npm registry at setup time (`npm ci`,
+run by `make setup`) and are served from here, never from a CDN, so the map and the API's
+documentation work with no internet. Of Swagger UI only the two files the page loads are served
+(its package also holds a demo page that fetches a petstore definition from the internet). When
 they are missing the server still starts, logs how to fix it, and answers their URLs with a
 503 that says the same, rather than a bare 404 a person cannot act on.
 """
@@ -11,6 +13,7 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from layers.config import Settings
@@ -19,6 +22,9 @@ log = logging.getLogger("ntm_map")
 HERE = Path(__file__).parent
 # URL name → (npm package, folder inside it) of the browser files served under /static/vendor/.
 VENDOR = {"maplibre-gl": ("maplibre-gl", "dist"), "leaflet": ("leaflet", "dist")}
+# URL name → (npm package, {file: media type}): packages of which only some files are served.
+VENDOR_FILES = {"swagger-ui": ("swagger-ui-dist", {"swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+                                                   "swagger-ui.css": "text/css; charset=utf-8"})}
 FIX = "run `make setup` (npm ci) in the ntm-map checkout, or set NTM_VENDOR_DIR to a node_modules folder"
 
 
@@ -31,8 +37,24 @@ def vendor_path(settings: Settings, name: str) -> Path:
     return vendor_dir(settings) / package / sub
 
 
+def _serve_files(app: FastAPI, settings: Settings, name: str) -> bool:
+    """Routes for the listed files of one package; False when the package is not installed."""
+    package, files = VENDOR_FILES[name]
+    folder = vendor_dir(settings) / package
+
+    @app.get(f"/static/vendor/{name}/{{file}}", include_in_schema=False, name=f"vendor-{name}")
+    async def vendor_file(file: str):
+        if file not in files:
+            raise HTTPException(404, f"no file {file!r} of {name}; files: {', '.join(files)}")
+        if not (folder / file).is_file():
+            raise HTTPException(503, f"the browser library {name} is not installed on this server: {FIX}")
+        return FileResponse(folder / file, media_type=files[file], headers={"Cache-Control": "public, max-age=86400"})
+
+    return all((folder / file).is_file() for file in files)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
-    missing = []
+    missing = [name for name in VENDOR_FILES if not _serve_files(app, settings, name)]
     for name in VENDOR:
         folder = vendor_path(settings, name)
         if folder.is_dir():

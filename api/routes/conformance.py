@@ -1,11 +1,10 @@
-"""/conformance, /api (OpenAPI 3.0) and /collections/{id}/queryables."""
+"""/conformance and /collections/{id}/queryables (the OpenAPI definition, /api, is api.routes.api_docs)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 
 from api.negotiation import language, output_format
-from api.openapi30 import downgrade
 from api.params import collection
 from layers import cql
 from layers.registry import Layer
@@ -54,14 +53,6 @@ async def conformance(request: Request, fmt: str = Depends(output_format), lang:
         return request.app.state.templates.TemplateResponse(
             request, "conformance.html", {"lang": lang, "classes": CONFORMANCE})
     return {"conformsTo": CONFORMANCE}
-
-
-@router.get("/api", summary="This API's OpenAPI 3.0 definition")
-async def api_definition(request: Request, fmt: str = Depends(output_format)):
-    if fmt == "html":
-        return RedirectResponse(str(request.base_url).rstrip("/") + "/docs")
-    doc = downgrade(request.app.openapi())
-    return JSONResponse(doc, media_type="application/vnd.oai.openapi+json;version=3.0")
 
 
 @router.get("/collections/{collectionId}/queryables", tags=["data"],
