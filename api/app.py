@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import errors, static_files, template_words
 from api.edge import Edge
+from api.http_methods import AllowedMethods, HeadAsGet
 from api.host_check import HostCheck, allowed_hosts, trust_proxies
 from api.limits import ClientSlots, slots_dir
 from api.opendata_cache import Releases
@@ -56,12 +57,14 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.state.releases = Releases(settings)  # open data: read again only when a release comes or goes
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     errors.install(app)
+    app.add_middleware(AllowedMethods, routes_of=app)  # OPTIONS → Allow; 405s name every method
     # Public, read-only data: any web page may read it (writes will need credentials, not origins).
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        expose_headers=["ETag", "Content-Crs", "Link", "X-Request-Id"])
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # only when the client asks for it
     app.state.gzip = GzipMemo()
     app.add_middleware(TileFastPath, state=app.state)  # runs before the two above
+    app.add_middleware(HeadAsGet)  # HEAD = GET's headers, no body
     app.add_middleware(HostCheck, hosts=allowed_hosts(settings))  # links are built from Host
     app.add_middleware(SecurityHeaders, settings=settings)  # CSP, nosniff, Referrer-Policy
     trust_proxies(app, settings)  # X-Forwarded-* only from settings.trusted_proxies

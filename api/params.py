@@ -10,6 +10,8 @@ from datetime import date, datetime
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 
+from api.queryable_params import not_parameters, parameter_types, queryable_condition
+from api.unknown_params import declared_query, refuse, unknown_parameters, wants_html
 from geo import ogc_crs
 from layers import cql, dates
 from layers.bounded import runner_for
@@ -19,7 +21,9 @@ from layers.registry import BY_ID, Layer, get as get_layer
 from layers.relations import relation
 
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 100_000  # documented in the OpenAPI; bigger requests should use the open-data downloads
+# A bigger limit is served as this (OGC API - Features: the server may return fewer, never more);
+# bigger requests should use the open-data downloads.
+MAX_LIMIT = 100_000
 
 
 # Documented as an enum (clients and API fuzzers see the real ids) but not validated as one:
@@ -84,8 +88,9 @@ async def items_query(
     request: Request,
     layer: Layer = Depends(collection),
     out: ogc_crs.OgcCRS = Depends(output_crs),
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
-                       description=f"Features per page (at most {MAX_LIMIT:,}; follow the `next` link for more)"),
+    limit: int = Query(DEFAULT_LIMIT, ge=1,
+                       description=f"Features per page; a larger value is served as {MAX_LIMIT:,} "
+                                   "(follow the `next` link for more)"),
     bbox: str | None = Query(None, description="minx,miny,maxx,maxy in bbox-crs (default CRS84: lon/lat)"),
     bbox_crs: str | None = Query(None, alias="bbox-crs", description="CRS of bbox (URI)"),
     datetime_: str | None = Query(None, alias="datetime", description="Date or interval (a/b, ../b, a/..)"),
@@ -96,8 +101,13 @@ async def items_query(
     properties: str | None = Query(None, description="Comma-separated properties to return"),
     cursor: str | None = Query(None, description="Opaque page cursor from a next/prev link"),
 ) -> ItemsQuery:
+    await _known_parameters(request, layer)
+    limit = min(limit, MAX_LIMIT)
     rel = relation(layer)
     conditions = []
+    by_queryables = queryable_condition(layer, rel, request.query_params)
+    if by_queryables is not None:
+        conditions.append(by_queryables)
     box, box_srid = None, 4326
     if bbox is not None:
         try:
@@ -123,6 +133,20 @@ async def items_query(
     order = [(n.lstrip("+-"), n.startswith("-")) for n in _names(sortby, layer, "sortby", sortable)] if sortby else []
     chosen = tuple(n for n in _names(properties, layer, "properties", layer.property_names)) if properties else None
     return ItemsQuery(layer, limit, out, box, box_srid, tuple(conditions), tuple(order), chosen, cursor, rel)
+
+
+async def _known_parameters(request: Request, layer: Layer) -> None:
+    """The items resource takes its declared parameters and the layer's queryables
+    (api.queryable_params); anything else is a 400 unless the answer is an HTML page."""
+    allowed = (*declared_query(request.scope["route"]), *parameter_types(layer))
+    unknown = unknown_parameters(request, allowed)
+    if unknown and not await wants_html(request, feature=True):
+        hints = not_parameters(layer)
+        named = [n for n in unknown if n in hints]
+        if named:
+            raise HTTPException(400, f"{named[0]} is a queryable of {layer.id} but not a query parameter "
+                                     f"(not a simple value); use {hints[named[0]]}")
+        refuse(request, unknown, allowed)
 
 
 async def _filter(settings, layer: Layer, rel, text: str, lang: str, crs_text: str | None):

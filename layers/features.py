@@ -43,10 +43,15 @@ def sort_keys(q: ItemsQuery) -> list[paging.SortKey]:
     return keys + [paging.SortKey(q.rel.c[q.layer.id_column], "integer")]
 
 
-def output_geometry(rel: sa.TableClause, out: OgcCRS):
+def output_geometry(rel: sa.TableClause, out: OgcCRS, layer: Layer | None = None):
+    """The geometry as sent: in `out`'s CRS and axis order; polygons of `layer` wound as RFC 7946
+    asks (exterior rings counter-clockwise, holes clockwise; stored rings follow whatever the
+    source file did). Wound before the axes are flipped, so the rings turn that way on the map."""
     geom = rel.c.geom
     if out.srid != 4326:
         geom = sa.func.ST_Transform(geom, out.srid)
+    if layer is not None and layer.geometry_type.removeprefix("Multi") == "Polygon":
+        geom = sa.func.ST_ForcePolygonCCW(geom)
     if out.lat_first:
         geom = sa.func.ST_FlipCoordinates(geom)
     return geom
@@ -74,7 +79,7 @@ def feature_json(q: ItemsQuery):
     pairs = []
     for prop in _selected(q):
         pairs += [_text(prop.name), rel.c[prop.name]]
-    geometry = sa.cast(sa.func.ST_AsGeoJSON(output_geometry(rel, q.out), q.out.decimals), sa.JSON)
+    geometry = sa.cast(sa.func.ST_AsGeoJSON(output_geometry(rel, q.out, q.layer), q.out.decimals), sa.JSON)
     feature = sa.func.json_build_object(
         _text("type"), _text("Feature"), _text("id"), rel.c[q.layer.id_column],
         _text("geometry"), geometry,
@@ -120,7 +125,7 @@ def items_statement(q: ItemsQuery):
 def csv_statement(q: ItemsQuery):
     rel = q.rel
     cols = [rel.c[q.layer.id_column].label("id")] + [rel.c[p.name] for p in _selected(q)]
-    wkt = sa.func.ST_AsText(output_geometry(rel, q.out), q.out.decimals).label("wkt")
+    wkt = sa.func.ST_AsText(output_geometry(rel, q.out, q.layer), q.out.decimals).label("wkt")
     return _page(q, *cols, wkt)
 
 

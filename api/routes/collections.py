@@ -5,12 +5,14 @@ from fastapi import APIRouter, Depends, Request
 
 from api.collection_doc import collection_document
 from api.negotiation import language, output_format
+from api.unknown_params import strict_query
 from layers.registry import LAYERS
 
 router = APIRouter()
 
 
-@router.get("/collections", tags=["data"], summary="Published layers, their extents and feature counts")
+@router.get("/collections", tags=["data"], summary="Published layers, their extents and feature counts",
+            dependencies=[Depends(strict_query())])
 async def list_collections(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
     async with request.app.state.engine.connect() as conn:
         summaries = await request.app.state.stats.summaries(conn, LAYERS)

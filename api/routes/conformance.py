@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 
 from api.negotiation import language, output_format
 from api.params import collection
+from api.unknown_params import strict_query
 from layers import cql
 from layers.registry import Layer
 
@@ -24,6 +25,12 @@ CONFORMANCE = [
     f"{OGC}/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     f"{OGC}/ogcapi-features-3/1.0/conf/filter",
     f"{OGC}/ogcapi-features-3/1.0/conf/features-filter",
+    # Part 4 (draft 20-002): growing areas take POST, PUT, PATCH and DELETE. Not declared:
+    # optimistic-locking-etags, whose If-Match must accept the ETag of a GET of the resource
+    # itself; ours takes the staff view's (/staff/api/growing-areas/{id}), drafts being private.
+    f"{OGC}/ogcapi-features-4/1.0/conf/create-replace-delete",
+    f"{OGC}/ogcapi-features-4/1.0/conf/update",
+    f"{OGC}/ogcapi-features-4/1.0/conf/features",
     f"{OGC}/cql2/1.0/conf/cql2-text",
     f"{OGC}/cql2/1.0/conf/cql2-json",
     f"{OGC}/cql2/1.0/conf/basic-cql2",
@@ -47,7 +54,8 @@ CONFORMANCE = [
 ]
 
 
-@router.get("/conformance", summary="The OGC conformance classes this service implements")
+@router.get("/conformance", summary="The OGC conformance classes this service implements",
+            dependencies=[Depends(strict_query())])
 async def conformance(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
     if fmt == "html":
         return request.app.state.templates.TemplateResponse(
@@ -56,7 +64,7 @@ async def conformance(request: Request, fmt: str = Depends(output_format), lang:
 
 
 @router.get("/collections/{collectionId}/queryables", tags=["data"],
-            summary="Properties that filter (CQL2) and sortby can use")
+            summary="Properties that filter (CQL2) and sortby can use", dependencies=[Depends(strict_query())])
 async def queryables(request: Request, layer: Layer = Depends(collection), lang: str = Depends(language),
                      fmt: str = Depends(output_format)):
     doc = cql.queryables(layer, lang, str(request.base_url).rstrip("/"))

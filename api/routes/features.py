@@ -13,6 +13,7 @@ from api import feature_pages as pages
 from api.limits import expensive_page
 from api.negotiation import FEATURE_FORMATS, feature_format, language
 from api.params import collection, items_query, output_crs
+from api.unknown_params import strict_query
 from api.collection_doc import collection_document
 from geo.ogc_crs import OgcCRS
 from layers.features import ItemsQuery, count_statement, item_statement
@@ -22,6 +23,7 @@ from tiles.etag import if_none_match
 
 router = APIRouter(tags=["data"])
 GEOJSON = "application/geo+json"
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 HTML_MAX = 1000  # rows of an HTML items page; a bigger limit is served as this, and the page says so
 
 
@@ -41,7 +43,17 @@ def _cache_headers(etag: str, out: OgcCRS | None = None) -> dict:
     return headers
 
 
-@router.get("/collections/{collectionId}", summary="One layer: extent, CRS list, links")
+def _queryables_link(request: Request, layer: Layer) -> str:
+    """RFC 8288 link to the queryables (OGC API - Features Part 3), so a client can learn what
+    it may filter on from any items response; only this one, so the header stays short whatever
+    the request's filter."""
+    base = str(request.base_url).rstrip("/")
+    return (f'<{base}/collections/{layer.id}/queryables>; rel="{QUERYABLES_REL}"; '
+            'type="application/schema+json"')
+
+
+@router.get("/collections/{collectionId}", summary="One layer: extent, CRS list, links",
+            dependencies=[Depends(strict_query())])
 async def describe_collection(request: Request, layer: Layer = Depends(collection),
                               lang: str = Depends(language), fmt: str = Depends(feature_format)):
     if fmt not in ("json", "html"):
@@ -69,7 +81,7 @@ async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt:
     async with engine.connect() as conn:
         keys = await versions_of(conn, [q.layer])
         etag = _etag(request, keys[q.layer.id], fmt)
-        headers = _cache_headers(etag, q.out)
+        headers = {**_cache_headers(etag, q.out), "Link": _queryables_link(request, q.layer)}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
         matched = None
@@ -79,7 +91,9 @@ async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt:
             matched = (await conn.execute(count_statement(q))).scalar_one()
     page = await pages.open_page(engine, q, "csv" if fmt == "csv" else "json", request.app.state.stream_engine)
     if fmt == "html":
-        return await _html_page(request, q, page, lang, matched, asked)
+        page_response = await _html_page(request, q, page, lang, matched, asked)
+        page_response.headers["Link"] = headers["Link"]  # no ETag: the page's language is not in it
+        return page_response
     if fmt == "csv":
         headers["Content-Disposition"] = f'inline; filename="{q.layer.id}.csv"'
         return pages.PageResponse(page, pages.csv_body(page), media_type="text/csv; charset=utf-8", headers=headers)
@@ -139,7 +153,8 @@ async def _html_page(request: Request, q: ItemsQuery, page: pages.Page, lang: st
 
 
 @router.get("/collections/{collectionId}/items/{featureId}", summary="One feature",
-            response_class=Response, responses={200: {"content": {GEOJSON: {}, "text/html": {}}}})
+            response_class=Response, responses={200: {"content": {GEOJSON: {}, "text/html": {}}}},
+            dependencies=[Depends(strict_query(feature=True))])
 async def get_item(request: Request, layer: Layer = Depends(collection),
                    feature_id: int = Path(..., alias="featureId", description="Feature id (integer)"),
                    out: OgcCRS = Depends(output_crs), fmt: str = Depends(feature_format),

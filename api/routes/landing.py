@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from api.negotiation import language, output_format
+from api.unknown_params import strict_query
 
 router = APIRouter()
 
@@ -19,7 +20,7 @@ TEXT = {
 }
 
 
-@router.get("/", tags=["service"], summary="Landing page")
+@router.get("/", tags=["service"], summary="Landing page", dependencies=[Depends(strict_query())])
 async def landing_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
     t = TEXT[lang]
     base = str(request.base_url).rstrip("/")

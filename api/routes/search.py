@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from api.limits import expensive
 from api.negotiation import language, output_format
+from api.unknown_params import strict_query
 from layers import search as searching
 
 router = APIRouter()
@@ -45,7 +46,8 @@ def feature(h: dict, base: str) -> str:
 
 
 @router.get("/search", tags=["data"], summary="Find communes, villages, places, growing areas and addresses",
-            response_class=Response, responses={200: {"content": {GEOJSON: {}}}})
+            response_class=Response, responses={200: {"content": {GEOJSON: {}}}},
+            dependencies=[Depends(strict_query())])
 async def search(
     request: Request,
     q: str | None = Query(None, description="Name (with or without diacritics), address code or growing-area code"),

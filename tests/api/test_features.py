@@ -202,7 +202,7 @@ def test_unpublished_rows_are_not_found(reader, shared_demo):
 
 
 @pytest.mark.parametrize("query, needle", [
-    ("limit=100001", "limit"), ("limit=0", "limit"), ("limit=ten", "limit"),
+    ("limit=0", "limit"), ("limit=ten", "limit"),
     ("bbox=1,2,3", "4 numbers"), ("bbox=a,b,c,d", "numbers"), ("bbox=105,19,104,20", "lower corner"),
     ("bbox=105,19,106,95", "latitude"), ("bbox-crs=EPSG:4326", "without a bbox"),
     ("bbox=1,2,3,4&bbox-crs=EPSG:2154", "unsupported CRS"), ("crs=EPSG:27700", "unsupported CRS"),

@@ -1,0 +1,94 @@
+"""Queryables as query parameters: `/collections/growing_areas/items?crop=tea`.
+
+OGC API - Features Part 3, /req/queryables-query-parameters/parameters: every queryable with a
+simple value (string, number, boolean; dates are strings) is a query parameter of the items
+resource, with the queryable's schema, and a response holds only features whose property
+equals the value. Arrays and the geometry are not simple (use `filter` and `bbox`).
+
+A value is converted by the property's type (a bad one is a 400 naming the parameter) and the
+equality is built by the CQL2 code (`layers.cql.to_sql`), so `?crop=tea` and
+`?filter=crop='tea'` select the same rows by construction. One value per parameter: several
+would be read as OR by some servers and as AND by others, so they are refused with the filter
+that says which.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from fastapi import HTTPException
+
+from layers import cql
+from layers.cql_ops import show
+from layers.registry import Layer
+
+SIMPLE = ("string", "integer", "number", "boolean", "date")
+# Parameters of the items resource: a queryable of the same name is not a query parameter.
+# tests/api/test_ogc_params.py checks this against the route's declared parameters.
+RESERVED = ("limit", "bbox", "bbox-crs", "datetime", "filter", "filter-lang", "filter-crs", "sortby",
+            "properties", "cursor", "crs", "numberMatched", "f", "lang")
+INTEGER = re.compile(r"[+-]?\d{1,19}")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?")
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parameter_types(layer: Layer) -> dict[str, str]:
+    """name → type (SIMPLE) of the query parameters `layer`'s queryables give its items."""
+    types = {layer.id_column: "integer", **{p.name: p.type for p in layer.properties}}
+    return {n: t for n, t in types.items() if t in SIMPLE and n not in RESERVED}
+
+
+def queryable_parameters(layer: Layer, lang: str = "en") -> dict[str, dict]:
+    """name → JSON Schema (the queryable's, from /collections/{id}/queryables) of each query
+    parameter the queryables of `layer` add to its items, in the queryables' order."""
+    schemas = cql.queryables(layer, lang, "")["properties"]
+    types = parameter_types(layer)
+    return {n: s for n, s in schemas.items() if n in types}
+
+
+def not_parameters(layer: Layer) -> dict[str, str]:
+    """Queryables that are not query parameters, and what to use instead (for messages)."""
+    hints = {p.name: f"filter=A_CONTAINS({p.name}, (…))" for p in layer.properties if p.type == "array"}
+    return {**hints, "geometry": "bbox or filter=S_INTERSECTS(geometry, …)"}
+
+
+def _value(name: str, kind: str, text: str):
+    """The CQL2 JSON literal of `text` as a `kind` value; 400 naming `name` when it is not one."""
+    if kind == "string":
+        return text
+    if kind == "integer" and INTEGER.fullmatch(text) and abs(int(text)) < 2 ** 63:
+        return int(text)
+    if kind == "number" and NUMBER.fullmatch(text) and math.isfinite(float(text)):
+        return float(text)
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kind == "date" and DAY.fullmatch(text):
+        try:
+            return {"date": date.fromisoformat(text).isoformat()}
+        except ValueError:
+            pass
+    expected = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
+                "date": "a date YYYY-MM-DD"}[kind]
+    raise HTTPException(400, f"{name}: {show(text)} is not {expected} (the type of {name})")
+
+
+def queryable_condition(layer: Layer, rel: sa.TableClause, params) -> sa.ColumnElement[bool] | None:
+    """Equality on every queryable named in `params` (a Starlette QueryParams), ANDed; None
+    when none is named."""
+    types = parameter_types(layer)
+    terms = []
+    for name in params.keys():
+        kind = types.get(name)
+        if kind is None:
+            continue
+        values = params.getlist(name)
+        if len(values) > 1:
+            listed = ", ".join(show(v) for v in values[:3])
+            raise HTTPException(400, f"{name}: given {len(values)} times; give one value, or for any of "
+                                     f"several use filter={name} IN ({listed})")
+        terms.append({"op": "=", "args": [{"property": name}, _value(name, kind, values[0])]})
+    if not terms:
+        return None
+    return cql.to_sql(terms[0] if len(terms) == 1 else {"op": "and", "args": terms}, layer, rel)
