@@ -14,7 +14,7 @@ from pathlib import Path
 from layers.config import Settings
 from layers.opendata import catalog, store
 
-CATALOGS_KEPT = 8  # (release, format, base URL) entries: a few base URLs at most (proxy and direct)
+CATALOGS_KEPT = 12  # (release, format, base URL) entries: 3 formats, a few base URLs (proxy and direct)
 
 
 class Releases:
@@ -73,13 +73,12 @@ class Releases:
         return path if path.is_file() else None
 
     def catalog(self, version: str, kind: str, base: str) -> str:
-        """The DCAT catalog of `version` as `kind` ("jsonld" or "turtle") with links under `base`."""
+        """The DCAT catalog of `version` as `kind` ("jsonld", "turtle" or "xml") with links under `base`."""
         key = (version, kind, base)
         self._current()
         text = self._catalogs.get(key)
         if text is None:
-            build = catalog.jsonld if kind == "jsonld" else catalog.turtle
-            text = build(self.manifest(version), base, self.settings)
+            text = catalog.serialize(self.manifest(version), base, self.settings, kind)
             self._catalogs[key] = text
             while len(self._catalogs) > CATALOGS_KEPT:
                 self._catalogs.popitem(last=False)

@@ -1,4 +1,8 @@
-"""Open data over HTTP: the catalog page, DCAT (JSON-LD, Turtle), releases and downloads.
+"""Open data over HTTP: the catalog page, DCAT (JSON-LD, Turtle, RDF/XML), releases and downloads.
+
+The catalog's IRI in its own RDF (`/opendata/catalog`) resolves: it answers with the catalog in
+the representation the client's Accept header prefers (q-values honoured; `?f=` overrides), so a
+harvester or a linked-data client that follows the subject gets the document describing it.
 
 Files are served straight from the immutable release directories (streamed, with Range
 support for PMTiles). A release file's ETag is its SHA-256 from the manifest, so a download
@@ -8,12 +12,13 @@ api.opendata_cache, which reads the disk again only when a release comes or goes
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from api.negotiation import language, output_format
 from api.opendata_cache import Releases
 from layers.opendata import store
+from layers.opendata.catalog import catalog_iri
 from layers.opendata.datasets import all_datasets
 
 router = APIRouter(prefix="/opendata", tags=["open data"])
@@ -60,16 +65,16 @@ def _dataset_links(base: str, version: str, ds: dict) -> list[dict]:
              "latest": f"{base}/opendata/datasets/{ds['id']}.{d['format']}"} for d in ds["distributions"]]
 
 
-@router.get("", summary="Open-data catalog page")
-async def opendata_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
+def _page_body(request: Request, lang: str) -> dict:
     settings = request.app.state.settings
     version = _releases(request).latest()
     man = _releases(request).manifest(version) if version else None
     base = _base(request)
-    body = {
+    return {
         "title": TEXT[lang]["title"], "version": version,
         "license": settings.opendata_license, "license_title": settings.opendata_license_title,
-        "catalog": {"jsonld": f"{base}/opendata/catalog.jsonld", "turtle": f"{base}/opendata/catalog.ttl"},
+        "catalog": {"iri": catalog_iri(base), "jsonld": f"{base}/opendata/catalog.jsonld",
+                    "turtle": f"{base}/opendata/catalog.ttl", "rdfxml": f"{base}/opendata/catalog.rdf"},
         "releases": f"{base}/opendata/releases/",
         "citation": _citation(request, man, lang) if man else None,
         "attribution": man["attribution"] if man else None,
@@ -78,23 +83,104 @@ async def opendata_page(request: Request, fmt: str = Depends(output_format), lan
                       "distributions": _dataset_links(base, version, ds)}
                      for ds in (man["datasets"].values() if man else [])],
     }
-    if fmt == "html":
-        return request.app.state.templates.TemplateResponse(
-            request, "opendata.html", {"t": TEXT[lang], "lang": lang, "page": body})
-    return body
+
+
+def _page(request: Request, lang: str, body: dict, root: str):
+    """`root`: the relative path from the page's URL to /opendata/ (its links are relative)."""
+    return request.app.state.templates.TemplateResponse(
+        request, "opendata.html", {"t": TEXT[lang], "lang": lang, "page": body, "root": root})
+
+
+@router.get("", summary="Open-data catalog page")
+async def opendata_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
+    body = _page_body(request, lang)
+    return _page(request, lang, body, "opendata/") if fmt == "html" else body
+
+
+# The catalog's representations: kind → (media type, file suffix).
+CATALOG_KINDS = {"jsonld": ("application/ld+json", "jsonld"), "turtle": ("text/turtle; charset=utf-8", "ttl"),
+                 "xml": ("application/rdf+xml", "rdf")}
+# Media types a client may ask for, in the order that breaks ties (so */* gets JSON-LD).
+CATALOG_ACCEPT = (("application/ld+json", "jsonld"), ("text/turtle", "turtle"), ("text/html", "html"),
+                  ("application/rdf+xml", "xml"), ("application/json", "jsonld"),
+                  ("application/xhtml+xml", "html"))
+CATALOG_F = {"jsonld": "jsonld", "json": "jsonld", "ttl": "turtle", "rdf": "xml", "html": "html"}
+
+
+def _accept_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        ranges.append((media.lower(), q))
+    return ranges
+
+
+def catalog_kind(accept: str | None) -> str | None:
+    """The representation an Accept header prefers (q-values; the most specific range decides
+    each type's q), None if it accepts none of them. No header means anything."""
+    ranges = _accept_ranges(accept or "*/*") or [("*/*", 1.0)]
+    best, best_q = None, 0.0
+    for media, kind in CATALOG_ACCEPT:
+        major = media.split("/")[0]
+        for pattern in (media, f"{major}/*", "*/*"):
+            qs = [q for r, q in ranges if r == pattern]
+            if qs:
+                q = max(qs)
+                break
+        else:
+            q = 0.0
+        if q > best_q:
+            best, best_q = kind, q
+    return best
+
+
+def _catalog(request: Request, kind: str) -> Response:
+    version, _ = _latest(request)
+    media, _ = CATALOG_KINDS[kind]
+    return Response(_releases(request).catalog(version, kind, _base(request)), media_type=media)
+
+
+@router.get("/catalog", summary="The DCAT-AP catalog at its own IRI (JSON-LD, Turtle, RDF/XML or HTML by Accept)")
+async def catalog_resource(request: Request, lang: str = Depends(language), f: str | None = Query(
+        None, description="jsonld, ttl, rdf or html (instead of the Accept header)",
+        json_schema_extra={"enum": list(CATALOG_F)})):
+    if f is not None and f not in CATALOG_F:
+        raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(CATALOG_F)}")
+    kind = CATALOG_F[f] if f else catalog_kind(request.headers.get("accept"))
+    if kind is None:
+        offered = ", ".join(dict.fromkeys(m for m, _ in CATALOG_ACCEPT))
+        raise HTTPException(406, f"the catalog is available as {offered}")
+    if kind == "html":
+        response = _page(request, lang, _page_body(request, lang), "")
+    else:
+        response = _catalog(request, kind)
+        response.headers["Content-Location"] = f"{_base(request)}/opendata/catalog.{CATALOG_KINDS[kind][1]}"
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
 
 
 @router.get("/catalog.jsonld", summary="DCAT-AP catalog (JSON-LD)")
 async def catalog_jsonld(request: Request):
-    version, _ = _latest(request)
-    return Response(_releases(request).catalog(version, "jsonld", _base(request)), media_type="application/ld+json")
+    return _catalog(request, "jsonld")
 
 
 @router.get("/catalog.ttl", summary="DCAT-AP catalog (Turtle)")
 async def catalog_turtle(request: Request):
-    version, _ = _latest(request)
-    return Response(_releases(request).catalog(version, "turtle", _base(request)),
-                    media_type="text/turtle; charset=utf-8")
+    return _catalog(request, "turtle")
+
+
+@router.get("/catalog.rdf", summary="DCAT-AP catalog (RDF/XML)")
+async def catalog_rdfxml(request: Request):
+    return _catalog(request, "xml")
 
 
 @router.get("/releases/", summary="Releases, newest first")

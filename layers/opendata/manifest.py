@@ -8,6 +8,7 @@ from pathlib import Path
 
 from geo.vector_export import FORMATS
 from layers.config import Settings
+from layers.opendata.catalog_terms import known_licence
 from layers.opendata.datasets import Dataset
 from layers.opendata.versioning import Change
 
@@ -81,6 +82,7 @@ def changelog_md(man: dict, changes: dict[str, Change], show: int = 20) -> str:
 
 
 def datapackage(man: dict, settings: Settings) -> dict:
+    licence = known_licence(settings.opendata_license)
     resources = []
     for ds in man["datasets"].values():
         for d in ds["distributions"]:
@@ -103,7 +105,7 @@ def datapackage(man: dict, settings: Settings) -> dict:
         "profile": "data-package", "name": "ntm-map-open-data", "id": f"ntm-map-open-data-{man['version']}",
         "title": "Dữ liệu mở nông thôn mới / New Rural Development open data", "version": man["version"],
         "created": man["created"],
-        "licenses": [{"name": "CC-BY-4.0" if "by/4.0" in settings.opendata_license else "other",
+        "licenses": [{"name": licence.spdx if licence else "other",
                       "path": settings.opendata_license, "title": settings.opendata_license_title}],
         "sources": [{"title": BOUNDARY_ATTRIBUTION,
                      "path": "https://github.com/thanglequoc/vietnamese-provinces-database"}],
