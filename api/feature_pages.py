@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from fastapi import HTTPException
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -199,6 +199,10 @@ async def _lines(page: Page) -> AsyncIterator[str]:
 
 
 async def csv_body(page: Page) -> AsyncIterator[bytes]:
+    """One page of items as CSV (UTF-8, declared in Content-Type). No byte-order mark, unlike
+    the open-data release CSVs: this is a paged API response read by programs (Python's csv on
+    `response.text` would see the mark in the first column's name, and joined pages would carry
+    it mid-file); the spreadsheet download of a whole layer is /opendata/datasets/{id}.csv."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(page.columns[page.n_keys:])
@@ -213,7 +217,9 @@ async def csv_body(page: Page) -> AsyncIterator[bytes]:
 
 def _csv_value(v):
     """A cell: lists joined with ';', booleans as words, text a spreadsheet would run as a
-    formula quoted with ' (geo.csv_cells); numbers and dates as they are."""
+    formula quoted with ' (geo.csv_cells), dates and times ISO 8601, numbers as they are."""
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
     if isinstance(v, (list, tuple)):
         return safe_text(";".join(str(x) for x in v))
     if isinstance(v, bool):

@@ -54,7 +54,9 @@ FORMATS: dict[str, Format] = {f.key: f for f in (
 VECTOR_ORDER = ("parquet", "geojson", "gpkg", "shp", "csv", "fgb")
 LAYER_OPTIONS = {
     "GeoJSON": {"RFC7946": "YES", "ID_FIELD": "id"},
-    "CSV": {"GEOMETRY": "AS_WKT"},
+    # Excel on Windows reads a CSV without a byte-order mark as the ANSI code page: Vietnamese
+    # becomes mojibake. Every CSV reader we target skips the BOM (GDAL, pandas, R, LibreOffice).
+    "CSV": {"GEOMETRY": "AS_WKT", "WRITE_BOM": "YES"},
     "ESRI Shapefile": {"ENCODING": "UTF-8"},
     "FlatGeobuf": {"SPATIAL_INDEX": "YES"},
 }
@@ -116,13 +118,27 @@ def _reader(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> pa.RecordBa
     return pa.RecordBatchReader.from_batches(schema, iter(batches))
 
 
+def csv_schema(schema: pa.Schema) -> pa.Schema:
+    """Dates become text: GDAL's CSV driver writes a date field as 2024/01/05, not ISO 8601."""
+    return pa.schema([f.with_type(pa.string()) if pa.types.is_date(f.type) else f for f in schema])
+
+
+def csv_batch(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """A batch as the CSV holds it: text a spreadsheet would run as a formula gets a leading '
+    (geo.csv_cells), dates are ISO 8601 text (YYYY-MM-DD)."""
+    safe = safe_batch(batch)
+    columns = [c.cast(pa.string()) if pa.types.is_date(c.type) else c for c in safe.columns]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
 def write_ogr(path: Path, fmt: Format, schema: pa.Schema, batches: Iterable[pa.RecordBatch],
               layer: str, geometry_type: str, has_nulls: bool = False) -> None:
     from pyogrio.raw import write_arrow
 
     options = dict(LAYER_OPTIONS.get(fmt.driver, {}))
-    if fmt.driver == "CSV":  # text a spreadsheet would run as a formula gets a leading '
-        batches = (safe_batch(b) for b in batches)
+    if fmt.driver == "CSV":
+        schema = csv_schema(schema)
+        batches = (csv_batch(b, schema) for b in batches)
     if has_nulls and fmt.driver == "FlatGeobuf":
         options["SPATIAL_INDEX"] = "NO"  # FlatGeobuf's index cannot hold features without geometry
     with warnings.catch_warnings():
