@@ -46,7 +46,7 @@ def test_the_open_data_csv_quotes_formulas_and_keeps_negative_numbers(tmp_path):
         pa.array(shapely.to_wkb(shapely.points([105.0] * len(names), [18.5] * len(names))), pa.binary()),
     ], schema=schema)
     paths = write_all(tmp_path, "villages", schema, iter([rows]), "Point", formats=("geojson", "csv"))
-    with open(paths["csv"], newline="", encoding="utf-8") as f:
+    with open(paths["csv"], newline="", encoding="utf-8-sig") as f:  # the BOM Excel needs (issue 12)
         table = list(csv.DictReader(f))
     assert [r["name_vi"] for r in table] == ["'" + n for n in RISKY] + ["Thôn Đông", "-12"]
     assert {r["change"] for r in table} == {"-3.5"}
@@ -54,5 +54,5 @@ def test_the_open_data_csv_quotes_formulas_and_keeps_negative_numbers(tmp_path):
     # Only the CSV is quoted: GeoJSON keeps the values exactly.
     geojson = json.loads(paths["geojson"].read_text(encoding="utf-8"))
     assert [f["properties"]["name_vi"] for f in geojson["features"]] == names
-    raw = io.StringIO(paths["csv"].read_text(encoding="utf-8"))
+    raw = io.StringIO(paths["csv"].read_text(encoding="utf-8-sig"))
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for row in csv.reader(raw) for cell in row)
