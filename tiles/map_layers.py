@@ -39,6 +39,16 @@ def criteria_color() -> list:
             [">=", ["*", met, 19], ["*", total, 12]], mid, low]
 
 
+def icon_for(prop: str, values, prefix: str) -> list:
+    """Each value's icon named literally (a `match`, not a `concat`), so the style lists every image
+    it can ask for: the sprite must hold them all (tests/tiles/test_sprite.py). Anything else
+    gets no icon ("" is no image in MapLibre), never a missing one."""
+    expr: list = ["match", ["get", prop]]
+    for value in values:
+        expr += [value, f"{prefix}{value}"]
+    return expr + [""]
+
+
 def entry(color: str, words: tuple[str, str], shape: str = "fill", icon: str | None = None) -> dict:
     out = {"color": color, "label": label(words), "shape": shape}
     if icon:
@@ -152,7 +162,7 @@ def tourism_group(lang: str) -> Group:
     places = Toggle(
         "tourism_places", ("Điểm du lịch", "Tourism places"), "tourism_places",
         (layer("tourism_places-icon", "tourism_places", "symbol", {}, {
-            "icon-image": ["concat", "tourism-", ["get", "kind"]],
+            "icon-image": icon_for("kind", PLACE_KINDS, "tourism-"),
             "icon-size": ["interpolate", ["linear"], ["zoom"], 7, 0.45, 11, 0.7, 14, 1],
             "icon-allow-overlap": True, "icon-ignore-placement": True}),
          label_layer("tourism_places-label", "tourism_places", lang, 12, 11, **{

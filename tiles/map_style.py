@@ -49,10 +49,12 @@ def _rank(item: dict) -> int:
 SOURCE_MAXZOOM = 16
 
 
-def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels_url: str | None = None) -> dict:
+def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels_url: str | None = None,
+              sprite_url: str | None = None) -> dict:
     """`tiles_url` is the {z}/{x}/{y} template; the source is inline (no TileJSON round trip) and
     bounded to the data, so no tile outside the province is asked for. `bounds` also centre the
-    view; toggles set each layer's visibility. `labels_url` has a {layer} placeholder."""
+    view; toggles set each layer's visibility. `labels_url` has a {layer} placeholder.
+    `sprite_url` (without .json/.png) holds the icons the layers name (tiles.sprite)."""
     themed = []
     for group in groups(lang):
         for toggle in group.toggles:
@@ -74,6 +76,7 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
         "version": 8,
         "name": tileset.title(lang),
         "metadata": {"ntm:font": FONT, "ntm:bounds": [west, south, east, north]},
+        **({"sprite": sprite_url} if sprite_url else {}),
         "center": [(west + east) / 2, (south + north) / 2],
         "zoom": fitting_zoom(bounds),
         "sources": {SOURCE: {"type": "vector", "tiles": [tiles_url], "minzoom": 0, "maxzoom": SOURCE_MAXZOOM,

@@ -1,4 +1,5 @@
-"""The public web map (/map), its style (/styles/map/style.json) and the embeddable map (/embed).
+"""The public web map (/map), its style (/styles/map/style.json) with its sprite
+(/styles/map/sprite[@2x].json|png) and the embeddable map (/embed).
 
 Pages are thin: the layer groups, legends and labels travel inside the page as JSON
 (`api.map_config`); the browser modules in api/static/map/ draw the rest.
@@ -6,9 +7,10 @@ Pages are thin: the layer groups, legends and labels travel inside the page as J
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.map_config import map_config
 from api.negotiation import language
@@ -17,10 +19,13 @@ from layers.tourism_listing import commune_extent
 from tiles.grid import TMS_ID
 from tiles.map_style import map_style
 from tiles.map_vocabulary import PLACE_KINDS
+from tiles.sprite import sprite
 from tiles.tilesets import combined
 
 router = APIRouter(tags=["map"])
 COMMUNE_CODE = re.compile(r"^\d{5}$")
+ICONS = Path(__file__).resolve().parent.parent / "static" / "icons"
+SPRITE_CACHE = "public, max-age=3600"
 
 
 def base_url(request: Request) -> str:
@@ -56,7 +61,30 @@ async def web_map_style(request: Request, lang: str = Depends(language)):
     base = base_url(request)
     url = f"{base}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
     return map_style(combined(), url, await data_bounds(request), lang,
-                     labels_url=f"{base}/styles/map/labels/{{layer}}.geojson")
+                     labels_url=f"{base}/styles/map/labels/{{layer}}.geojson", sprite_url=f"{base}/styles/map/sprite")
+
+
+def _sprite(request: Request, ratio: int, ext: str) -> Response:
+    if ext not in ("json", "png"):
+        raise HTTPException(404, f"no sprite file {ext!r}; the sprite is .json and .png (and @2x)")
+    sheet = sprite(ICONS, ratio)
+    tag = f'"{sheet.etag}-{ext}"'
+    headers = {"ETag": tag, "Cache-Control": SPRITE_CACHE}
+    if request.headers.get("if-none-match") in (tag, f"W/{tag}"):
+        return Response(status_code=304, headers=headers)
+    if ext == "png":
+        return Response(sheet.png, media_type="image/png", headers=headers)
+    return JSONResponse(sheet.index, headers=headers)
+
+
+@router.get("/styles/map/sprite.{ext}", summary="The web map's icons for MapLibre (sprite index or image)")
+async def web_map_sprite(request: Request, ext: str):
+    return _sprite(request, 1, ext)
+
+
+@router.get("/styles/map/sprite@2x.{ext}", summary="The web map's icons at pixel ratio 2 (sprite index or image)")
+async def web_map_sprite_2x(request: Request, ext: str):
+    return _sprite(request, 2, ext)
 
 
 @router.get("/styles/map/labels/{layer}.geojson", summary="Label points of communes or villages (GeoJSON)")

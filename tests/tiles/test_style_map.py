@@ -25,7 +25,7 @@ LABELS = "http://127.0.0.1:1/styles/map/labels/{layer}.geojson"
 @pytest.fixture(scope="module")
 def style():
     return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}", BOUNDS, "vi",
-                     labels_url=LABELS)
+                     labels_url=LABELS, sprite_url="http://127.0.0.1:1/styles/map/sprite")
 
 
 def node(script: str, payload) -> object:
@@ -44,10 +44,11 @@ def test_maplibre_validator_accepts_the_style(style, tmp_path):
 
 
 def test_style_needs_nothing_from_outside_and_no_glyph_server(style):
-    # No glyphs URL: MapLibre draws labels with the browser's fonts, so text works offline.
-    assert "glyphs" not in style and "sprite" not in style
+    # No glyphs URL: MapLibre draws labels with the browser's fonts, so text works offline. The
+    # icons' sprite is ntm-map's own (tiles.sprite, tests/tiles/test_sprite.py).
+    assert "glyphs" not in style and style["sprite"] == "http://127.0.0.1:1/styles/map/sprite"
     urls = re.findall(r"https?://[^\"]+", json.dumps(style))
-    assert len(urls) == 3 and all(u.startswith("http://127.0.0.1:1/") for u in urls)
+    assert len(urls) == 4 and all(u.startswith("http://127.0.0.1:1/") for u in urls)
     # Names come from one label point per place (GeoJSON), not repeated per polygon tile.
     assert style["sources"]["labels-communes"] == {"type": "geojson", "data": LABELS.format(layer="communes")}
     assert any(layer["type"] == "symbol" and "text-field" in layer["layout"] for layer in style["layers"])

@@ -1,5 +1,8 @@
-// Tourism icons are small SVG files served by ntm-map (no sprite sheet, no icon font, no CDN);
-// they are loaded before the map asks for them, and added when a layer first needs one.
+// The map's icons come from the style's sprite (/styles/map/sprite, drawn from the SVG icons by
+// the server), so any MapLibre client using the style has them. The SVGs (the legend shows the
+// same files) are still loaded here for one case: an external basemap (NTM_BASEMAP_STYLE_URL)
+// brings its own sprite and ours is not in the merged style; MapLibre then asks for each missing
+// image and gets it added from these. Adding them before the sprite loads would clash with it.
 
 const SIZE = 28;
 
@@ -20,9 +23,7 @@ export async function loadIcons(config) {
 }
 
 export function provideIcons(map, icons) {
-  const add = (name) => {
-    if (icons[name] && !map.hasImage(name)) map.addImage(name, icons[name], { pixelRatio: 1 });
-  };
-  Object.keys(icons).forEach(add);
-  map.on("styleimagemissing", (e) => add(e.id));
+  map.on("styleimagemissing", (e) => {
+    if (icons[e.id] && !map.hasImage(e.id)) map.addImage(e.id, icons[e.id], { pixelRatio: 1 });
+  });
 }
