@@ -77,12 +77,22 @@ def _sprite(request: Request, ratio: int, ext: str) -> Response:
     return JSONResponse(sheet.index, headers=headers)
 
 
-@router.get("/styles/map/sprite.{ext}", summary="The web map's icons for MapLibre (sprite index or image)")
+SPRITE_RESPONSES = {
+    200: {"description": "The sprite's index (ext=json: icon name → its box in the image) or image (ext=png)",
+          "content": {"application/json": {"schema": {"type": "object", "additionalProperties": {"type": "object"}}},
+                      "image/png": {"schema": {"type": "string", "format": "binary"}}}},
+    304: {"description": "Not modified: the ETag in If-None-Match is current"},
+}
+
+
+@router.get("/styles/map/sprite.{ext}", summary="The web map's icons for MapLibre (sprite index or image)",
+            response_class=Response, responses=SPRITE_RESPONSES)
 async def web_map_sprite(request: Request, ext: str):
     return _sprite(request, 1, ext)
 
 
-@router.get("/styles/map/sprite@2x.{ext}", summary="The web map's icons at pixel ratio 2 (sprite index or image)")
+@router.get("/styles/map/sprite@2x.{ext}", summary="The web map's icons at pixel ratio 2 (sprite index or image)",
+            response_class=Response, responses=SPRITE_RESPONSES)
 async def web_map_sprite_2x(request: Request, ext: str):
     return _sprite(request, 2, ext)
 

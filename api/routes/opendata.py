@@ -149,7 +149,20 @@ def _catalog(request: Request, kind: str) -> Response:
     return Response(_releases(request).catalog(version, kind, _base(request)), media_type=media)
 
 
-@router.get("/catalog", summary="The DCAT-AP catalog at its own IRI (JSON-LD, Turtle, RDF/XML or HTML by Accept)")
+RDF_CONTENT = {"application/ld+json": {"schema": {"type": "object"}}, "text/turtle": {"schema": {"type": "string"}},
+               "application/rdf+xml": {"schema": {"type": "string"}}}
+
+
+def _rdf(media: str) -> dict:
+    return {200: {"description": "The DCAT-AP catalog of the latest release",
+                  "content": {media: RDF_CONTENT[media]}}}
+
+
+@router.get("/catalog", summary="The DCAT-AP catalog at its own IRI (JSON-LD, Turtle, RDF/XML or HTML by Accept)",
+            response_class=Response, responses={
+                200: {"description": "The catalog in the representation asked for",
+                      "content": {**RDF_CONTENT, "text/html": {"schema": {"type": "string"}}}},
+                406: {"description": "The Accept header names none of the catalog's representations"}})
 async def catalog_resource(request: Request, lang: str = Depends(language), f: str | None = Query(
         None, description="jsonld, ttl, rdf or html (instead of the Accept header)",
         json_schema_extra={"enum": list(CATALOG_F)})):
@@ -168,17 +181,17 @@ async def catalog_resource(request: Request, lang: str = Depends(language), f: s
     return response
 
 
-@router.get("/catalog.jsonld", summary="DCAT-AP catalog (JSON-LD)")
+@router.get("/catalog.jsonld", summary="DCAT-AP catalog (JSON-LD)", response_class=Response, responses=_rdf("application/ld+json"))
 async def catalog_jsonld(request: Request):
     return _catalog(request, "jsonld")
 
 
-@router.get("/catalog.ttl", summary="DCAT-AP catalog (Turtle)")
+@router.get("/catalog.ttl", summary="DCAT-AP catalog (Turtle)", response_class=Response, responses=_rdf("text/turtle"))
 async def catalog_turtle(request: Request):
     return _catalog(request, "turtle")
 
 
-@router.get("/catalog.rdf", summary="DCAT-AP catalog (RDF/XML)")
+@router.get("/catalog.rdf", summary="DCAT-AP catalog (RDF/XML)", response_class=Response, responses=_rdf("application/rdf+xml"))
 async def catalog_rdfxml(request: Request):
     return _catalog(request, "xml")
 
