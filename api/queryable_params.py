@@ -91,4 +91,7 @@ def queryable_condition(layer: Layer, rel: sa.TableClause, params) -> sa.ColumnE
         terms.append({"op": "=", "args": [{"property": name}, _value(name, kind, values[0])]})
     if not terms:
         return None
-    return cql.to_sql(terms[0] if len(terms) == 1 else {"op": "and", "args": terms}, layer, rel)
+    try:
+        return cql.to_sql(terms[0] if len(terms) == 1 else {"op": "and", "args": terms}, layer, rel)
+    except cql.FilterError as e:  # the values were checked above: not expected, but a 400 if so
+        raise HTTPException(400, f"query parameters: {e}") from None
