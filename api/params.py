@@ -21,7 +21,8 @@ from layers.registry import BY_ID, Layer, get as get_layer
 from layers.relations import relation
 
 DEFAULT_LIMIT = 100
-# A bigger limit is served as this; bigger requests should use the open-data downloads.
+# A bigger limit is served as this (OGC API - Features: the server may return fewer, never more);
+# bigger requests should use the open-data downloads.
 MAX_LIMIT = 100_000
 
 
@@ -87,9 +88,7 @@ async def items_query(
     request: Request,
     layer: Layer = Depends(collection),
     out: ogc_crs.OgcCRS = Depends(output_crs),
-    # The maximum is documented, not validated: OGC API - Features /req/core/fc-limit-response-1 C
-    # (a larger limit is no error, the maximum is used instead).
-    limit: int = Query(DEFAULT_LIMIT, ge=1, json_schema_extra={"maximum": MAX_LIMIT},
+    limit: int = Query(DEFAULT_LIMIT, ge=1,
                        description=f"Features per page; a larger value is served as {MAX_LIMIT:,} "
                                    "(follow the `next` link for more)"),
     bbox: str | None = Query(None, description="minx,miny,maxx,maxy in bbox-crs (default CRS84: lon/lat)"),
