@@ -1,4 +1,5 @@
-"""FastAPI writes OpenAPI 3.1; OGC API - Features asks for 3.0, which GDAL and validators read.
+"""The OpenAPI 3.0 definition at /api. FastAPI writes 3.1; OGC API - Features asks for 3.0, which
+GDAL and validators read.
 
 The differences that FastAPI output uses are few: `anyOf [X, {type: null}]` becomes
 `nullable: true`, `examples` lists become one `example`, and `const` becomes a one-value enum.
@@ -6,6 +7,10 @@ The differences that FastAPI output uses are few: `anyOf [X, {type: null}]` beco
 from __future__ import annotations
 
 import copy
+
+from api.openapi_describe import OAS30, describe
+
+__all__ = ["OAS30", "document", "downgrade"]
 
 
 def _fix(node):
@@ -42,12 +47,10 @@ def downgrade(doc: dict) -> dict:
     return out
 
 
-OAS30 = "application/vnd.oai.openapi+json;version=3.0"
-
-
 def document(app) -> dict:
-    """The definition /api serves, built once per app (routes do not change after start)."""
+    """The definition /api serves: FastAPI's, in 3.0, with what it cannot infer (api.openapi_describe).
+    Built once per app: routes do not change after start."""
     doc = getattr(app.state, "openapi30", None)
     if doc is None:
-        doc = app.state.openapi30 = downgrade(app.openapi())
+        doc = app.state.openapi30 = describe(downgrade(app.openapi()), app)
     return doc

@@ -1,9 +1,13 @@
 """OGC API - Tiles and Mapbox Vector Tiles: one tileset per collection, one of all of them.
 
 Paths: /tileMatrixSets, /collections/{id}/tiles/…, /tiles/… (the combined map) and
-/styles/default/style.json. Tiles carry a strong ETag computed from data versions before the
-tile is made, so revalidation (If-None-Match → 304) never runs the tile query. An empty tile is
-a 200 with no body, which MapLibre handles more gracefully than a 204.
+/styles/default/style.json. A tile's URL is …/{tileMatrix}/{tileCol}/{tileRow}: zoom, x, y in the
+order MapLibre, TileJSON, TiPg and Martin use (and every URL given out so far); its parameters
+carry OGC API - Tiles' names, as does the templated `item` link OGC clients fill in by name
+(tiles.ogc), so nothing depends on OGC's recommended {tileRow}/{tileCol} order. Tiles carry a
+strong ETag computed from data versions before the tile is made, so revalidation
+(If-None-Match → 304) never runs the tile query. An empty tile is a 200 with no body, which
+MapLibre handles more gracefully than a 204.
 """
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ from tiles.tilejson import tilejson
 from tiles.tilesets import Tileset, combined, for_collection
 
 router = APIRouter(tags=["tiles"])
+TILE_MATRIX = Path(..., description="Zoom level (tile matrix id of WebMercatorQuad)")
+TILE_ROW = Path(..., description="Row (y), from the top")
+TILE_COL = Path(..., description="Column (x), from the left")
 TILE_RESPONSES = {200: {"content": {ogc.MVT: {}}, "description": "the tile (empty body: no features)"},
                   304: {"description": "the client's copy (If-None-Match) is current"}}
 
@@ -98,11 +105,12 @@ async def collection_tilejson(request: Request, tileset: Tileset = Depends(colle
     return tilejson(tileset, url, await bounds(request), lang)
 
 
-@router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}/{z}/{x}/{y}",
+@router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileCol}/{tileRow}",
             summary="A vector tile of a collection", response_class=Response, responses=TILE_RESPONSES)
-async def collection_tile(request: Request, z: int, x: int, y: int,
-                          tileset: Tileset = Depends(collection_tileset), tms: str = Depends(checked_tms)):
-    return await tile_response(request, tileset, z, x, y)
+async def collection_tile(request: Request, tileMatrix: int = TILE_MATRIX, tileCol: int = TILE_COL,
+                          tileRow: int = TILE_ROW, tileset: Tileset = Depends(collection_tileset),
+                          tms: str = Depends(checked_tms)):
+    return await tile_response(request, tileset, tileMatrix, tileCol, tileRow)
 
 
 # The combined map: every public layer in one tileset.
@@ -126,10 +134,11 @@ async def map_tilejson(request: Request, tms: str = Depends(checked_tms), lang: 
     return tilejson(combined(), url, await bounds(request), lang)
 
 
-@router.get("/tiles/{tileMatrixSetId}/{z}/{x}/{y}", summary="A vector tile of the combined map",
+@router.get("/tiles/{tileMatrixSetId}/{tileMatrix}/{tileCol}/{tileRow}", summary="A vector tile of the combined map",
             response_class=Response, responses=TILE_RESPONSES)
-async def map_tile(request: Request, z: int, x: int, y: int, tms: str = Depends(checked_tms)):
-    return await tile_response(request, combined(), z, x, y)
+async def map_tile(request: Request, tileMatrix: int = TILE_MATRIX, tileCol: int = TILE_COL, tileRow: int = TILE_ROW,
+                   tms: str = Depends(checked_tms)):
+    return await tile_response(request, combined(), tileMatrix, tileCol, tileRow)
 
 
 @router.get("/styles/default/style.json", summary="MapLibre style of the combined map")

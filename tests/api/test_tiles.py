@@ -73,7 +73,7 @@ def test_unknown_collection_and_tile_matrix_set_are_404_json(reader):
 
 @pytest.mark.parametrize("address, says", [
     ("3/8/0", "x must be 0..7 and y 0..7"), ("3/0/-1", "x must be 0..7"), ("25/0/0", "use 0..24"),
-    ("-1/0/0", "use 0..24"), ("3/a/0", "x: Input should be a valid integer"), ("3/0/1.5", "y:"),
+    ("-1/0/0", "use 0..24"), ("3/a/0", "tileCol: Input should be a valid integer"), ("3/0/1.5", "tileRow:"),
 ])
 def test_bad_tile_addresses_are_400_json(reader, address, says):
     for prefix in ("/tiles/WebMercatorQuad", "/collections/communes/tiles/WebMercatorQuad"):
