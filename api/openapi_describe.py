@@ -202,9 +202,11 @@ def _parameters(op: dict) -> None:
     for p in op.get("parameters", ()):
         if p.get("in") != "query":
             continue
-        if p["name"] == "bbox":  # OGC: an array of 4 or 6 numbers, comma-separated
-            p.update(style="form", explode=False,
-                     schema={"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}})
+        # OGC's fragments spell out form/no explode (ogctests checks limit and datetime for it);
+        # for one value it changes nothing, for bbox it means comma-separated.
+        p.update(style="form", explode=False)
+        if p["name"] == "bbox":  # OGC: an array of 4 or 6 numbers
+            p["schema"] = {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}
         elif p["name"] == "limit" and op["operationId"] == "getFeatures":
             # OGC's maximum: documented, yet a bigger limit is served as it, not refused
             # (Part 1, /req/core/fc-limit-response-1 C), so it is not validated (api.params).
@@ -238,7 +240,8 @@ def property_parameters(layer: Layer) -> list[dict]:
     out = []
     for name, schema in queryable_parameters(layer).items():
         title = schema.get("title", name)
-        out.append({"name": name, "in": "query", "required": False, "schema": dict(schema),
+        out.append({"name": name, "in": "query", "required": False, "style": "form", "explode": False,
+                    "schema": dict(schema),
                     "description": f"Only features whose {name} ({title}) equals this value"})
     return out
 

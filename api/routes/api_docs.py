@@ -6,6 +6,7 @@ file of this site, so both pages work with no internet and under a CSP of 'self'
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from api.negotiation import language, output_format
@@ -23,7 +24,8 @@ def _swagger_page(request: Request, lang: str):
 async def api_definition(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
     if fmt == "html":
         return _swagger_page(request, lang)
-    return JSONResponse(document(request.app), media_type=OAS30)
+    # Built on first use (about 0.15 s for 80 paths): off the event loop, so tiles keep flowing.
+    return JSONResponse(await run_in_threadpool(document, request.app), media_type=OAS30)
 
 
 @router.get("/docs", include_in_schema=False)
