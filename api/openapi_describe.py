@@ -69,6 +69,7 @@ OPERATIONS = {
     ("get", "/auth/me"): ("getCurrentUser", None),
     ("get", "/styles/default/style.json"): ("getStyle_default", None),
     ("get", "/styles/map/style.json"): ("getStyle_map", None),
+    ("get", "/styles/map/labels/{layer}.geojson"): ("getMapLabels", _json("featureCollectionGeoJSON", GEOJSON)),
     ("get", "/collections/growing_areas/items/{area_id}/history"): ("getFeatureHistory_growing_areas", None),
     ("post", "/collections/growing_areas/items/{featureId}/actions/{action}"): ("takeAction_growing_areas", None),
     ("post", "/collections/growing_areas/uploads"): ("uploadFeatures_growing_areas", None),
