@@ -90,6 +90,7 @@ DESCRIPTIONS = {
     401: "No credentials, or credentials that are unknown, expired or revoked",
     403: "The caller's role or area may not do this, or a session write came without its CSRF header",
     404: "No such resource",
+    406: "None of the media types the Accept header names is served here",
     409: "Conflicts with stored data or the resource's state",
     412: "If-Match names a version that is no longer current",
     413: "The body is larger than allowed",
