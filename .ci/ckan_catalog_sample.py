@@ -15,10 +15,10 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from layers import migrate
+from layers.db import migrate
 from layers.bulk import bulk_session
-from layers.config import Settings
-from layers.db import sync_engine
+from layers.db.settings import Settings
+from layers.db.engines import sync_engine
 from layers.demo import load_demo
 from layers.opendata import catalog, store
 from layers.opendata.release import publish
@@ -31,7 +31,7 @@ def main(out: Path) -> None:
     settings = Settings(opendata_dir=out / "opendata", opendata_base_url=BASE, pmtiles_max_zoom=8)
     server = os.environ.get("DATABASE_URL")
     if not server:
-        from layers.cluster import Cluster
+        from layers.db.cluster import Cluster
         server = Cluster(settings).up()
     name = f"ntm_ckan_check_{uuid.uuid4().hex[:8]}"
     admin_url = make_url(server).set(database="postgres").render_as_string(hide_password=False)

@@ -22,10 +22,10 @@ admin_url() {  # the server's maintenance database, from DATABASE_URL or the emb
   $PY - "$1" <<'EOF'
 import os, sys
 from sqlalchemy.engine import make_url
-from layers.config import Settings
+from layers.db.settings import Settings
 server = os.environ.get("DATABASE_URL")
 if not server:
-    from layers.cluster import Cluster
+    from layers.db.cluster import Cluster
     server = Cluster(Settings()).up()
 print(make_url(server).set(database=sys.argv[1]).render_as_string(hide_password=False))
 EOF

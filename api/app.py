@@ -21,8 +21,8 @@ from api.routes import (
     api_docs, auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
     landing, map, opendata, search, staff_pages, tiles, tourism,
 )
-from layers.config import Settings
-from layers.db import async_engine, database_url, health_engine, stream_engine
+from layers.db.settings import Settings
+from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.growing import expiry as growing_expiry
 from layers.stats import LayerStats
 from tiles.service import TileService

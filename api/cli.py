@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import psycopg
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 
 class Fail(click.ClickException):
@@ -22,8 +22,8 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _connect(settings: Settings) -> psycopg.Connection:
-    from layers.cluster import ClusterError
-    from layers.db import database_url
+    from layers.db.cluster import ClusterError
+    from layers.db.engines import database_url
 
     try:
         url = database_url(settings)
@@ -60,7 +60,7 @@ def db_up(ctx) -> None:
             raise Fail("the DATABASE_URL server has no PostGIS extension available; install PostGIS 3 there")
         click.echo("using the database at DATABASE_URL (reachable, PostGIS available)")
         return
-    from layers.cluster import Cluster, ClusterError
+    from layers.db.cluster import Cluster, ClusterError
 
     try:
         url = Cluster(settings).up()
@@ -77,7 +77,7 @@ def db_down(ctx) -> None:
     if settings.database_url:
         click.echo("DATABASE_URL is set: that server is not managed by ntm-map")
         return
-    from layers.cluster import Cluster, ClusterError
+    from layers.db.cluster import Cluster, ClusterError
 
     try:
         stopped = Cluster(settings).down()
@@ -100,7 +100,7 @@ def db_status(ctx) -> None:
             click.echo(f"status: not reachable ({exc.message})")
         click.echo(f"url: {settings.database_url}")
         return
-    from layers.cluster import Cluster, ClusterError, find_binaries
+    from layers.db.cluster import Cluster, ClusterError, find_binaries
 
     cluster = Cluster(settings)
     try:
@@ -124,8 +124,8 @@ def db_status(ctx) -> None:
 @click.pass_context
 def migrate(ctx, revision: str, down_to: str | None) -> None:
     """Bring the schema up to date (Alembic)."""
-    from layers import migrate as m
-    from layers.db import database_url, sync_engine
+    from layers.db import migrate as m
+    from layers.db.engines import database_url, sync_engine
 
     settings = _settings(ctx)
     _connect(settings).close()

@@ -40,7 +40,7 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
         raise Fail(f"--commune: a commune code is 5 digits (e.g. 17479), got {commune!r}")
     if not out.parent.is_dir():
         raise Fail(f"--out: the folder {out.parent} does not exist")
-    from layers.db import sync_engine
+    from layers.db.engines import sync_engine
 
     with _connect(settings):  # a clear message when the database is down
         pass

@@ -42,7 +42,7 @@ def _size(n: int) -> str:
 def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     """Publish open data: a versioned release of every dataset in every format."""
     from api.cli import _connect, _require_schema
-    from layers.db import database_url
+    from layers.db.engines import database_url
     from layers.opendata import store
     from layers.opendata.datasets import all_datasets
     from layers.opendata.release import publish as run

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
-from layers.config import Settings
+from layers.db.settings import Settings
 
 # Starlette's TestClient sends this; not a name DNS resolves, so no link can lead anywhere with it.
 TEST_CLIENT_HOST = "testserver"

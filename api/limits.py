@@ -29,7 +29,7 @@ from api import feature_pages
 from api.auth import SESSION_COOKIE, optional_user
 from api.negotiation import feature_format
 from api.params import items_query
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.features import ItemsQuery
 
 log = logging.getLogger("ntm_map")

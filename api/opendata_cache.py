@@ -11,7 +11,7 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.opendata import catalog, store
 
 CATALOGS_KEPT = 12  # (release, format, base URL) entries: 3 formats, a few base URLs (proxy and direct)

@@ -13,7 +13,8 @@ from fastapi import Depends, HTTPException, Path, Query, Request
 from api.queryable_params import not_parameters, parameter_types, queryable_condition
 from api.unknown_params import declared_query, refuse, unknown_parameters, wants_html
 from geo import ogc_crs
-from layers import cql, dates
+from layers import cql
+from layers.db import dates
 from layers.bounded import runner_for
 from layers.cql_axes import flip_axes
 from layers.features import ItemsQuery, datetime_condition

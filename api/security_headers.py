@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 CSP = b"content-security-policy"
 FIXED = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin"))

@@ -16,7 +16,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 log = logging.getLogger("ntm_map")
 HERE = Path(__file__).parent

@@ -20,7 +20,7 @@ from typing import Callable
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 ASYNCPG = asyncpg_dialect.dialect()
 PARAM = re.compile(r"\$(\d+)")
@@ -145,7 +145,7 @@ def session_settings(settings: Settings, url: str) -> dict[str, str]:
 
     from sqlalchemy import text
 
-    from layers.db import async_engine
+    from layers.db.engines import async_engine
 
     async def read() -> dict[str, str]:
         engine = async_engine(settings, url)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from bench import cases as C
 from bench.common import BENCH, NTM_MAP, TIPG_VENV, BenchError, log
-from layers.config import Settings
+from layers.db.settings import Settings
 
 
 def need_tools(args) -> dict:
@@ -23,7 +23,7 @@ def need_tools(args) -> dict:
     pgbench = args.pgbench or shutil.which("pgbench")
     if not pgbench:
         try:
-            from layers.cluster import find_binaries
+            from layers.db.cluster import find_binaries
 
             cand = find_binaries().bindir / "pgbench"
             pgbench = str(cand) if cand.exists() else None
@@ -55,7 +55,7 @@ def ensure_tipg_venv() -> Path:
 
 def ensure_database(args) -> str:
     """URL of the benchmark database: made, migrated and loaded when it is not yet."""
-    from layers.db import database_url
+    from layers.db.engines import database_url
 
     server = database_url(Settings())
     bench = make_url(server).set(database=args.db).render_as_string(hide_password=False)

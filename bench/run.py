@@ -34,7 +34,7 @@ from bench.profiling import profile  # noqa: E402
 from bench.report import (DOC, TARGETS, markdown, print_table, ratios_and_targets, save_results,  # noqa: E402
                           write_docs)
 from bench.urls import item_paths, tile_paths  # noqa: E402
-from layers.config import Settings  # noqa: E402
+from layers.db.settings import Settings  # noqa: E402
 
 
 def parse(argv) -> argparse.Namespace:

@@ -21,8 +21,8 @@ from sqlalchemy import Text, and_, bindparam, delete, func, insert, or_, select,
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import psycopg as _pg
 
-from layers.models.accounts import ROLES, ApiToken, User as UserRow, WebSession
-from layers.models.admin import AdminUnit
+from layers.db.models.accounts import ROLES, ApiToken, User as UserRow, WebSession
+from layers.db.models.admin import AdminUnit
 
 __all__ = [
     "ROLES", "AccountError", "User", "actor_of", "area_covers", "authenticate_password",

@@ -121,7 +121,7 @@ def _queryable_types(layer: Layer) -> dict[str, str]:
 
 
 def _column_type(layer: Layer, name: str) -> Any:
-    from layers.models import metadata
+    from layers.db.models import metadata
 
     table = metadata.tables.get(layer.table)
     return table.c[name].type if table is not None and name in table.c else None

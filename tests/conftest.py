@@ -14,10 +14,10 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from layers import migrate
+from layers.db import migrate
 from layers.bulk import bulk_session
-from layers.config import Settings
-from layers.db import sync_engine
+from layers.db.settings import Settings
+from layers.db.engines import sync_engine
 from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED
 
 
@@ -36,7 +36,7 @@ def server_url(settings) -> str:
     """URL of a database on the test server, used to create and drop test databases."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
-    from layers.cluster import Cluster
+    from layers.db.cluster import Cluster
 
     return Cluster(settings).up()
 

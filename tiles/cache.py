@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 Address = tuple[str, int, int, int]  # tileset, z, x, y
 ENTRY_OVERHEAD = 200  # bytes counted per entry besides the tile, so empty tiles are not free

@@ -13,7 +13,7 @@ from functools import reduce
 import sqlalchemy as sa
 from sqlalchemy import func
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.registry import Layer, Property
 from layers.relations import public_select
 from tiles.aggregate import grid_counts

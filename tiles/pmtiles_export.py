@@ -17,7 +17,7 @@ from pmtiles.tile import Compression, TileType, zxy_to_tileid
 from pmtiles.writer import Writer
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.registry import get
 from layers.relations import public_select
 from tiles.grid import web_mercator

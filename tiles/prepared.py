@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from tiles.etag import STAMPS
 from tiles.mvt import tile_statement, tile_values
 from tiles.tilesets import Tileset

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from tiles.cache import TileCache
 from tiles.etag import VERSION_STAMPS_SQL, if_none_match, parse_stamps, tile_tag, version_stamps
 from tiles.grid import check_tile

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from api.auth import User, actor_of, current_user
 from geo import ogc_crs
 from geo.lifecycle import ACTIONS, allowed_actions
-from layers import dates
+from layers.db import dates
 from layers.growing import actions, edits, read
 from layers.growing.errors import BadBody, PreconditionRequired, TooLarge
 from layers.growing.session import VN_TODAY, writing

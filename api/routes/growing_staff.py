@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import User, current_user, optional_user
 from geo.lifecycle import STATUSES, allowed_actions
-from layers import dates
+from layers.db import dates
 from layers.growing import access, history, read
 from layers.growing.errors import BadBody, NotFound
 from layers.growing.session import expire

@@ -1,6 +1,6 @@
 """/healthz: is the service up, and can it reach PostGIS? For monitors and `make run` users.
 
-The check uses a pool of its own (layers.db.health_engine) and gives the database at most
+The check uses a pool of its own (layers.db.engines.health_engine) and gives the database at most
 CHECK_S: a monitor gets its answer within a second even while slow clients or a burst of
 requests hold every connection of the main pool.
 """

@@ -17,10 +17,10 @@ from api.negotiation import language
 from api.routes.auth import describe
 from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES
-from layers import dates
+from layers.db import dates
 from layers.accounts import scope_condition
-from layers.models import AdminUnit
-from layers.models.agriculture import CERTIFICATIONS
+from layers.db.models import AdminUnit
+from layers.db.models.agriculture import CERTIFICATIONS
 from layers.registry import get as layer
 
 router = APIRouter(include_in_schema=False)

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from geo import lifecycle
 from geo.area_rules import check_attributes, check_minimum
-from layers import dates
+from layers.db import dates
 from layers.growing import access, codes, read, shapes
 from layers.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
 
@@ -27,7 +27,7 @@ def add_months(d: date, months: int) -> date:
 
 
 def _valid_to(given: date | None, start: date, months: int, today: date) -> date:
-    """The end of validity: `given` (after today, within layers.dates), else `months` from `start`."""
+    """The end of validity: `given` (after today, within layers.db.dates), else `months` from `start`."""
     if given is None:
         try:
             return dates.bounded(add_months(start, months), "the computed valid_to")

@@ -19,7 +19,7 @@ from layers.growing import access, read, shapes
 from layers.growing.errors import BadBody, Forbidden, RuleFailure, Stale
 from layers.growing.fields import DEFAULTS, WRITABLE, clean
 from layers.growing.session import where_of
-from layers.models.agriculture import GrowingArea
+from layers.db.models.agriculture import GrowingArea
 
 AREAS = GrowingArea.__table__
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
 
-from layers import models
+from layers.db import models
 from layers.importing import values as v
-from layers.models.agriculture import CERTIFICATIONS, GROWING_AREA_STATUSES
-from layers.models.tourism import PLACE_KINDS
+from layers.db.models.agriculture import CERTIFICATIONS, GROWING_AREA_STATUSES
+from layers.db.models.tourism import PLACE_KINDS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.opendata import catalog_terms as terms
 from layers.opendata.catalog_terms import EU, SPDX
 from layers.opendata.manifest import BOUNDARY_ATTRIBUTION

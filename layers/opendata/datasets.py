@@ -15,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import func
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.registry import LAYERS, Layer, Property
 from layers.relations import public_select
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
 from geo.vector_export import BATCH_ROWS, arrow_schema
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.opendata.datasets import Dataset
 
 DIALECT = psycopg_dialect.dialect()

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geo.crops import CROPS
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.opendata.datasets import ID, Dataset
 from layers.opendata.privacy import suppressed
 from layers.registry import BY_ID, PLACE_KIND_COLORS, Property

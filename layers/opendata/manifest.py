@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from geo.vector_export import FORMATS
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.opendata.catalog_terms import known_licence
 from layers.opendata.datasets import Dataset
 from layers.opendata.versioning import Change

@@ -26,7 +26,7 @@ import psycopg
 import pyarrow.parquet as pq
 
 from geo.vector_export import FORMATS, write_all
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.growing.expiry import expire_now
 from layers.opendata import manifest as mf
 from layers.opendata import store

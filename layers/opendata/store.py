@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.opendata.versioning import SEMVER, parse
 
 MANIFEST = "release.json"

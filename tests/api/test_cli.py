@@ -7,7 +7,7 @@ import psycopg
 from click.testing import CliRunner
 
 from api.cli import main
-from layers import migrate
+from layers.db import migrate
 from tests.support import scalar
 
 

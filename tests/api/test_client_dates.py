@@ -1,4 +1,4 @@
-"""Every date a client sends is bounded (layers.dates): a 400 naming it, never a stored `infinity`
+"""Every date a client sends is bounded (layers.db.dates): a 400 naming it, never a stored `infinity`
 or a 500. Issue 11 items 5 and 7: a grant "valid to 9999-12-31" was stored as `infinity` (asyncpg
 writes date.max so) and every publish failed after it; `as_of=9999-12-31` was a 500."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import psycopg
 import pytest
 
-from layers import dates
+from layers.db import dates
 from tests.api.growing_helpers import act, area_body, commune_with_room, free_spots, make_user, settle_expiry, square
 
 ITEMS = "/collections/growing_areas/items"

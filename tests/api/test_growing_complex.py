@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from layers.config import Settings
+from layers.db.settings import Settings
 from tests.api.growing_helpers import commune_with_room, counts, free_spots, live_server, make_user, settle_expiry
 from tests.crossing_shapes import star, vertices, zigzag
 

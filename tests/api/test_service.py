@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from layers import migrate
+from layers.db import migrate
 from layers.registry import LAYERS
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from layers import accounts
 from layers.accounts import AccountError, User, area_covers, check_user, create_user, scope_condition
-from layers.models import GrowingArea
+from layers.db.models import GrowingArea
 
 
 @pytest.mark.parametrize("name, role, areas, message", [
@@ -40,7 +40,7 @@ def test_area_rule():
 
 def test_scope_condition_matches_the_rule_in_sql(demo_db, settings):
     """The SQL form (for listing many rows) and the Python form agree on every demo area."""
-    from layers.db import sync_engine
+    from layers.db.engines import sync_engine
 
     engine = sync_engine(settings, demo_db)
     with engine.connect() as conn:

@@ -7,8 +7,8 @@ import socket
 import psycopg
 import pytest
 
-from layers.cluster import Cluster, ClusterError, find_binaries
-from layers.config import Settings
+from layers.db.cluster import Cluster, ClusterError, find_binaries
+from layers.db.settings import Settings
 
 
 def free_port() -> int:

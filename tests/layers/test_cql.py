@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from layers import cql, registry, relations
-from layers.db import _with_driver
+from layers.db.engines import _with_driver
 
 PUBLIC_GA = "status IN ('granted', 'suspended', 'revoked', 'expired')"
 PUBLIC = {"growing_areas": PUBLIC_GA}

@@ -4,8 +4,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from layers import migrate
-from layers.db import sync_engine
+from layers.db import migrate
+from layers.db.engines import sync_engine
 
 # (valid_from, valid_to) before → after the upgrade.
 CASES = {

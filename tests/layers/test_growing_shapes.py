@@ -13,7 +13,7 @@ import shapely.geometry
 
 from geo.geometry import REJECTED, crossings, repair
 from layers import bounded
-from layers.config import Settings
+from layers.db.settings import Settings
 from layers.growing import shapes
 from tests.crossing_shapes import star, zigzag
 

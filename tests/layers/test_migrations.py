@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import psycopg
 
-from layers import migrate
-from layers.db import sync_engine
-from layers.models import EDITABLE_TABLES, metadata
+from layers.db import migrate
+from layers.db.engines import sync_engine
+from layers.db.models import EDITABLE_TABLES, metadata
 from tests.support import scalar
 
 TABLES = {t.name for t in metadata.tables.values()}

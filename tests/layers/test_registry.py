@@ -27,7 +27,7 @@ def test_every_layer_relation_and_property_exists(demo_db):
 
 def test_only_granted_growing_areas_are_public(demo_db):
     from sqlalchemy import create_engine
-    from layers.db import _with_driver
+    from layers.db.engines import _with_driver
 
     engine = create_engine(_with_driver(demo_db, "psycopg"))
     with engine.connect() as conn, psycopg.connect(demo_db) as raw:

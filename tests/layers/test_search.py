@@ -7,8 +7,9 @@ import psycopg
 import pytest
 
 from geo import address_code
-from layers import migrate, search
-from layers.db import sync_engine
+from layers.db import migrate
+from layers import search
+from layers.db.engines import sync_engine
 from tests.support import scalar
 
 CODE = address_code.make(address_code.cell_of(105.68, 18.67), 1)  # a household in Vinh

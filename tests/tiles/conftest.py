@@ -4,7 +4,7 @@ from __future__ import annotations
 import mapbox_vector_tile
 import pytest
 
-from layers.db import sync_engine
+from layers.db.engines import sync_engine
 from tiles.mvt import tile_statement
 
 

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from layers.config import Settings
+from layers.db.settings import Settings
 from tiles.cache import ENTRY_OVERHEAD, TileCache
 from tiles.etag import if_none_match, quoted, tile_tag
 

@@ -9,7 +9,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base, Timestamps, geometry
+from layers.db.models.base import Base, Timestamps, geometry
 
 GROWING_AREA_STATUSES = (
     "draft", "submitted", "inspected", "granted", "suspended", "revoked", "expired",
@@ -46,7 +46,7 @@ class GrowingArea(Timestamps, Base):
         CheckConstraint("certification IN ('none', 'VietGAP', 'GlobalGAP', 'organic')", name="certification"),
         CheckConstraint("status IN ('draft', 'submitted', 'inspected') OR code IS NOT NULL", name="code_once_granted"),
         CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to > valid_from", name="validity"),
-        # layers.dates bounds (migration 0006): no date a driver cannot read back.
+        # layers.db.dates bounds (migration 0006): no date a driver cannot read back.
         CheckConstraint("(valid_from IS NULL OR valid_from BETWEEN DATE '1900-01-01' AND DATE '2200-12-31') AND "
                         "(valid_to IS NULL OR valid_to BETWEEN DATE '1900-01-01' AND DATE '2200-12-31')",
                         name="dates_in_range"),

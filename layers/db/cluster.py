@@ -20,7 +20,7 @@ from pathlib import Path
 
 import psycopg
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 SUPERUSER = "ntm"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base, Timestamps
+from layers.db.models.base import Base, Timestamps
 
 NTM_LEVELS = ("not_met", "standard", "advanced", "model")
 

@@ -5,7 +5,7 @@ from sqlalchemy import ARRAY, Boolean, CheckConstraint, Computed, Float, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base, Timestamps, geometry
+from layers.db.models.base import Base, Timestamps, geometry
 
 PLACE_KINDS = (
     "homestay", "craft_village", "historic_site", "scenic_spot", "ecotourism",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base, Timestamps, geometry
+from layers.db.models.base import Base, Timestamps, geometry
 
 
 class Household(Timestamps, Base):

@@ -14,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base
+from layers.db.models.base import Base
 
 ROLES = ("admin", "province_staff", "commune_staff", "tourism_promoter", "viewer")
 

@@ -2,14 +2,14 @@
 
 Personal data lives in the `private` schema, which no public endpoint reads.
 """
-from layers.models.accounts import ApiToken, User, WebSession
-from layers.models.admin import AdminUnit, Village
-from layers.models.agriculture import AgriZone, Cooperative, GrowingArea, OcopProduct
-from layers.models.base import Base, metadata
-from layers.models.history import ChangeHistory, CodeCounter, ImportRun, LayerVersion
-from layers.models.households import Household, HouseholdPrivate
-from layers.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
-from layers.models.tourism import TourismPlace, TourismRoute
+from layers.db.models.accounts import ApiToken, User, WebSession
+from layers.db.models.admin import AdminUnit, Village
+from layers.db.models.agriculture import AgriZone, Cooperative, GrowingArea, OcopProduct
+from layers.db.models.base import Base, metadata
+from layers.db.models.history import ChangeHistory, CodeCounter, ImportRun, LayerVersion
+from layers.db.models.households import Household, HouseholdPrivate
+from layers.db.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
+from layers.db.models.tourism import TourismPlace, TourismRoute
 
 # Tables whose every change is recorded in change_history (and bumps layer_versions).
 EDITABLE_TABLES = [

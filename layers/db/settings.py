@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 def default_home() -> Path:
     """The project's data folder: `.ntm-map/` of a source checkout, else a per-user folder."""
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").exists() and (checkout / "layers").is_dir():
         return checkout / ".ntm-map"
     return Path.home() / ".local" / "share" / "ntm-map"

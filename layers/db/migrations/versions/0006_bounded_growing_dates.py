@@ -1,4 +1,4 @@
-"""Growing-area dates within 1900-01-01 … 2200-12-31 (layers/dates.py), existing rows repaired.
+"""Growing-area dates within 1900-01-01 … 2200-12-31 (layers/db/dates.py), existing rows repaired.
 
 Revision ID: 0006
 Revises: 0005
@@ -23,7 +23,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-EARLIEST, LATEST = "1900-01-01", "2200-12-31"  # layers.dates.EARLIEST / LATEST
+EARLIEST, LATEST = "1900-01-01", "2200-12-31"  # layers.db.dates.EARLIEST / LATEST
 CHECK = "ck_growing_areas_dates_in_range"  # the model's CheckConstraint "dates_in_range"
 
 

@@ -1,7 +1,7 @@
-"""Alembic environment: the connection comes from `layers.migrate`, never from a config file."""
+"""Alembic environment: the connection comes from `layers.db.migrate`, never from a config file."""
 from alembic import context
 
-from layers.models import metadata
+from layers.db.models import metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to):

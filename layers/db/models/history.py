@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base
+from layers.db.models.base import Base
 
 
 class ChangeHistory(Base):

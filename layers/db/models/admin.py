@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Computed, Date, Float, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.models.base import Base, Timestamps, geometry
+from layers.db.models.base import Base, Timestamps, geometry
 
 LEVELS = ("province", "district", "commune")
 

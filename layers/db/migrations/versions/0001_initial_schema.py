@@ -9,7 +9,7 @@ import geoalchemy2
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from layers.migrations import ddl_0001 as ddl
+from layers.db.migrations import ddl_0001 as ddl
 
 revision = '0001'
 down_revision = None

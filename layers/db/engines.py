@@ -9,14 +9,14 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from layers.config import Settings
+from layers.db.settings import Settings
 
 
 def database_url(settings: Settings) -> str:
     """Plain `postgresql://` URL, as other tools (psql, QGIS, TiPg) want it."""
     if settings.database_url:
         return settings.database_url
-    from layers.cluster import Cluster
+    from layers.db.cluster import Cluster
 
     return Cluster(settings).url()
 
