@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from layers.bounded import Busy
+from layers.workers.bounded import Busy
 from layers.growing.errors import GrowingError, RuleFailure, UploadRejected
 from layers.paging import BadCursor
 
@@ -83,7 +83,7 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
         return from_database(exc, scope)
     if isinstance(exc, GrowingError):
         return growing_error(exc)
-    if isinstance(exc, Busy):  # every bounded worker (layers.bounded) is taken
+    if isinstance(exc, Busy):  # every bounded worker (layers.workers.bounded) is taken
         log.warning("no free worker for %s [request %s]: %s", path, request_id(scope), exc)
         return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
     if isinstance(exc, PoolTimeout):

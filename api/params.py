@@ -15,7 +15,7 @@ from api.unknown_params import declared_query, refuse, unknown_parameters, wants
 from geo import ogc_crs
 from layers import cql
 from layers.db import dates
-from layers.bounded import runner_for
+from layers.workers.bounded import runner_for
 from layers.cql_axes import flip_axes
 from layers.features import ItemsQuery, datetime_condition
 from layers.registry import BY_ID, Layer, get as get_layer

@@ -16,7 +16,7 @@ from typing import Any
 import cql2
 import sqlalchemy as sa
 
-from layers.bounded import Runner, Unbounded
+from layers.workers.bounded import Runner, Unbounded
 from layers.cql_limits import FilterLimits, check, fits_inline
 from layers.cql_ops import (
     ARRAY_OPS, DESCRIBE, SPATIAL, TEMPORAL, FilterError, Val, array_sql, as_timestamp, bind,
@@ -48,7 +48,7 @@ def parse(filter: str | dict, lang: str = "cql2-text", limits: FilterLimits = Fi
 
 async def parse_off_loop(filter: str | dict, lang: str, limits: FilterLimits, runner: Runner) -> dict:
     """`parse` for the server: a small shallow filter is parsed in the request, any other in a
-    worker process (layers.bounded), so neither a parser crash nor a long parse reaches the
+    worker process (layers.workers.bounded), so neither a parser crash nor a long parse reaches the
     event loop. Busy (no worker free) is the caller's to answer (503)."""
     text = _text(filter, lang)
     if len(text) <= limits.inline_chars:

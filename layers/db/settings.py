@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     # Host header values answered (links are built from it); default: host, localhost, 127.0.0.1,
     # ::1, this machine's names and opendata_base_url's host (api/host_check.py). "*": any.
     allowed_hosts: list[str] | None = None
-    # Bounded work (layers/bounded.py): filters and polygon repair that could crash or stall run
+    # Bounded work (layers/workers/bounded.py): filters and polygon repair that could crash or stall run
     # in these worker processes, each with this much address space beyond its start (MB).
     bounded_workers: int = Field(2, ge=1)
     bounded_memory_mb: int = Field(512, ge=64)

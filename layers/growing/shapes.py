@@ -4,7 +4,7 @@ Checking a boundary can be the costliest thing a request does: `make_valid` of a
 star of 1,601 points took 100 s and 2.7 GB (issue 11), `is_valid` of a 20,000-point star
 0.7 s. So only a small polygon that is already valid is checked in the request (`is_valid` of
 at most growing_inline_vertices points: 1.5 ms for a 1,001-point star, microseconds for a sound
-ring). Anything else goes to a bounded worker process (layers.bounded) with a deadline and a
+ring). Anything else goes to a bounded worker process (layers.workers.bounded) with a deadline and a
 memory cap; there a polygon crossing itself in more than growing_repair_max_crossings places is
 refused before any repair (counting stops early: 0.1–0.4 s for any star up to the vertex
 limit), and what is left repairs in under a second. A worker that overruns anyway is killed,
@@ -24,7 +24,7 @@ from pyproj import Transformer
 from geo.area_rules import Checked, Limits, Problem, check_geometry
 from geo.geometry import crossings
 from geo.ogc_crs import OgcCRS
-from layers.bounded import Unbounded, runner
+from layers.workers.bounded import Unbounded, runner
 from layers.growing.errors import BadBody
 
 POLYGONAL = ("Polygon", "MultiPolygon")

@@ -1,4 +1,4 @@
-"""The bounded runner (layers.bounded): a task that crashes, overruns or eats memory costs its
+"""The bounded runner (layers.workers.bounded): a task that crashes, overruns or eats memory costs its
 worker, not the caller's process; ordinary answers and exceptions come back as they are."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from layers.bounded import Busy, Runner, Unbounded
+from layers.workers.bounded import Busy, Runner, Unbounded
 from tests.layers import bounded_tasks as tasks
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from layers import cql
-from layers.bounded import Runner
+from layers.workers.bounded import Runner
 from layers.cql_limits import FilterLimits, _at_most, measure
 
 ROOT = Path(__file__).resolve().parents[2]

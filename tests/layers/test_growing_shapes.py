@@ -12,7 +12,7 @@ import shapely
 import shapely.geometry
 
 from geo.geometry import REJECTED, crossings, repair
-from layers import bounded
+from layers.workers import bounded
 from layers.db.settings import Settings
 from layers.growing import shapes
 from tests.crossing_shapes import star, zigzag

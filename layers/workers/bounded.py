@@ -3,7 +3,7 @@
 Some work cannot be stopped from inside the thread that runs it: a parser overflowing its C
 stack takes the whole process down, and `make_valid` of a self-crossing star spends minutes and
 gigabytes in GEOS. On the event loop either stalls or kills every request. Here such work runs
-in a few worker processes (layers/bounded_worker.py): each task has a deadline, each worker an
+in a few worker processes (layers/workers/bounded_worker.py): each task has a deadline, each worker an
 address-space limit (RLIMIT_AS), and a worker that overruns, dies or runs out of memory is
 killed and replaced while the caller gets `Unbounded`. `concurrent.futures.ProcessPoolExecutor`
 cannot kill the one process running a late task (only break the whole pool), hence this pool.
@@ -76,8 +76,8 @@ class Runner:
         ours, theirs = socket.socketpair()
         with ours, theirs:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "layers.bounded_worker", str(os.getpid()), str(theirs.fileno()),
-                 str(self.memory_mb), *self.preload],
+                [sys.executable, "-m", "layers.workers.bounded_worker", str(os.getpid()),
+                 str(theirs.fileno()), str(self.memory_mb), *self.preload],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
             conn = Connection(os.dup(ours.fileno()))
         worker = _Worker(proc, conn)

@@ -1,4 +1,5 @@
-"""A worker process of layers.bounded: `python -m layers.bounded_worker PARENT FD MEMORY_MB MODULE…`.
+"""A worker process of layers.workers.bounded:
+`python -m layers.workers.bounded_worker PARENT FD MEMORY_MB MODULE…`.
 
 It imports the task modules, limits its own address space to what it holds then plus
 MEMORY_MB, says it is ready, and runs (function, args) messages from the socket FD until the
