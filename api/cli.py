@@ -279,7 +279,7 @@ def serve(ctx, host: str | None, port: int | None, workers: int | None) -> None:
 @main.command("layers")
 def list_layers() -> None:
     """List the published layers of the registry."""
-    from layers.registry import LAYERS
+    from layers.read.registry import LAYERS
 
     for layer in LAYERS:
         click.echo(f"{layer.id:16} {layer.geometry_type:11} {layer.title_vi} / {layer.title_en}")

@@ -29,8 +29,8 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
     from api.cli import Fail, _connect
     from api.folium_map import LeafletMissing, build_map
     from api.static_files import vendor_dir
-    from layers.public_features import UnknownCommune
-    from layers.registry import BY_ID
+    from layers.read.public_features import UnknownCommune
+    from layers.read.registry import BY_ID
 
     settings = ctx.obj
     unknown = [name for name in layers if name not in BY_ID]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from geo import ogc_crs
-from layers.registry import Layer
-from layers.stats import Summary
+from layers.read.registry import Layer
+from layers.read.stats import Summary
 
 GEOJSON = "application/geo+json"
 

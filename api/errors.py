@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from layers.workers.bounded import Busy
 from layers.growing.errors import GrowingError, RuleFailure, UploadRejected
-from layers.paging import BadCursor
+from layers.read.paging import BadCursor
 
 log = logging.getLogger("ntm_map")
 

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.responses import StreamingResponse
 
 from geo.csv_cells import safe_text
-from layers import paging
-from layers.features import ItemsQuery, csv_statement, items_statement, keys_statement, sort_keys
+from layers.read import paging
+from layers.read.features import ItemsQuery, csv_statement, items_statement, keys_statement, sort_keys
 
 STREAM_ABOVE = 2000
 BATCH = 1000

@@ -3,7 +3,7 @@
 Offline by default: Leaflet's JS and CSS from the npm `leaflet` package are written into the
 file, no tile server is used (commune boundaries are the background), so the file opens with no
 internet. `offline=False` gives folium's usual page: Leaflet from a CDN and OpenStreetMap tiles.
-Features come from `layers.public_features`, so only public properties reach the file.
+Features come from `layers.read.public_features`, so only public properties reach the file.
 Their values are data typed by staff and importers, so tooltips write them as text (TextTooltip):
 folium's own tooltip puts them into innerHTML, where a name can be markup that runs.
 """
@@ -16,8 +16,8 @@ from branca.element import Element
 from folium.template import Template
 from sqlalchemy.engine import Connection
 
-from layers.public_features import feature_collection
-from layers.registry import get
+from layers.read.public_features import feature_collection
+from layers.read.registry import get
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 POLYGON_SIMPLIFY = 0.0002  # degrees (~20 m): keeps a province of communes to a few MB

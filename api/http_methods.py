@@ -25,7 +25,7 @@ import re
 from starlette.routing import Match, Mount
 
 from api.errors import error
-from layers.registry import BY_ID
+from layers.read.registry import BY_ID
 
 PROBED = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

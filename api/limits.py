@@ -30,7 +30,7 @@ from api.auth import SESSION_COOKIE, optional_user
 from api.negotiation import feature_format
 from api.params import items_query
 from layers.db.settings import Settings
-from layers.features import ItemsQuery
+from layers.read.features import ItemsQuery
 
 log = logging.getLogger("ntm_map")
 BUCKETS = 4096

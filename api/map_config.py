@@ -6,7 +6,7 @@ registry and `tiles.map_layers`, so the browser holds no copy of them to keep in
 from __future__ import annotations
 
 from layers.db.settings import Settings
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 from tiles.map_layers import Group, Toggle, groups
 from tiles.map_vocabulary import label, value_labels
 

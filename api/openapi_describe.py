@@ -22,7 +22,7 @@ from api.limits import client_slot, expensive, expensive_page
 from api.params import MAX_LIMIT
 from api.openapi_schemas import SCHEMAS, SECURITY_SCHEMES, STRING, ref
 from api.queryable_params import queryable_parameters
-from layers.registry import LAYERS, Layer
+from layers.read.registry import LAYERS, Layer
 
 GEOJSON, NDJSON, MVT = "application/geo+json", "application/x-ndjson", "application/vnd.mapbox-vector-tile"
 OAS30 = "application/vnd.oai.openapi+json;version=3.0"

@@ -6,7 +6,7 @@ resource, with the queryable's schema, and a response holds only features whose 
 equals the value. Arrays and the geometry are not simple (use `filter` and `bbox`).
 
 A value is converted by the property's type (a bad one is a 400 naming the parameter) and the
-equality is built by the CQL2 code (`layers.cql.to_sql`), so `?crop=tea` and
+equality is built by the CQL2 code (`layers.read.cql.to_sql`), so `?crop=tea` and
 `?filter=crop='tea'` select the same rows by construction. One value per parameter: several
 would be read as OR by some servers and as AND by others, so they are refused with the filter
 that says which.
@@ -20,9 +20,9 @@ from datetime import date
 import sqlalchemy as sa
 from fastapi import HTTPException
 
-from layers import cql
-from layers.cql_ops import show
-from layers.registry import Layer
+from layers.read import cql
+from layers.read.cql.ops import show
+from layers.read.registry import Layer
 
 SIMPLE = ("string", "integer", "number", "boolean", "date")
 # Parameters of the items resource: a queryable of the same name is not a query parameter.

@@ -13,7 +13,7 @@ import re
 from collections import OrderedDict
 
 from api import errors
-from layers.registry import BY_ID
+from layers.read.registry import BY_ID
 from tiles.etag import quoted
 from tiles.grid import TMS_ID, TileOutOfRange
 from tiles.ogc import MVT

@@ -20,7 +20,7 @@ from __future__ import annotations
 from fastapi import HTTPException, Request
 
 from api.negotiation import feature_format, output_format
-from layers.cql_ops import show
+from layers.read.cql.ops import show
 
 ALWAYS = ("f", "lang")
 _DECLARED: dict[int, tuple[object, tuple[str, ...]]] = {}

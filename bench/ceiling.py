@@ -102,7 +102,7 @@ def tiles_ceiling(settings: Settings, tiles: list[tuple[str, int, int, int]]) ->
         from tiles import mvt
     except ImportError as exc:
         raise Unavailable(f"tiles/mvt.py cannot be imported ({exc})") from None
-    from layers.registry import get
+    from layers.read.registry import get
 
     plain = [compile_literal(mvt.tile_statement([get(layer)], z, x, y, settings)) for layer, z, x, y in tiles]
     try:  # the server's own path: one compiled statement per tileset and zoom
@@ -123,18 +123,18 @@ def tiles_ceiling(settings: Settings, tiles: list[tuple[str, int, int, int]]) ->
 
 
 def items_ceiling(layer_id: str, bboxes: list[tuple], limit: int) -> Ceiling:
-    from layers.registry import get
+    from layers.read.registry import get
 
     try:
-        from layers.features import ItemsQuery, items_statement
+        from layers.read.features import ItemsQuery, items_statement
     except ImportError as exc:
-        raise Unavailable(f"layers/features.py has no items_statement ({exc})") from None
+        raise Unavailable(f"layers/read/features.py has no items_statement ({exc})") from None
 
     def stmt(box):
         s = items_statement(ItemsQuery(get(layer_id), limit, bbox=tuple(box)))
         return s[0] if isinstance(s, tuple) else s  # (statement, sort keys, cursor)
 
-    return Ceiling("layers.features.items_statement", [compile_asyncpg(stmt(b)) for b in bboxes],
+    return Ceiling("layers.read.features.items_statement", [compile_asyncpg(stmt(b)) for b in bboxes],
                    [compile_literal(stmt(b)) for b in bboxes])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from bench import cases as C
-from layers.registry import get as get_layer
+from layers.read.registry import get as get_layer
 
 GA_PUBLIC = "status IN ('granted','suspended','revoked','expired')"
 

@@ -15,8 +15,8 @@ import math
 import sqlalchemy as sa
 from sqlalchemy import func
 
-from layers.registry import Layer
-from layers.relations import public_select
+from layers.read.registry import Layer
+from layers.read.relations import public_select
 from tiles.envelope import EXTENT, tile_envelope, tile_filter
 from tiles.grid import world_half_width, xy_bounds
 from tiles.tilesets import GRID_CELLS

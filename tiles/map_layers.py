@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layers.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
+from layers.read.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
 from tiles.map_vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, label
 from tiles.tilesets import GRID_STYLE
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import func
 
 from layers.db.settings import Settings
-from layers.registry import Layer, Property
-from layers.relations import public_select
+from layers.read.registry import Layer, Property
+from layers.read.relations import public_select
 from tiles.aggregate import grid_counts
 from tiles.envelope import BUFFER, EXTENT, MARGIN, tile_envelope, tile_filter
 from tiles.grid import world_half_width, xy_bounds

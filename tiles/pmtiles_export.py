@@ -18,8 +18,8 @@ from pmtiles.writer import Writer
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
 from layers.db.settings import Settings
-from layers.registry import get
-from layers.relations import public_select
+from layers.read.registry import get
+from layers.read.relations import public_select
 from tiles.grid import web_mercator
 from tiles.mvt import tile_statement, tile_values
 from tiles.tilesets import for_collection, mvt_layers

@@ -11,8 +11,8 @@ import math
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from layers.registry import get
-from layers.relations import public_select
+from layers.read.registry import get
+from layers.read.relations import public_select
 from tiles.grid import zoom_range
 from tiles.tilesets import Tileset, mvt_layers
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layers.registry import LAYERS, Layer, get
+from layers.read.registry import LAYERS, Layer, get
 
 COMBINED = "ntm"
 GRID_SUFFIX = "_grid"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from api.collection_doc import collection_document
 from api.negotiation import language, output_format
 from api.unknown_params import strict_query
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 
 router = APIRouter()
 

@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 from api.negotiation import language, output_format
 from api.params import collection
 from api.unknown_params import strict_query
-from layers import cql
-from layers.registry import Layer
+from layers.read import cql
+from layers.read.registry import Layer
 
 router = APIRouter(tags=["service"])
 

@@ -16,9 +16,9 @@ from api.params import collection, items_query, output_crs
 from api.unknown_params import strict_query
 from api.collection_doc import collection_document
 from geo.ogc_crs import OgcCRS
-from layers.features import ItemsQuery, count_statement, item_statement
-from layers.registry import Layer
-from layers.stats import versions_of
+from layers.read.features import ItemsQuery, count_statement, item_statement
+from layers.read.registry import Layer
+from layers.read.stats import versions_of
 from tiles.etag import if_none_match
 
 router = APIRouter(tags=["data"])

@@ -17,7 +17,7 @@ from layers.db import dates
 from layers.growing import access, history, read
 from layers.growing.errors import BadBody, NotFound
 from layers.growing.session import expire
-from layers.registry import get as layer
+from layers.read.registry import get as layer
 
 router = APIRouter(tags=["growing areas (staff)"])
 GEOJSON = "application/geo+json"

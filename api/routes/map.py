@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse, Response
 
 from api.map_config import map_config
 from api.negotiation import language
-from layers.label_points import LABELLED, label_points
-from layers.tourism_listing import commune_extent
+from layers.read.label_points import LABELLED, label_points
+from layers.read.tourism_listing import commune_extent
 from tiles.grid import TMS_ID
 from tiles.map_style import map_style
 from tiles.map_vocabulary import PLACE_KINDS

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from api.limits import expensive
 from api.negotiation import language, output_format
 from api.unknown_params import strict_query
-from layers import search as searching
+from layers.read import search as searching
 
 router = APIRouter()
 

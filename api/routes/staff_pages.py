@@ -21,7 +21,7 @@ from layers.db import dates
 from layers.accounts import scope_condition
 from layers.db.models import AdminUnit
 from layers.db.models.agriculture import CERTIFICATIONS
-from layers.registry import get as layer
+from layers.read.registry import get as layer
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent

@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     # in these worker processes, each with this much address space beyond its start (MB).
     bounded_workers: int = Field(2, ge=1)
     bounded_memory_mb: int = Field(512, ge=64)
-    # CQL2 filters (layers/cql.py): longest text and most tokens accepted; a filter longer than
+    # CQL2 filters (layers/read/cql/): longest text and most tokens accepted; a filter longer than
     # filter_inline_chars (or nested beyond the inline bounds) is parsed in a worker.
     filter_max_chars: int = Field(65_536, ge=256)
     filter_max_tokens: int = Field(20_000, ge=64)

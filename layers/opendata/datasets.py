@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy import func
 
 from layers.db.settings import Settings
-from layers.registry import LAYERS, Layer, Property
-from layers.relations import public_select
+from layers.read.registry import LAYERS, Layer, Property
+from layers.read.relations import public_select
 
 ID = Property("id", "integer", "Mã định danh", "Identifier")
 

@@ -16,8 +16,8 @@ from geo.crops import CROPS
 from layers.db.settings import Settings
 from layers.opendata.datasets import ID, Dataset
 from layers.opendata.privacy import suppressed
-from layers.registry import BY_ID, PLACE_KIND_COLORS, Property
-from layers.relations import public_select
+from layers.read.registry import BY_ID, PLACE_KIND_COLORS, Property
+from layers.read.relations import public_select
 
 P = Property
 KINDS = tuple(PLACE_KIND_COLORS)

@@ -10,7 +10,7 @@ import psycopg
 import pyogrio
 import pytest
 
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 
 
 

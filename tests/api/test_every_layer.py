@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 
 
 @pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.id)

@@ -12,7 +12,7 @@ from pyproj import Transformer
 from shapely import wkt
 from shapely.geometry import shape
 
-from layers.registry import BY_ID
+from layers.read.registry import BY_ID
 
 OGC = "http://www.opengis.net/def/crs"
 

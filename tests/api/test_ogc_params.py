@@ -10,7 +10,7 @@ import pytest
 from api import params
 from api.queryable_params import RESERVED, parameter_types
 from api.unknown_params import ALWAYS, declared_query
-from layers.registry import BY_ID
+from layers.read.registry import BY_ID
 
 PUBLIC = "status IN ('granted','suspended','revoked','expired')"
 ITEMS = "/collections/growing_areas/items"

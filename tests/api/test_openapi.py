@@ -11,7 +11,7 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from api.queryable_params import RESERVED
-from layers.registry import LAYERS, BY_ID
+from layers.read.registry import LAYERS, BY_ID
 
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean", "date": "string"}
 WRITES = [("post", "/collections/growing_areas/items"), ("put", "/collections/growing_areas/items/{featureId}"),

@@ -9,7 +9,7 @@ import psycopg
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 from tests.api.growing_helpers import make_user, settle_expiry
 
 ITEMS = "/collections/growing_areas/items"

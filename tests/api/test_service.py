@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from layers.db import migrate
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 
 
 @pytest.fixture

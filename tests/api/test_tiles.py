@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from layers.registry import BY_ID, LAYERS
+from layers.read.registry import BY_ID, LAYERS
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS = morecantile.tms.get("WebMercatorQuad")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.map_config import map_config
-from layers.registry import BY_ID
+from layers.read.registry import BY_ID
 
 
 @pytest.fixture(scope="module")

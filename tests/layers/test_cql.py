@@ -1,4 +1,4 @@
-"""CQL2 filters (layers.cql) against the demo province in a real PostGIS.
+"""CQL2 filters (layers.read.cql) against the demo province in a real PostGIS.
 
 Each case runs the condition built by `to_sql` through SQLAlchemy and compares the ids it
 selects with a hand-written SQL query over the same rows, for the CQL2 text and JSON forms.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from layers import cql, registry, relations
+from layers.read import cql, registry, relations
 from layers.db.engines import _with_driver
 
 PUBLIC_GA = "status IN ('granted', 'suspended', 'revoked', 'expired')"

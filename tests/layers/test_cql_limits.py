@@ -3,7 +3,7 @@ bounds: each parses or is a FilterError (a 400), and none takes the process down
 
 The filters run in a subprocess, so a segfault fails the test instead of killing pytest. On
 ad46131, `id=id=…` (3,904 repeats), 1,552 parentheses, 3,104 nested casei() or 3,456 NOTs
-killed it (layers/cql_limits.py has the measured depths).
+killed it (layers/read/cql/limits.py has the measured depths).
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from layers import cql
+from layers.read import cql
 from layers.workers.bounded import Runner
-from layers.cql_limits import FilterLimits, _at_most, measure
+from layers.read.cql.limits import FilterLimits, _at_most, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = (1, 2, 15, 16, 17, 63, 64, 65, 99, 100, 101, 128, 500, 999, 1_000, 1_001, 1_552, 3_104, 3_904, 9_088,
@@ -71,7 +71,7 @@ CRASHED_AT = {  # the smallest n that killed the process on ad46131 (cql2 0.6, 8
 
 SCRIPT = """
 import json, sys
-from layers import cql
+from layers.read import cql
 from tests.layers.test_cql_limits import JSON, TEXT
 shape, sizes = sys.argv[1], json.loads(sys.argv[2])
 make, lang = (TEXT[shape], "cql2-text") if shape in TEXT else (JSON[shape], "cql2-json")

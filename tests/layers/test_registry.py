@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import psycopg
 
-from layers.registry import LAYERS, get
-from layers.relations import count_statement
+from layers.read.registry import LAYERS, get
+from layers.read.relations import count_statement
 
 PERSONAL = {"head_name", "phone", "national_id", "members", "poverty_status", "monthly_income_vnd",
             "owner_name", "owner_phone"}

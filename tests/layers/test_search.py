@@ -8,7 +8,7 @@ import pytest
 
 from geo import address_code
 from layers.db import migrate
-from layers import search
+from layers.read import search
 from layers.db.engines import sync_engine
 from tests.support import scalar
 

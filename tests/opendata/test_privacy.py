@@ -13,7 +13,7 @@ from pmtiles.reader import MmapSource, all_tiles
 
 from layers.opendata import store
 from layers.opendata.privacy import PERSONAL_FIELDS, PrivacyError, check_fields
-from layers.registry import BY_ID
+from layers.read.registry import BY_ID
 
 HOUSEHOLD_DATASETS = {"households", "commune_indicators", "village_indicators"}
 

@@ -5,7 +5,7 @@ import morecantile
 import pytest
 import sqlalchemy as sa
 
-from layers.registry import BY_ID, LAYERS
+from layers.read.registry import BY_ID, LAYERS
 from tiles.grid import xy_bounds
 from tiles.tilesets import GRID_SUFFIX
 

@@ -6,7 +6,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from layers.registry import LAYERS
+from layers.read.registry import LAYERS
 from tiles.prepared import PreparedTiles, compile_tile
 from tiles.tilesets import combined, for_collection
 

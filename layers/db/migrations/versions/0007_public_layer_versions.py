@@ -7,7 +7,7 @@ Every reader of `layer_versions` (items and tile ETags, tile caches, collection 
 open-data fingerprint) serves the public rows only, yet a draft saved by staff bumped the
 version like anything else: every public ETag changed and every cached tile went stale for a
 row nobody outside may see. For a table whose registry layer has a public row filter
-(`layers.registry`, `public_filter`), the statement triggers now look at the rows the statement
+(`layers.read.registry`, `public_filter`), the statement triggers now look at the rows the statement
 touched (transition tables) and bump only when one of them, before or after, passes the filter.
 TRUNCATE still bumps. The filter is written here as it stands in the registry;
 tests/layers/test_public_versions.py fails when the two disagree.
@@ -19,7 +19,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-# layers.registry: growing_areas' public_filter {"status": (...)}.
+# layers.read.registry: growing_areas' public_filter {"status": (...)}.
 PUBLIC_FILTERS = {"growing_areas": ("status", ("granted", "suspended", "revoked", "expired"))}
 
 PUBLIC_VERSION_FUNCTION = """

@@ -1,32 +1,24 @@
-"""OGC API - Features Part 3 filters: CQL2 text or JSON → a SQLAlchemy condition on a layer.
+"""OGC API - Features Part 3 filters, translated: CQL2 JSON → a SQLAlchemy condition on a layer.
 
-`parse` reads a filter with the `cql2` library (after layers.cql_limits has bounded the text:
-the parser crashes the process on deep input) and returns CQL2 JSON; `to_sql` walks that
-JSON and builds the condition, refusing anything but the layer's public properties (plus
-`geometry` and the id). Every literal becomes a bound parameter: no filter text reaches SQL.
-`queryables` describes what may be filtered on, as JSON Schema.
+`to_sql` walks the JSON `parsing.parse` returned and builds the condition, refusing anything but
+the layer's public properties (plus `geometry` and the id). Every literal becomes a bound
+parameter: no filter text reaches SQL. `queryables` describes what may be filtered on, as JSON
+Schema.
 """
 from __future__ import annotations
 
-import json
 import operator
-import re
 from typing import Any
 
-import cql2
 import sqlalchemy as sa
 
-from layers.workers.bounded import Runner, Unbounded
-from layers.cql_limits import FilterLimits, check, fits_inline
-from layers.cql_ops import (
+from layers.read.cql.ops import (
     ARRAY_OPS, DESCRIBE, SPATIAL, TEMPORAL, FilterError, Val, array_sql, as_timestamp, bind,
     geometry_sql, instant, literal, show, strip_accents, temporal_sql,
 )
-from layers.registry import Layer
+from layers.read.cql.parsing import measure_tree
+from layers.read.registry import Layer
 
-__all__ = ["FilterError", "FilterLimits", "parse", "parse_off_loop", "to_sql", "queryables"]
-
-LANGS = ("cql2-text", "cql2-json")
 COMPARE = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}
 FUNCTIONS = ("casei", "accenti")
@@ -35,84 +27,11 @@ OPERATORS = ("and", "or", "not", *COMPARE, "like", "in", "between", "isNull", *S
              "t_finishedBy", "t_finishes", "t_intersects", "t_meets", "t_metBy",
              "t_overlappedBy", "t_overlaps", "t_startedBy", "t_starts",
              "a_equals", "a_contains", "a_containedBy", "a_overlaps")
-MAX_NODES, MAX_DEPTH = 5000, 256  # terms, and JSON levels, of one filter
-
-
-def parse(filter: str | dict, lang: str = "cql2-text", limits: FilterLimits = FilterLimits()) -> dict:
-    """CQL2 JSON of a filter, parsed here; FilterError (with line and column for text) when it
-    cannot be read or is beyond `limits` (layers.cql_limits)."""
-    text = _text(filter, lang)
-    check(text, lang, limits)
-    return parse_checked(text, lang)
-
-
-async def parse_off_loop(filter: str | dict, lang: str, limits: FilterLimits, runner: Runner) -> dict:
-    """`parse` for the server: a small shallow filter is parsed in the request, any other in a
-    worker process (layers.workers.bounded), so neither a parser crash nor a long parse reaches the
-    event loop. Busy (no worker free) is the caller's to answer (503)."""
-    text = _text(filter, lang)
-    if len(text) <= limits.inline_chars:
-        if fits_inline(check(text, lang, limits), limits):
-            return parse_checked(text, lang)
-    elif len(text) > limits.max_chars:
-        check(text, lang, limits)  # too long: refused here, before anything is sent
-    try:  # the worker checks too: tokenizing 60 kB takes the loop 20 ms
-        return await runner.run(parse, text, lang, limits, timeout=limits.timeout_s)
-    except Unbounded as e:
-        raise FilterError(f"filter too complex to read ({e}); simplify it") from None
-
-
-def _text(filter: str | dict, lang: str) -> str:
-    if lang not in LANGS:
-        raise FilterError(f"unknown filter-lang {lang!r}; supported: {', '.join(LANGS)}")
-    return json.dumps(filter) if isinstance(filter, dict) else filter
-
-
-def parse_checked(text: str, lang: str) -> dict:
-    """Parse text that passed `check` (a worker process runs this too)."""
-    try:
-        expr = (cql2.parse_text(text) if lang == "cql2-text" else cql2.parse_json(text)).to_json()
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as e:  # the parser's errors, and pyo3's PanicException (a BaseException)
-        raise FilterError(_syntax_message(str(e), lang)) from None
-    _measure(expr)
-    return expr
-
-
-def _measure(expr: Any) -> None:
-    """Bound the size and depth of a CQL2 JSON tree before walking it (recursively). Only
-    containers are stacked, scalars just counted: this runs on every filter."""
-    if not isinstance(expr, (dict, list)):
-        return
-    stack, count = [(expr, 1)], 1
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise FilterError(f"filter nested too deeply (more than {MAX_DEPTH} levels)")
-        children = [v for k, v in node.items() if k not in ("coordinates", "bbox")] if isinstance(node, dict) else node
-        count += len(children)
-        if count > MAX_NODES:
-            raise FilterError(f"filter too large (more than {MAX_NODES} terms)")
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-
-
-def _syntax_message(msg: str, lang: str) -> str:
-    where = re.search(r"-->\s*(\d+):(\d+)", msg)
-    expected = re.search(r"=\s*expected (.*)", msg)
-    if where:
-        text = f"invalid {lang} filter at line {where[1]}, column {where[2]}"
-        return text + (f": expected {expected[1].strip()}" if expected else "")
-    if "untagged enum" in msg:
-        msg = ('not CQL2 JSON: each part must be {"op": name, "args": [...]}, {"property": name}, '
-               'a literal, a GeoJSON geometry, {"bbox": [...]}, {"date": ...}, {"timestamp": ...} '
-               'or {"interval": [...]}')
-    return f"invalid {lang} filter: {msg.strip()}"
 
 
 def to_sql(expr: dict, layer: Layer, rel: sa.TableClause, *, filter_srid: int = 4326) -> sa.ColumnElement[bool]:
     """The condition `expr` (CQL2 JSON) puts on `rel`, the relation of `layer`."""
-    _measure(expr)
+    measure_tree(expr)
     return _Walker(layer, rel, filter_srid).predicate(expr)
 
 

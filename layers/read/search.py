@@ -4,7 +4,7 @@ What a person types decides the lookup (`classify`): a household address code is
 index hit, a growing-area code or a partial address code a prefix scan, anything else a name
 compared without diacritics (`ntm_fold`, migration 0002), so "do luong" finds "Đô Lương".
 
-Every branch starts from `layers.relations`, so only public layers, public columns and public
+Every branch starts from `layers.read.relations`, so only public layers, public columns and public
 rows (e.g. granted growing areas, never drafts) can be returned; nothing reads `private`.
 Ranking of names: exact folded match, then prefix of the name, then prefix of a word, then
 substring, then trigram similarity (typos; only looked for when the substrings are too few);
@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from geo import address_code
 from geo.growing_area_code import DEFAULT_SCHEME
-from layers.registry import BY_ID
-from layers.relations import public_where, relation
+from layers.read.registry import BY_ID
+from layers.read.relations import public_where, relation
 
 # Search kind -> registry layer; the order is the tie-break order of the ranking.
 KINDS = {"commune": "communes", "village": "villages", "tourism_place": "tourism_places",

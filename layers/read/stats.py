@@ -13,9 +13,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from layers.features import temporal_properties
-from layers.registry import Layer
-from layers.relations import VERSIONS, public_where, relation
+from layers.read.features import temporal_properties
+from layers.read.registry import Layer
+from layers.read.relations import VERSIONS, public_where, relation
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Each feature is written as GeoJSON text by PostGIS (`json_build_object` + `ST_AsGeoJSON`) and
 handed to the client as is: no geometry crosses into Python objects and no JSON is decoded and
-encoded again. Paging is keyset (`layers.paging`), so the service never counts or skips rows.
+encoded again. Paging is keyset (`layers.read.paging`), so the service never counts or skips rows.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from geo.ogc_crs import OgcCRS, parse as parse_crs
-from layers import paging
-from layers.registry import Layer
-from layers.relations import public_where, relation
+from layers.read import paging
+from layers.read.registry import Layer
+from layers.read.relations import public_where, relation
 
 CRS84 = parse_crs(None)
 

@@ -1,4 +1,4 @@
-"""Building blocks of the CQL2 → SQL translation in `layers.cql`: typed operands, literals,
+"""Building blocks of the CQL2 → SQL translation in `layers.read.cql`: typed operands, literals,
 geometries, temporal and array predicates, and accent folding.
 
 Every value from a filter becomes a typed bound parameter (typed, so asyncpg's casts work);

@@ -15,7 +15,7 @@ depth of parentheses, the binary operators chained along any path of the tree, N
 ORs, and runs of signs. The worst filter within the defaults needs about 64 × 5.4 + 64 × 2.1 +
 100 × 2.4 + 1,000 × 0.5 ≈ 1.2 MB of stack, a seventh of the 8 MB where the parser crashes. The
 length allows a commune's boundary as a literal (20 kB of GeoJSON); a filter that is not small
-and shallow (`fits_inline`) is parsed in a worker process anyway (layers.cql), so its ~1 µs
+and shallow (`fits_inline`) is parsed in a worker process anyway (layers.read.cql), so its ~1 µs
 per character is not spent on the event loop.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from layers.cql_ops import FilterError
+from layers.read.cql.ops import FilterError
 
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
 _TOKEN = re.compile(r"""

@@ -10,8 +10,8 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from layers.registry import Layer, get
-from layers.relations import public_select
+from layers.read.registry import Layer, get
+from layers.read.relations import public_select
 
 
 class UnknownCommune(ValueError):

@@ -9,8 +9,8 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from layers.registry import get
-from layers.relations import public_select
+from layers.read.registry import get
+from layers.read.relations import public_select
 
 MAX_PLACES = 500
 

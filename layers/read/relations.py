@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from layers.registry import Layer
+from layers.read.registry import Layer
 
 
 def relation(layer: Layer) -> sa.TableClause:

@@ -10,8 +10,8 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from layers.registry import get
-from layers.relations import public_select
+from layers.read.registry import get
+from layers.read.relations import public_select
 
 # layer → the name properties its labels show (villages have one name).
 LABELLED = {"communes": ("code", "name_vi", "name_en"), "villages": ("code", "name")}
