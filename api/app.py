@@ -23,7 +23,7 @@ from api.routes import (
 )
 from layers.db.settings import Settings
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
-from layers.growing import expiry as growing_expiry
+from layers.write.growing import expiry as growing_expiry
 from layers.read.stats import LayerStats
 from tiles.service import TileService
 

@@ -13,8 +13,8 @@ import hmac
 
 from fastapi import Depends, HTTPException, Request
 
-from layers import accounts
-from layers.accounts import User, actor_of
+from layers.write import accounts
+from layers.write.accounts import User, actor_of
 
 __all__ = ["User", "actor_of", "current_user", "optional_user", "require_roles", "SESSION_COOKIE",
            "CSRF_COOKIE", "CSRF_HEADER"]

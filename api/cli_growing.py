@@ -19,7 +19,7 @@ def growing_areas() -> None:
 def expire(ctx: click.Context, day) -> None:
     """Mark granted or suspended areas whose validity ended before DATE as expired."""
     from api.cli import _connect
-    from layers.growing.expiry import expire_now
+    from layers.write.growing.expiry import expire_now
 
     with _connect(ctx.obj) as conn:
         today: date = day.date() if day else conn.execute(

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import click
 
-from layers import accounts
-from layers.accounts import ROLES, AccountError
+from layers.write import accounts
+from layers.write.accounts import ROLES, AccountError
 
 
 def _conn(settings):

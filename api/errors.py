@@ -21,7 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from layers.workers.bounded import Busy
-from layers.growing.errors import GrowingError, RuleFailure, UploadRejected
+from layers.write.growing.errors import GrowingError, RuleFailure, UploadRejected
 from layers.read.paging import BadCursor
 
 log = logging.getLogger("ntm_map")

@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from api.auth import (CSRF_COOKIE, ROLE_LABELS, SESSION_COOKIE, User, _from_request, current_user,
                       unauthorized)
 from api.limits import client_address
-from layers import accounts
+from layers.write import accounts
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 

@@ -1,7 +1,7 @@
 """Growing-area writes (OGC API - Features Part 4) and lifecycle actions, for staff.
 
-Thin: read the body and headers, call layers.growing inside one write transaction acting as the
-user, answer with the staff view of the area and its ETag. Errors are `layers.growing.errors`,
+Thin: read the body and headers, call layers.write.growing inside one write transaction acting as the
+user, answer with the staff view of the area and its ETag. Errors are `layers.write.growing.errors`,
 answered by the handler in `api.errors` with the usual JSON shape (422s add rule/where/errors).
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from api.auth import User, actor_of, current_user
 from geo import ogc_crs
 from geo.lifecycle import ACTIONS, allowed_actions
 from layers.db import dates
-from layers.growing import actions, edits, read
-from layers.growing.errors import BadBody, PreconditionRequired, TooLarge
-from layers.growing.session import VN_TODAY, writing
+from layers.write.growing import actions, edits, read
+from layers.write.growing.errors import BadBody, PreconditionRequired, TooLarge
+from layers.write.growing.session import VN_TODAY, writing
 
 router = APIRouter(tags=["growing areas (staff)"])
 ITEMS = "/collections/growing_areas/items"

@@ -1,7 +1,7 @@
 """Staff reads of growing areas (every status, private fields, scope-filtered) and history.
 
 Reads run overdue expiry first (one cheap query when nothing is due), so a code past its date
-shows as expired here, as it does on the public API (see layers.growing.expiry).
+shows as expired here, as it does on the public API (see layers.write.growing.expiry).
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from fastapi.responses import JSONResponse
 from api.auth import User, current_user, optional_user
 from geo.lifecycle import STATUSES, allowed_actions
 from layers.db import dates
-from layers.growing import access, history, read
-from layers.growing.errors import BadBody, NotFound
-from layers.growing.session import expire
+from layers.write.growing import access, history, read
+from layers.write.growing.errors import BadBody, NotFound
+from layers.write.growing.session import expire
 from layers.read.registry import get as layer
 
 router = APIRouter(tags=["growing areas (staff)"])

@@ -1,5 +1,5 @@
 """Upload a file of growing areas: streamed to a temporary file under a size limit, then read,
-checked and stored all-or-nothing (layers.growing.upload).
+checked and stored all-or-nothing (layers.write.growing.upload).
 
 The multipart body is parsed as it arrives (python-multipart's streaming parser), so a 200 MB
 upload costs one chunk of memory and is cut off at the limit; a declared Content-Length over the
@@ -19,9 +19,9 @@ from api.auth import User, actor_of, current_user
 from api.limits import expensive
 from geo.lifecycle import may_create
 from geo.vector_sniff import shorten
-from layers.growing import archive, upload
-from layers.growing.errors import BadBody, Forbidden, TooLarge
-from layers.growing.session import writing
+from layers.write.growing import archive, upload
+from layers.write.growing.errors import BadBody, Forbidden, TooLarge
+from layers.write.growing.session import writing
 
 router = APIRouter(tags=["growing areas (staff)"])
 SUFFIXES = {".zip", ".kmz", ".kml", ".geojson", ".json", ".gpkg"}

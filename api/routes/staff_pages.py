@@ -18,7 +18,7 @@ from api.routes.auth import describe
 from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES
 from layers.db import dates
-from layers.accounts import scope_condition
+from layers.write.accounts import scope_condition
 from layers.db.models import AdminUnit
 from layers.db.models.agriculture import CERTIFICATIONS
 from layers.read.registry import get as layer

@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     filter_max_tokens: int = Field(20_000, ge=64)
     filter_inline_chars: int = Field(1024, ge=0)
     filter_parse_timeout_s: float = Field(2.0, gt=0)
-    # Growing-area boundaries (layers/growing/shapes.py): a valid polygon of at most
+    # Growing-area boundaries (layers/write/growing/shapes.py): a valid polygon of at most
     # growing_inline_vertices is checked in the request; any other goes to a worker with this
     # deadline, and one crossing itself in more places than growing_repair_max_crossings is
     # refused as too complex to repair (a 1,601-point star: 640,000 crossings, 100 s, 2.7 GB).

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from geo.vector_export import FORMATS, write_all
 from layers.db.settings import Settings
-from layers.growing.expiry import expire_now
+from layers.write.growing.expiry import expire_now
 from layers.opendata import manifest as mf
 from layers.opendata import store
 from layers.opendata.datasets import Dataset, all_datasets

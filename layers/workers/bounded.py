@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
-PRELOAD = ("layers.read.cql.parsing", "layers.growing.shapes")  # what the tasks need, imported before "ready"
+# What the tasks need, imported before "ready".
+PRELOAD = ("layers.read.cql.parsing", "layers.write.growing.shapes")
 START_TIMEOUT_S = 120.0  # a worker's imports, on a loaded machine
 
 

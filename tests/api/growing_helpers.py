@@ -5,7 +5,7 @@ import math
 
 import psycopg
 
-from layers import accounts
+from layers.write import accounts
 from tests.support import serve as live_server  # noqa: F401  (re-exported for the growing-area tests)
 
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.auth import User, current_user, optional_user, require_roles
-from layers.accounts import create_user, issue_token, revoke
+from layers.write.accounts import create_user, issue_token, revoke
 
 PASSWORD = "correct horse battery"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import psycopg
 
-from layers import accounts
+from layers.write import accounts
 from tests.api.growing_helpers import area_body, commune_with_room, counts, free_spots, settle_expiry, square
 
 ITEMS = "/collections/growing_areas/items"

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.cli import main
 from api.routes import auth as auth_routes
-from layers import accounts
+from layers.write import accounts
 from tests.support import serve
 
 PASSWORD = "correct horse battery"

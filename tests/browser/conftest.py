@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from api.app import create_app
-from layers import accounts
+from layers.write import accounts
 from tests.api.growing_helpers import area_body, commune_with_room, free_spots, square
 from tests.browser.chromium import (
     ARTIFACTS,

@@ -9,7 +9,7 @@ import httpx
 import psycopg
 import pytest
 
-from layers import accounts
+from layers.write import accounts
 from tests.api.growing_helpers import area_body, square
 from tests.browser.staff_helpers import assert_clean, log_in, row
 

@@ -7,7 +7,7 @@ import re
 import psycopg
 import pytest
 
-from layers import accounts
+from layers.write import accounts
 from tests.api.growing_helpers import area_body, square
 from tests.browser.staff_helpers import (
     PASSWORD,

@@ -5,8 +5,8 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from layers import accounts
-from layers.accounts import AccountError, User, area_covers, check_user, create_user, scope_condition
+from layers.write import accounts
+from layers.write.accounts import AccountError, User, area_covers, check_user, create_user, scope_condition
 from layers.db.models import GrowingArea
 
 

@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from layers.growing.archive import unpack
-from layers.growing.errors import BadBody, TooLarge
+from layers.write.growing.archive import unpack
+from layers.write.growing.errors import BadBody, TooLarge
 
 
 def make_zip(path, members: dict[str, bytes]):

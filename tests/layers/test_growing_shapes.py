@@ -1,4 +1,4 @@
-"""Bounded boundary checks (layers/growing/shapes.py, issue 11 item 3): stars and zig-zags up
+"""Bounded boundary checks (layers/write/growing/shapes.py, issue 11 item 3): stars and zig-zags up
 to the vertex limit are repaired or refused, never left to run for minutes; small sound
 polygons stay in the request; the worker's deadline and memory cap hold when the cheap
 refusal is lifted."""
@@ -14,7 +14,7 @@ import shapely.geometry
 from geo.geometry import REJECTED, crossings, repair
 from layers.workers import bounded
 from layers.db.settings import Settings
-from layers.growing import shapes
+from layers.write.growing import shapes
 from tests.crossing_shapes import star, zigzag
 
 AT = (105.6, 18.7)

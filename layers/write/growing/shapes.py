@@ -25,7 +25,7 @@ from geo.area_rules import Checked, Limits, Problem, check_geometry
 from geo.geometry import crossings
 from geo.ogc_crs import OgcCRS
 from layers.workers.bounded import Unbounded, runner
-from layers.growing.errors import BadBody
+from layers.write.growing.errors import BadBody
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 

@@ -20,9 +20,9 @@ from geo import crs as vcrs
 from geo import vector_io
 from geo.area_rules import Problem, check_attributes, check_minimum, geodesic_area_ha
 from geo.vector_sniff import shorten
-from layers.growing import shapes
-from layers.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
-from layers.growing.fields import DEFAULTS, SYSTEM, WRITABLE
+from layers.write.growing import shapes
+from layers.write.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
+from layers.write.growing.fields import DEFAULTS, SYSTEM, WRITABLE
 from layers.importing.loader import map_fields
 from layers.importing.specs import get_spec
 from layers.importing.values import BadValue
@@ -148,9 +148,9 @@ def report(cands: list[Candidate], ids: dict[int, int] | None = None) -> list[di
 async def store(conn, user, parsed: Parsed, settings) -> list[dict]:
     """Insert every feature as a draft, each in a savepoint so all failures are reported; any
     failure raises UploadRejected, and the caller's transaction rolls every insert back."""
-    from layers.growing import edits
-    from layers.growing.errors import Forbidden
-    from layers.growing.session import translate
+    from layers.write.growing import edits
+    from layers.write.growing.errors import Forbidden
+    from layers.write.growing.session import translate
     from sqlalchemy.exc import DBAPIError
 
     ids: dict[int, int] = {}

@@ -10,8 +10,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import text
 
-from layers.growing.errors import NotFound
-from layers.growing.fields import PRIVATE
+from layers.write.growing.errors import NotFound
+from layers.write.growing.fields import PRIVATE
 
 VN = timezone(timedelta(hours=7))
 _ROWS = text("SELECT id, operation, changed_at, changed_by, before, after FROM change_history "

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from geo.area_rules import Problem
-from layers.growing.errors import BadBody, Conflict, RuleFailure
+from layers.write.growing.errors import BadBody, Conflict, RuleFailure
 
 VN_TODAY = "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
 _RULES = {"NT001": "overlap", "NT002": "outside_commune", "NT003": "unknown_commune"}

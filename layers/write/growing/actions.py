@@ -15,8 +15,8 @@ from sqlalchemy import text
 from geo import lifecycle
 from geo.area_rules import check_attributes, check_minimum
 from layers.db import dates
-from layers.growing import access, codes, read, shapes
-from layers.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
+from layers.write.growing import access, codes, read, shapes
+from layers.write.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
 
 
 def add_months(d: date, months: int) -> date:

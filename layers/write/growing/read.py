@@ -5,8 +5,8 @@ import json
 
 from sqlalchemy import text
 
-from layers.growing.errors import NotFound
-from layers.growing.fields import PRIVATE
+from layers.write.growing.errors import NotFound
+from layers.write.growing.fields import PRIVATE
 
 COLUMNS = ("id", "code", "name", "crop", "variety", "commune_code", "address", "cooperative_id",
            "owner_name", "owner_phone", "households_count", "expected_output_tonnes", "certification",
@@ -15,7 +15,7 @@ COLUMNS = ("id", "code", "name", "crop", "variety", "commune_code", "address", "
 SELECT = (", ".join(f"g.{c}" for c in COLUMNS)
           + ", c.province_code, ST_AsGeoJSON(g.geom, 7) AS geometry "
             "FROM growing_areas g LEFT JOIN communes c ON c.code = g.commune_code")
-# The SQL truth of layers.accounts.area_covers for the row's commune.
+# The SQL truth of layers.write.accounts.area_covers for the row's commune.
 SCOPE = "(:admin OR g.commune_code = ANY(:areas) OR c.province_code = ANY(:areas))"
 
 
@@ -27,7 +27,7 @@ def etag(row_id: int, version: int) -> str:
     return f'"ga-{row_id}-{version}"'
 
 
-PERSONAL = PRIVATE  # hidden from roles that only read (layers.growing.access.sees_personal)
+PERSONAL = PRIVATE  # hidden from roles that only read (layers.write.growing.access.sees_personal)
 
 
 def feature(row, personal: bool = True) -> dict:

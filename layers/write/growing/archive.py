@@ -10,7 +10,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from layers.growing.errors import BadBody, TooLarge
+from layers.write.growing.errors import BadBody, TooLarge
 
 CHUNK = 1 << 20
 

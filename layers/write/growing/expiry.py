@@ -1,5 +1,5 @@
 """Expiry by date without cron: once when the app starts, then every few minutes, and before
-every growing-area read or write of the staff API (layers.growing.session.expire).
+every growing-area read or write of the staff API (layers.write.growing.session.expire).
 
 The database function writes (and bumps layer_versions, so tiles and items follow) only when an
 area is actually due, so running it often costs one indexed lookup. A code whose `valid_to` was
@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from layers.growing.session import expire
+from layers.write.growing.session import expire
 
 log = logging.getLogger("ntm_map")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from layers.growing.errors import BadBody
+from layers.write.growing.errors import BadBody
 from layers.db.models.agriculture import CERTIFICATIONS
 
 # Set by the lifecycle, the database or the code scheme, never by a request body.

@@ -6,8 +6,8 @@ but nothing can be done with them.
 from __future__ import annotations
 
 from geo import lifecycle
-from layers.accounts import area_covers
-from layers.growing.errors import Conflict, Forbidden, Stale
+from layers.write.accounts import area_covers
+from layers.write.growing.errors import Conflict, Forbidden, Stale
 
 
 # Roles that register and inspect areas see the owner's name and phone; viewers and tourism
@@ -54,7 +54,7 @@ def check_version(if_match: str | None, row) -> int:
     current = row.row_version
     if if_match is None or if_match.strip() == "*":
         return current
-    from layers.growing.read import etag
+    from layers.write.growing.read import etag
 
     tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
     if etag(row.id, current) not in tags:
