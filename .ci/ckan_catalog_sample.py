@@ -16,12 +16,12 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from layers.db import migrate
-from layers.bulk import bulk_session
+from layers.jobs.bulk import bulk_session
 from layers.db.settings import Settings
 from layers.db.engines import sync_engine
-from layers.demo import load_demo
-from layers.opendata import catalog, store
-from layers.opendata.release import publish
+from layers.jobs.demo import load_demo
+from layers.jobs.opendata import catalog, store
+from layers.jobs.opendata.release import publish
 from tiles.pmtiles_export import pmtiles_writer, writer_key
 
 BASE = "https://data.example.vn"

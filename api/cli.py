@@ -150,8 +150,8 @@ def load() -> None:
 @click.pass_context
 def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool) -> None:
     """Load Nghệ An's real boundaries and a generated demo province."""
-    from layers.bulk import bulk_session
-    from layers.demo import DemoError, is_empty, load_demo
+    from layers.jobs.bulk import bulk_session
+    from layers.jobs.demo import DemoError, is_empty, load_demo
 
     with _connect(_settings(ctx)) as conn:
         _require_schema(conn)
@@ -176,7 +176,7 @@ def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool
 @click.pass_context
 def load_criteria_cmd(ctx, file: str) -> None:
     """Add an NTM criteria set (JSON: code, name_vi, period_start, period_end, criteria[])."""
-    from layers.criteria import CriteriaFileError, load_criteria_set, read_criteria_file
+    from layers.jobs.criteria import CriteriaFileError, load_criteria_set, read_criteria_file
 
     try:
         data = read_criteria_file(file)
@@ -218,8 +218,8 @@ def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
 @click.pass_context
 def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid, parent_code, trust_file) -> None:
     """Import FILE into LAYER, all or nothing."""
-    from layers.bulk import bulk_session
-    from layers.importing import ImportFailed, ImportOptions, import_file
+    from layers.jobs.bulk import bulk_session
+    from layers.jobs.importing import ImportFailed, ImportOptions, import_file
 
     settings = _settings(ctx)
     options = ImportOptions(

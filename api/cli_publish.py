@@ -1,6 +1,6 @@
-"""`ntm-map publish`: write a new open-data release if the data changed (layers.opendata.release).
+"""`ntm-map publish`: write a new open-data release if the data changed (layers.jobs.opendata.release).
 
-A publish that fails leaves the releases as they were (layers.opendata.release), so the site
+A publish that fails leaves the releases as they were (layers.jobs.opendata.release), so the site
 keeps serving the last good one. It exits with PUBLISH_FAILED (not click's usual 1) and says
 what failed and which release is still served: `make run` goes on to serve after it.
 """
@@ -43,9 +43,9 @@ def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     """Publish open data: a versioned release of every dataset in every format."""
     from api.cli import _connect, _require_schema
     from layers.db.engines import database_url
-    from layers.opendata import store
-    from layers.opendata.datasets import all_datasets
-    from layers.opendata.release import publish as run
+    from layers.jobs.opendata import store
+    from layers.jobs.opendata.datasets import all_datasets
+    from layers.jobs.opendata.release import publish as run
     from tiles.pmtiles_export import pmtiles_writer, writer_key
 
     settings = ctx.obj

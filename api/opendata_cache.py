@@ -1,6 +1,6 @@
 """What the open-data routes read from disk, read again only when the releases change.
 
-Releases are immutable directories renamed into place (layers.opendata.store), so the state of
+Releases are immutable directories renamed into place (layers.jobs.opendata.store), so the state of
 `releases/` (its entries and its mtime) says whether anything changed: one `scandir` per request
 instead of parsing every manifest, and the DCAT catalog (an rdflib graph serialised, tens of
 milliseconds) built once per release and base URL.
@@ -12,7 +12,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from layers.db.settings import Settings
-from layers.opendata import catalog, store
+from layers.jobs.opendata import catalog, store
 
 CATALOGS_KEPT = 12  # (release, format, base URL) entries: 3 formats, a few base URLs (proxy and direct)
 

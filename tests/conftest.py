@@ -15,7 +15,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from layers.db import migrate
-from layers.bulk import bulk_session
+from layers.jobs.bulk import bulk_session
 from layers.db.settings import Settings
 from layers.db.engines import sync_engine
 from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED
@@ -94,7 +94,7 @@ def schema_template(databases, settings) -> str:
 
 @pytest.fixture(scope="session")
 def demo_template(databases, settings, schema_template) -> str:
-    from layers.demo import load_demo
+    from layers.jobs.demo import load_demo
 
     url = databases.create(template=schema_template)
     with psycopg.connect(url) as conn:

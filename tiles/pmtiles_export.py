@@ -91,7 +91,7 @@ def write_layer_pmtiles(conn: psycopg.Connection, layer_id: str, path: Path, set
 
 
 def pmtiles_writer(settings: Settings):
-    """The `extra` writer for layers.opendata.release.publish: one PMTiles per layer dataset."""
+    """The `extra` writer for layers.jobs.opendata.release.publish: one PMTiles per layer dataset."""
     def write(conn: psycopg.Connection, dataset, out_dir: Path) -> list[tuple[str, Path]]:
         path = out_dir / f"{dataset.id}{SUFFIX}"
         return [("pmtiles", path)] if write_layer_pmtiles(conn, dataset.layer_id, path, settings) else []

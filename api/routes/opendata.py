@@ -17,9 +17,9 @@ from fastapi.responses import FileResponse, Response
 
 from api.negotiation import language, output_format
 from api.opendata_cache import Releases
-from layers.opendata import store
-from layers.opendata.catalog import catalog_iri
-from layers.opendata.datasets import all_datasets
+from layers.jobs.opendata import store
+from layers.jobs.opendata.catalog import catalog_iri
+from layers.jobs.opendata.datasets import all_datasets
 
 router = APIRouter(prefix="/opendata", tags=["open data"])
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     # ntm-map's own tiles), and where the npm browser libraries are (default: <checkout>/node_modules).
     basemap_style_url: str | None = None
     vendor_dir: Path | None = None
-    # Open data (layers/opendata, docs/opendata.md): where releases are written (default
+    # Open data (layers/jobs/opendata, docs/opendata.md): where releases are written (default
     # <home>/opendata), household counts below this are suppressed, the licence and publisher of
     # the catalog, the public base URL for links in files (else the request's), PMTiles zooms.
     opendata_dir: Path | None = None

@@ -17,8 +17,8 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from layers.bulk import bulk_session
-from layers.importing import ImportFailed, ImportOptions, ImportReport, import_file
+from layers.jobs.bulk import bulk_session
+from layers.jobs.importing import ImportFailed, ImportOptions, ImportReport, import_file
 from tests.support import scalar
 
 VINH_LOC = "16708"  # Phường Vinh Lộc, near Vinh

@@ -7,8 +7,8 @@ import psycopg
 import pytest
 from tqdm import tqdm
 
-from layers.bulk import bulk_session
-from layers.demo import DemoError, _communes, households, load_demo, villages
+from layers.jobs.bulk import bulk_session
+from layers.jobs.demo import DemoError, _communes, households, load_demo, villages
 from tests.support import DEMO_HOUSEHOLDS, scalar
 
 
@@ -36,7 +36,7 @@ def test_every_layer_has_data_inside_the_province(demo_conn):
 
 
 def test_every_named_tourism_route_is_there(demo_conn):
-    from layers.demo.tourism import ROUTES
+    from layers.jobs.demo.tourism import ROUTES
 
     assert scalar(demo_conn, "SELECT count(*) FROM tourism_routes") == len(ROUTES)
     assert scalar(demo_conn, "SELECT bool_and(cardinality(place_ids) = 3 AND length_km > 1) FROM tourism_routes")

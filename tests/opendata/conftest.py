@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from tests.support import serve
-from layers.opendata.release import publish
+from layers.jobs.opendata.release import publish
 from tiles.pmtiles_export import pmtiles_writer, writer_key
 
 

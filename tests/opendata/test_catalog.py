@@ -14,9 +14,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from api.routes.opendata import catalog_kind
-from layers.opendata.catalog import API_DISTRIBUTION_PROPERTIES, DATASET_PROPERTIES, DISTRIBUTION_PROPERTIES, SPDX
-from layers.opendata.catalog_terms import OGC_FEATURES, OGC_TILES
-from layers.opendata.datasets import all_datasets
+from layers.jobs.opendata.catalog import (
+    API_DISTRIBUTION_PROPERTIES, DATASET_PROPERTIES, DISTRIBUTION_PROPERTIES, SPDX,
+)
+from layers.jobs.opendata.catalog_terms import OGC_FEATURES, OGC_TILES
+from layers.jobs.opendata.datasets import all_datasets
 
 # The URLs CKAN's default licence register (ckan.model.license) lists; ckanext-dcat maps a
 # distribution's licence to an id only through one of these (or a register title).

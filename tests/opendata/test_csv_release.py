@@ -15,7 +15,7 @@ import geopandas as gpd
 import pyarrow as pa
 
 from geo.vector_export import csv_batch, csv_schema
-from layers.opendata import store
+from layers.jobs.opendata import store
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 csv.field_size_limit(1 << 30)

@@ -14,8 +14,8 @@ import pytest
 from pmtiles.reader import MmapSource, Reader
 
 from geo.vector_export import shapefile_field_names
-from layers.opendata import store
-from layers.opendata.datasets import all_datasets
+from layers.jobs.opendata import store
+from layers.jobs.opendata.datasets import all_datasets
 
 DERIVED_COUNTS = {  # derived datasets: one row per ...
     "commune_indicators": "SELECT count(*) FROM communes",

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from layers.opendata import store
+from layers.jobs.opendata import store
 
 
 def test_catalog_page_in_both_languages(od_client):

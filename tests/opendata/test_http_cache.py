@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from layers.opendata import catalog, store
+from layers.jobs.opendata import catalog, store
 
 PATHS = ("/opendata", "/opendata?f=html", "/opendata/catalog.jsonld", "/opendata/catalog.ttl", "/opendata/releases/",
          "/opendata/releases/latest/", "/opendata/releases/latest/release.json")

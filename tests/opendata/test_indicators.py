@@ -9,9 +9,9 @@ import psycopg
 import pyarrow.parquet as pq
 import pytest
 
-from layers.opendata import store
-from layers.opendata.datasets import by_id
-from layers.opendata.release import publish
+from layers.jobs.opendata import store
+from layers.jobs.opendata.datasets import by_id
+from layers.jobs.opendata.release import publish
 
 
 NAMES = ("commune_indicators", "village_indicators")

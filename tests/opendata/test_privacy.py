@@ -11,8 +11,8 @@ import pyogrio
 import pytest
 from pmtiles.reader import MmapSource, all_tiles
 
-from layers.opendata import store
-from layers.opendata.privacy import PERSONAL_FIELDS, PrivacyError, check_fields
+from layers.jobs.opendata import store
+from layers.jobs.opendata.privacy import PERSONAL_FIELDS, PrivacyError, check_fields
 from layers.read.registry import BY_ID
 
 HOUSEHOLD_DATASETS = {"households", "commune_indicators", "village_indicators"}

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from api.cli import main
 from api.cli_publish import PUBLISH_FAILED
-from layers.opendata import store
-from layers.opendata.datasets import all_datasets
-from layers.opendata.release import publish
+from layers.jobs.opendata import store
+from layers.jobs.opendata.datasets import all_datasets
+from layers.jobs.opendata.release import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,9 +7,9 @@ import psycopg
 import pyogrio
 import pytest
 
-from layers.opendata import store
-from layers.opendata.datasets import all_datasets
-from layers.opendata.release import publish
+from layers.jobs.opendata import store
+from layers.jobs.opendata.datasets import all_datasets
+from layers.jobs.opendata.release import publish
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from layers.opendata import store
-from layers.opendata.datasets import all_datasets
-from layers.opendata.release import publish
+from layers.jobs.opendata import store
+from layers.jobs.opendata.datasets import all_datasets
+from layers.jobs.opendata.release import publish
 from tests.api.growing_helpers import make_user
 from tiles.pmtiles_export import pmtiles_writer, writer_key
 

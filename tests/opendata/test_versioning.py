@@ -4,8 +4,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from layers.opendata.extract import HASH_SCHEMA
-from layers.opendata.versioning import Change, diff_hashes, next_version, parse
+from layers.jobs.opendata.extract import HASH_SCHEMA
+from layers.jobs.opendata.versioning import Change, diff_hashes, next_version, parse
 
 
 def table(rows):

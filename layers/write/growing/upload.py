@@ -3,7 +3,7 @@ check every feature, store all as drafts in one transaction, or none.
 
 Reading reuses geo.vector_io (formats, encodings, mended rings), geo.crs.resolve (the file's
 CRS, or the province's VN-2000 TM-3 zone for metres without .prj) and the importer's field
-mapping and value converters (layers.importing). Each feature then meets the same rules as one
+mapping and value converters (layers.jobs.importing). Each feature then meets the same rules as one
 sent through the API (geo.area_rules and the database trigger); the report lists, per feature,
 each rule that failed with its geometry. `code`, `status` and validity columns in a file are
 ignored (reported): they come from the lifecycle only.
@@ -23,9 +23,9 @@ from geo.vector_sniff import shorten
 from layers.write.growing import shapes
 from layers.write.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
 from layers.write.growing.fields import DEFAULTS, SYSTEM, WRITABLE
-from layers.importing.loader import map_fields
-from layers.importing.specs import get_spec
-from layers.importing.values import BadValue
+from layers.jobs.importing.loader import map_fields
+from layers.jobs.importing.specs import get_spec
+from layers.jobs.importing.values import BadValue
 
 
 @dataclass

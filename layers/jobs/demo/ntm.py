@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.demo.regions import HIGHLAND, LOWLAND, MIDLAND, WARD
+from layers.jobs.demo.regions import HIGHLAND, LOWLAND, MIDLAND, WARD
 
 START = {LOWLAND: (15, 19), MIDLAND: (11, 18), HIGHLAND: (6, 13)}
 # Criteria communes most often still miss: income, poverty, production organisation,

@@ -4,51 +4,21 @@ A layer's dataset is exactly its public API collection (same rows, same properti
 `public_select`), so a file and `/collections/{id}/items` always agree. The households layer is
 a dataset too: an address code and its point are public like a house number (DOMAIN.md) and are
 already served by the API and tiles; it carries nothing about who lives there. Derived datasets
-(indicators, NTM criteria detail) are built in `layers.opendata.indicators` from public selects.
+(indicators, NTM criteria detail) are built in `layers.jobs.opendata.indicators` from public selects.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import func
 
 from layers.db.settings import Settings
+from layers.jobs.opendata.dataset import ID, Dataset
+from layers.jobs.opendata.indicators import DERIVED
 from layers.read.registry import LAYERS, Layer, Property
 from layers.read.relations import public_select
-
-ID = Property("id", "integer", "Mã định danh", "Identifier")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    id: str
-    title_vi: str
-    title_en: str
-    description_vi: str
-    description_en: str
-    theme: str
-    keywords: tuple[str, ...]
-    fields: tuple[Property, ...]  # the file's columns besides the geometry, `id` first
-    geometry_type: str
-    source_tables: tuple[str, ...]
-    statement: Callable[[Settings], sa.Select]  # columns: fields in order, then `geometry` (WKB)
-    layer_id: str | None = None  # the API collection holding the same rows
-    household_derived: bool = False
-    temporal_field: str | None = None  # an integer year or a date giving temporal coverage
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields)
-
-    def title(self, lang: str) -> str:
-        return self.title_vi if lang == "vi" else self.title_en
-
-    def description(self, lang: str) -> str:
-        return self.description_vi if lang == "vi" else self.description_en
-
 
 THEME_KEYWORDS = {
     "admin": ("ranh giới hành chính", "administrative boundaries"),
@@ -109,8 +79,6 @@ def layer_dataset(layer: Layer) -> Dataset:
 
 
 def all_datasets() -> tuple[Dataset, ...]:
-    from layers.opendata.indicators import DERIVED
-
     return (*(layer_dataset(layer) for layer in LAYERS), *DERIVED)
 
 

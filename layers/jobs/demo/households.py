@@ -6,11 +6,11 @@ import shapely
 import pandas as pd
 
 from geo import address_code, plus_code
-from layers.demo.names import (
+from layers.jobs.demo.names import (
     FAMILY_HIGHLAND, FAMILY_LOWLAND, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE,
 )
-from layers.demo.regions import DENSITY, HIGHLAND
-from layers.demo.sampling import clustered_in, spread_in
+from layers.jobs.demo.regions import DENSITY, HIGHLAND
+from layers.jobs.demo.sampling import clustered_in, spread_in
 
 
 def allocate(rng: np.random.Generator, villages: pd.DataFrame, total: int) -> np.ndarray:

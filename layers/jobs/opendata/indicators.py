@@ -3,7 +3,7 @@ and NTM results per commune and year with each criterion met.
 
 Every input is a registry layer's `public_select`, so an indicator can only count what the API
 already shows. Household figures are counts, suppressed below `opendata_min_count`
-(layers.opendata.privacy). Column lists come from fixed vocabularies (geo.crops, the tourism
+(layers.jobs.opendata.privacy). Column lists come from fixed vocabularies (geo.crops, the tourism
 kinds, 3–5 stars, criteria 1–19), not from the data, so new data never changes a schema.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geo.crops import CROPS
 from layers.db.settings import Settings
-from layers.opendata.datasets import ID, Dataset
-from layers.opendata.privacy import suppressed
+from layers.jobs.opendata.dataset import ID, Dataset
+from layers.jobs.opendata.privacy import suppressed
 from layers.read.registry import BY_ID, PLACE_KIND_COLORS, Property
 from layers.read.relations import public_select
 

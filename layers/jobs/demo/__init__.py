@@ -13,11 +13,11 @@ import psycopg
 import shapely
 from tqdm import tqdm
 
-from layers.bulk import copy_frame, reset_sequences
-from layers.criteria import load_criteria_set, read_criteria_file
-from layers.demo import agriculture, households, ntm, tourism, villages
-from layers.demo.regions import region_of
-from layers.importing import ImportOptions, import_file
+from layers.jobs.bulk import copy_frame, reset_sequences
+from layers.jobs.criteria import load_criteria_set, read_criteria_file
+from layers.jobs.demo import agriculture, households, ntm, tourism, villages
+from layers.jobs.demo.regions import region_of
+from layers.jobs.importing import ImportOptions, import_file
 
 DATA = Path(__file__).resolve().parent.parent / "demo_data"
 BOUNDARIES = DATA / "nghe_an_boundaries.geojson"
@@ -50,7 +50,7 @@ def _communes(conn: psycopg.Connection) -> pd.DataFrame:
 
 def load_demo(conn: psycopg.Connection, *, seed: int = 40, n_households: int = 200_000,
               replace: bool = False, progress: bool = True, log=print) -> dict[str, int]:
-    """Load inside the caller's transaction (see layers.bulk.bulk_session)."""
+    """Load inside the caller's transaction (see layers.jobs.bulk.bulk_session)."""
     if not is_empty(conn):
         if not replace:
             raise DemoError("the database already holds data; `ntm-map load demo --replace` wipes the layers and reloads")

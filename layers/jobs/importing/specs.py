@@ -13,7 +13,7 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
 
 from layers.db import models
-from layers.importing import values as v
+from layers.jobs.importing import values as v
 from layers.db.models.agriculture import CERTIFICATIONS, GROWING_AREA_STATUSES
 from layers.db.models.tourism import PLACE_KINDS
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from layers.db.settings import Settings
-from layers.opendata.versioning import SEMVER, parse
+from layers.jobs.opendata.versioning import SEMVER, parse
 
 MANIFEST = "release.json"
 META_FILES = (MANIFEST, "datapackage.json", "CHANGELOG.md")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from geo.vector_export import FORMATS
 from layers.db.settings import Settings
-from layers.opendata.catalog_terms import known_licence
-from layers.opendata.datasets import Dataset
-from layers.opendata.versioning import Change
+from layers.jobs.opendata.catalog_terms import known_licence
+from layers.jobs.opendata.dataset import Dataset
+from layers.jobs.opendata.versioning import Change
 
 BOUNDARY_ATTRIBUTION = (
     "Ranh giới hành chính / administrative boundaries: thanglequoc/vietnamese-provinces-database v4.0.0, "

@@ -14,8 +14,8 @@ from geo import address_code, plus_code
 from geo.boundaries import level_of_code, unit_kind
 from geo.geometry import REJECTED
 from geo.vector_sniff import shorten
-from layers.bulk import copy_rows
-from layers.importing.values import shown
+from layers.jobs.bulk import copy_rows
+from layers.jobs.importing.values import shown
 
 STAGE = sql.Identifier("ntm_stage")
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.demo.regions import HIGHLAND, LOWLAND, MIDLAND, WARD
-from layers.demo.sampling import offset, uniform_in
+from layers.jobs.demo.regions import HIGHLAND, LOWLAND, MIDLAND, WARD
+from layers.jobs.demo.sampling import offset, uniform_in
 
 KNOWN = (
     ("17971", "historic_site", "Khu di tích Kim Liên (Làng Sen)", "Kim Lien Relic Site (Sen Village)",

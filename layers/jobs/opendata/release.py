@@ -28,12 +28,13 @@ import pyarrow.parquet as pq
 from geo.vector_export import FORMATS, write_all
 from layers.db.settings import Settings
 from layers.write.growing.expiry import expire_now
-from layers.opendata import manifest as mf
-from layers.opendata import store
-from layers.opendata.datasets import Dataset, all_datasets
-from layers.opendata.extract import Tally, batches, schema_of
-from layers.opendata.privacy import check_fields
-from layers.opendata.versioning import Change, diff_hashes, next_version
+from layers.jobs.opendata import manifest as mf
+from layers.jobs.opendata import store
+from layers.jobs.opendata.dataset import Dataset
+from layers.jobs.opendata.datasets import all_datasets
+from layers.jobs.opendata.extract import Tally, batches, schema_of
+from layers.jobs.opendata.privacy import check_fields
+from layers.jobs.opendata.versioning import Change, diff_hashes, next_version
 
 # Extra distributions of a layer dataset written by a caller (PMTiles, from tiles/): returns
 # (format key, path) pairs it wrote into the directory it was given.

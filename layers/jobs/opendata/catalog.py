@@ -7,7 +7,7 @@ modified, version; per distribution accessURL, downloadURL, mediaType, format, b
 spdx:checksum). Titles and descriptions carry both @vi and @en literals. Download URLs point into
 the immutable release directory, so a harvested link never changes content. The OGC API is a
 `dcat:DataService` serving the layer datasets, each of which also has an API distribution.
-Terms (licence, formats, vocabularies) are written as layers.opendata.catalog_terms explains.
+Terms (licence, formats, vocabularies) are written as layers.jobs.opendata.catalog_terms explains.
 The catalog's own IRI is `{base}/opendata/catalog`, which answers with this document.
 """
 from __future__ import annotations
@@ -16,9 +16,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from layers.db.settings import Settings
-from layers.opendata import catalog_terms as terms
-from layers.opendata.catalog_terms import EU, SPDX
-from layers.opendata.manifest import BOUNDARY_ATTRIBUTION
+from layers.jobs.opendata import catalog_terms as terms
+from layers.jobs.opendata.catalog_terms import EU, SPDX
+from layers.jobs.opendata.manifest import BOUNDARY_ATTRIBUTION
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.demo.names import BAN_NAMES
-from layers.demo.regions import HIGHLAND, KM2_PER_VILLAGE, MIDLAND, WARD
-from layers.demo.sampling import spread_in
+from layers.jobs.demo.names import BAN_NAMES
+from layers.jobs.demo.regions import HIGHLAND, KM2_PER_VILLAGE, MIDLAND, WARD
+from layers.jobs.demo.sampling import spread_in
 
 
 def village_name(region: str, i: int, rng: np.random.Generator) -> tuple[str, str]:

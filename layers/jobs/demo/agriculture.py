@@ -9,9 +9,9 @@ import shapely
 
 from geo.crops import CROPS
 from geo.growing_area_code import DEFAULT_SCHEME
-from layers.demo.names import BUSINESS_KINDS, BUSINESS_NAMES, COOP_KINDS
-from layers.demo.regions import CROPS_BY_REGION, HIGHLAND, LOWLAND, NAME_HINTS, WARD
-from layers.demo.sampling import blob, offset
+from layers.jobs.demo.names import BUSINESS_KINDS, BUSINESS_NAMES, COOP_KINDS
+from layers.jobs.demo.regions import CROPS_BY_REGION, HIGHLAND, LOWLAND, NAME_HINTS, WARD
+from layers.jobs.demo.sampling import blob, offset
 
 # Reference date of the generated world, so a seed always gives the same statuses.
 DEMO_TODAY = date(2026, 6, 30)

@@ -13,10 +13,10 @@ from geo import crs as vcrs
 from geo import vector_io
 from geo.geometry import OK, REJECTED, REPAIRED, family, outside_world, repair
 from geo.vector_sniff import shorten
-from layers.bulk import copy_rows, ewkb_hex
-from layers.importing import derive
-from layers.importing.specs import ImportSpec, get_spec
-from layers.importing.values import BadValue, _fold
+from layers.jobs.bulk import copy_rows, ewkb_hex
+from layers.jobs.importing import derive
+from layers.jobs.importing.specs import ImportSpec, get_spec
+from layers.jobs.importing.values import BadValue, _fold
 
 STAGE = "ntm_stage"
 MAX_LISTED = 20

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 
 from geo.vector_export import BATCH_ROWS, arrow_schema
 from layers.db.settings import Settings
-from layers.opendata.datasets import Dataset
+from layers.jobs.opendata.dataset import Dataset
 
 DIALECT = psycopg_dialect.dialect()
 HASH_SCHEMA = pa.schema([pa.field("id", pa.string()), pa.field("hash", pa.int64())])

@@ -5,7 +5,7 @@ COPY into a temporary table, completed in SQL (commune from location, parent pro
 codes) and checked, then inserted in one statement. The caller owns the transaction, so a
 failure anywhere leaves the tables untouched.
 """
-from layers.importing.loader import ImportFailed, ImportOptions, ImportReport, import_file
-from layers.importing.specs import SPECS
+from layers.jobs.importing.loader import ImportFailed, ImportOptions, ImportReport, import_file
+from layers.jobs.importing.specs import SPECS
 
 __all__ = ["SPECS", "ImportFailed", "ImportOptions", "ImportReport", "import_file"]
