@@ -1,12 +1,19 @@
 """Shared fixtures: a real PostGIS, throwaway databases, the demo, and apps built per test.
 
-The server is DATABASE_URL's when set, else the embedded cluster (started if needed). One
-template database per session holds the migrated schema and a small demo province; tests that
-write get their own copy (CREATE DATABASE … TEMPLATE), so every test starts from the same state.
+The server is DATABASE_URL's when set, else the embedded cluster (started if needed): that, and
+only that, comes from the caller's environment. The settings the tests' apps run with do not (a
+developer's NTM_* variables must not change what a test sees). One template database per session
+holds the migrated schema and a small demo province; tests that write get their own copy
+(CREATE DATABASE … TEMPLATE), so every test starts from the same state.
+
+Tiers (markers, `make test-fast`): each test is marked here from the fixtures it uses, so no test
+has to remember its tier. `db` needs the PostgreSQL server, `browser` Chromium, `unit` neither;
+`slow` is set by hand on tests measured over ~5 s.
 """
 from __future__ import annotations
 
 import os
+import types
 import uuid
 
 import psycopg
@@ -18,7 +25,7 @@ from layers.db import migrate
 from layers.jobs.bulk import bulk_session
 from layers.db.settings import Settings
 from layers.db.engines import sync_engine
-from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED
+from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED, isolated_settings
 
 
 
@@ -26,19 +33,50 @@ def _with_db(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings()
+DB_FIXTURES = {"server_url"}  # every database fixture is built on it
+BROWSER_FIXTURES = {"browser"}
+
+
+def _starts_playwright(module) -> bool:
+    names = [v.__name__ if isinstance(v, types.ModuleType) else v.__module__
+             for v in vars(module).values() if isinstance(v, (types.ModuleType, types.FunctionType, type))]
+    return any(name.split(".")[0] == "playwright" for name in names)
+
+
+def _drives_a_browser(item) -> bool:
+    module = getattr(item, "module", None)  # or starts Playwright itself
+    return bool(BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
+        module is not None and _starts_playwright(module))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marked = {m.name for m in item.iter_markers()}
+        browser = "browser" in marked or _drives_a_browser(item)
+        db = "db" in marked or bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if browser and "browser" not in marked:
+            item.add_marker(pytest.mark.browser)
+        if db and "db" not in marked:
+            item.add_marker(pytest.mark.db)
+        if not browser and not db:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session")
-def server_url(settings) -> str:
-    """URL of a database on the test server, used to create and drop test databases."""
+def settings(tmp_path_factory) -> Settings:
+    return isolated_settings(tmp_path_factory.mktemp("ntm-home"))
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    """URL of a database on the test server, used to create and drop test databases: DATABASE_URL
+    when set (how CI points the tests at a server), else the embedded cluster as the caller's
+    environment configures it (NTM_HOME, NTM_DB_PORT), as `ntm-map db up` started it."""
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     from layers.db.cluster import Cluster
 
-    return Cluster(settings).up()
+    return Cluster(Settings()).up()
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,28 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 
+from layers.db.settings import Settings
+
 DEMO_HOUSEHOLDS = 5_000
 DEMO_SEED = 7
+
+
+class IsolatedSettings(Settings):
+    """Settings from explicit values only: no NTM_* variable, DATABASE_URL or .env file is read."""
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **others):
+        return (init_settings,)
+
+
+def isolated_settings(home: Path, **values) -> Settings:
+    """The defaults whatever the caller's environment, with a home of their own: client-slot lock
+    files and open-data releases of a developer's server (or of another test run) are not seen."""
+    return IsolatedSettings(home=home, **values)
 
 
 def scalar(conn, query, *args):

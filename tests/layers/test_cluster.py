@@ -10,6 +10,8 @@ import pytest
 from layers.db.cluster import Cluster, ClusterError, find_binaries
 from layers.db.settings import Settings
 
+pytestmark = pytest.mark.db  # PostgreSQL's own programs, clusters of its own: no test database fixture
+
 
 def free_port() -> int:
     with socket.socket() as s:
