@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from api.cli_publish import PUBLISH_FAILED
+from api.cli.publish import PUBLISH_FAILED
 from layers.jobs.opendata import store
 from layers.jobs.opendata.datasets import all_datasets
 from layers.jobs.opendata.release import publish

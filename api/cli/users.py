@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import click
 
+from api.cli.common import Fail, connect
 from layers.write import accounts
 from layers.write.accounts import ROLES, AccountError
 
 
 def _conn(settings):
-    from api.cli import Fail, _connect
-
-    conn = _connect(settings)
+    conn = connect(settings)
     if not conn.execute("SELECT to_regclass('private.users') IS NOT NULL").fetchone()[0]:
         conn.close()
         raise Fail("the database has no accounts tables yet: run `ntm-map migrate`")
@@ -22,8 +21,6 @@ def _conn(settings):
 
 
 def _fail(exc: Exception):
-    from api.cli import Fail
-
     return Fail(str(exc))
 
 

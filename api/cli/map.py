@@ -1,10 +1,13 @@
-"""`ntm-map map LAYER... --out map.html`: a standalone folium map of chosen layers."""
+"""`ntm-map map LAYER... --out map.html`: a standalone folium map of chosen layers; `ntm-map
+layers` lists them."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import click
+
+from api.cli.common import Fail, connect
 
 
 @click.command("map")
@@ -26,7 +29,6 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
 
     Only the public properties of each layer are written, as on the public web map.
     """
-    from api.cli import Fail, _connect
     from api.folium_map import LeafletMissing, build_map
     from api.static_files import vendor_dir
     from layers.read.public_features import UnknownCommune
@@ -42,7 +44,7 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
         raise Fail(f"--out: the folder {out.parent} does not exist")
     from layers.db.engines import sync_engine
 
-    with _connect(settings):  # a clear message when the database is down
+    with connect(settings):  # a clear message when the database is down
         pass
     engine = sync_engine(settings)
     try:
@@ -57,3 +59,12 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
         engine.dispose()
     m.save(str(out))
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {'offline' if offline else 'online: needs internet'})")
+
+
+@click.command("layers")
+def list_layers() -> None:
+    """List the published layers of the registry."""
+    from layers.read.registry import LAYERS
+
+    for layer in LAYERS:
+        click.echo(f"{layer.id:16} {layer.geometry_type:11} {layer.title_vi} / {layer.title_en}")

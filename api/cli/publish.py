@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import click
 
+from api.cli.common import connect, require_schema
+
 PUBLISH_FAILED = 3
 
 
 class PublishFailed(click.ClickException):
-    """Printed as 'Error: …' like api.cli.Fail, with its own exit status."""
+    """Printed as 'Error: …' like api.cli.common.Fail, with its own exit status."""
 
     exit_code = PUBLISH_FAILED
 
@@ -41,7 +43,6 @@ def _size(n: int) -> str:
 @click.pass_context
 def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     """Publish open data: a versioned release of every dataset in every format."""
-    from api.cli import _connect, _require_schema
     from layers.db.engines import database_url
     from layers.jobs.opendata import store
     from layers.jobs.opendata.datasets import all_datasets
@@ -49,8 +50,8 @@ def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     from tiles.pmtiles_export import pmtiles_writer, writer_key
 
     settings = ctx.obj
-    with _connect(settings) as conn:
-        _require_schema(conn)
+    with connect(settings) as conn:
+        require_schema(conn)
     extra = None if no_pmtiles else pmtiles_writer(settings)
     key = "" if no_pmtiles else writer_key(settings)
     datasets = all_datasets()

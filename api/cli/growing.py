@@ -6,6 +6,8 @@ from datetime import date
 
 import click
 
+from api.cli.common import connect
+
 
 @click.group("growing-areas")
 def growing_areas() -> None:
@@ -18,10 +20,9 @@ def growing_areas() -> None:
 @click.pass_context
 def expire(ctx: click.Context, day) -> None:
     """Mark granted or suspended areas whose validity ended before DATE as expired."""
-    from api.cli import _connect
     from layers.write.growing.expiry import expire_now
 
-    with _connect(ctx.obj) as conn:
+    with connect(ctx.obj) as conn:
         today: date = day.date() if day else conn.execute(
             "SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date").fetchone()[0]
         n = expire_now(conn, today)

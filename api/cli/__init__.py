@@ -1,0 +1,22 @@
+"""`ntm-map`: the one command users type. Each command group is a module of this package that
+imports only `api.cli.common`; this module builds the top-level group and adds them, so nothing
+imports it back."""
+from __future__ import annotations
+
+import click
+
+from api.cli import db, growing, imports, load, publish, serve, users
+from api.cli import map as maps
+from layers.db.settings import Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """ntm-map: digital map platform for New Rural Development (nông thôn mới)."""
+    ctx.obj = Settings()
+
+
+for command in (db.db, db.migrate, load.load, imports.import_cmd, serve.serve, maps.list_layers,
+                users.users, publish.publish, growing.growing_areas, maps.map_command):
+    main.add_command(command)
