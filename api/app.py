@@ -10,13 +10,13 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
 from api import errors, static_files, template_words
-from api.edge import Edge
-from api.http_methods import AllowedMethods, HeadAsGet
-from api.host_check import HostCheck, allowed_hosts, trust_proxies
-from api.limits import ClientSlots, slots_dir
+from api.http.edge import Edge
+from api.http.methods import AllowedMethods, HeadAsGet
+from api.http.host_check import HostCheck, allowed_hosts, trust_proxies
+from api.http.limits import ClientSlots, slots_dir
 from api.opendata_cache import Releases
-from api.security_headers import SecurityHeaders
-from api.tile_http import GzipMemo, TileFastPath
+from api.http.security_headers import SecurityHeaders
+from api.http.tile_responses import GzipMemo, TileFastPath
 from api.routes import (
     api_docs, auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
     landing, map, opendata, search, staff_pages, tiles, tourism,

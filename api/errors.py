@@ -5,7 +5,7 @@ errors are sorted by SQLSTATE class: the client's bad value is a 400, a conflict
 data a 409, a cancelled query or a lost connection a 503 with Retry-After, and a mistake in our
 SQL a 500 (retrying would not help). `for_exception` is the one mapping: FastAPI's handlers and
 the tile fast path (which answers before the router) both use it; anything it does not know
-becomes a 500 in api.edge, logged with the request id.
+becomes a 500 in api.http.edge, logged with the request id.
 """
 from __future__ import annotations
 

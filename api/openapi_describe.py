@@ -18,10 +18,10 @@ import re
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.auth import current_user, optional_user
-from api.limits import client_slot, expensive, expensive_page
-from api.params import MAX_LIMIT
+from api.http.limits import client_slot, expensive, expensive_page
+from api.query.params import MAX_LIMIT
 from api.openapi_schemas import SCHEMAS, SECURITY_SCHEMES, STRING, ref
-from api.queryable_params import queryable_parameters
+from api.query.queryable_params import queryable_parameters
 from layers.read.registry import LAYERS, Layer
 
 GEOJSON, NDJSON, MVT = "application/geo+json", "application/x-ndjson", "application/vnd.mapbox-vector-tile"
@@ -211,7 +211,7 @@ def _parameters(op: dict) -> None:
             p["schema"] = {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}
         elif p["name"] == "limit" and op["operationId"] == "getFeatures":
             # OGC's maximum: documented, yet a bigger limit is served as it, not refused
-            # (Part 1, /req/core/fc-limit-response-1 C), so it is not validated (api.params).
+            # (Part 1, /req/core/fc-limit-response-1 C), so it is not validated (api.query.params).
             p["schema"]["maximum"] = MAX_LIMIT
         elif p["name"] == "filter-lang":
             p["schema"] = {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"}
@@ -238,7 +238,7 @@ def _for_layer(op: dict, layer: Layer, path: str) -> dict:
 
 def property_parameters(layer: Layer) -> list[dict]:
     """`?crop=tea`: one query parameter per queryable with a simple value, with the queryable's
-    schema (the parameters api.queryable_params reads, so the two cannot disagree)."""
+    schema (the parameters api.query.queryable_params reads, so the two cannot disagree)."""
     out = []
     for name, schema in queryable_parameters(layer).items():
         title = schema.get("title", name)

@@ -40,6 +40,6 @@ def serve(ctx, host: str | None, port: int | None, workers: int | None) -> None:
                     host=settings.host, port=settings.port, log_level="info", proxy_headers=False)
     else:
         # proxy_headers=False: uvicorn would trust X-Forwarded-For from 127.0.0.1; the app trusts
-        # only settings.trusted_proxies (api/host_check.py).
+        # only settings.trusted_proxies (api/http/host_check.py).
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
                     proxy_headers=False)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from api.negotiation import language, output_format
+from api.http.negotiation import language, output_format
 from api.openapi30 import OAS30, document
 
 router = APIRouter(tags=["service"])

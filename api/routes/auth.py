@@ -8,7 +8,7 @@ against a dummy hash), and keeps guessing and load in check:
 - at most `login_max_concurrent` argon2 verifications run at once, in threads, each after the
   database connection is given back; more than MAX_WAITING logins queued for one is a 503.
 The address is the connecting peer's; X-Forwarded-For counts only from `trusted_proxies`
-(api/host_check.py), so a client cannot pick a fresh address per guess.
+(api/http/host_check.py), so a client cannot pick a fresh address per guess.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.auth import (CSRF_COOKIE, ROLE_LABELS, SESSION_COOKIE, User, _from_request, current_user,
                       unauthorized)
-from api.limits import client_address
+from api.http.limits import client_address
 from layers.write import accounts
 
 router = APIRouter(prefix="/auth", tags=["accounts"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from api.collection_doc import collection_document
-from api.negotiation import language, output_format
-from api.unknown_params import strict_query
+from api.http.negotiation import language, output_format
+from api.http.unknown_params import strict_query
 from layers.read.registry import LAYERS
 
 router = APIRouter()

@@ -4,9 +4,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.negotiation import language, output_format
-from api.params import collection
-from api.unknown_params import strict_query
+from api.http.negotiation import language, output_format
+from api.query.params import collection
+from api.http.unknown_params import strict_query
 from layers.read import cql
 from layers.read.registry import Layer
 

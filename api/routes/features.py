@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from fastapi.concurrency import run_in_threadpool
 
 from api import feature_pages as pages
-from api.limits import expensive_page
-from api.negotiation import FEATURE_FORMATS, feature_format, language
-from api.params import collection, items_query, output_crs
-from api.unknown_params import strict_query
+from api.http.limits import expensive_page
+from api.http.negotiation import FEATURE_FORMATS, feature_format, language
+from api.query.params import collection, items_query, output_crs
+from api.http.unknown_params import strict_query
 from api.collection_doc import collection_document
 from geo.ogc_crs import OgcCRS
 from layers.read.features import ItemsQuery, count_statement, item_statement

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.auth import User, actor_of, current_user
-from api.limits import expensive
+from api.http.limits import expensive
 from geo.lifecycle import may_create
 from geo.vector_sniff import shorten
 from layers.write.growing import archive, upload

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.map_config import map_config
-from api.negotiation import language
+from api.http.negotiation import language
 from layers.read.label_points import LABELLED, label_points
 from layers.read.tourism_listing import commune_extent
 from tiles.grid import TMS_ID

@@ -15,7 +15,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from api.negotiation import language, output_format
+from api.http.negotiation import language, output_format
 from api.opendata_cache import Releases
 from layers.jobs.opendata import store
 from layers.jobs.opendata.catalog import catalog_iri

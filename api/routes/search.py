@@ -10,9 +10,9 @@ import json
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from api.limits import expensive
-from api.negotiation import language, output_format
-from api.unknown_params import strict_query
+from api.http.limits import expensive
+from api.http.negotiation import language, output_format
+from api.http.unknown_params import strict_query
 from layers.read import search as searching
 
 router = APIRouter()

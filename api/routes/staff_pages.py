@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import func, or_, select
 
 from api.auth import ROLE_LABELS, SESSION_COOKIE, User, current_user, optional_user
-from api.negotiation import language
+from api.http.negotiation import language
 from api.routes.auth import describe
 from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES

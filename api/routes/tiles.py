@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
-from api.negotiation import language
-from api.params import COLLECTION_ID
-from api.tile_http import tile_reply
+from api.http.negotiation import language
+from api.query.params import COLLECTION_ID
+from api.http.tile_responses import tile_reply
 from tiles import ogc
 from tiles.grid import TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set
 from tiles.style import style
@@ -63,7 +63,7 @@ async def tile_response(request: Request, tileset: Tileset, z: int, x: int, y: i
     status, headers, body = tile_reply(result, service.settings.tile_max_age_s,
                                        request.headers.get("accept-encoding", ""), request.app.state.gzip)
     response = Response(body, status_code=status)
-    response.raw_headers = headers  # the same bytes the fast path (api.tile_http) sends
+    response.raw_headers = headers  # the same bytes the fast path (api.http.tile_responses) sends
     return response
 
 

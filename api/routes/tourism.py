@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.map_config import map_config
-from api.negotiation import language
+from api.http.negotiation import language
 from api.routes.map import base_url, checked_commune, checked_kind
 from layers.read.tourism_listing import communes_with_places, tourism_places
 from tiles.map_vocabulary import PLACE_KINDS, label

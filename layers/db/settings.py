@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     # default, so a client cannot claim another address (and escape the login throttle).
     trusted_proxies: list[str] = Field(default_factory=list)
     # Host header values answered (links are built from it); default: host, localhost, 127.0.0.1,
-    # ::1, this machine's names and opendata_base_url's host (api/host_check.py). "*": any.
+    # ::1, this machine's names and opendata_base_url's host (api/http/host_check.py). "*": any.
     allowed_hosts: list[str] | None = None
     # Bounded work (layers/workers/bounded.py): filters and polygon repair that could crash or stall run
     # in these worker processes, each with this much address space beyond its start (MB).

@@ -7,9 +7,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from api import params
-from api.queryable_params import RESERVED, parameter_types
-from api.unknown_params import ALWAYS, declared_query
+from api.query import params
+from api.query.queryable_params import RESERVED, parameter_types
+from api.http.unknown_params import ALWAYS, declared_query
 from layers.read.registry import BY_ID
 
 PUBLIC = "status IN ('granted','suspended','revoked','expired')"
@@ -113,7 +113,7 @@ def test_tiles_ignore_parameters_they_do_not_know(reader):
 
 
 def test_the_reserved_names_are_the_items_parameters():
-    """Guard for api.queryable_params.RESERVED: a queryable named like an items parameter must
+    """Guard for api.query.queryable_params.RESERVED: a queryable named like an items parameter must
     not shadow it, so the list must be exactly what the items route declares."""
     from api.routes import features
 

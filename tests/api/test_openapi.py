@@ -10,7 +10,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from api.queryable_params import RESERVED
+from api.query.queryable_params import RESERVED
 from layers.read.registry import LAYERS, BY_ID
 
 JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean", "date": "string"}

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.host_check import host_name
+from api.http.host_check import host_name
 
 LINKED = ["/", "/collections", "/collections/communes/items?limit=1", "/collections/communes/tiles",
           "/search?q=yen", "/map?lang=en"]

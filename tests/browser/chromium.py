@@ -79,7 +79,7 @@ def block_outside(log: PageLog):
 def wait_without_eval(page, default_timeout_ms: float) -> None:
     """Make `page.wait_for_function` poll through `page.evaluate` (DevTools, outside the page's
     CSP) instead of Playwright's in-page polling, which runs the predicate with eval: the pages'
-    Content-Security-Policy (api/security_headers.py) rightly forbids that."""
+    Content-Security-Policy (api/http/security_headers.py) rightly forbids that."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 

@@ -1,4 +1,4 @@
-"""The pages work under their Content-Security-Policy (api/security_headers.py): every page is
+"""The pages work under their Content-Security-Policy (api/http/security_headers.py): every page is
 opened with a recorder of `securitypolicyviolation` events, which must stay empty, and maps must
 reach idle (MapLibre's blob: workers allowed, nothing else loosened). Issue 11 item 7."""
 from __future__ import annotations

@@ -80,7 +80,7 @@ class TileFastPath:
         except Exception as exc:  # noqa: BLE001 — answered here: handing it on would run the tile again
             response = errors.for_exception(exc, scope)
             if response is None:
-                raise  # api.edge: a 500, logged with the request id
+                raise  # api.http.edge: a 500, logged with the request id
             response.headers["access-control-allow-origin"] = "*"  # as the tile would have had
             return await response(scope, receive, send)
         status, out, body = tile_reply(result, service.settings.tile_max_age_s,

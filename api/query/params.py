@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 
-from api.queryable_params import not_parameters, parameter_types, queryable_condition
-from api.unknown_params import declared_query, refuse, unknown_parameters, wants_html
+from api.query.queryable_params import not_parameters, parameter_types, queryable_condition
+from api.http.unknown_params import declared_query, refuse, unknown_parameters, wants_html
 from geo import ogc_crs
 from layers.read import cql
 from layers.db import dates
@@ -138,7 +138,7 @@ async def items_query(
 
 async def _known_parameters(request: Request, layer: Layer) -> None:
     """The items resource takes its declared parameters and the layer's queryables
-    (api.queryable_params); anything else is a 400 unless the answer is an HTML page."""
+    (api.query.queryable_params); anything else is a 400 unless the answer is an HTML page."""
     allowed = (*declared_query(request.scope["route"]), *parameter_types(layer))
     unknown = unknown_parameters(request, allowed)
     if unknown and not await wants_html(request, feature=True):

@@ -27,8 +27,8 @@ from sqlalchemy.engine import make_url
 
 from api import feature_pages
 from api.auth import SESSION_COOKIE, optional_user
-from api.negotiation import feature_format
-from api.params import items_query
+from api.http.negotiation import feature_format
+from api.query.params import items_query
 from layers.db.settings import Settings
 from layers.read.features import ItemsQuery
 

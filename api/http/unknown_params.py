@@ -11,15 +11,15 @@ are taken everywhere: the web map adds `lang` to the URLs it builds. The web map
 cache-busting parameter, so none is allowed.
 
 Applied to: landing page, conformance, collections, one collection, queryables, items (plus the
-collection's queryables, api.queryable_params), one item, search. Not to tiles and their
+collection's queryables, api.query.queryable_params), one item, search. Not to tiles and their
 metadata: OGC API - Tiles asks nothing of the kind, tile URLs are answered before routing
-(api.tile_http) and tile clients and caches append their own parameters.
+(api.http.tile_responses) and tile clients and caches append their own parameters.
 """
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
 
-from api.negotiation import feature_format, output_format
+from api.http.negotiation import feature_format, output_format
 from layers.read.cql.ops import show
 
 ALWAYS = ("f", "lang")
