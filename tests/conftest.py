@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import types
 import uuid
+from contextlib import ExitStack
 
 import psycopg
 import pytest
@@ -25,7 +26,7 @@ from layers.db import migrate
 from layers.jobs.bulk import bulk_session
 from layers.db.settings import Settings
 from layers.db.engines import sync_engine
-from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED, isolated_settings
+from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED, isolated_settings, started_client
 
 
 
@@ -65,6 +66,18 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     return isolated_settings(tmp_path_factory.mktemp("ntm-home"))
+
+
+@pytest.fixture
+def app_client(settings):
+    """app_client(db, **overrides) → a started TestClient of an app on database `db` with the
+    tests' settings changed by `overrides` (`settings=` another base); closed after the test."""
+    with ExitStack() as clients:
+        def start(db: str, *, settings: Settings = settings, raise_server_exceptions: bool = True, **overrides):
+            return clients.enter_context(started_client(settings, db, raise_server_exceptions=raise_server_exceptions,
+                                                        **overrides))
+
+        yield start
 
 
 @pytest.fixture(scope="session")

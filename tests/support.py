@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import uvicorn
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from layers.db.settings import Settings
 
 DEMO_HOUSEHOLDS = 5_000
@@ -33,15 +38,41 @@ def scalar(conn, query, *args):
     return conn.execute(query, args).fetchone()[0]
 
 
-@contextmanager
-def serve(app):
-    """Run `app` with uvicorn in a thread on a free port (real HTTP for GDAL, browsers, concurrency)."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def with_overrides(settings: Settings, **overrides) -> Settings:
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+@contextmanager
+def started_client(settings: Settings, db: str, *, raise_server_exceptions: bool = True,
+                   **overrides) -> Iterator[TestClient]:
+    """A started TestClient of an app on database `db`, `settings` changed by `overrides`: the one
+    way the tests build an app (the `app_client` fixture; module-wide clients call it directly)."""
+    app = create_app(with_overrides(settings, **overrides), url=db)
+    with TestClient(app, raise_server_exceptions=raise_server_exceptions) as client:
+        yield client
+
+
+# A request still running when a live test server is told to stop is cancelled after this long
+# (uvicorn waits for it without end by default, and the test waited 10 s for nothing).
+GRACEFUL_SHUTDOWN_S = 0.5
+
+
+@contextmanager
+def serve(app):
+    """Run `app` with uvicorn in a thread on a free port (real HTTP for GDAL, browsers, concurrency).
+
+    Leaving it stops the server at once: idle connections are closed, running requests cancelled
+    after GRACEFUL_SHUTDOWN_S; a server thread still alive after that is an error, not a leak."""
+    port = free_port()
     # proxy_headers=False as `ntm-map serve` runs it: the app alone decides whom to believe.
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           proxy_headers=False))
+                                           proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -53,4 +84,32 @@ def serve(app):
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(10)
+        thread.join(30)
+        if thread.is_alive():
+            raise RuntimeError("the test server did not stop")
+
+
+def stop_process(proc: subprocess.Popen, grace_s: float = 5.0) -> str | None:
+    """SIGTERM, then SIGKILL if it has not ended within grace_s; returns what it printed (if piped)."""
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+def wait_until_up(base: str, proc: subprocess.Popen, seconds: float = 120, ok=lambda status: status == 200):
+    """Polls GET /healthz of a server process until `ok(status)`; fails if the process ends first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if ok(httpx.get(f"{base}/healthz", timeout=5).status_code):
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_process(proc)
+            raise RuntimeError(f"the server at {base} did not start")
+        time.sleep(0.2)

@@ -3,23 +3,21 @@ from __future__ import annotations
 
 
 import pytest
-from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.support import serve
+from tests.support import serve, started_client
 
 
 @pytest.fixture(scope="module")
 def reader(settings, shared_demo):
-    with TestClient(create_app(settings, url=shared_demo)) as c:
+    with started_client(settings, shared_demo) as c:
         yield c
 
 
 @pytest.fixture
-def writer(settings, demo_db):
+def writer(app_client, demo_db):
     """A client on a database of its own, for tests that edit data behind the API."""
-    with TestClient(create_app(settings, url=demo_db)) as c:
-        yield c
+    return app_client(demo_db)
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from fastapi import Depends
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.auth import User, current_user, optional_user, require_roles
 from layers.write.accounts import create_user, issue_token, revoke
 
@@ -14,12 +12,13 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def app_db(settings, demo_db):
+def app_db(app_client, demo_db):
     """An app with two tiny protected routes, over a database holding two users."""
     with psycopg.connect(demo_db) as conn:
         create_user(conn, "xa.staff", "commune_staff", ["16708"], password=PASSWORD)
         create_user(conn, "tinh.staff", "province_staff", ["40"])
-    app = create_app(settings, url=demo_db)
+    client = app_client(demo_db)
+    app = client.app
 
     @app.post("/_test/province-only")
     async def province_only(user: User = Depends(require_roles("province_staff"))):
@@ -33,8 +32,7 @@ def app_db(settings, demo_db):
     async def anyone(user: User = Depends(current_user)):
         return {"name": user.name, "method": user.method}
 
-    with TestClient(app) as client:
-        yield client, demo_db
+    return client, demo_db
 
 
 def _token(url, name, **kw) -> str:

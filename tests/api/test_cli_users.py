@@ -6,9 +6,7 @@ import re
 import psycopg
 import pytest
 from click.testing import CliRunner
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.cli import main
 
 TOKEN = re.compile(r"^(ntm_[A-Za-z0-9_-]{43})$", re.M)
@@ -27,9 +25,8 @@ def cli(demo_db):
 
 
 @pytest.fixture
-def client(settings, demo_db):
-    with TestClient(create_app(settings, url=demo_db)) as c:
-        yield c
+def client(app_client, demo_db):
+    return app_client(demo_db)
 
 
 def _me(client, token):

@@ -13,11 +13,10 @@ import morecantile
 import psycopg
 import pytest
 from fastapi import Request
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.app import create_app
 from geo import ogc_crs
+from tests.support import started_client
 
 OGC = "http://www.opengis.net/def/crs"
 HUGE = "-1e10,-1e10,1e10,1e10"
@@ -34,9 +33,8 @@ def broken_db(databases, demo_template) -> str:
 
 @pytest.fixture(scope="module")
 def broken(settings, broken_db):
-    app = create_app(settings, url=broken_db)
-    with TestClient(app) as c:
-        yield app, c
+    with started_client(settings, broken_db) as c:
+        yield c.app, c
 
 
 def household_tile(url: str, prefix: str) -> str:
@@ -94,7 +92,6 @@ def test_every_response_has_a_request_id_and_only_sane_ones_are_kept(reader):
 @pytest.fixture(scope="module")
 def probe(settings, shared_demo):
     """The app plus routes that meet real database errors and one plain bug."""
-    app = create_app(settings, url=shared_demo)
 
     async def duplicate(request: Request):
         async with request.app.state.engine.connect() as conn:
@@ -108,9 +105,9 @@ def probe(settings, shared_demo):
     async def bug(request: Request):
         return {"half": 1 / 0}
 
-    for path, route in (("/probe/duplicate", duplicate), ("/probe/dropped", dropped), ("/probe/bug", bug)):
-        app.add_api_route(path, route)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with started_client(settings, shared_demo, raise_server_exceptions=False) as c:
+        for path, route in (("/probe/duplicate", duplicate), ("/probe/dropped", dropped), ("/probe/bug", bug)):
+            c.app.add_api_route(path, route)
         yield c
 
 
@@ -165,16 +162,15 @@ def test_every_projected_crs_transforms_its_whole_usable_box(reader, shared_demo
         assert r.status_code == 400, (srid, r.text)
 
 
-def test_healthz_answers_while_the_main_pool_is_exhausted(settings, shared_demo):
-    app = create_app(settings.model_copy(update={"db_pool_size": 2}), url=shared_demo)
-    with TestClient(app) as c:
-        held = [c.portal.call(app.state.engine.connect().start) for _ in range(2)]
-        try:
-            started = time.monotonic()
-            r = c.get("/healthz")
-            took = time.monotonic() - started
-        finally:
-            for conn in held:
-                c.portal.call(conn.close)
+def test_healthz_answers_while_the_main_pool_is_exhausted(app_client, shared_demo):
+    c = app_client(shared_demo, db_pool_size=2)
+    held = [c.portal.call(c.app.state.engine.connect().start) for _ in range(2)]
+    try:
+        started = time.monotonic()
+        r = c.get("/healthz")
+        took = time.monotonic() - started
+    finally:
+        for conn in held:
+            c.portal.call(conn.close)
     assert r.status_code == 200 and r.json()["database"]["ok"], r.text
     assert took < 1.0

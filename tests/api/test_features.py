@@ -240,14 +240,8 @@ def test_unknown_feature_and_bad_id(reader):
     assert r.status_code == 400 and "featureId" in r.json()["description"]
 
 
-def test_a_query_that_runs_too_long_is_cancelled_with_503(settings, shared_demo):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-
-    slow = settings.model_copy(update={"statement_timeout_ms": 1})
-    with TestClient(create_app(slow, url=shared_demo)) as c:
-        r = c.get("/collections/households/items?limit=100000&sortby=-plus_code")
+def test_a_query_that_runs_too_long_is_cancelled_with_503(app_client, shared_demo):
+    r = app_client(shared_demo, statement_timeout_ms=1).get("/collections/households/items?limit=100000&sortby=-plus_code")
     assert r.status_code == 503 and r.headers["retry-after"] and "too long" in r.json()["description"]
 
 

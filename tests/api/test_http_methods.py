@@ -8,11 +8,8 @@ import re
 
 import psycopg
 import pytest
-from fastapi.testclient import TestClient
 from shapely import wkt
 from shapely.geometry import LinearRing
-
-from api.app import create_app
 
 OGC = "http://www.opengis.net/def/crs"
 QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
@@ -64,14 +61,13 @@ def test_head_answers_every_get_resource_with_gets_headers_and_no_body(reader, s
             assert int(got.headers["content-length"]) == len(got.content) > 0
 
 
-def test_head_of_a_streamed_page_gives_its_connection_and_slot_back(settings, shared_demo):
-    tight = settings.model_copy(update={"stream_pool_size": 1, "client_slots": 1, "stream_wait_s": 1.0})
+def test_head_of_a_streamed_page_gives_its_connection_and_slot_back(app_client, shared_demo):
     url = "/collections/households/items?limit=2500&properties=address_code"
-    with TestClient(create_app(tight, url=shared_demo)) as client:
-        for _ in range(3):
-            r = client.head(url)
-            assert r.status_code == 200 and r.content == b"" and r.headers["content-type"] == "application/geo+json"
-        assert client.get(url).json()["numberReturned"] == 2500
+    client = app_client(shared_demo, stream_pool_size=1, client_slots=1, stream_wait_s=1.0)
+    for _ in range(3):
+        r = client.head(url)
+        assert r.status_code == 200 and r.content == b"" and r.headers["content-type"] == "application/geo+json"
+    assert client.get(url).json()["numberReturned"] == 2500
 
 
 @pytest.mark.parametrize("path, allow", [

@@ -18,7 +18,6 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 from fastapi import HTTPException
-from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cli import main
@@ -39,9 +38,8 @@ def login_db(databases, schema_template):
 
 
 @pytest.fixture
-def client(settings, login_db):
-    with TestClient(create_app(settings, url=login_db)) as c:
-        yield c
+def client(app_client, login_db):
+    return app_client(login_db)
 
 
 def login(client, username="xa.staff", password=PASSWORD, **kw):
@@ -119,18 +117,17 @@ def test_many_names_from_one_client_are_throttled(client):
     assert login(client).status_code == 429  # even the right password, from this address
 
 
-def test_one_name_from_many_addresses_is_throttled(settings, login_db):
+def test_one_name_from_many_addresses_is_throttled(app_client, login_db):
     """Behind a configured proxy each guess comes from another address; the name's count holds."""
-    s = settings.model_copy(update={"trusted_proxies": ["testclient"]})
-    with TestClient(create_app(s, url=login_db)) as c:
-        for i in range(auth_routes.FAILURES_ALLOWED["name"]):
-            r = login(c, password="wrong password!", headers={"X-Forwarded-For": f"198.51.100.{i}"})
-            assert r.status_code == 401, (i, r.text)
-        r = login(c, headers={"X-Forwarded-For": "203.0.113.9"})
-        assert r.status_code == 429
+    c = app_client(login_db, trusted_proxies=["testclient"])
+    for i in range(auth_routes.FAILURES_ALLOWED["name"]):
+        r = login(c, password="wrong password!", headers={"X-Forwarded-For": f"198.51.100.{i}"})
+        assert r.status_code == 401, (i, r.text)
+    r = login(c, headers={"X-Forwarded-For": "203.0.113.9"})
+    assert r.status_code == 429
 
 
-def test_forwarded_for_is_honoured_only_from_a_configured_proxy(settings, login_db):
+def test_forwarded_for_is_honoured_only_from_a_configured_proxy(app_client, login_db):
     def failures_until_429(c) -> int:
         for n in range(1, 12):
             r = login(c, password="wrong password!", headers={"X-Forwarded-For": f"192.0.2.{n}"})
@@ -139,11 +136,9 @@ def test_forwarded_for_is_honoured_only_from_a_configured_proxy(settings, login_
             assert r.status_code == 401
         return 0
 
-    with TestClient(create_app(settings, url=login_db)) as c:  # default: no proxy trusted
-        assert failures_until_429(c) == auth_routes.FAILURES_ALLOWED["pair"] + 1
-    trusting = settings.model_copy(update={"trusted_proxies": ["testclient"]})
-    with TestClient(create_app(trusting, url=login_db)) as c:  # each guess from its own address
-        assert failures_until_429(c) == 0
+    assert failures_until_429(app_client(login_db)) == auth_routes.FAILURES_ALLOWED["pair"] + 1  # no proxy trusted
+    trusting = app_client(login_db, trusted_proxies=["testclient"])  # each guess from its own address
+    assert failures_until_429(trusting) == 0
 
 
 def test_ntm_map_serve_ignores_forwarded_for_from_localhost(login_db, tmp_path):
@@ -234,22 +229,22 @@ def test_a_client_that_hangs_up_keeps_its_slot_until_the_hash_is_done(monkeypatc
 
 
 # --- item 7: password change, token days ----------------------------------------------------------
-def test_a_password_change_ends_web_sessions_but_keeps_tokens(settings, demo_db):
+def test_a_password_change_ends_web_sessions_but_keeps_tokens(app_client, demo_db):
     with psycopg.connect(demo_db) as conn:
         accounts.create_user(conn, "lan", "commune_staff", ["16708"], password=PASSWORD)
         token = accounts.issue_token(conn, "lan")
     bearer = {"Authorization": f"Bearer {token}"}
-    with TestClient(create_app(settings, url=demo_db)) as c:
-        assert login(c, username="lan").status_code == 200
-        assert c.get("/auth/me").json()["method"] == "session"
-        out = CliRunner().invoke(main, ["users", "password", "lan"], input="a new long password\n" * 2,
-                                 env={"DATABASE_URL": demo_db})
-        assert out.exit_code == 0 and "1 web session ended" in out.output, out.output
-        assert c.get("/auth/me").status_code == 401  # the browser's session is over
-        me = c.get("/auth/me", headers=bearer)  # the stale cookie is still sent: the token wins
-        assert me.status_code == 200 and me.json()["method"] == "token"
-        assert login(c, username="lan").status_code == 401
-        assert login(c, username="lan", password="a new long password").status_code == 200
+    c = app_client(demo_db)
+    assert login(c, username="lan").status_code == 200
+    assert c.get("/auth/me").json()["method"] == "session"
+    out = CliRunner().invoke(main, ["users", "password", "lan"], input="a new long password\n" * 2,
+                             env={"DATABASE_URL": demo_db})
+    assert out.exit_code == 0 and "1 web session ended" in out.output, out.output
+    assert c.get("/auth/me").status_code == 401  # the browser's session is over
+    me = c.get("/auth/me", headers=bearer)  # the stale cookie is still sent: the token wins
+    assert me.status_code == 200 and me.json()["method"] == "token"
+    assert login(c, username="lan").status_code == 401
+    assert login(c, username="lan", password="a new long password").status_code == 200
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "100000"])

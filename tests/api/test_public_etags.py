@@ -6,9 +6,7 @@ from __future__ import annotations
 import math
 
 import psycopg
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from layers.read.registry import LAYERS
 from tests.api.growing_helpers import make_user, settle_expiry
 
@@ -32,29 +30,29 @@ def tags(client, tile: str) -> tuple[str, str, str]:
     return items.headers["etag"], one.headers["etag"], combined.headers["etag"]
 
 
-def test_editing_a_draft_leaves_public_etags_and_a_granted_edit_changes_them(settings, demo_db):
+def test_editing_a_draft_leaves_public_etags_and_a_granted_edit_changes_them(app_client, demo_db):
     settle_expiry(demo_db)
     with psycopg.connect(demo_db) as conn:
         draft, commune = conn.execute("SELECT id, commune_code FROM growing_areas WHERE status = 'draft' "
                                       "ORDER BY id LIMIT 1").fetchone()
         granted = conn.execute("SELECT id FROM growing_areas WHERE status = 'granted' ORDER BY id LIMIT 1").fetchone()[0]
     lan = make_user(demo_db, "lan", "commune_staff", [commune])
-    with TestClient(create_app(settings, url=demo_db)) as client:
-        tile = tile_of(demo_db, draft)
-        before = tags(client, tile)
-        tag = client.get(f"/staff/api/growing-areas/{draft}", headers=lan).headers["etag"]
-        r = client.patch(f"{ITEMS}/{draft}", headers={**lan, "If-Match": tag},
-                         json={"properties": {"name": "Bản nháp đã sửa"}})
-        assert r.status_code == 200, r.text
-        r = client.delete(f"{ITEMS}/{draft}", headers={**lan, "If-Match": r.headers["etag"]})
-        assert r.status_code == 204, r.text
-        assert tags(client, tile) == before  # nothing public changed
-        assert client.get(ITEMS, params={"limit": 10}, headers={"If-None-Match": before[0]}).status_code == 304
+    client = app_client(demo_db)
+    tile = tile_of(demo_db, draft)
+    before = tags(client, tile)
+    tag = client.get(f"/staff/api/growing-areas/{draft}", headers=lan).headers["etag"]
+    r = client.patch(f"{ITEMS}/{draft}", headers={**lan, "If-Match": tag},
+                     json={"properties": {"name": "Bản nháp đã sửa"}})
+    assert r.status_code == 200, r.text
+    r = client.delete(f"{ITEMS}/{draft}", headers={**lan, "If-Match": r.headers["etag"]})
+    assert r.status_code == 204, r.text
+    assert tags(client, tile) == before  # nothing public changed
+    assert client.get(ITEMS, params={"limit": 10}, headers={"If-None-Match": before[0]}).status_code == 304
 
-        with psycopg.connect(demo_db) as conn:  # a granted area is public: everything follows
-            conn.execute("UPDATE growing_areas SET name = name || ' (sửa)' WHERE id = %s", (granted,))
-        after = tags(client, tile)
-        assert all(a != b for a, b in zip(after, before)), (before, after)
+    with psycopg.connect(demo_db) as conn:  # a granted area is public: everything follows
+        conn.execute("UPDATE growing_areas SET name = name || ' (sửa)' WHERE id = %s", (granted,))
+    after = tags(client, tile)
+    assert all(a != b for a, b in zip(after, before)), (before, after)
 
 
 def test_version_triggers_carry_the_registry_public_filter(schema_db):

@@ -6,9 +6,7 @@ import unicodedata
 
 import psycopg
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 
 PROPERTIES = {"kind", "collection", "feature_id", "label", "match", "match_type", "href"}
 
@@ -140,7 +138,7 @@ def test_growing_area_codes_by_prefix_only_public(reader, shared_demo):
     assert {f["properties"]["feature_id"] for f in features} == public
 
 
-def test_non_public_growing_areas_are_never_found(settings, demo_db):
+def test_non_public_growing_areas_are_never_found(app_client, demo_db):
     with psycopg.connect(demo_db, autocommit=True) as conn:
         hidden, code = conn.execute(
             "UPDATE growing_areas SET status = 'submitted', name = 'Vùng thử nghiệm Bí Mật' WHERE id = "
@@ -151,14 +149,14 @@ def test_non_public_growing_areas_are_never_found(settings, demo_db):
         draft, = conn.execute(
             "UPDATE growing_areas SET name = 'Vùng nháp Bí Mật' WHERE id = "
             "(SELECT min(id) FROM growing_areas WHERE status = 'draft') RETURNING id").fetchone()
-    with TestClient(create_app(settings, url=demo_db)) as c:
-        found = lambda q: {(f["properties"]["collection"], f["properties"]["feature_id"])  # noqa: E731
-                           for f in find(c, q, limit=50)}
-        assert ("growing_areas", hidden) not in found(code) | found(code.replace("-", ""))
-        assert ("growing_areas", hidden) not in found(code.rsplit("-", 1)[0])
-        for q in ("bi mat", "Vùng thử nghiệm Bí Mật", "vung nhap", "thu nghiem"):
-            assert not {fid for layer, fid in found(q) if layer == "growing_areas"} & {hidden, draft}, q
-        assert ("growing_areas", shown) in found("thu nghiem cong khai")
+    c = app_client(demo_db)
+    found = lambda q: {(f["properties"]["collection"], f["properties"]["feature_id"])  # noqa: E731
+                       for f in find(c, q, limit=50)}
+    assert ("growing_areas", hidden) not in found(code) | found(code.replace("-", ""))
+    assert ("growing_areas", hidden) not in found(code.rsplit("-", 1)[0])
+    for q in ("bi mat", "Vùng thử nghiệm Bí Mật", "vung nhap", "thu nghiem"):
+        assert not {fid for layer, fid in found(q) if layer == "growing_areas"} & {hidden, draft}, q
+    assert ("growing_areas", shown) in found("thu nghiem cong khai")
 
 
 def test_a_tourism_place_by_part_of_its_name(reader):

@@ -4,9 +4,7 @@ not answer to. The pages' compliance with the CSP is proven in tests/browser/tes
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.http.host_check import host_name
 
 LINKED = ["/", "/collections", "/collections/communes/items?limit=1", "/collections/communes/tiles",
@@ -24,19 +22,16 @@ def test_a_forged_host_is_refused_and_never_reaches_a_link(reader, path):
         assert "http://localhost:8000/" in ok.text  # links follow an allowed Host
 
 
-def test_allowed_hosts_are_configurable(settings, shared_demo):
-    s = settings.model_copy(update={"allowed_hosts": ["maps.nghean.example"], "opendata_base_url": None})
-    with TestClient(create_app(s, url=shared_demo)) as c:
-        r = c.get("/collections", headers={"Host": "maps.nghean.example"})
-        assert r.status_code == 200 and "http://maps.nghean.example/collections/" in r.text
-        assert c.get("/collections").status_code == 400  # testserver is not listed now
-        assert c.get("/collections", headers={"Host": "localhost"}).status_code == 400
-    everyone = settings.model_copy(update={"allowed_hosts": ["*"]})
-    with TestClient(create_app(everyone, url=shared_demo)) as c:
-        assert c.get("/collections", headers={"Host": "anything.example"}).status_code == 200
-    published = settings.model_copy(update={"opendata_base_url": "https://data.nghean.example/ntm/"})
-    with TestClient(create_app(published, url=shared_demo)) as c:
-        assert c.get("/collections", headers={"Host": "data.nghean.example"}).status_code == 200
+def test_allowed_hosts_are_configurable(app_client, shared_demo):
+    c = app_client(shared_demo, allowed_hosts=["maps.nghean.example"], opendata_base_url=None)
+    r = c.get("/collections", headers={"Host": "maps.nghean.example"})
+    assert r.status_code == 200 and "http://maps.nghean.example/collections/" in r.text
+    assert c.get("/collections").status_code == 400  # testserver is not listed now
+    assert c.get("/collections", headers={"Host": "localhost"}).status_code == 400
+    everyone = app_client(shared_demo, allowed_hosts=["*"])
+    assert everyone.get("/collections", headers={"Host": "anything.example"}).status_code == 200
+    published = app_client(shared_demo, opendata_base_url="https://data.nghean.example/ntm/")
+    assert published.get("/collections", headers={"Host": "data.nghean.example"}).status_code == 200
 
 
 def test_host_names_are_read_without_their_port():
@@ -69,8 +64,7 @@ def test_every_kind_of_answer_carries_the_headers(reader):
         assert "cdn" not in docs.headers["content-security-policy"] and "https://" not in docs.text
 
 
-def test_an_external_basemap_is_allowed_to_connect(settings, shared_demo):
-    s = settings.model_copy(update={"basemap_style_url": "https://tiles.example.org/styles/basic.json"})
-    with TestClient(create_app(s, url=shared_demo)) as c:
-        csp = c.get("/map").headers["content-security-policy"]
-        assert "connect-src 'self' https://tiles.example.org https:" in csp
+def test_an_external_basemap_is_allowed_to_connect(app_client, shared_demo):
+    c = app_client(shared_demo, basemap_style_url="https://tiles.example.org/styles/basic.json")
+    csp = c.get("/map").headers["content-security-policy"]
+    assert "connect-src 'self' https://tiles.example.org https:" in csp

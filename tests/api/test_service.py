@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from layers.db import migrate
 from layers.read.registry import LAYERS
 
 
 @pytest.fixture
-def client(settings, demo_db):
-    with TestClient(create_app(settings, url=demo_db)) as c:
-        yield c
+def client(app_client, demo_db):
+    return app_client(demo_db)
 
 
 def test_healthz_reports_the_database(client):
@@ -24,10 +21,8 @@ def test_healthz_reports_the_database(client):
     assert body["database"]["postgis"].startswith("3.") and body["database"]["schema_revision"] == migrate.head()
 
 
-def test_healthz_is_503_when_the_database_is_unreachable(settings):
-    app = create_app(settings, url="postgresql://nobody:x@127.0.0.1:1/none")
-    with TestClient(app) as c:
-        r = c.get("/healthz")
+def test_healthz_is_503_when_the_database_is_unreachable(app_client):
+    r = app_client("postgresql://nobody:x@127.0.0.1:1/none").get("/healthz")
     assert r.status_code == 503 and r.headers["retry-after"] and r.json()["database"]["ok"] is False
 
 

@@ -5,17 +5,12 @@ import mapbox_vector_tile
 import morecantile
 import psycopg
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from layers.read.registry import BY_ID, LAYERS
+from tests.support import started_client
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS = morecantile.tms.get("WebMercatorQuad")
-
-
-def app_on(settings, url, **changes) -> TestClient:
-    return TestClient(create_app(settings.model_copy(update=changes), url=url))
 
 
 def one(url, query, *args):
@@ -133,7 +128,7 @@ def test_tiles_follow_edits_at_once(settings, demo_db, cache_mb):
     new_crop = "tea" if crop != "tea" else "orange"
     place_tile = at("/collections/tourism_places/tiles", lon, lat, 12)
     area_tile = at("/tiles", alon, alat, 13)
-    with app_on(settings, demo_db, tile_cache_mb=cache_mb) as reader:
+    with started_client(settings, demo_db, tile_cache_mb=cache_mb) as reader:
         before, area_before = reader.get(place_tile), reader.get(area_tile)
         assert place in features(before, "tourism_places")
         assert features(area_before, "growing_areas")[area]["crop"] == crop
@@ -197,21 +192,21 @@ def test_style_is_a_maplibre_v8_style_of_the_combined_tileset(reader):
 def test_uncached_and_disk_cached_modes_serve_the_same_tiles(settings, shared_demo, reader, tmp_path):
     path = "/tiles/WebMercatorQuad/" + tile_of(shared_demo, "SELECT ST_X(geom), ST_Y(geom) FROM households LIMIT 1", 9)
     reference = reader.get(path)
-    with app_on(settings, shared_demo, tile_cache_mb=0) as uncached:
+    with started_client(settings, shared_demo, tile_cache_mb=0) as uncached:
         for _ in range(2):
             r = uncached.get(path)
             assert r.content == reference.content and r.headers["etag"] == reference.headers["etag"]
         assert len(uncached.app.state.tiles.cache) == 0
-    with app_on(settings, shared_demo, tile_cache_dir=tmp_path) as disk:
+    with started_client(settings, shared_demo, tile_cache_dir=tmp_path) as disk:
         assert disk.get(path).content == reference.content
     assert [p.stat().st_size for p in tmp_path.rglob("*.mvt")] == [len(reference.content)]
-    with app_on(settings, shared_demo, tile_cache_dir=tmp_path) as restarted:
+    with started_client(settings, shared_demo, tile_cache_dir=tmp_path) as restarted:
         assert restarted.get(path).content == reference.content
         assert restarted.app.state.tiles.cache.hits == 1
 
 
 def test_tile_queries_obey_the_statement_timeout(settings, shared_demo):
-    with app_on(settings, shared_demo, statement_timeout_ms=1, tile_cache_mb=0) as slow:
+    with started_client(settings, shared_demo, statement_timeout_ms=1, tile_cache_mb=0) as slow:
         r = slow.get("/tiles/WebMercatorQuad/6/50/28")
     assert r.status_code == 503 and r.headers["retry-after"] and "took too long" in r.json()["description"]
 

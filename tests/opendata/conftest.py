@@ -7,10 +7,9 @@ from __future__ import annotations
 
 
 import pytest
-from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.support import serve
+from tests.support import serve, started_client
 from layers.jobs.opendata.release import publish
 from tiles.pmtiles_export import pmtiles_writer, writer_key
 
@@ -37,7 +36,7 @@ def release(od_settings, od_demo):
 
 @pytest.fixture(scope="module")
 def od_client(od_settings, od_demo, release):
-    with TestClient(create_app(od_settings, url=od_demo)) as c:
+    with started_client(od_settings, od_demo) as c:
         yield c
 
 

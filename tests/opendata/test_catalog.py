@@ -182,14 +182,9 @@ def test_download_urls_give_the_bytes_the_catalog_promises(od_client):
         assert r.headers["etag"] == f'"{digest}"'
 
 
-def test_base_url_setting_is_used_in_links(od_settings, od_demo, release):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-
-    s = od_settings.model_copy(update={"opendata_base_url": "https://data.example.vn/ntm/"})
-    with TestClient(create_app(s, url=od_demo)) as c:
-        g = Graph().parse(data=c.get("/opendata/catalog.ttl").text, format="turtle")
+def test_base_url_setting_is_used_in_links(app_client, od_settings, od_demo, release):
+    c = app_client(od_demo, settings=od_settings, opendata_base_url="https://data.example.vn/ntm/")
+    g = Graph().parse(data=c.get("/opendata/catalog.ttl").text, format="turtle")
     urls = [str(u) for u in g.objects(None, DCAT.downloadURL)]
     assert urls and all(u.startswith("https://data.example.vn/ntm/opendata/releases/1.0.0/") for u in urls)
     assert str(next(g.subjects(RDF.type, DCAT.Catalog))) == "https://data.example.vn/ntm/opendata/catalog"

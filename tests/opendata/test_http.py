@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from layers.jobs.opendata import store
 
 
@@ -74,12 +72,12 @@ def test_pmtiles_answer_range_requests(od_client):
     assert r.status_code == 206 and len(r.content) == 127 and r.content[:7] == b"PMTiles"
 
 
-def test_before_any_release(settings, od_demo, tmp_path):
+def test_before_any_release(app_client, settings, od_demo, tmp_path):
     s = settings.model_copy(update={"opendata_dir": tmp_path})
-    with TestClient(create_app(s, url=od_demo)) as c:
-        assert "ntm-map publish" in c.get("/opendata", params={"f": "html", "lang": "en"}).text
-        r = c.get("/opendata/catalog.ttl")
-        assert r.status_code == 404 and "publish" in r.json()["description"]
-        assert c.get("/opendata/datasets/communes.geojson").status_code == 404
-        assert c.get("/opendata/releases/").json() == {"latest": None, "releases": []}
-        assert store.latest(s) is None
+    c = app_client(od_demo, settings=s)
+    assert "ntm-map publish" in c.get("/opendata", params={"f": "html", "lang": "en"}).text
+    r = c.get("/opendata/catalog.ttl")
+    assert r.status_code == 404 and "publish" in r.json()["description"]
+    assert c.get("/opendata/datasets/communes.geojson").status_code == 404
+    assert c.get("/opendata/releases/").json() == {"latest": None, "releases": []}
+    assert store.latest(s) is None

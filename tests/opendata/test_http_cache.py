@@ -4,9 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from layers.jobs.opendata import catalog, store
 
 PATHS = ("/opendata", "/opendata?f=html", "/opendata/catalog.jsonld", "/opendata/catalog.ttl", "/opendata/releases/",
@@ -29,8 +27,8 @@ def counted(monkeypatch):
     return calls
 
 
-def test_a_second_request_reads_nothing_again_and_a_new_release_is_seen(od_settings, od_demo, release, tmp_path,
-                                                                        counted):
+def test_a_second_request_reads_nothing_again_and_a_new_release_is_seen(app_client, od_settings, od_demo, release,
+                                                                        tmp_path, counted):
     published = store.releases_dir(od_settings) / release.version
     settings = od_settings.model_copy(update={"opendata_dir": tmp_path})
     (tmp_path / "releases").mkdir()
@@ -38,21 +36,21 @@ def test_a_second_request_reads_nothing_again_and_a_new_release_is_seen(od_setti
     man = json.loads((published / store.MANIFEST).read_text())
     dataset = next(iter(man["datasets"]))
     paths = (*PATHS, f"/opendata/datasets/{dataset}")
-    with TestClient(create_app(settings, url=od_demo)) as c:
-        first = {p: c.get(p) for p in paths}
-        assert all(r.status_code == 200 for r in first.values()), {p: r.status_code for p, r in first.items()}
-        seen = dict(counted)
-        assert seen == {"manifest": 1, "graph": 2}  # one manifest, one graph per catalog format
-        again = {p: c.get(p) for p in paths}
-        assert counted == seen  # nothing read or built again
-        assert all(again[p].content == first[p].content for p in paths if "release.json" in p or "catalog" in p)
+    c = app_client(od_demo, settings=settings)
+    first = {p: c.get(p) for p in paths}
+    assert all(r.status_code == 200 for r in first.values()), {p: r.status_code for p, r in first.items()}
+    seen = dict(counted)
+    assert seen == {"manifest": 1, "graph": 2}  # one manifest, one graph per catalog format
+    again = {p: c.get(p) for p in paths}
+    assert counted == seen  # nothing read or built again
+    assert all(again[p].content == first[p].content for p in paths if "release.json" in p or "catalog" in p)
 
-        # A new release renamed into place is served at once.
-        newer = tmp_path / "releases" / ".tmp-next"
-        newer.mkdir()
-        (newer / store.MANIFEST).write_text(json.dumps({**man, "version": "1.1.0", "previous": release.version}))
-        newer.rename(tmp_path / "releases" / "1.1.0")
-        assert c.get("/opendata").json()["version"] == "1.1.0"
-        assert "1.1.0" in c.get("/opendata/catalog.ttl").text
-        assert [r["version"] for r in c.get("/opendata/releases/").json()["releases"]] == ["1.1.0", release.version]
-        assert counted["manifest"] == seen["manifest"] + 2 and counted["graph"] == seen["graph"] + 1
+    # A new release renamed into place is served at once.
+    newer = tmp_path / "releases" / ".tmp-next"
+    newer.mkdir()
+    (newer / store.MANIFEST).write_text(json.dumps({**man, "version": "1.1.0", "previous": release.version}))
+    newer.rename(tmp_path / "releases" / "1.1.0")
+    assert c.get("/opendata").json()["version"] == "1.1.0"
+    assert "1.1.0" in c.get("/opendata/catalog.ttl").text
+    assert [r["version"] for r in c.get("/opendata/releases/").json()["releases"]] == ["1.1.0", release.version]
+    assert counted["manifest"] == seen["manifest"] + 2 and counted["graph"] == seen["graph"] + 1

@@ -11,9 +11,7 @@ import math
 import psycopg
 import pyarrow.parquet as pq
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from layers.jobs.opendata import store
 from layers.jobs.opendata.datasets import all_datasets
 from layers.jobs.opendata.release import publish
@@ -62,7 +60,7 @@ def test_publish_writes_a_release_despite_infinite_and_far_dates(odd_dates, demo
     assert "1900-01-01" <= man["temporal"][0] <= man["temporal"][1] <= "9999-12-31", man["temporal"]
 
 
-def test_api_readers_answer_for_infinite_and_last_python_dates(odd_dates, demo_db, settings):
+def test_api_readers_answer_for_infinite_and_last_python_dates(odd_dates, demo_db, app_client):
     """Items (GeoJSON, CSV, sorted by the date), one item, tiles, history, staff views, collection."""
     readable = {k: odd_dates[k] for k in ("infinity_end", "minus_infinity_start", "last_python_day")}
     with psycopg.connect(demo_db) as conn:
@@ -71,32 +69,32 @@ def test_api_readers_answer_for_infinite_and_last_python_dates(odd_dates, demo_d
                                   "WHERE id = %s) p", (a,)).fetchone() for k, a in readable.items()}
         conn.commit()
     admin = make_user(demo_db, "root", "admin", [])
-    with TestClient(create_app(settings, url=demo_db)) as client:
-        for case, area in readable.items():
-            one = client.get(f"/collections/growing_areas/items/{area}")
-            assert one.status_code == 200, (case, one.text)
-            history = client.get(f"/collections/growing_areas/items/{area}/history")
-            assert history.status_code == 200, (case, history.text)
-            assert history.json()["entries"][-1]["after"][STORED[case][0]] == STORED[case][1]
-            staff = client.get(f"/staff/api/growing-areas/{area}", headers=admin)
-            assert staff.status_code == 200, (case, staff.text)
-            as_of = client.get(f"/staff/api/growing-areas/{area}", headers=admin, params={"as_of": "2200-12-31"})
-            assert as_of.status_code == 200, (case, as_of.text)
-            x, y = tile_of(*points[case], 12)
-            tile = client.get(f"/collections/growing_areas/tiles/WebMercatorQuad/12/{x}/{y}")
-            assert tile.status_code == 200 and tile.content, (case, tile.status_code)
-        assert client.get("/staff/api/growing-areas", headers=admin, params={"limit": 5000}).status_code == 200
-        assert client.get("/collections/growing_areas").status_code == 200
-        csv = client.get("/collections/growing_areas/items", params={"f": "csv", "limit": 10000})
-        assert csv.status_code == 200, csv.text
-        assert all(str(a) in csv.text for a in readable.values())
-        seen, url, params = [], "/collections/growing_areas/items", {"sortby": "-valid_to", "limit": 50}
-        for _ in range(100):  # paging by the date crosses the infinite ones and ends
-            page = client.get(url, params=params)
-            assert page.status_code == 200, page.text
-            seen += [f["id"] for f in page.json()["features"]]
-            nxt = [link["href"] for link in page.json()["links"] if link["rel"] == "next"]
-            if not nxt:
-                break
-            url, params = nxt[0], None
-        assert len(seen) == len(set(seen)) and set(readable.values()) <= set(seen)
+    client = app_client(demo_db)
+    for case, area in readable.items():
+        one = client.get(f"/collections/growing_areas/items/{area}")
+        assert one.status_code == 200, (case, one.text)
+        history = client.get(f"/collections/growing_areas/items/{area}/history")
+        assert history.status_code == 200, (case, history.text)
+        assert history.json()["entries"][-1]["after"][STORED[case][0]] == STORED[case][1]
+        staff = client.get(f"/staff/api/growing-areas/{area}", headers=admin)
+        assert staff.status_code == 200, (case, staff.text)
+        as_of = client.get(f"/staff/api/growing-areas/{area}", headers=admin, params={"as_of": "2200-12-31"})
+        assert as_of.status_code == 200, (case, as_of.text)
+        x, y = tile_of(*points[case], 12)
+        tile = client.get(f"/collections/growing_areas/tiles/WebMercatorQuad/12/{x}/{y}")
+        assert tile.status_code == 200 and tile.content, (case, tile.status_code)
+    assert client.get("/staff/api/growing-areas", headers=admin, params={"limit": 5000}).status_code == 200
+    assert client.get("/collections/growing_areas").status_code == 200
+    csv = client.get("/collections/growing_areas/items", params={"f": "csv", "limit": 10000})
+    assert csv.status_code == 200, csv.text
+    assert all(str(a) in csv.text for a in readable.values())
+    seen, url, params = [], "/collections/growing_areas/items", {"sortby": "-valid_to", "limit": 50}
+    for _ in range(100):  # paging by the date crosses the infinite ones and ends
+        page = client.get(url, params=params)
+        assert page.status_code == 200, page.text
+        seen += [f["id"] for f in page.json()["features"]]
+        nxt = [link["href"] for link in page.json()["links"] if link["rel"] == "next"]
+        if not nxt:
+            break
+        url, params = nxt[0], None
+    assert len(seen) == len(set(seen)) and set(readable.values()) <= set(seen)
