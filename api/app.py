@@ -9,12 +9,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
-from api import errors, static_files, template_words
+from api import errors
+from api.pages import static_files, template_words
 from api.http.edge import Edge
 from api.http.methods import AllowedMethods, HeadAsGet
 from api.http.host_check import HostCheck, allowed_hosts, trust_proxies
 from api.http.limits import ClientSlots, slots_dir
-from api.opendata_cache import Releases
+from api.pages.opendata_cache import Releases
 from api.http.security_headers import SecurityHeaders
 from api.http.tile_responses import GzipMemo, TileFastPath
 from api.routes import (

@@ -29,8 +29,8 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
 
     Only the public properties of each layer are written, as on the public web map.
     """
-    from api.folium_map import LeafletMissing, build_map
-    from api.static_files import vendor_dir
+    from api.pages.folium_map import LeafletMissing, build_map
+    from api.pages.static_files import vendor_dir
     from layers.read.public_features import UnknownCommune
     from layers.read.registry import BY_ID
 

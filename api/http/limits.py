@@ -25,7 +25,7 @@ from pathlib import Path
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.engine import make_url
 
-from api import feature_pages
+from api.pages import feature_pages
 from api.auth import SESSION_COOKIE, optional_user
 from api.http.negotiation import feature_format
 from api.query.params import items_query

@@ -1,6 +1,6 @@
 """/api: this API's OpenAPI 3.0 definition (or, as HTML, Swagger UI showing it), and /docs.
 
-Swagger UI comes from npm (swagger-ui-dist, served by api.static_files) and starts from a script
+Swagger UI comes from npm (swagger-ui-dist, served by api.pages.static_files) and starts from a script
 file of this site, so both pages work with no internet and under a CSP of 'self' scripts only.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from api.http.negotiation import language, output_format
-from api.openapi30 import OAS30, document
+from api.openapi.build import OAS30, document
 
 router = APIRouter(tags=["service"])
 

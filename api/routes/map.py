@@ -2,7 +2,7 @@
 (/styles/map/sprite[@2x].json|png) and the embeddable map (/embed).
 
 Pages are thin: the layer groups, legends and labels travel inside the page as JSON
-(`api.map_config`); the browser modules in api/static/map/ draw the rest.
+(`api.pages.map_config`); the browser modules in api/static/map/ draw the rest.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.map_config import map_config
+from api.pages.map_config import map_config
 from api.http.negotiation import language
 from layers.read.label_points import LABELLED, label_points
 from layers.read.tourism_listing import commune_extent

@@ -8,7 +8,7 @@ Files are served straight from the immutable release directories (streamed, with
 support for PMTiles). A release file's ETag is its SHA-256 from the manifest, so a download
 can be checked against the catalog's spdx:checksum. Only files a manifest lists are served:
 any other path, `..` included, is a 404. Listings, manifests and catalogs are read through
-api.opendata_cache, which reads the disk again only when a release comes or goes.
+api.pages.opendata_cache, which reads the disk again only when a release comes or goes.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from api.http.negotiation import language, output_format
-from api.opendata_cache import Releases
+from api.pages.opendata_cache import Releases
 from layers.jobs.opendata import store
 from layers.jobs.opendata.catalog import catalog_iri
 from layers.jobs.opendata.datasets import all_datasets

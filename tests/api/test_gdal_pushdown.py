@@ -2,7 +2,7 @@
 
 GDAL (3.6 in Debian, 3.12 in the pyogrio wheel) reads /api, looks up the items operation of
 /collections/growing_areas/items, and turns `crop = 'tea'` into `?crop=tea` only when that
-operation lists a `crop` query parameter (api.openapi_describe). Before, the definition had one
+operation lists a `crop` query parameter (api.openapi.describe). Before, the definition had one
 generic items operation without property parameters, so GDAL downloaded every growing area and
 filtered them itself. The server records every request it gets; GDAL's own debug log
 (CPL_DEBUG) shows what it fetched; the result must hold every public tea area and nothing else.

@@ -8,7 +8,7 @@ import io
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from api.feature_pages import _csv_value
+from api.pages.feature_pages import _csv_value
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

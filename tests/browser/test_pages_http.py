@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.map_config import map_config
+from api.pages.map_config import map_config
 from layers.read.registry import BY_ID
 
 

@@ -1,6 +1,6 @@
 """The DCAT-AP / GeoDCAT-AP catalog of the latest release, as RDF (Turtle, JSON-LD, RDF/XML).
 
-Built once per release and base URL (api.opendata_cache) from the release manifest, with rdflib,
+Built once per release and base URL (api.pages.opendata_cache) from the release manifest, with rdflib,
 using the properties CKAN's ckanext-dcat harvester reads (title, description, keyword, theme,
 publisher, contactPoint, license, rights, accessRights, spatial, temporal, accrualPeriodicity,
 modified, version; per distribution accessURL, downloadURL, mediaType, format, byteSize,

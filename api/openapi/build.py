@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from api.openapi_describe import OAS30, describe
+from api.openapi.describe import OAS30, describe
 
 __all__ = ["OAS30", "document", "downgrade"]
 
@@ -48,7 +48,7 @@ def downgrade(doc: dict) -> dict:
 
 
 def document(app) -> dict:
-    """The definition /api serves: FastAPI's, in 3.0, with what it cannot infer (api.openapi_describe).
+    """The definition /api serves: FastAPI's, in 3.0, with what it cannot infer (api.openapi.describe).
     Built once per app: routes do not change after start."""
     doc = getattr(app.state, "openapi30", None)
     if doc is None:

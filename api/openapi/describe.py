@@ -7,7 +7,7 @@ paths are written once per collection (OGC's collection-specific paths), each it
 with one typed parameter per queryable property. (GDAL sends a `filter` only when `filter-lang`
 offers the pre-standard `cql-text` or `json-filter-expr`, which this server does not speak.)
 Besides: operation ids after OGC's (getFeatures_growing_areas, getTile…), every status an
-operation can answer with the JSON error schema, response schemas (api.openapi_schemas), `bbox`
+operation can answer with the JSON error schema, response schemas (api.openapi.schemas), `bbox`
 as an array of numbers, and the security of writes.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from api.auth import current_user, optional_user
 from api.http.limits import client_slot, expensive, expensive_page
 from api.query.params import MAX_LIMIT
-from api.openapi_schemas import SCHEMAS, SECURITY_SCHEMES, STRING, ref
+from api.openapi.schemas import SCHEMAS, SECURITY_SCHEMES, STRING, ref
 from api.query.queryable_params import queryable_parameters
 from layers.read.registry import LAYERS, Layer
 
