@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from layers.db.settings import Settings
 
 log = logging.getLogger("ntm_map")
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]  # api/: static/ in it, node_modules/ beside it
 # URL name → (npm package, folder inside it) of the browser files served under /static/vendor/.
 VENDOR = {"maplibre-gl": ("maplibre-gl", "dist"), "leaflet": ("leaflet", "dist")}
 # URL name → (npm package, {file: media type}): packages of which only some files are served.
