@@ -1,6 +1,9 @@
 """Small helpers shared by tests (fixtures live in conftest.py)."""
 from __future__ import annotations
 
+import os
+import re
+import select
 import socket
 import subprocess
 import threading
@@ -8,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import uvicorn
@@ -36,6 +40,55 @@ def isolated_settings(home: Path, **values) -> Settings:
 
 def scalar(conn, query, *args):
     return conn.execute(query, args).fetchone()[0]
+
+
+def send_until_answered(url: str, head: str, body_chunks, limit_bytes: int) -> tuple[bytes, int]:
+    """Send a request by hand, body chunk by chunk, until the server answers or `limit_bytes` went
+    out; returns (the answer: head, and body when it has a Content-Length; body bytes sent)."""
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sock.sendall(head.encode())
+    sent, answer = 0, b""
+    try:
+        for chunk in body_chunks:
+            readable, _, _ = select.select([sock], [], [], 0)
+            if readable or sent >= limit_bytes:
+                break
+            try:
+                sock.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(chunk)
+        sock.settimeout(10)
+        while b"\r\n\r\n" not in answer or len(answer) < _answer_length(answer):
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+    finally:
+        sock.close()
+    return answer, sent
+
+
+def _answer_length(answer: bytes) -> int:
+    head, _, _ = answer.partition(b"\r\n\r\n")
+    found = re.search(rb"\r\ncontent-length: *(\d+)", head, re.I)
+    return len(head) + 4 + (int(found.group(1)) if found else 0)
+
+
+def reset_peak_memory() -> int:
+    """Makes this process's peak resident memory (VmHWM) its current one; returns that, in kB.
+    Without it the peak is the process's lifetime one, which any earlier test may have raised."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _proc_status_kb("VmHWM")
+
+
+def peak_memory_kb() -> int:
+    return _proc_status_kb("VmHWM")
+
+
+def _proc_status_kb(field: str) -> int:
+    return int(re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M).group(1))
 
 
 def free_port() -> int:
@@ -87,6 +140,13 @@ def serve(app):
         thread.join(30)
         if thread.is_alive():
             raise RuntimeError("the test server did not stop")
+
+
+def process_env(**values: str) -> dict[str, str]:
+    """The environment of an `ntm-map` process a test starts: the caller's without its NTM_* and
+    DATABASE_URL (they must not change what the test sees), plus `values` (NTM_X=..., DATABASE_URL=...)."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("NTM_") and k != "DATABASE_URL"}
+    return {**kept, **values}
 
 
 def stop_process(proc: subprocess.Popen, grace_s: float = 5.0) -> str | None:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from api.cli import main
 from layers.db import migrate
-from tests.support import scalar
+from tests.support import free_port, process_env, scalar, stop_process
 
 
 def run(args, url):
@@ -75,21 +75,17 @@ def test_serve_on_a_taken_port_says_so(demo_db):
     assert r.exit_code == 1 and "already in use" in r.output and "NTM_PORT" in r.output
 
 
-def test_serve_with_two_workers_answers_from_both(demo_db):
+def test_serve_with_two_workers_answers_from_both(demo_db, tmp_path):
     """The multi-process path builds its apps from the environment; both must serve."""
-    import os
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": demo_db}
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=process_env(DATABASE_URL=demo_db, NTM_HOME=str(tmp_path)),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         pids, deadline = set(), time.monotonic() + 60
         while time.monotonic() < deadline and len(pids) < 2:
@@ -102,6 +98,5 @@ def test_serve_with_two_workers_answers_from_both(demo_db):
                 time.sleep(0.2)
         assert len(pids) == 2, f"answers came from {pids}"
     finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
+        out = stop_process(proc)
     assert "2 workers" in out

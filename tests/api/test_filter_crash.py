@@ -3,41 +3,28 @@ parser's stack (issue 11, item 2). Served by `ntm-map serve` in a process of its
 old code the test sees a dead server instead of pytest dying with it."""
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
+
+from tests.support import free_port, process_env, stop_process, wait_until_up
 
 ITEMS = "/collections/households/items"
 
 
 @pytest.fixture(scope="module")
-def server(shared_demo):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": shared_demo}
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=env,
+def server(shared_demo, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+                            env=process_env(DATABASE_URL=shared_demo, NTM_HOME=str(home)),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("ntm-map serve did not start")
-        time.sleep(0.2)
+    wait_until_up(base, proc)
     yield proc, base
-    proc.terminate()
-    proc.wait(30)
+    stop_process(proc)
 
 
 def test_a_filter_that_crashed_the_parser_is_a_400_and_the_server_lives(server):

@@ -4,14 +4,9 @@ ends web sessions; `--days 0` is refused."""
 from __future__ import annotations
 
 import asyncio
-import os
-import select
-import socket
 import subprocess
 import sys
 import threading
-import time
-from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -23,7 +18,7 @@ from api.app import create_app
 from api.cli import main
 from api.routes import auth as auth_routes
 from layers.write import accounts
-from tests.support import serve
+from tests.support import free_port, process_env, send_until_answered, serve, stop_process, wait_until_up
 
 PASSWORD = "correct horse battery"
 
@@ -60,35 +55,6 @@ def test_small_forms_still_log_in(client):
     assert r.status_code == 200, r.text
 
 
-def _raw_request(url: str, headers: str, body_chunks, limit_bytes: int) -> tuple[bytes, int]:
-    """Send a request by hand, body chunk by chunk, until the server answers or `limit_bytes`
-    went out; returns (what the server said, body bytes sent)."""
-    parts = urlsplit(url)
-    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
-    sock.sendall(headers.encode())
-    sent = 0
-    answer = b""
-    try:
-        for chunk in body_chunks:
-            readable, _, _ = select.select([sock], [], [], 0)
-            if readable or sent >= limit_bytes:
-                break
-            try:
-                sock.sendall(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                break
-            sent += len(chunk)
-        sock.settimeout(10)
-        while b"\r\n\r\n" not in answer:
-            data = sock.recv(65536)
-            if not data:
-                break
-            answer += data
-    finally:
-        sock.close()
-    return answer, sent
-
-
 def test_a_streamed_body_is_cut_after_a_few_kilobytes(settings, login_db):
     """200 MB announced chunk by chunk: the 413 comes while the client has sent a sliver of it."""
     chunk = b"x" * 65536
@@ -96,13 +62,13 @@ def test_a_streamed_body_is_cut_after_a_few_kilobytes(settings, login_db):
     with serve(create_app(settings, url=login_db)) as url:
         head = (f"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 "Transfer-Encoding: chunked\r\n\r\n")
-        answer, sent = _raw_request(url, head, (framed for _ in range(200 * 16)), limit_bytes=64 * 2**20)
+        answer, sent = send_until_answered(url, head, (framed for _ in range(200 * 16)), limit_bytes=64 * 2**20)
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
         assert sent < 32 * 2**20, sent  # socket buffers take a few MB; 200 MB never went out
         head = ("POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 "Content-Length: 200000000\r\n\r\n")
         # The server answers without waiting for the 200 MB (waiting, recv would time out).
-        answer, _ = _raw_request(url, head, iter([b'{"username": "x"']), limit_bytes=100)
+        answer, _ = send_until_answered(url, head, iter([b'{"username": "x"']), limit_bytes=100)
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
 
 
@@ -143,30 +109,19 @@ def test_forwarded_for_is_honoured_only_from_a_configured_proxy(app_client, logi
 
 def test_ntm_map_serve_ignores_forwarded_for_from_localhost(login_db, tmp_path):
     """The real `ntm-map serve` (uvicorn would trust X-Forwarded-For from 127.0.0.1 by default)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": login_db, "NTM_PORT": str(port), "NTM_RUNTIME_DIR": str(tmp_path),
-           "NTM_GROWING_EXPIRY_INTERVAL_S": "0"}
+    port = free_port()
+    env = process_env(DATABASE_URL=login_db, NTM_PORT=str(port), NTM_HOME=str(tmp_path),
+                      NTM_GROWING_EXPIRY_INTERVAL_S="0")
     proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code < 500:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and proc.poll() is None, "ntm-map serve did not start"
-            time.sleep(0.2)
+        wait_until_up(base, proc, ok=lambda status: status < 500)
         codes = [httpx.post(f"{base}/auth/login", json={"username": "xa.staff", "password": "wrong password!"},
                             headers={"X-Forwarded-For": f"192.0.2.{i}"}, timeout=10).status_code for i in range(7)]
         assert codes == [401] * 5 + [429] * 2, codes
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_process(proc)
 
 
 # --- bounded verification -------------------------------------------------------------------------

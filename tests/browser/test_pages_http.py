@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.pages.map_config import map_config
 from layers.read.registry import BY_ID
+from tests.support import started_client
 
 
 @pytest.fixture(scope="module")
 def client(settings, shared_demo):
-    with TestClient(create_app(settings, url=shared_demo)) as c:
+    with started_client(settings, shared_demo) as c:
         yield c
 
 
@@ -52,13 +51,12 @@ def test_vendor_libraries_are_served_from_node_modules(client):
     assert client.get("/static/map/main.js").status_code == 200
 
 
-def test_missing_vendor_libraries_answer_503_saying_how_to_install(settings, shared_demo, tmp_path, caplog):
-    app = create_app(settings.model_copy(update={"vendor_dir": tmp_path}), url=shared_demo)
+def test_missing_vendor_libraries_answer_503_saying_how_to_install(app_client, shared_demo, tmp_path, caplog):
+    c = app_client(shared_demo, vendor_dir=tmp_path)
     assert "npm ci" in caplog.text
-    with TestClient(app) as c:
-        assert "npm ci" in error_of(c.get("/static/vendor/maplibre-gl/maplibre-gl.js"), 503)
-        assert "known" in error_of(c.get("/static/vendor/nothing/x.js"), 404)
-        assert c.get("/static/map/main.js").status_code == 200  # our own files still are
+    assert "npm ci" in error_of(c.get("/static/vendor/maplibre-gl/maplibre-gl.js"), 503)
+    assert "known" in error_of(c.get("/static/vendor/nothing/x.js"), 404)
+    assert c.get("/static/map/main.js").status_code == 200  # our own files still are
 
 
 def test_popup_titles_come_from_the_registry_and_leave_out_nothing_public(settings):
