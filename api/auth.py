@@ -23,13 +23,6 @@ SESSION_COOKIE = "ntm_session"
 CSRF_COOKIE = "ntm_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-ROLE_LABELS = {
-    "admin": ("Quản trị", "Administrator"),
-    "province_staff": ("Cán bộ nông nghiệp tỉnh", "Province agriculture staff"),
-    "commune_staff": ("Cán bộ nông nghiệp xã", "Commune agriculture staff"),
-    "tourism_promoter": ("Người quảng bá du lịch", "Tourism promoter"),
-    "viewer": ("Người xem", "Viewer"),
-}
 
 
 def unauthorized(description: str, error: str | None = None) -> HTTPException:

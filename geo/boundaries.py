@@ -15,12 +15,14 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.vocabulary import UNIT_KINDS
+
 # vn-admin (thanglequoc/vietnamese-provinces-database) property names → ours.
 VN_ADMIN_FIELDS = {
     "code": "code", "name": "name_vi", "nameEn": "name_en", "fullName": "full_name_vi",
     "fullNameEn": "full_name_en",
 }
-KINDS_BY_PREFIX = ("Thành phố", "Tỉnh", "Phường", "Xã", "Đặc khu", "Thị trấn", "Huyện", "Quận", "Thị xã")
+KINDS_BY_PREFIX = tuple(UNIT_KINDS)
 
 
 def unit_kind(full_name: str | None) -> str | None:

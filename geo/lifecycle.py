@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATUSES = ("draft", "submitted", "inspected", "granted", "suspended", "revoked", "expired")
+from geo.vocabulary import GROWING_ACTIONS, GROWING_STATUSES, ROLES, known
+
+STATUSES = tuple(GROWING_STATUSES)
 # Statuses that hold ground: another area may not overlap these (enforced in the database).
 ACTIVE = ("submitted", "inspected", "granted", "suspended")
 # Statuses whose fields may still be edited, and by whom.
@@ -41,6 +43,20 @@ STEPS: dict[str, Step] = {s.action: s for s in (
     Step("renew", ("granted", "expired"), "granted", ("province_staff",)),
 )}
 ACTIONS = tuple(STEPS)
+
+
+def _check_vocabulary() -> None:
+    """Steps, statuses and roles are geo.vocabulary's: a renamed code fails here, at import."""
+    if ACTIONS != tuple(GROWING_ACTIONS):
+        raise ValueError(f"lifecycle steps {ACTIONS} are not geo.vocabulary's actions {tuple(GROWING_ACTIONS)}")
+    for s in STEPS.values():
+        known(GROWING_STATUSES, (*s.sources, s.target), f"step {s.action}")
+        known(ROLES, s.roles, f"step {s.action}")
+    known(GROWING_STATUSES, (*ACTIVE, *EDITABLE, *DELETABLE), "lifecycle statuses")
+    known(ROLES, {r for roles in EDITABLE.values() for r in roles}, "lifecycle editors")
+
+
+_check_vocabulary()
 
 
 class NotAllowed(Exception):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from layers.read.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
-from tiles.map_vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, label
+from geo.vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, known
+from tiles.map_vocabulary import label
 from tiles.tilesets import GRID_STYLE
 
 SOURCE = "ntm"
@@ -26,7 +27,9 @@ CRITERIA_CLASSES = (
     ("#fdae61", ("12–15 tiêu chí", "12–15 criteria")),
     ("#d7191c", ("Dưới 12 tiêu chí", "Fewer than 12")),
 )
+# The statuses the public map shows (the registry's public filter of growing areas).
 STATUS_COLORS = {"granted": "#2e7d32", "suspended": "#f9a825", "revoked": "#c62828", "expired": "#757575"}
+known(GROWING_STATUSES, STATUS_COLORS, "map status colours")
 
 
 def criteria_color() -> list:
@@ -105,7 +108,7 @@ def ntm_group() -> Group:
         (layer("ntm_level-fill", "ntm_results", "fill",
                {"fill-color": match("level", NTM_LEVEL_COLORS), "fill-opacity": 0.75}),
          layer("ntm_level-line", "ntm_results", "line", outline)),
-        tuple(entry(NTM_LEVEL_COLORS[k], NTM_LEVELS[k]) for k in NTM_LEVEL_COLORS),
+        tuple(entry(NTM_LEVEL_COLORS[k], NTM_LEVELS[k]) for k in reversed(NTM_LEVELS)),  # highest first
         visible=True, exclusive="ntm")
     by_criteria = Toggle(
         "ntm_criteria", ("Theo số tiêu chí đạt", "By criteria met"), "ntm_results",
@@ -124,7 +127,7 @@ def growing_group() -> Group:
         "growing_crop", ("Theo cây trồng", "By crop"), "growing_areas",
         (layer("growing_crop-fill", "growing_areas", "fill", crop_fill),
          layer("growing_crop-line", "growing_areas", "line", status_line)),
-        tuple(entry(CROP_COLORS[k], CROP_NAMES[k]) for k in CROP_COLORS if k in CROP_NAMES)
+        tuple(entry(CROP_COLORS[k], CROP_NAMES[k]) for k in CROP_NAMES)
         + tuple(entry(STATUS_COLORS[k], GROWING_STATUSES[k], "line") for k in STATUS_COLORS),
         visible=True, exclusive="growing",
         note=("Màu nền: cây trồng; viền: trạng thái mã.", "Fill: crop; outline: code status."))

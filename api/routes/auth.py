@@ -21,9 +21,9 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.auth import (CSRF_COOKIE, ROLE_LABELS, SESSION_COOKIE, User, _from_request, current_user,
-                      unauthorized)
+from api.auth import CSRF_COOKIE, SESSION_COOKIE, User, _from_request, current_user, unauthorized
 from api.http.limits import client_address
+from geo.vocabulary import ROLES
 from layers.write import accounts
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -83,7 +83,7 @@ class LoginThrottle:
 
 
 def describe(user: User, csrf: str | None) -> dict:
-    vi, en = ROLE_LABELS[user.role]
+    vi, en = ROLES[user.role]
     body = {"name": user.name, "role": user.role, "role_label": {"vi": vi, "en": en},
             "areas": list(user.areas), "method": user.method}
     if csrf is not None:

@@ -18,7 +18,7 @@ from layers.read.label_points import LABELLED, label_points
 from layers.read.tourism_listing import commune_extent
 from tiles.grid import TMS_ID
 from tiles.map_style import map_style
-from tiles.map_vocabulary import PLACE_KINDS
+from geo.vocabulary import PLACE_KINDS
 from tiles.sprite import sprite
 from tiles.tilesets import combined
 

@@ -12,20 +12,27 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import func, or_, select
 
-from api.auth import ROLE_LABELS, SESSION_COOKIE, User, current_user, optional_user
+from api.auth import SESSION_COOKIE, User, current_user, optional_user
 from api.http.negotiation import language
 from api.routes.auth import describe
 from geo.crops import CROPS
-from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES
+from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES, may_create
+from geo.vocabulary import CERTIFICATIONS, GROWING_ACTIONS, GROWING_STATUSES, ROLES
 from layers.db import dates
 from layers.write.accounts import scope_condition
 from layers.db.models import AdminUnit
-from layers.db.models.agriculture import CERTIFICATIONS
 from layers.read.registry import get as layer
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
 DRAW_FILES = {"mapbox-gl-draw.js": "text/javascript", "mapbox-gl-draw.css": "text/css"}
+
+
+def coded_words() -> dict[str, dict[str, str]]:
+    """{lang: {"status.granted": words, "action.grant": …, "cert.organic": …}} from geo.vocabulary."""
+    tables = {"status": GROWING_STATUSES, "action": GROWING_ACTIONS, "cert": CERTIFICATIONS}
+    return {lang: {f"{prefix}.{code}": pair[i] for prefix, table in tables.items() for code, pair in table.items()}
+            for i, lang in enumerate(("vi", "en"))}
 
 
 def page_config(request: Request, lang: str) -> dict:
@@ -41,9 +48,12 @@ def page_config(request: Request, lang: str) -> dict:
         # and which statuses may be deleted rather than revoked.
         "editable": {status: list(roles) for status, roles in EDITABLE.items()},
         "deletable": list(DELETABLE),
+        "creators": [role for role in ROLES if may_create(role)],
         # Statuses whose history anyone may read (other roles read every area's history in scope).
         "publicStatuses": list(layer("growing_areas").public_filter["status"]),
-        "roles": {role: {"vi": vi, "en": en} for role, (vi, en) in ROLE_LABELS.items()},
+        "roles": {role: {"vi": vi, "en": en} for role, (vi, en) in ROLES.items()},
+        # The words of coded values, added to the script's own (api/static/staff/i18n.js).
+        "words": coded_words(),
         "uploadMaxMb": getattr(request.app.state.settings, "growing_upload_max_mb", None),
     }
 

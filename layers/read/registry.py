@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geo.vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, THEMES, known, per_code
+
 
 @dataclass(frozen=True)
 class Property:
@@ -63,19 +65,18 @@ ADMIN_PROPS = (
 )
 COMMUNE = P("commune_code", "string", "Mã xã/phường", "Commune code")
 
-CROP_COLORS = {
-    "orange": "#f39c12", "tea": "#27ae60", "passion_fruit": "#8e44ad", "rice": "#f1c40f",
-    "pomelo": "#d35400", "pineapple": "#e67e22", "peanut": "#a0522d", "sugarcane": "#16a085",
-    "banana": "#c0ca33", "vegetables": "#2ecc71",
-}
-NTM_LEVEL_COLORS = {
-    "model": "#1a7837", "advanced": "#5aae61", "standard": "#a6dba0", "not_met": "#f4a582",
-}
-PLACE_KIND_COLORS = {
-    "homestay": "#e74c3c", "craft_village": "#9b59b6", "historic_site": "#34495e",
-    "scenic_spot": "#16a085", "ecotourism": "#27ae60", "community_tourism": "#d35400",
-    "farm_experience": "#f39c12", "restaurant": "#c0392b", "festival": "#2980b9",
-}
+CROP_COLORS = per_code(
+    CROP_NAMES, "crop colours", orange="#f39c12", tea="#27ae60", passion_fruit="#8e44ad", rice="#f1c40f", pomelo="#d35400",
+    pineapple="#e67e22", peanut="#a0522d", sugarcane="#16a085", banana="#c0ca33", vegetables="#2ecc71",
+)
+NTM_LEVEL_COLORS = per_code(
+    NTM_LEVELS, "NTM level colours", model="#1a7837", advanced="#5aae61", standard="#a6dba0", not_met="#f4a582",
+)
+PLACE_KIND_COLORS = per_code(
+    PLACE_KINDS, "tourism kind colours", homestay="#e74c3c", craft_village="#9b59b6", historic_site="#34495e",
+    scenic_spot="#16a085", ecotourism="#27ae60", community_tourism="#d35400",
+    farm_experience="#f39c12", restaurant="#c0392b", festival="#2980b9",
+)
 
 
 def match(prop: str, colors: dict, default: str = "#999999") -> list:
@@ -248,6 +249,8 @@ LAYERS: tuple[Layer, ...] = (
 )
 
 BY_ID: dict[str, Layer] = {layer.id: layer for layer in LAYERS}
+known(THEMES, {layer.theme for layer in LAYERS}, "layer themes")
+known(GROWING_STATUSES, BY_ID["growing_areas"].public_filter["status"], "public growing-area statuses")
 
 
 def get(layer_id: str) -> Layer:

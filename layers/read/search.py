@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from geo import address_code
 from geo.growing_area_code import DEFAULT_SCHEME
+from geo.vocabulary import ADMIN_LEVELS, UNIT_KINDS
 from layers.read.registry import BY_ID
 from layers.read.relations import public_where, relation
 
@@ -30,8 +31,6 @@ KINDS = {"commune": "communes", "village": "villages", "tourism_place": "tourism
          "growing_area": "growing_areas", "address": "households"}
 MIN_LENGTH, MAX_LENGTH = 2, 200
 MATCH_TYPES = ("exact", "prefix", "word", "substring", "similar")
-KIND_EN = {"Xã": "commune", "Phường": "ward", "Đặc khu": "special zone", "Tỉnh": "province",
-           "Thành phố": "city"}
 
 
 class SearchError(ValueError):
@@ -272,7 +271,8 @@ async def search(conn: AsyncConnection, q: str, *, limit: int, lang: str,
 def _commune_label(row, lang: str) -> str | None:
     if lang == "vi" or not row.commune_en:
         return row.commune_vi
-    return f"{row.commune_en} {KIND_EN.get(row.commune_kind, 'commune')}"
+    kind = UNIT_KINDS.get(row.commune_kind, ADMIN_LEVELS["commune"])[1].lower()
+    return f"{row.commune_en} {kind}"
 
 
 def label(row, lang: str) -> str:

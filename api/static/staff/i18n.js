@@ -1,15 +1,9 @@
 // Words the staff page's script writes, in Vietnamese and English (the HTML is translated by
-// the server template).
+// the server template). The words of coded values (status.*, action.*, cert.*) come from the
+// server's vocabulary (geo/vocabulary.py) in the page config: addWords(config.words).
 
 export const TEXT = {
   vi: {
-    "status.draft": "Nháp", "status.submitted": "Đã nộp", "status.inspected": "Đã thẩm định",
-    "status.granted": "Đã cấp mã", "status.suspended": "Tạm dừng", "status.revoked": "Đã thu hồi",
-    "status.expired": "Hết hạn",
-    "action.submit": "Nộp hồ sơ", "action.inspect": "Thẩm định", "action.grant": "Cấp mã",
-    "action.suspend": "Tạm dừng", "action.reinstate": "Khôi phục", "action.revoke": "Thu hồi",
-    "action.renew": "Gia hạn",
-    "cert.none": "Không", "cert.VietGAP": "VietGAP", "cert.GlobalGAP": "GlobalGAP", "cert.organic": "Hữu cơ",
     "login.failed": "Sai tên đăng nhập hoặc mật khẩu.", "login.wait": "Đăng nhập sai quá nhiều lần; thử lại sau.",
     "draw.none": "Chưa vẽ ranh giới.", "draw.done": "Đã vẽ ranh giới: {ha} ha.",
     "draw.need": "Hãy vẽ ranh giới vùng trồng trên bản đồ trước.",
@@ -48,13 +42,6 @@ export const TEXT = {
     "field.status_note": "Ghi chú", "field.geom": "Ranh giới", "yes": "có", "no": "không",
   },
   en: {
-    "status.draft": "Draft", "status.submitted": "Submitted", "status.inspected": "Inspected",
-    "status.granted": "Granted", "status.suspended": "Suspended", "status.revoked": "Revoked",
-    "status.expired": "Expired",
-    "action.submit": "Submit", "action.inspect": "Inspect", "action.grant": "Grant",
-    "action.suspend": "Suspend", "action.reinstate": "Reinstate", "action.revoke": "Revoke",
-    "action.renew": "Renew",
-    "cert.none": "None", "cert.VietGAP": "VietGAP", "cert.GlobalGAP": "GlobalGAP", "cert.organic": "Organic",
     "login.failed": "Unknown user name or wrong password.", "login.wait": "Too many failed logins; try again later.",
     "draw.none": "No boundary drawn yet.", "draw.done": "Boundary drawn: {ha} ha.",
     "draw.need": "Draw the growing area's boundary on the map first.",
@@ -97,6 +84,10 @@ export const TEXT = {
 let current = "vi";
 
 export function setLang(lang) { current = TEXT[lang] ? lang : "vi"; }
+
+export function addWords(words) {
+  for (const [lg, table] of Object.entries(words || {})) Object.assign(TEXT[lg] ??= {}, table);
+}
 
 export function lang() { return current; }
 

@@ -7,15 +7,16 @@ import { $, el, say } from "./dom.js";
 import { closeEdit, initEditor, isEditing, onBoundary, openEdit, saveEdit } from "./edit.js";
 import { readForm } from "./form.js";
 import { openHistory, showAsOf } from "./history.js";
-import { lang, pick, setLang, t } from "./i18n.js";
+import { addWords, lang, pick, setLang, t } from "./i18n.js";
 import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
 import { removeArea } from "./remove.js";
 
 const config = JSON.parse(document.getElementById("staff-config").textContent);
+addWords(config.words);
 setLang(config.lang);
 const ITEMS = "/collections/growing_areas/items";
 const QUEUE = ["submitted", "inspected"];
-const CREATORS = ["admin", "commune_staff", "province_staff"];
+const CREATORS = config.creators;  // roles that may register an area (geo.lifecycle)
 const TABS = ["areas", "new", "history"];
 const CODED = ["granted", "suspended"];
 let staffMap = null;

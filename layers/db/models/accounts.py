@@ -14,18 +14,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.db.models.base import Base
+from geo import vocabulary
+from layers.db.models.base import Base, one_of
 
-ROLES = ("admin", "province_staff", "commune_staff", "tourism_promoter", "viewer")
+ROLES = tuple(vocabulary.ROLES)
 
 
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('admin', 'province_staff', 'commune_staff', 'tourism_promoter', 'viewer')",
-            name="role",
-        ),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint("char_length(name) BETWEEN 1 AND 80", name="name_length"),
         {"schema": "private"},
     )

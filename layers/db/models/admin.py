@@ -11,16 +11,17 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Computed, Date, Float, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.db.models.base import Base, Timestamps, geometry
+from geo import vocabulary
+from layers.db.models.base import Base, Timestamps, geometry, one_of
 
-LEVELS = ("province", "district", "commune")
+LEVELS = tuple(vocabulary.ADMIN_LEVELS)
 
 
 class AdminUnit(Timestamps, Base):
     __tablename__ = "admin_units"
     __table_args__ = (
         UniqueConstraint("code", "valid_from"),
-        CheckConstraint("level IN ('province', 'district', 'commune')", name="level"),
+        CheckConstraint(one_of("level", LEVELS), name="level"),
         CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="validity"),
         # At most one current version of a code.
         Index("uq_admin_units_current_code", "code", unique=True, postgresql_where=text("valid_to IS NULL")),

@@ -9,12 +9,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.db.models.base import Base, Timestamps, geometry
+from geo import vocabulary
+from layers.db.models.base import Base, Timestamps, geometry, one_of
 
-GROWING_AREA_STATUSES = (
-    "draft", "submitted", "inspected", "granted", "suspended", "revoked", "expired",
-)
-CERTIFICATIONS = ("none", "VietGAP", "GlobalGAP", "organic")
+GROWING_AREA_STATUSES = tuple(vocabulary.GROWING_STATUSES)
+CERTIFICATIONS = tuple(vocabulary.CERTIFICATIONS)
 
 
 class Cooperative(Timestamps, Base):
@@ -39,11 +38,8 @@ class GrowingArea(Timestamps, Base):
 
     __tablename__ = "growing_areas"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft', 'submitted', 'inspected', 'granted', 'suspended', 'revoked', 'expired')",
-            name="status",
-        ),
-        CheckConstraint("certification IN ('none', 'VietGAP', 'GlobalGAP', 'organic')", name="certification"),
+        CheckConstraint(one_of("status", GROWING_AREA_STATUSES), name="status"),
+        CheckConstraint(one_of("certification", CERTIFICATIONS), name="certification"),
         CheckConstraint("status IN ('draft', 'submitted', 'inspected') OR code IS NOT NULL", name="code_once_granted"),
         CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to > valid_from", name="validity"),
         # layers.db.dates bounds (migration 0006): no date a driver cannot read back.

@@ -21,6 +21,15 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
+def one_of(column: str, codes) -> str:
+    """The CHECK text that keeps `column` to a vocabulary's codes (geo.vocabulary), in its order.
+    A code added there needs a migration too: this only describes the schema."""
+    if any("'" in code for code in codes):
+        raise ValueError("a code with a quote cannot go into a CHECK")
+    quoted = ", ".join(f"'{code}'" for code in codes)
+    return f"{column} IN ({quoted})"
+
+
 def geometry(kind: str) -> Geometry:
     """Stored in WGS84; GeoAlchemy2 adds the GiST index."""
     return Geometry(kind, srid=4326, spatial_index=True)

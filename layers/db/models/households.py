@@ -8,7 +8,8 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.db.models.base import Base, Timestamps, geometry
+from geo.vocabulary import POVERTY_STATUSES
+from layers.db.models.base import Base, Timestamps, geometry, one_of
 
 
 class Household(Timestamps, Base):
@@ -26,9 +27,7 @@ class Household(Timestamps, Base):
 class HouseholdPrivate(Timestamps, Base):
     __tablename__ = "household_private"
     __table_args__ = (
-        CheckConstraint(
-            "poverty_status IN ('none', 'near_poor', 'poor')", name="poverty_status"
-        ),
+        CheckConstraint(one_of("poverty_status", POVERTY_STATUSES), name="poverty_status"),
         {"schema": "private"},
     )
 

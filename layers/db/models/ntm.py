@@ -8,9 +8,10 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.db.models.base import Base, Timestamps
+from geo import vocabulary
+from layers.db.models.base import Base, Timestamps, one_of
 
-NTM_LEVELS = ("not_met", "standard", "advanced", "model")
+NTM_LEVELS = tuple(vocabulary.NTM_LEVELS)
 
 
 class NtmCriteriaSet(Timestamps, Base):
@@ -44,7 +45,7 @@ class NtmAssessment(Timestamps, Base):
     __tablename__ = "ntm_assessments"
     __table_args__ = (
         UniqueConstraint("commune_code", "year"),
-        CheckConstraint("level IN ('not_met', 'standard', 'advanced', 'model')", name="level"),
+        CheckConstraint(one_of("level", NTM_LEVELS), name="level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

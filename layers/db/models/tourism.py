@@ -5,22 +5,16 @@ from sqlalchemy import ARRAY, Boolean, CheckConstraint, Computed, Float, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from layers.db.models.base import Base, Timestamps, geometry
+from geo import vocabulary
+from layers.db.models.base import Base, Timestamps, geometry, one_of
 
-PLACE_KINDS = (
-    "homestay", "craft_village", "historic_site", "scenic_spot", "ecotourism",
-    "community_tourism", "farm_experience", "restaurant", "festival",
-)
+PLACE_KINDS = tuple(vocabulary.PLACE_KINDS)
 
 
 class TourismPlace(Timestamps, Base):
     __tablename__ = "tourism_places"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('homestay', 'craft_village', 'historic_site', 'scenic_spot', 'ecotourism', "
-            "'community_tourism', 'farm_experience', 'restaurant', 'festival')",
-            name="kind",
-        ),
+        CheckConstraint(one_of("kind", PLACE_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

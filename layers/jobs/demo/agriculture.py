@@ -9,6 +9,7 @@ import shapely
 
 from geo.crops import CROPS
 from geo.growing_area_code import DEFAULT_SCHEME
+from geo.vocabulary import CERTIFICATIONS, GROWING_STATUSES, known
 from layers.jobs.demo.names import BUSINESS_KINDS, BUSINESS_NAMES, COOP_KINDS
 from layers.jobs.demo.regions import CROPS_BY_REGION, HIGHLAND, LOWLAND, NAME_HINTS, WARD
 from layers.jobs.demo.sampling import blob, offset
@@ -17,6 +18,10 @@ from layers.jobs.demo.sampling import blob, offset
 DEMO_TODAY = date(2026, 6, 30)
 STATUSES = (("granted", 70), ("draft", 5), ("submitted", 5), ("inspected", 4),
             ("suspended", 4), ("revoked", 7), ("expired", 5))
+# Shares of certificates among generated areas (the order is the random stream's: keep it).
+CERTIFICATION_SHARES = {"VietGAP": .55, "GlobalGAP": .1, "organic": .05, "none": .3}
+known(GROWING_STATUSES, dict(STATUSES), "demo growing-area statuses")
+known(CERTIFICATIONS, CERTIFICATION_SHARES, "demo certification shares")
 
 
 def commune_crops(c) -> dict[str, float]:
@@ -95,7 +100,7 @@ def growing_areas(rng, communes, villages, coops, owner_names) -> tuple[pd.DataF
                 "owner_name": None if use_coop else owner_names[int(rng.integers(0, len(owner_names)))],
                 "owner_phone": None if use_coop else f"09{int(rng.integers(0, 10**8)):08d}",
                 "households_count": int(rng.integers(3, 90)),
-                "certification": ("VietGAP", "GlobalGAP", "organic", "none")[rng.choice(4, p=[.55, .1, .05, .3])],
+                "certification": tuple(CERTIFICATION_SHARES)[rng.choice(4, p=list(CERTIFICATION_SHARES.values()))],
                 "farming_diary": bool(rng.random() < 0.8),
                 "residue_monitoring": bool(rng.random() < 0.6),
                 "target_markets": list(crop.markets[: int(rng.integers(1, len(crop.markets) + 1))]),

@@ -6,6 +6,8 @@ passion fruit) through the midlands (oranges, pineapple, sugarcane) to the coast
 """
 from __future__ import annotations
 
+from geo.vocabulary import CROP_NAMES, known
+
 WARD, LOWLAND, MIDLAND, HIGHLAND = "ward", "lowland", "midland", "highland"
 
 
@@ -33,6 +35,8 @@ NAME_HINTS = {
     "Quỳnh": "pineapple", "Tân Kỳ": "sugarcane", "Tân Phú": "sugarcane",
     "Nam Đàn": "pomelo", "Kim Liên": "pomelo", "Nghi Lộc": "peanut", "Diễn": "peanut",
 }
+known(CROP_NAMES, [crop for weights in CROPS_BY_REGION.values() for crop in weights], "demo crops by region")
+known(CROP_NAMES, NAME_HINTS.values(), "demo crop name hints")
 # Households per unit of village weight, relative.
 DENSITY = {WARD: 3.0, LOWLAND: 1.6, MIDLAND: 1.0, HIGHLAND: 0.45}
 # km² of commune per village.

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.vocabulary import PLACE_KINDS, known
 from layers.jobs.demo.regions import HIGHLAND, LOWLAND, MIDLAND, WARD
 from layers.jobs.demo.sampling import offset, uniform_in
 
@@ -59,6 +60,11 @@ DESCRIPTIONS = {
     "historic_site": ("Di tích lịch sử - văn hóa của địa phương.", "Local historic and cultural site."),
     "restaurant": ("Món ăn xứ Nghệ từ nguyên liệu địa phương.", "Nghe An dishes from local produce."),
 }
+
+
+known(PLACE_KINDS, [kind for _, kind, *_ in KNOWN], "demo known places")
+known(PLACE_KINDS, [kind for options in GENERATED.values() for kind, *_ in options], "demo generated places")
+known(PLACE_KINDS, DESCRIPTIONS, "demo place descriptions")
 
 
 def places(rng, communes: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:

@@ -14,8 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 from layers.db import models
 from layers.jobs.importing import values as v
-from layers.db.models.agriculture import CERTIFICATIONS, GROWING_AREA_STATUSES
-from layers.db.models.tourism import PLACE_KINDS
+from geo.vocabulary import ADMIN_LEVELS, CERTIFICATIONS, GROWING_STATUSES, PLACE_KINDS, POVERTY_STATUSES
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ SPECS: dict[str, ImportSpec] = {s.layer: s for s in (
         "admin_units", models.AdminUnit.__table__, "Polygon",
         {"code": v.code_text, "parent_code": v.code_text, "name_vi": v.text, "name_en": v.text,
          "full_name_vi": v.text, "full_name_en": v.text, "valid_from": v.day, "valid_to": v.day,
-         "level": v.one_of("province", "district", "commune"), "kind": v.text},
+         "level": v.one_of(*ADMIN_LEVELS), "kind": v.text},
         required=("code", "name_vi"),
         aliases={"name": "name_vi", "nameen": "name_en", "fullname": "full_name_vi",
                  "fullnameen": "full_name_en", "ma": "code", "ma_dvhc": "code", "ten": "name_vi",
@@ -66,7 +65,7 @@ SPECS: dict[str, ImportSpec] = {s.layer: s for s in (
         unique=("address_code",),
         private_columns={"head_name": v.text, "phone": v.text, "national_id": v.code_text,
                          "members": v.integer,
-                         "poverty_status": v.one_of("none", "near_poor", "poor"),
+                         "poverty_status": v.one_of(*POVERTY_STATUSES),
                          "monthly_income_vnd": v.integer},
     ),
     ImportSpec(
@@ -75,7 +74,7 @@ SPECS: dict[str, ImportSpec] = {s.layer: s for s in (
          "address": v.text, "owner_name": v.text, "owner_phone": v.text, "households_count": v.integer,
          "expected_output_tonnes": v.number, "certification": v.one_of(*CERTIFICATIONS),
          "farming_diary": v.boolean, "residue_monitoring": v.boolean, "target_markets": v.text_list,
-         "status": v.one_of(*GROWING_AREA_STATUSES), "valid_from": v.day, "valid_to": v.day},
+         "status": v.one_of(*GROWING_STATUSES), "valid_from": v.day, "valid_to": v.day},
         required=("name", "crop"),
         aliases={**COMMUNE_ALIASES, **NAME_ALIASES, "cay_trong": "crop", "giong": "variety",
                  "ma_so": "code", "msvt": "code", "households": "households_count",

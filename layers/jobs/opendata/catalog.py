@@ -15,6 +15,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
+from geo import vocabulary
+from geo.vocabulary import per_code
 from layers.db.settings import Settings
 from layers.jobs.opendata import catalog_terms as terms
 from layers.jobs.opendata.catalog_terms import EU, SPDX
@@ -28,9 +30,9 @@ EPSG_4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2
 THEME_LABELS = {"AGRI": "Agriculture, fisheries, forestry and food", "ECON": "Economy and finance",
                 "GOVE": "Government and public sector", "REGI": "Regions and cities"}  # the EU data-theme labels
-THEMES = {"admin": ("REGI", "GOVE"), "addresses": ("REGI",), "ntm": ("AGRI", "REGI"),
-          "growing_areas": ("AGRI",), "agriculture": ("AGRI",), "tourism": ("ECON", "AGRI"),
-          "indicators": ("AGRI", "REGI")}
+THEMES = per_code(  # our themes (geo.vocabulary) as EU data themes
+    vocabulary.THEMES, "EU data themes", admin=("REGI", "GOVE"), addresses=("REGI",), ntm=("AGRI", "REGI"),
+    growing_areas=("AGRI",), agriculture=("AGRI",), tourism=("ECON", "AGRI"), indicators=("AGRI", "REGI"))
 LANGUAGES = ("VIE", "ENG")
 CONTEXT = {"dcat": str(DCAT), "dct": str(DCTERMS), "foaf": str(FOAF), "owl": str(OWL), "adms": str(ADMS),
            "spdx": str(SPDX), "vcard": str(VCARD), "locn": str(LOCN), "gsp": str(GSP), "xsd": str(XSD),

@@ -14,21 +14,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy import func
 
+from geo.vocabulary import THEMES
 from layers.db.settings import Settings
 from layers.jobs.opendata.dataset import ID, Dataset
 from layers.jobs.opendata.indicators import DERIVED
 from layers.read.registry import LAYERS, Layer, Property
 from layers.read.relations import public_select
 
-THEME_KEYWORDS = {
-    "admin": ("ranh giới hành chính", "administrative boundaries"),
-    "addresses": ("mã địa chỉ", "address codes"),
-    "ntm": ("nông thôn mới", "New Rural Development"),
-    "growing_areas": ("mã số vùng trồng", "growing-area codes"),
-    "agriculture": ("nông nghiệp", "agriculture"),
-    "tourism": ("du lịch nông thôn", "rural tourism"),
-    "indicators": ("chỉ tiêu", "indicators"),
-}
 TEMPORAL = {"ntm_results": "year", "growing_areas": "valid_from", "ocop_products": "certified_year",
             "cooperatives": "founded_year"}
 
@@ -72,7 +64,7 @@ def layer_dataset(layer: Layer) -> Dataset:
                     for p in layer.properties))
     return Dataset(
         layer.id, layer.title_vi, layer.title_en, layer.description_vi, layer.description_en,
-        layer.theme, ("NTM", "Nghệ An", *THEME_KEYWORDS.get(layer.theme, ())), fields,
+        layer.theme, ("NTM", "Nghệ An", *THEMES.get(layer.theme, ())), fields,
         layer.geometry_type, layer.sources, layer_statement(layer), layer_id=layer.id,
         temporal_field=TEMPORAL.get(layer.id),
     )

@@ -13,14 +13,15 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from geo.crops import CROPS
+from geo.vocabulary import PLACE_KINDS, THEMES
 from layers.db.settings import Settings
 from layers.jobs.opendata.dataset import ID, Dataset
 from layers.jobs.opendata.privacy import suppressed
-from layers.read.registry import BY_ID, PLACE_KIND_COLORS, Property
+from layers.read.registry import BY_ID, Property
 from layers.read.relations import public_select
 
 P = Property
-KINDS = tuple(PLACE_KIND_COLORS)
+KINDS = tuple(PLACE_KINDS)
 STARS = (3, 4, 5)
 CRITERIA = range(1, 20)  # the 2021–2025 set has 19; a set's numbers beyond are in criteria_met_list
 # Program targets (DOMAIN.md): every household of a smart village tagged with an address code;
@@ -215,7 +216,7 @@ CRITERIA_FIELDS = (
 )
 INDICATOR_SOURCES = ("admin_units", "villages", "households", "growing_areas", "ocop_products", "tourism_places",
                      "ntm_assessments", "ntm_assessment_criteria", "ntm_criteria_sets")
-KW = ("NTM", "Nghệ An", "chỉ tiêu", "indicators")
+KW = ("NTM", "Nghệ An", *THEMES["indicators"])
 
 DERIVED: tuple[Dataset, ...] = (
     Dataset("commune_indicators", "Chỉ tiêu theo xã", "Indicators per commune",
@@ -236,7 +237,7 @@ DERIVED: tuple[Dataset, ...] = (
             "Mỗi lần đánh giá của từng xã (năm, mức đạt, bộ tiêu chí của giai đoạn) và từng tiêu chí đạt hay không.",
             "Each assessment of each commune (year, level, the criteria set of its period) and whether each "
             "criterion was met. Criterion numbers refer to the set named in criteria_set.",
-            "ntm", ("NTM", "Nghệ An", "nông thôn mới", "New Rural Development", "tiêu chí", "criteria"),
+            "ntm", ("NTM", "Nghệ An", *THEMES["ntm"], "tiêu chí", "criteria"),
             CRITERIA_FIELDS, "Polygon",
             ("admin_units", "ntm_assessments", "ntm_assessment_criteria", "ntm_criteria", "ntm_criteria_sets"),
             criteria_statement, temporal_field="year"),
