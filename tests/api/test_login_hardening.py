@@ -173,7 +173,8 @@ def test_a_client_that_hangs_up_keeps_its_slot_until_the_hash_is_done(monkeypatc
         while not started.is_set():
             await asyncio.sleep(0.01)
         task.cancel()
-        await asyncio.sleep(0.05)
+        await asyncio.gather(task, return_exceptions=True)  # the caller is gone
+        assert task.cancelled()
         held_while_hashing = slots.free.locked()
         finish.set()
         while slots.free.locked():

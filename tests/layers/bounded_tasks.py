@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
+from pathlib import Path
 
 
 def pid() -> int:
@@ -17,6 +18,15 @@ def crash() -> None:
 def sleep(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
+
+
+def hold(started: str, gate: str) -> str:
+    """Says it runs (creates `started`), then waits until the test creates `gate`."""
+    Path(started).touch()
+    deadline = time.monotonic() + 120
+    while not Path(gate).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return "released"
 
 
 def allocate(mb: int) -> int:

@@ -11,6 +11,12 @@ from layers.workers.bounded import Busy, Runner, Unbounded
 from tests.layers import bounded_tasks as tasks
 
 
+async def until(check) -> None:
+    """Waits for an event another process or thread causes (not for a guessed time)."""
+    while not check():
+        await asyncio.sleep(0.005)
+
+
 @pytest.fixture
 def runner():
     r = Runner(workers=1, memory_mb=256)
@@ -42,38 +48,42 @@ def test_a_crash_an_overrun_or_a_blow_up_costs_the_worker(runner, task, args, wh
     assert runner.call(tasks.allocate, 100, timeout=60) == 100 << 20  # and the next task is served
 
 
-def test_all_workers_busy_is_busy_not_a_wait_without_end(runner):
+def test_all_workers_busy_is_busy_not_a_wait_without_end(runner, tmp_path):
     runner.call(tasks.pid, timeout=60)
+    started, gate = tmp_path / "started", tmp_path / "gate"
 
     async def both():
-        slow = asyncio.create_task(runner.run(tasks.sleep, 3, timeout=30))
-        await asyncio.sleep(0.2)
+        slow = asyncio.create_task(runner.run(tasks.hold, str(started), str(gate), timeout=60))
+        await until(started.exists)  # the one worker is busy
         with pytest.raises(Busy):
             await runner.run(tasks.pid, timeout=0.5)
+        gate.touch()
         return await slow
 
-    assert asyncio.run(both()) == 3
+    assert asyncio.run(both()) == "released"
 
 
-def test_a_cancelled_caller_does_not_leave_its_answer_to_the_next(runner):
+def test_a_cancelled_caller_does_not_leave_its_answer_to_the_next(runner, tmp_path):
     runner.call(tasks.pid, timeout=60)
+    started, gate = tmp_path / "started", tmp_path / "gate"
 
     async def cancel_then_ask():
-        slow = asyncio.create_task(runner.run(tasks.sleep, 1, timeout=30))
-        await asyncio.sleep(0.3)
+        slow = asyncio.create_task(runner.run(tasks.hold, str(started), str(gate), timeout=60))
+        await until(started.exists)  # running in the worker
         slow.cancel()
         with pytest.raises(asyncio.CancelledError):
             await slow
+        gate.touch()  # its answer comes now, to whoever reads that worker
         return await runner.run(tasks.allocate, 1, timeout=60)
 
-    assert asyncio.run(cancel_then_ask()) == 1 << 20  # not the sleep's 1
+    assert asyncio.run(cancel_then_ask()) == 1 << 20  # not the held task's "released"
     assert runner.replaced == 1
 
 
 def test_a_caller_cancelled_while_its_worker_starts_keeps_the_worker(runner):
     async def cancel_during_start():
         first = asyncio.create_task(runner.run(tasks.pid, timeout=60))
-        await asyncio.sleep(0.05)  # the worker is still importing
+        await until(lambda: runner._count == 1)  # a worker is being started for it (imports take ~1 s)
         first.cancel()
         with pytest.raises(asyncio.CancelledError):
             await first
