@@ -10,22 +10,22 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.templating import Jinja2Templates
 
 from api import errors
-from api.pages import static_files, template_words
 from api.http.edge import Edge
-from api.http.methods import AllowedMethods, HeadAsGet
 from api.http.host_check import HostCheck, allowed_hosts, trust_proxies
 from api.http.limits import ClientSlots, slots_dir
-from api.pages.opendata_cache import Releases
+from api.http.methods import AllowedMethods, HeadAsGet
 from api.http.security_headers import SecurityHeaders
 from api.http.tile_responses import GzipMemo, TileFastPath
+from api.pages import static_files, template_words
+from api.pages.opendata_cache import Releases
 from api.routes import (
     api_docs, auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
     landing, map, opendata, search, staff_pages, tiles, tourism,
 )
-from layers.db.settings import Settings
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
-from layers.write.growing import expiry as growing_expiry
+from layers.db.settings import Settings
 from layers.read.stats import LayerStats
+from layers.write.growing import expiry as growing_expiry
 from tiles.service import TileService
 
 HERE = Path(__file__).parent

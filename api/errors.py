@@ -20,9 +20,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from layers.read.paging import BadCursor
 from layers.workers.bounded import Busy
 from layers.write.growing.errors import GrowingError, RuleFailure, UploadRejected
-from layers.read.paging import BadCursor
 
 log = logging.getLogger("ntm_map")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layers.read.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
 from geo.vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, known
+from layers.read.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
 from tiles.map_vocabulary import label
 from tiles.tilesets import GRID_STYLE
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.engine import make_url
 
-from api.pages import feature_pages
 from api.auth import SESSION_COOKIE, optional_user
 from api.http.negotiation import feature_format
+from api.pages import feature_pages
 from api.query.params import items_query
 from layers.db.settings import Settings
 from layers.read.features import ItemsQuery

@@ -19,8 +19,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from api.auth import current_user, optional_user
 from api.http.limits import client_slot, expensive, expensive_page
-from api.query.params import MAX_LIMIT
 from api.openapi.schemas import SCHEMAS, SECURITY_SCHEMES, STRING, ref
+from api.query.params import MAX_LIMIT
 from api.query.queryable_params import queryable_parameters
 from layers.read.registry import LAYERS, Layer
 

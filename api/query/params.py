@@ -10,16 +10,16 @@ from datetime import date, datetime
 
 from fastapi import Depends, HTTPException, Path, Query, Request
 
-from api.query.queryable_params import not_parameters, parameter_types, queryable_condition
 from api.http.unknown_params import declared_query, refuse, unknown_parameters, wants_html
+from api.query.queryable_params import not_parameters, parameter_types, queryable_condition
 from geo import ogc_crs
-from layers.read import cql
 from layers.db import dates
-from layers.workers.bounded import runner_for
+from layers.read import cql
 from layers.read.cql.axes import flip_axes
 from layers.read.features import ItemsQuery, datetime_condition
 from layers.read.registry import BY_ID, Layer, get as get_layer
 from layers.read.relations import relation
+from layers.workers.bounded import runner_for
 
 DEFAULT_LIMIT = 100
 # A bigger limit is served as this (OGC API - Features: the server may return fewer, never more);

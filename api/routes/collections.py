@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from api.pages.collection_doc import collection_document
 from api.http.negotiation import language, output_format
 from api.http.unknown_params import strict_query
+from api.pages.collection_doc import collection_document
 from layers.read.registry import LAYERS
 
 router = APIRouter()

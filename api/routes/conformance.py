@@ -5,8 +5,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from api.http.negotiation import language, output_format
-from api.query.params import collection
 from api.http.unknown_params import strict_query
+from api.query.params import collection
 from layers.read import cql
 from layers.read.registry import Layer
 

@@ -9,12 +9,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.pages import feature_pages as pages
 from api.http.limits import expensive_page
 from api.http.negotiation import FEATURE_FORMATS, feature_format, language
-from api.query.params import collection, items_query, output_crs
 from api.http.unknown_params import strict_query
+from api.pages import feature_pages as pages
 from api.pages.collection_doc import collection_document
+from api.query.params import collection, items_query, output_crs
 from geo.ogc_crs import OgcCRS
 from layers.read.features import ItemsQuery, count_statement, item_statement
 from layers.read.registry import Layer

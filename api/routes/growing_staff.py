@@ -14,10 +14,10 @@ from fastapi.responses import JSONResponse
 from api.auth import User, current_user, optional_user
 from geo.lifecycle import STATUSES, allowed_actions
 from layers.db import dates
+from layers.read.registry import get as layer
 from layers.write.growing import access, history, read
 from layers.write.growing.errors import BadBody, NotFound
 from layers.write.growing.session import expire
-from layers.read.registry import get as layer
 
 router = APIRouter(tags=["growing areas (staff)"])
 GEOJSON = "application/geo+json"

@@ -12,13 +12,13 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.pages.map_config import map_config
 from api.http.negotiation import language
+from api.pages.map_config import map_config
+from geo.vocabulary import PLACE_KINDS
 from layers.read.label_points import LABELLED, label_points
 from layers.read.tourism_listing import commune_extent
 from tiles.grid import TMS_ID
 from tiles.map_style import map_style
-from geo.vocabulary import PLACE_KINDS
 from tiles.sprite import sprite
 from tiles.tilesets import combined
 

@@ -19,9 +19,9 @@ from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES, may_create
 from geo.vocabulary import CERTIFICATIONS, GROWING_ACTIONS, GROWING_STATUSES, ROLES
 from layers.db import dates
-from layers.write.accounts import scope_condition
 from layers.db.models import AdminUnit
 from layers.read.registry import get as layer
+from layers.write.accounts import scope_condition
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from api.http.negotiation import language
-from api.query.params import COLLECTION_ID
 from api.http.tile_responses import tile_reply
+from api.query.params import COLLECTION_ID
 from tiles import ogc
 from tiles.grid import TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set
 from tiles.style import style

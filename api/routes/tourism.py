@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.pages.map_config import map_config
 from api.http.negotiation import language
+from api.pages.map_config import map_config
 from api.routes.map import base_url, checked_commune, checked_kind
-from layers.read.tourism_listing import communes_with_places, tourism_places
 from geo.vocabulary import PLACE_KINDS
+from layers.read.tourism_listing import communes_with_places, tourism_places
 from tiles.map_vocabulary import label
 
 router = APIRouter(tags=["map"])

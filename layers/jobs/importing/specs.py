@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
 
+from geo.vocabulary import ADMIN_LEVELS, CERTIFICATIONS, GROWING_STATUSES, PLACE_KINDS, POVERTY_STATUSES
 from layers.db import models
 from layers.jobs.importing import values as v
-from geo.vocabulary import ADMIN_LEVELS, CERTIFICATIONS, GROWING_STATUSES, PLACE_KINDS, POVERTY_STATUSES
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ import pyarrow.parquet as pq
 
 from geo.vector_export import FORMATS, write_all
 from layers.db.settings import Settings
-from layers.write.growing.expiry import expire_now
 from layers.jobs.opendata import manifest as mf
 from layers.jobs.opendata import store
 from layers.jobs.opendata.dataset import Dataset
@@ -35,6 +34,7 @@ from layers.jobs.opendata.datasets import all_datasets
 from layers.jobs.opendata.extract import Tally, batches, schema_of
 from layers.jobs.opendata.privacy import check_fields
 from layers.jobs.opendata.versioning import Change, diff_hashes, next_version
+from layers.write.growing.expiry import expire_now
 
 # Extra distributions of a layer dataset written by a caller (PMTiles, from tiles/): returns
 # (format key, path) pairs it wrote into the directory it was given.

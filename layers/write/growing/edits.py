@@ -15,11 +15,11 @@ from sqlalchemy import update as sql_update
 from geo import lifecycle
 from geo.area_rules import Problem, check_attributes, check_minimum
 from geo.ogc_crs import OgcCRS
+from layers.db.models.agriculture import GrowingArea
 from layers.write.growing import access, read, shapes
 from layers.write.growing.errors import BadBody, Forbidden, RuleFailure, Stale
 from layers.write.growing.fields import DEFAULTS, WRITABLE, clean
 from layers.write.growing.session import where_of
-from layers.db.models.agriculture import GrowingArea
 
 AREAS = GrowingArea.__table__
 

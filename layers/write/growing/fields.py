@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from layers.write.growing.errors import BadBody
 from geo.vocabulary import CERTIFICATIONS
+from layers.write.growing.errors import BadBody
 
 # Set by the lifecycle, the database or the code scheme, never by a request body.
 SYSTEM = ("id", "code", "status", "valid_from", "valid_to", "area_ha", "row_version", "created_at",

@@ -20,12 +20,12 @@ from geo import crs as vcrs
 from geo import vector_io
 from geo.area_rules import Problem, check_attributes, check_minimum, geodesic_area_ha
 from geo.vector_sniff import shorten
-from layers.write.growing import shapes
-from layers.write.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
-from layers.write.growing.fields import DEFAULTS, SYSTEM, WRITABLE
 from layers.jobs.importing.loader import map_fields
 from layers.jobs.importing.specs import get_spec
 from layers.jobs.importing.values import BadValue
+from layers.write.growing import shapes
+from layers.write.growing.errors import BadBody, RuleFailure, TooLarge, UploadRejected
+from layers.write.growing.fields import DEFAULTS, SYSTEM, WRITABLE
 
 
 @dataclass
