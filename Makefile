@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test setup setup-test system system-test db-up db-down clean
+.PHONY: run test test-fast setup setup-test system system-test db-up db-down clean
 
 run: setup db-up
 	$(BIN)/ntm-map migrate
@@ -15,6 +15,10 @@ run: setup db-up
 
 test: setup-test db-up
 	$(BIN)/pytest
+
+# The unit tier (no database, browser or server): under a minute, for the edit-test loop.
+test-fast: setup-test
+	$(BIN)/pytest -m "unit and not slow"
 
 setup: system $(VENV)/.installed node_modules/.installed
 setup-test: system-test $(VENV)/.installed-test node_modules/.installed
