@@ -34,13 +34,9 @@ LONG_DATA_MODULES: set[str] = set()
 # empties this list; the test fails on an entry no longer needed.
 API_DB_IMPORTS_ALLOWED: set[str] = {
     "api.cli.common",  # phase 2 removes this: psycopg connection of the CLI
-    "api.errors",  # phase 2 removes this: asyncpg/sqlalchemy exceptions mapped to statuses
-    "api.http.limits",  # phase 2 removes this: the streaming engine's connection
     "api.pages.feature_pages",  # phase 2 removes this: runs the items SQL itself
     "api.pages.folium_map",  # phase 2 removes this: a sync connection passed through
     "api.query.queryable_params",  # phase 2 removes this: builds SQL conditions
-    "api.routes.health",  # phase 2 removes this: the ping's SQL
-    "api.routes.staff_pages",  # phase 2 removes this: reads admin units with SQL
 }
 
 # Modules outside layers/ and tiles/ that still hold SQL today (a database library imported
@@ -49,7 +45,6 @@ SQL_OUTSIDE_ALLOWED: set[str] = API_DB_IMPORTS_ALLOWED | {
     "api.cli.db",  # phase 2 removes this: PostGIS availability query
     "api.cli.growing",  # phase 2 removes this: today's date in Vietnam from the database
     "api.cli.users",  # phase 2 removes this: accounts-table check
-    "api.routes.growing_areas",  # phase 2 removes this: today's date in Vietnam from the database
 }
 
 

@@ -23,12 +23,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.engine import make_url
 
 from api.auth import SESSION_COOKIE, optional_user
 from api.http.negotiation import feature_format
 from api.pages import feature_pages
 from api.query.params import items_query
+from layers.db.engines import without_password
 from layers.db.settings import Settings
 from layers.read.features import ItemsQuery
 
@@ -41,7 +41,7 @@ def slots_dir(settings: Settings, url: str) -> Path:
     """One folder per database served: every process serving it (the workers of one server, or
     several servers) counts a client's requests together, since they all load that database; a
     test's app on a database of its own counts apart."""
-    served = make_url(url).render_as_string(hide_password=True)
+    served = without_password(url)
     name = hashlib.blake2b(served.encode(), digest_size=6).hexdigest()
     return (settings.runtime_dir or settings.home / "run") / "client-slots" / name
 

@@ -19,7 +19,7 @@ from geo.lifecycle import ACTIONS, allowed_actions
 from layers.db import dates
 from layers.write.growing import actions, edits, read
 from layers.write.growing.errors import BadBody, PreconditionRequired, TooLarge
-from layers.write.growing.session import VN_TODAY, writing
+from layers.write.growing.session import vn_today, writing
 
 router = APIRouter(tags=["growing areas (staff)"])
 ITEMS = "/collections/growing_areas/items"
@@ -172,7 +172,7 @@ async def take_action(request: Request, action: Action, area_id: int = AreaId, u
     note, valid_to = _action_body(await read_json(request, optional=True))
     settings = request.app.state.settings
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
-        today = (await conn.exec_driver_sql(f"SELECT {VN_TODAY}")).scalar_one()
+        today = await vn_today(conn)
         await actions.act(conn, user, area_id, action.value, if_match, settings, today, note, valid_to)
         feat, tag = await staff_feature(conn, user, area_id)
     return answer(feat, tag)

@@ -12,7 +12,8 @@ import time
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+
+from layers.db import health
 
 router = APIRouter()
 CHECK_S = 0.8
@@ -23,10 +24,8 @@ async def healthz(request: Request) -> JSONResponse:
     started = time.perf_counter()
     try:
         async with asyncio.timeout(CHECK_S):
-            async with request.app.state.health_engine.connect() as conn:
-                postgis = (await conn.execute(text("SELECT postgis_lib_version()"))).scalar_one()
-                revision = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one_or_none()
-        db = {"ok": True, "postgis": postgis, "schema_revision": revision,
+            found = await health.check(request.app.state.health_engine)
+        db = {"ok": True, **found,
               "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
         return JSONResponse({"status": "ok", "database": db, "worker": os.getpid()})
     except Exception as exc:  # any failure here means "unhealthy", reported, not raised

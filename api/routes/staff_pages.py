@@ -10,7 +10,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy import func, or_, select
 
 from api.auth import SESSION_COOKIE, User, current_user, optional_user
 from api.http.negotiation import language
@@ -19,9 +18,8 @@ from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES, may_create
 from geo.vocabulary import CERTIFICATIONS, GROWING_ACTIONS, GROWING_STATUSES, ROLES
 from layers.db import dates
-from layers.db.models import AdminUnit
+from layers.read.admin_units import communes_in_scope
 from layers.read.registry import get as layer
-from layers.write.accounts import scope_condition
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -83,17 +81,8 @@ async def staff_page(request: Request, lang: str = Depends(language)):
 @router.get("/staff/api/communes")
 async def my_communes(request: Request, user: User = Depends(current_user)):
     """Current communes in the user's scope, with their extents (for the form and the map)."""
-    box = func.Box2D(AdminUnit.geom)
-    stmt = (select(AdminUnit.code, AdminUnit.name_vi, AdminUnit.name_en, AdminUnit.parent_code,
-                   func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
-            .where(AdminUnit.level == "commune", or_(AdminUnit.valid_to.is_(None), AdminUnit.valid_to > func.current_date()),
-                   scope_condition(user, AdminUnit.code))
-            .order_by(AdminUnit.name_vi))
-    async with request.app.state.engine.connect() as conn:
-        rows = (await conn.execute(stmt)).all()
-    return JSONResponse({"communes": [
-        {"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en or r.name_vi, "province": r.parent_code,
-         "bbox": [round(v, 6) for v in r[4:8]]} for r in rows]}, headers={"Cache-Control": "no-store"})
+    communes = await communes_in_scope(request.app.state.engine, user)
+    return JSONResponse({"communes": communes}, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/static/vendor/mapbox-gl-draw/{name}")

@@ -21,6 +21,12 @@ def database_url(settings: Settings) -> str:
     return Cluster(settings).url()
 
 
+def without_password(url: str) -> str:
+    """The URL with its password masked: safe to log, hash or show, and the same for every
+    process serving one database whatever the driver's spelling of it."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _with_driver(url: str, driver: str) -> str:
     u = make_url(url)
     return u.set(drivername=f"postgresql+{driver}").render_as_string(hide_password=False)

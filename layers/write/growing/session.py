@@ -70,6 +70,12 @@ async def writing(engine, actor: str, settings, today: date | None = None):
         raise mapped from None
 
 
+async def vn_today(conn) -> date:
+    """Today in Vietnam by the database's clock: the date actions are decided on, the same for
+    every worker process whatever its own clock or time zone."""
+    return (await conn.execute(text(f"SELECT {VN_TODAY}"))).scalar_one()
+
+
 async def expire(conn, today: date | None = None) -> int:
     """Expire granted/suspended areas past valid_to (Vietnam's date); writes only when due."""
     if today is None:
