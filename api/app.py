@@ -24,6 +24,7 @@ from api.routes import (
 )
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
+from layers.read.collection import Collections
 from layers.read.stats import LayerStats
 from layers.write.growing import expiry as growing_expiry
 from tiles.service import TileService
@@ -40,6 +41,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
         app.state.engine = async_engine(settings, db)
         app.state.stream_engine = stream_engine(settings, db)  # big pages: a pool of their own
         app.state.health_engine = health_engine(settings, db)
+        app.state.collections = Collections(app.state.engine, app.state.stream_engine, app.state.stats)
         app.state.client_slots = ClientSlots(slots_dir(settings, db))
         expiry = await growing_expiry.start(app.state.engine, settings)  # codes past their date
         yield

@@ -34,9 +34,7 @@ LONG_DATA_MODULES: set[str] = set()
 # empties this list; the test fails on an entry no longer needed.
 API_DB_IMPORTS_ALLOWED: set[str] = {
     "api.cli.common",  # phase 2 removes this: psycopg connection of the CLI
-    "api.pages.feature_pages",  # phase 2 removes this: runs the items SQL itself
     "api.pages.folium_map",  # phase 2 removes this: a sync connection passed through
-    "api.query.queryable_params",  # phase 2 removes this: builds SQL conditions
 }
 
 # Modules outside layers/ and tiles/ that still hold SQL today (a database library imported

@@ -11,14 +11,13 @@ from datetime import date, datetime
 from fastapi import Depends, HTTPException, Path, Query, Request
 
 from api.http.unknown_params import declared_query, refuse, unknown_parameters, wants_html
-from api.query.queryable_params import not_parameters, parameter_types, queryable_condition
+from api.query.queryable_params import not_parameters, parameter_types, queryable_values
 from geo import ogc_crs
 from layers.db import dates
 from layers.read import cql
 from layers.read.cql.axes import flip_axes
-from layers.read.features import ItemsQuery, datetime_condition
+from layers.read.features import ItemsQuery, check_filter
 from layers.read.registry import BY_ID, Layer, get as get_layer
-from layers.read.relations import relation
 from layers.workers.bounded import runner_for
 
 DEFAULT_LIMIT = 100
@@ -104,11 +103,7 @@ async def items_query(
 ) -> ItemsQuery:
     await _known_parameters(request, layer)
     limit = min(limit, MAX_LIMIT)
-    rel = relation(layer)
-    conditions = []
-    by_queryables = queryable_condition(layer, rel, request.query_params)
-    if by_queryables is not None:
-        conditions.append(by_queryables)
+    equals = queryable_values(layer, request.query_params)
     box, box_srid = None, 4326
     if bbox is not None:
         try:
@@ -121,19 +116,17 @@ async def items_query(
         box_srid = box_crs.srid
     elif bbox_crs is not None:
         raise HTTPException(400, "bbox-crs was given without a bbox")
-    if datetime_ is not None:
-        start, end = parse_datetime(datetime_)
-        cond = datetime_condition(layer, rel, start, end)
-        if cond is not None:
-            conditions.append(cond)
+    when = parse_datetime(datetime_) if datetime_ is not None else None
+    expr, filter_srid = None, 4326
     if filter_ is not None:
-        conditions.append(await _filter(request.app.state.settings, layer, rel, filter_, filter_lang, filter_crs))
+        expr, filter_srid = await _filter(request.app.state.settings, layer, filter_, filter_lang, filter_crs)
     elif filter_crs is not None:
         raise HTTPException(400, "filter-crs was given without a filter")
     sortable = tuple(p.name for p in layer.properties if p.type != "array")
     order = [(n.lstrip("+-"), n.startswith("-")) for n in _names(sortby, layer, "sortby", sortable)] if sortby else []
     chosen = tuple(n for n in _names(properties, layer, "properties", layer.property_names)) if properties else None
-    return ItemsQuery(layer, limit, out, box, box_srid, tuple(conditions), tuple(order), chosen, cursor, rel)
+    return ItemsQuery(layer, limit, out, bbox=box, bbox_srid=box_srid, equals=equals, datetime=when, filter=expr,
+                      filter_srid=filter_srid, sortby=tuple(order), properties=chosen, cursor=cursor)
 
 
 async def _known_parameters(request: Request, layer: Layer) -> None:
@@ -150,13 +143,17 @@ async def _known_parameters(request: Request, layer: Layer) -> None:
         refuse(request, unknown, allowed)
 
 
-async def _filter(settings, layer: Layer, rel, text: str, lang: str, crs_text: str | None):
+async def _filter(settings, layer: Layer, text: str, lang: str, crs_text: str | None) -> tuple[dict, int]:
+    """The filter as CQL2 JSON with x-first coordinates, and its CRS: checked against the layer
+    now, so a bad one is a 400 before any response starts (layers/ turns it into SQL)."""
     try:
         crs = ogc_crs.parse(crs_text)
     except ogc_crs.UnsupportedCRS as e:
         raise HTTPException(400, f"filter-crs: {e}") from None
     try:
         expr = await cql.parse_off_loop(text, lang, cql.FilterLimits.of(settings), runner_for(settings))
-        return cql.to_sql(flip_axes(expr) if crs.lat_first else expr, layer, rel, filter_srid=crs.srid)
+        expr = flip_axes(expr) if crs.lat_first else expr
+        check_filter(layer, expr, crs.srid)
     except cql.FilterError as e:
         raise HTTPException(400, f"filter: {e}") from None
+    return expr, crs.srid

@@ -5,9 +5,9 @@ simple value (string, number, boolean; dates are strings) is a query parameter o
 resource, with the queryable's schema, and a response holds only features whose property
 equals the value. Arrays and the geometry are not simple (use `filter` and `bbox`).
 
-A value is converted by the property's type (a bad one is a 400 naming the parameter) and the
-equality is built by the CQL2 code (`layers.read.cql.to_sql`), so `?crop=tea` and
-`?filter=crop='tea'` select the same rows by construction. One value per parameter: several
+A value is converted by the property's type (a bad one is a 400 naming the parameter) into a
+CQL2 literal; layers/ builds the equality with the CQL2 code (`layers.read.cql.to_sql`), so
+`?crop=tea` and `?filter=crop='tea'` select the same rows by construction. One value per parameter: several
 would be read as OR by some servers and as AND by others, so they are refused with the filter
 that says which.
 """
@@ -17,11 +17,11 @@ import math
 import re
 from datetime import date
 
-import sqlalchemy as sa
 from fastapi import HTTPException
 
 from layers.read import cql
 from layers.read.cql.ops import show
+from layers.read.features import check_equals
 from layers.read.registry import Layer
 
 SIMPLE = ("string", "integer", "number", "boolean", "date")
@@ -74,9 +74,9 @@ def _value(name: str, kind: str, text: str):
     raise HTTPException(400, f"{name}: {show(text)} is not {expected} (the type of {name})")
 
 
-def queryable_condition(layer: Layer, rel: sa.TableClause, params) -> sa.ColumnElement[bool] | None:
-    """Equality on every queryable named in `params` (a Starlette QueryParams), ANDed; None
-    when none is named."""
+def queryable_values(layer: Layer, params) -> tuple[tuple[str, object], ...]:
+    """(name, CQL2 JSON literal) of every queryable named in `params` (a Starlette QueryParams),
+    in their order; the equalities they make are checked here, while a 400 can still be sent."""
     types = parameter_types(layer)
     terms = []
     for name in params.keys():
@@ -88,10 +88,9 @@ def queryable_condition(layer: Layer, rel: sa.TableClause, params) -> sa.ColumnE
             listed = ", ".join(show(v) for v in values[:3])
             raise HTTPException(400, f"{name}: given {len(values)} times; give one value, or for any of "
                                      f"several use filter={name} IN ({listed})")
-        terms.append({"op": "=", "args": [{"property": name}, _value(name, kind, values[0])]})
-    if not terms:
-        return None
+        terms.append((name, _value(name, kind, values[0])))
     try:
-        return cql.to_sql(terms[0] if len(terms) == 1 else {"op": "and", "args": terms}, layer, rel)
+        check_equals(layer, tuple(terms))
     except cql.FilterError as e:  # the values were checked above: not expected, but a 400 if so
         raise HTTPException(400, f"query parameters: {e}") from None
+    return tuple(terms)

@@ -14,8 +14,7 @@ router = APIRouter()
 @router.get("/collections", tags=["data"], summary="Published layers, their extents and feature counts",
             dependencies=[Depends(strict_query())])
 async def list_collections(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
-    async with request.app.state.engine.connect() as conn:
-        summaries = await request.app.state.stats.summaries(conn, LAYERS)
+    summaries = await request.app.state.collections.summaries(LAYERS)
     base = str(request.base_url).rstrip("/")
     body = {
         "collections": [collection_document(layer, summaries[layer.id], lang, base) for layer in LAYERS],

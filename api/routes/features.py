@@ -16,15 +16,20 @@ from api.pages import feature_pages as pages
 from api.pages.collection_doc import collection_document
 from api.query.params import collection, items_query, output_crs
 from geo.ogc_crs import OgcCRS
-from layers.read.features import ItemsQuery, count_statement, item_statement
+from layers.read.collection import FeatureCollection
+from layers.read.features import ItemsQuery
+from layers.read.items_page import LargePagesBusy
 from layers.read.registry import Layer
-from layers.read.stats import versions_of
 from tiles.etag import if_none_match
 
 router = APIRouter(tags=["data"])
 GEOJSON = "application/geo+json"
 QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 HTML_MAX = 1000  # rows of an HTML items page; a bigger limit is served as this, and the page says so
+
+
+def _collection(request: Request, layer: Layer) -> FeatureCollection:
+    return request.app.state.collections[layer]
 
 
 def _etag(request: Request, versions: tuple, fmt: str) -> str:
@@ -58,8 +63,7 @@ async def describe_collection(request: Request, layer: Layer = Depends(collectio
                               lang: str = Depends(language), fmt: str = Depends(feature_format)):
     if fmt not in ("json", "html"):
         raise HTTPException(400, "a collection is described as f=json or f=html")
-    async with request.app.state.engine.connect() as conn:
-        summary = (await request.app.state.stats.summaries(conn, [layer]))[layer.id]
+    summary = await _collection(request, layer).summary()
     doc = collection_document(layer, summary, lang, str(request.base_url).rstrip("/"))
     if fmt == "html":
         return request.app.state.templates.TemplateResponse(
@@ -74,22 +78,21 @@ async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt:
                     number_matched: bool = Query(False, alias="numberMatched",
                                                  description="Also count all matching features (costs a COUNT)"),
                     _slot: None = Depends(expensive_page)):
-    engine = request.app.state.engine
+    items = _collection(request, q.layer)
     asked = q.limit
     if fmt == "html":  # a page people read: at most HTML_MAX rows, whatever the limit
         q = replace(q, limit=min(q.limit, HTML_MAX))
-    async with engine.connect() as conn:
-        keys = await versions_of(conn, [q.layer])
-        etag = _etag(request, keys[q.layer.id], fmt)
+    async with items.reading() as reader:
+        versions = await reader.versions()
+        etag = _etag(request, versions, fmt)
         headers = {**_cache_headers(etag, q.out), "Link": _queryables_link(request, q.layer)}
         if _not_modified(request, etag):
             return Response(status_code=304, headers=headers)
-        matched = None
-        if q.bbox is None and not q.conditions:  # the whole layer: its count is cached per version
-            matched = (await request.app.state.stats.summaries(conn, [q.layer], keys))[q.layer.id].count
-        elif number_matched:
-            matched = (await conn.execute(count_statement(q))).scalar_one()
-    page = await pages.open_page(engine, q, "csv" if fmt == "csv" else "json", request.app.state.stream_engine)
+        matched = await reader.matched(q, versions, number_matched)  # the whole layer's is cached
+    try:
+        page = await items.page(q, "csv" if fmt == "csv" else "json")
+    except LargePagesBusy as e:
+        raise HTTPException(503, str(e), {"Retry-After": str(e.retry_after_s)}) from None
     if fmt == "html":
         page_response = await _html_page(request, q, page, lang, matched, asked)
         page_response.headers["Link"] = headers["Link"]  # no ETag: the page's language is not in it
@@ -163,12 +166,11 @@ async def get_item(request: Request, layer: Layer = Depends(collection),
         raise HTTPException(400, "a single feature is available as f=json or f=html")
     if not 0 <= feature_id < 2 ** 63:  # ids are bigint: beyond that no feature can exist
         raise HTTPException(404, f"no feature {feature_id} in {layer.id}")
-    async with request.app.state.engine.connect() as conn:
-        versions = (await versions_of(conn, [layer]))[layer.id]
-        etag = _etag(request, versions, fmt)
+    async with _collection(request, layer).reading() as reader:
+        etag = _etag(request, await reader.versions(), fmt)
         if _not_modified(request, etag):
             return Response(status_code=304, headers=_cache_headers(etag, out))
-        text = (await conn.execute(item_statement(layer, feature_id, out))).scalar_one_or_none()
+        text = await reader.item(feature_id, out)
     if text is None:
         raise HTTPException(404, f"no feature {feature_id} in {layer.id}")
     base = str(request.base_url).rstrip("/")

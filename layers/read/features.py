@@ -3,16 +3,20 @@
 Each feature is written as GeoJSON text by PostGIS (`json_build_object` + `ST_AsGeoJSON`) and
 handed to the client as is: no geometry crosses into Python objects and no JSON is decoded and
 encoded again. Paging is keyset (`layers.read.paging`), so the service never counts or skips rows.
+
+An `ItemsQuery` holds plain values only; each statement below makes one `relation()` and builds
+every term on it, so a statement has one FROM whoever made the query.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
 from geo.ogc_crs import OgcCRS, parse as parse_crs
-from layers.read import paging
+from layers.read import cql, paging
 from layers.read.registry import Layer
 from layers.read.relations import public_where, relation
 
@@ -21,26 +25,53 @@ CRS84 = parse_crs(None)
 
 @dataclass(frozen=True)
 class ItemsQuery:
+    """What a client asked for, checked (api.query.params) and not yet SQL."""
     layer: Layer
     limit: int
     out: OgcCRS = CRS84
     bbox: tuple[float, float, float, float] | None = None  # x-first, in bbox_srid
     bbox_srid: int = 4326
-    conditions: tuple = ()  # further WHERE terms built on `rel` (filter, datetime)
+    equals: tuple[tuple[str, Any], ...] = ()  # queryable parameters: (name, CQL2 JSON literal)
+    datetime: tuple[date | None, date | None] | None = None  # (start, end), None: open
+    filter: dict | None = None  # CQL2 JSON, x-first
+    filter_srid: int = 4326
     sortby: tuple[tuple[str, bool], ...] = ()  # (property, descending)
     properties: tuple[str, ...] | None = None  # None: all public properties
     cursor: str | None = None
-    rel: sa.TableClause = field(default=None)  # type: ignore[assignment]
 
-    def __post_init__(self):
-        if self.rel is None:
-            object.__setattr__(self, "rel", relation(self.layer))
+    @property
+    def whole_layer(self) -> bool:
+        """No term narrows the layer's public rows (so its cached count is the match count)."""
+        dated = (self.datetime is not None and temporal_properties(self.layer) is not None
+                 and self.datetime != (None, None))
+        return self.bbox is None and not self.equals and self.filter is None and not dated
 
 
-def sort_keys(q: ItemsQuery) -> list[paging.SortKey]:
+def _equality(equals: tuple[tuple[str, Any], ...]) -> dict:
+    terms = [{"op": "=", "args": [{"property": name}, value]} for name, value in equals]
+    return terms[0] if len(terms) == 1 else {"op": "and", "args": terms}
+
+
+def check_equals(layer: Layer, equals: tuple[tuple[str, Any], ...]) -> None:
+    """Raises cql.FilterError while the API can still answer 400 (the page builds it again)."""
+    if equals:
+        cql.to_sql(_equality(equals), layer, relation(layer))
+
+
+def check_filter(layer: Layer, expr: dict, filter_srid: int = 4326) -> None:
+    """Raises cql.FilterError while the API can still answer 400 (the page builds it again)."""
+    cql.to_sql(expr, layer, relation(layer), filter_srid=filter_srid)
+
+
+def sort_keys(q: ItemsQuery, rel: sa.TableClause) -> list[paging.SortKey]:
     types = {p.name: p.type for p in q.layer.properties}
-    keys = [paging.SortKey(q.rel.c[name], types[name], desc) for name, desc in q.sortby]
-    return keys + [paging.SortKey(q.rel.c[q.layer.id_column], "integer")]
+    keys = [paging.SortKey(rel.c[name], types[name], desc) for name, desc in q.sortby]
+    return keys + [paging.SortKey(rel.c[q.layer.id_column], "integer")]
+
+
+def cursor_of(q: ItemsQuery) -> paging.Cursor | None:
+    """The decoded cursor (paging.BadCursor when it does not fit the sort keys)."""
+    return paging.decode(q.cursor, sort_keys(q, relation(q.layer))) if q.cursor else None
 
 
 def output_geometry(rel: sa.TableClause, out: OgcCRS, layer: Layer | None = None):
@@ -73,9 +104,8 @@ def _text(value: str):
     return sa.literal(value, sa.Text)  # a typed parameter: json_build_object takes "any"
 
 
-def feature_json(q: ItemsQuery):
+def feature_json(q: ItemsQuery, rel: sa.TableClause):
     """One GeoJSON Feature as text, built by PostgreSQL."""
-    rel = q.rel
     pairs = []
     for prop in _selected(q):
         pairs += [_text(prop.name), rel.c[prop.name]]
@@ -88,51 +118,62 @@ def feature_json(q: ItemsQuery):
     return sa.cast(feature, sa.Text).label("feature")  # text, so no driver decodes it on the way
 
 
-def _where(q: ItemsQuery) -> list:
-    where = [*public_where(q.layer, q.rel), *q.conditions]
+def _where(q: ItemsQuery, rel: sa.TableClause) -> list:
+    where = public_where(q.layer, rel)
+    if q.equals:
+        where.append(cql.to_sql(_equality(q.equals), q.layer, rel))
+    if q.datetime is not None:
+        cond = datetime_condition(q.layer, rel, *q.datetime)
+        if cond is not None:
+            where.append(cond)
+    if q.filter is not None:
+        where.append(cql.to_sql(q.filter, q.layer, rel, filter_srid=q.filter_srid))
     if q.bbox is not None:
-        where.append(bbox_condition(q.rel, q.bbox, q.bbox_srid))
+        where.append(bbox_condition(rel, q.bbox, q.bbox_srid))
     return where
 
 
 def count_statement(q: ItemsQuery) -> sa.Select:
     """Only when a client asks (numberMatched=true): counting is what paging avoids."""
-    return sa.select(sa.func.count()).select_from(q.rel).where(*_where(q))
+    rel = relation(q.layer)
+    return sa.select(sa.func.count()).select_from(rel).where(*_where(q, rel))
 
 
-def _page(q: ItemsQuery, *columns) -> tuple[sa.Select, list[paging.SortKey], paging.Cursor | None]:
-    keys = sort_keys(q)
+def _page(q: ItemsQuery, columns) -> tuple[sa.Select, list[paging.SortKey], paging.Cursor | None]:
+    rel = relation(q.layer)
+    keys = sort_keys(q, rel)
     cursor = paging.decode(q.cursor, keys) if q.cursor else None
-    where = _where(q)
+    where = _where(q, rel)
     if cursor is not None:
         where.append(paging.after(keys, cursor))
     key_cols = [k.column.label(f"_k{i}") for i, k in enumerate(keys)]
-    stmt = (sa.select(*key_cols, *columns).select_from(q.rel).where(*where)
+    stmt = (sa.select(*key_cols, *columns(rel)).select_from(rel).where(*where)
             .order_by(*paging.order_by(keys, cursor is not None and cursor.backwards)).limit(q.limit + 1))
     return stmt, keys, cursor
 
 
 def keys_statement(q: ItemsQuery):
     """Only the sort keys of the page: how a backwards (prev) page finds where it starts."""
-    return _page(q)
+    return _page(q, lambda rel: ())
 
 
 def items_statement(q: ItemsQuery):
     """Rows of (_k0…_kn, feature): key values for the next cursor, then the feature text."""
-    return _page(q, feature_json(q))
+    return _page(q, lambda rel: (feature_json(q, rel),))
 
 
 def csv_statement(q: ItemsQuery):
-    rel = q.rel
-    cols = [rel.c[q.layer.id_column].label("id")] + [rel.c[p.name] for p in _selected(q)]
-    wkt = sa.func.ST_AsText(output_geometry(rel, q.out, q.layer), q.out.decimals).label("wkt")
-    return _page(q, *cols, wkt)
+    def columns(rel):
+        wkt = sa.func.ST_AsText(output_geometry(rel, q.out, q.layer), q.out.decimals).label("wkt")
+        return [rel.c[q.layer.id_column].label("id"), *(rel.c[p.name] for p in _selected(q)), wkt]
+
+    return _page(q, columns)
 
 
 def item_statement(layer: Layer, feature_id: int, out: OgcCRS = CRS84) -> sa.Select:
-    q = ItemsQuery(layer, 1, out)
-    return (sa.select(feature_json(q)).select_from(q.rel)
-            .where(*public_where(layer, q.rel), q.rel.c[layer.id_column] == feature_id))
+    rel = relation(layer)
+    return (sa.select(feature_json(ItemsQuery(layer, 1, out), rel)).select_from(rel)
+            .where(*public_where(layer, rel), rel.c[layer.id_column] == feature_id))
 
 
 def temporal_properties(layer: Layer) -> tuple[str, str] | None:
