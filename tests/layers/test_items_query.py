@@ -11,6 +11,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from layers.db.engines import _with_driver
 from layers.read import cql, paging
@@ -84,8 +85,6 @@ def _count(url: str, where: str, *args) -> int:
 
 
 async def _with_collections(url: str, work):
-    from sqlalchemy.ext.asyncio import create_async_engine
-
     engine = create_async_engine(_with_driver(url, "asyncpg"))
     try:
         return await work(Collections(engine, engine))
