@@ -24,8 +24,9 @@ def need_tools(args) -> dict:
     if not pgbench:
         try:
             from layers.db.cluster import find_binaries
+            from layers.db.settings import Settings
 
-            cand = find_binaries().bindir / "pgbench"
+            cand = find_binaries(Settings()).bindir / "pgbench"
             pgbench = str(cand) if cand.exists() else None
         except Exception:
             pgbench = None

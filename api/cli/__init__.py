@@ -7,14 +7,17 @@ import click
 
 from api.cli import db, growing, imports, load, publish, serve, users
 from api.cli import map as maps
-from layers.db.settings import Settings
+from layers.db.settings import ERRORS, Settings, explain
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """ntm-map: digital map platform for New Rural Development (nông thôn mới)."""
-    ctx.obj = Settings()
+    try:
+        ctx.obj = Settings()
+    except ERRORS as exc:  # a bad NTM_*/DATABASE_URL: one line naming it, exit 1
+        raise click.ClickException(explain(exc)) from None
 
 
 for command in (db.db, db.migrate, load.load, imports.import_cmd, serve.serve, maps.list_layers,

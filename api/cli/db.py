@@ -70,7 +70,7 @@ def db_status(ctx) -> None:
 
     cluster = Cluster(settings)
     try:
-        version = find_binaries().version
+        version = find_binaries(settings).version
         running = cluster.is_running()
     except ClusterError as exc:
         raise Fail(str(exc)) from None

@@ -35,11 +35,11 @@ class PgBinaries:
     bindir: Path
 
 
-def find_binaries() -> PgBinaries:
-    """Newest installed PostgreSQL that also has PostGIS (Debian layout, or NTM_PG_BIN)."""
-    override = os.environ.get("NTM_PG_BIN")
-    if override:
-        bindir = Path(override)
+def find_binaries(settings: Settings) -> PgBinaries:
+    """The PostgreSQL of `settings.pg_bin` (NTM_PG_BIN), else the newest installed one that also
+    has PostGIS (Debian layout)."""
+    if settings.pg_bin is not None:
+        bindir = settings.pg_bin
         out = subprocess.run([bindir / "postgres", "--version"], capture_output=True, text=True)
         return PgBinaries(out.stdout.split()[-1].split(".")[0], bindir)
     found = []
@@ -124,12 +124,12 @@ class Cluster:
     def is_running(self) -> bool:
         if not (self.data_dir / "PG_VERSION").exists():
             return False
-        binaries = find_binaries()
+        binaries = find_binaries(self.settings)
         return self._run([binaries.bindir / "pg_ctl", "status", "-D", self.data_dir]).returncode == 0
 
     def up(self) -> str:
         """Create (first time) and start the cluster, create the database; return its URL."""
-        binaries = find_binaries()
+        binaries = find_binaries(self.settings)
         self.home.mkdir(parents=True, exist_ok=True)
         if (self.data_dir / "PG_VERSION").exists():
             self._check_version(binaries)
@@ -144,7 +144,7 @@ class Cluster:
     def down(self) -> bool:
         if not self.is_running():
             return False
-        binaries = find_binaries()
+        binaries = find_binaries(self.settings)
         res = self._run([binaries.bindir / "pg_ctl", "stop", "-D", self.data_dir, "-m", "fast", "-w"])
         if res.returncode != 0:
             raise ClusterError(f"Could not stop the database: {res.stderr.strip()}")

@@ -1,14 +1,45 @@
 """Runtime settings, built by whoever starts the program (CLI, app factory, tests) and passed in.
 
 Nothing here is read at import time, so tests can build as many differently-configured apps as
-they like.
+they like. `Settings` is one object (code reads `settings.tile_cache_mb` wherever it is given
+one) composed of a group per package, each group declared beside the code that reads it:
+
+- `DatabaseSettings` (here): which database, the embedded cluster, pools and query limits;
+- `ServiceSettings`, `TileSettings` (layers/db/service_settings.py): the web server, client
+  limits, hosts and proxies, the web map, tile caches;
+- `ReadSettings` (layers/read/settings.py): CQL2 filter bounds;
+- `BoundedSettings` (layers/workers/settings.py): the bounded worker processes;
+- `GrowingSettings` (layers/write/growing/settings.py), `AccountSettings`
+  (layers/write/account_settings.py): the two write workflows;
+- `OpenDataSettings` (layers/jobs/opendata/settings.py): releases and their catalog.
+
+Every group lives in layers/ because layers/ code is handed the composed `Settings`, and imports
+point one way (api → tiles → layers → geo): a group in api/ or tiles/ could not be part of it. So
+the groups that only api/ and tiles/ read are declared in layers/db/service_settings.py.
+
+Each variable is `NTM_<FIELD>` (DATABASE_URL for the database), as before the split. A wrong value
+fails when the settings are built, with the variable's name (`explain` writes the CLI's line).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+from layers.db.service_settings import ServiceSettings, TileSettings
+from layers.jobs.opendata.settings import OpenDataSettings
+from layers.read.settings import ReadSettings
+from layers.workers.settings import BoundedSettings
+from layers.write.account_settings import AccountSettings
+from layers.write.growing.settings import GrowingSettings
+
+DATABASE_SCHEMES = ("postgresql", "postgres")
+# What building Settings raises for a bad value: pydantic's checks, or pydantic-settings' own when
+# a list or dict variable is not JSON.
+ERRORS = (ValidationError, SettingsError)
 
 
 def default_home() -> Path:
@@ -19,109 +50,75 @@ def default_home() -> Path:
     return Path.home() / ".local" / "share" / "ntm-map"
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NTM_", extra="ignore")
 
-    # With no DATABASE_URL the project runs its own PostgreSQL + PostGIS cluster under `home`.
+    # With no DATABASE_URL the project runs its own PostgreSQL + PostGIS cluster under `home`,
+    # on db_port, from the binaries in pg_bin (default: the newest Debian install with PostGIS).
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "NTM_DATABASE_URL")
     )
     home: Path = Field(default_factory=default_home)
-    db_port: int = 54329
-    db_name: str = "ntm_map"
-    # The province whose VN-2000 meridian is tried first for CRS-less files.
-    province_code: str = "40"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
-    statement_timeout_ms: int = 15000
+    db_port: int = Field(54329, ge=1, le=65535)
+    db_name: str = Field("ntm_map", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+    pg_bin: Path | None = None
+    # The province whose VN-2000 meridian is tried first for CRS-less files (and uploads).
+    province_code: str = Field("40", pattern=r"^[0-9]{2}$")
+    statement_timeout_ms: int = Field(15000, ge=1)
     # Connections the web app keeps open. Requests beyond it wait for one rather than opening and
     # closing extra sessions (a new PostgreSQL backend per request costs more than the query).
-    db_pool_size: int = 20
+    db_pool_size: int = Field(20, ge=1)
     # Parallel query helps one big report, not many small map requests sharing a few cores: on
     # a 2-core machine a z14 household tile took 8 ms with a parallel worker and 2.7 ms without.
-    db_parallel_workers: int = 0
-    # Slow or greedy clients. Pages above 2,000 features stream from a pool of their own
-    # (stream_pool_size connections, waited for at most stream_wait_s, then 503), so they never
-    # take the connections tiles and small pages need; a client that reads nothing for
-    # send_timeout_s has its response cut and its connection released. Each client (IP address,
-    # /64 for IPv6) runs at most client_slots expensive requests at once (big or HTML pages,
-    # search, uploads; staff: staff_slots), counted across worker processes by lock files under
-    # runtime_dir (default <home>/run). A worker opens db_pool_size + stream_pool_size + 2 (health)
-    # connections at most.
+    db_parallel_workers: int = Field(0, ge=0)
+    # Pages above 2,000 features stream from a pool of their own (stream_pool_size connections,
+    # waited for at most stream_wait_s, then 503), so they never take the connections tiles and
+    # small pages need. A worker opens db_pool_size + stream_pool_size + 2 (health) connections at most.
     stream_pool_size: int = Field(4, ge=1)
     stream_wait_s: float = Field(5.0, gt=0)
-    send_timeout_s: float = Field(30.0, gt=0)
-    client_slots: int = Field(4, ge=1)
-    staff_slots: int = Field(16, ge=1)
-    runtime_dir: Path | None = None
-    # Tiles: memory cache in MB (0 turns all tile caching off, e.g. to benchmark), an optional
-    # disk cache, features per layer and tile, and how long a browser may reuse a tile unasked.
-    tile_cache_mb: int = 256
-    tile_cache_dir: Path | None = None
-    tile_feature_cap: int = 20000
-    tile_max_age_s: int = 60
-    # Web map: an external basemap style for real deployments (else the offline one drawn from
-    # ntm-map's own tiles), and where the npm browser libraries are (default: <checkout>/node_modules).
-    basemap_style_url: str | None = None
-    vendor_dir: Path | None = None
-    # Open data (layers/jobs/opendata, docs/opendata.md): where releases are written (default
-    # <home>/opendata), household counts below this are suppressed, the licence and publisher of
-    # the catalog, the public base URL for links in files (else the request's), PMTiles zooms.
-    opendata_dir: Path | None = None
-    opendata_min_count: int = 5
-    opendata_license: str = "https://creativecommons.org/licenses/by/4.0/"
-    opendata_license_title: str = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
-    opendata_publisher: str = "Văn phòng Điều phối nông thôn mới tỉnh Nghệ An (demo)"
-    opendata_publisher_en: str = "Nghệ An New Rural Development Coordination Office (demo)"
-    opendata_contact_email: str = "opendata@example.org"
-    opendata_base_url: str | None = None
-    opendata_update_frequency: str = "MONTHLY"  # EU frequency authority code
-    pmtiles_min_zoom: int = 0
-    pmtiles_max_zoom: int = 12
-    # Growing areas (README "Growing areas"): code template (geo/growing_area_code.py), months a
-    # granted code stays valid, rule tolerances, per-crop minimum hectares overriding geo/crops.py
-    # (JSON in NTM_GROWING_MIN_AREA_HA), size limits, upload limits, how often expiry runs.
-    growing_code_template: str = "VN-{province}-{commune}-{serial:04d}"
-    growing_validity_months: int = 36
-    growing_overlap_tolerance_m2: float = 10.0
-    growing_commune_tolerance_m: float = 50.0
-    growing_min_area_ha: dict[str, float] = Field(default_factory=dict)
-    growing_max_vertices: int = 20_000
-    growing_max_area_ha: float = 5_000.0
-    growing_upload_max_mb: int = 20
-    growing_upload_max_unzipped_mb: int = 100
-    growing_upload_max_entries: int = 50
-    growing_upload_max_features: int = 1_000
-    growing_expiry_interval_s: int = 300
-    # Accounts: API tokens expire after this many days unless issued with another; a web login
-    # lasts this many hours; a password must be at least this long.
-    token_days: int = 90
-    session_hours: int = 12
-    password_min_length: int = 10
-    # Logins verify at most this many passwords at once (argon2: 64 MiB and ~50 ms of CPU each).
-    login_max_concurrent: int = Field(2, ge=1)
-    # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; none by
-    # default, so a client cannot claim another address (and escape the login throttle).
-    trusted_proxies: list[str] = Field(default_factory=list)
-    # Host header values answered (links are built from it); default: host, localhost, 127.0.0.1,
-    # ::1, this machine's names and opendata_base_url's host (api/http/host_check.py). "*": any.
-    allowed_hosts: list[str] | None = None
-    # Bounded work (layers/workers/bounded.py): filters and polygon repair that could crash or stall run
-    # in these worker processes, each with this much address space beyond its start (MB).
-    bounded_workers: int = Field(2, ge=1)
-    bounded_memory_mb: int = Field(512, ge=64)
-    # CQL2 filters (layers/read/cql/): longest text and most tokens accepted; a filter longer than
-    # filter_inline_chars (or nested beyond the inline bounds) is parsed in a worker.
-    filter_max_chars: int = Field(65_536, ge=256)
-    filter_max_tokens: int = Field(20_000, ge=64)
-    filter_inline_chars: int = Field(1024, ge=0)
-    filter_parse_timeout_s: float = Field(2.0, gt=0)
-    # Growing-area boundaries (layers/write/growing/shapes.py): a valid polygon of at most
-    # growing_inline_vertices is checked in the request; any other goes to a worker with this
-    # deadline, and one crossing itself in more places than growing_repair_max_crossings is
-    # refused as too complex to repair (a 1,601-point star: 640,000 crossings, 100 s, 2.7 GB).
-    growing_inline_vertices: int = Field(1_000, ge=0)
-    growing_repair_timeout_s: float = Field(5.0, gt=0)
-    growing_repair_max_crossings: int = Field(10_000, ge=0)
-    growing_upload_check_s: float = Field(120.0, gt=0)  # all of one upload's boundaries together
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql(cls, value: str | None) -> str | None:
+        if not value:  # set but empty: the embedded cluster, as when unset
+            return None
+        scheme = urlsplit(value).scheme
+        if scheme.split("+")[0] not in DATABASE_SCHEMES:
+            raise ValueError("must be a PostgreSQL URL, postgresql://user:password@host:port/database")
+        return value
+
+    @field_validator("pg_bin")
+    @classmethod
+    def _binaries(cls, value: Path | None) -> Path | None:
+        if value is not None and not (value / "postgres").is_file():
+            raise ValueError(f"{value} holds no `postgres`: give the bin folder of a PostgreSQL with PostGIS")
+        return value
+
+
+class Settings(DatabaseSettings, ServiceSettings, TileSettings, ReadSettings, BoundedSettings,
+               GrowingSettings, AccountSettings, OpenDataSettings):
+    """Every group in one object: what the CLI, the app factory and the tests build."""
+
+    model_config = SettingsConfigDict(env_prefix="NTM_", extra="ignore")
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a field: NTM_<FIELD>, DATABASE_URL for the database."""
+    if field.upper() in ("DATABASE_URL", "NTM_DATABASE_URL"):
+        return "DATABASE_URL"
+    return field.upper() if field.upper().startswith("NTM_") else f"NTM_{field.upper()}"
+
+
+def explain(exc: ValidationError | SettingsError) -> str:
+    """One line for a person: each bad setting as `NTM_X: what is wrong` (cross-field checks
+    name their variables themselves)."""
+    if isinstance(exc, SettingsError):
+        found = re.search(r'field "(\w+)"', str(exc))
+        name = env_name(found.group(1)) if found else "a setting"
+        return f"{name}: not valid JSON (lists and tables are written as JSON, e.g. [\"10.0.0.5\"] or {{\"rice\": 3}})"
+    lines = []
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        loc = [str(part) for part in error.get("loc", ()) if isinstance(part, str)]
+        lines.append(f"{env_name(loc[0])}: {message}" if loc else message)
+    return "; ".join(lines)

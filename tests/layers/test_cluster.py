@@ -54,7 +54,7 @@ def test_port_taken_gets_a_clear_message_and_creates_nothing(cluster):
 def test_data_folder_of_another_version(cluster):
     cluster.data_dir.mkdir(parents=True)
     (cluster.data_dir / "PG_VERSION").write_text("9.6\n")
-    installed = find_binaries().version
+    installed = find_binaries(cluster.settings).version
     with pytest.raises(ClusterError, match=rf"belongs to PostgreSQL 9.6.*installed server is PostgreSQL {installed}"):
         cluster.up()
 
