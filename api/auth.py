@@ -44,12 +44,12 @@ async def _from_request(request: Request, optional: bool = False) -> User | None
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
         async with request.app.state.engine.begin() as conn:
-            user = await accounts.aauthenticate_token(conn, token.strip())
+            user = await accounts.authenticate_token(conn, token.strip())
         if user is None:
             raise unauthorized("the token is unknown, expired or revoked", "invalid_token")
     elif session_id:
         async with request.app.state.engine.connect() as conn:
-            found = await accounts.asession_user(conn, session_id)
+            found = await accounts.session_user(conn, session_id)
         if found is None:
             if optional:
                 return None

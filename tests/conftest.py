@@ -145,14 +145,16 @@ def schema_template(databases, settings) -> str:
 
 @pytest.fixture(scope="session")
 def demo_template(databases, settings, schema_template) -> str:
+    from layers.db.engines import connection
+    from layers.jobs.bulk import analyze
     from layers.jobs.demo import load_demo
 
     url = databases.create(template=schema_template)
-    with psycopg.connect(url) as conn:
+    with connection(url) as conn:
         with bulk_session(conn, "demo", "tests") as report:
             counts = load_demo(conn, seed=DEMO_SEED, n_households=DEMO_HOUSEHOLDS, progress=False, log=lambda m: None)
             report.update(rows_loaded=sum(counts.values()))
-        conn.execute("ANALYZE")
+        analyze(conn)
     return make_url(url).database
 
 

@@ -39,7 +39,9 @@ def isolated_settings(home: Path, **values) -> Settings:
 
 
 def scalar(conn, query, *args):
-    return conn.execute(query, args).fetchone()[0]
+    """The first value of a query with %s parameters, on a psycopg or a SQLAlchemy connection."""
+    run = conn.exec_driver_sql if hasattr(conn, "exec_driver_sql") else conn.execute
+    return run(query, args).fetchone()[0]
 
 
 def send_until_answered(url: str, head: str, body_chunks, limit_bytes: int) -> tuple[bytes, int]:

@@ -32,18 +32,11 @@ LONG_DATA_MODULES: set[str] = set()
 # api/ modules that still import a database library today. Issue 19's phase 2 (one layers/
 # object per collection that builds and runs its SQL; database errors classified in layers/)
 # empties this list; the test fails on an entry no longer needed.
-API_DB_IMPORTS_ALLOWED: set[str] = {
-    "api.cli.common",  # phase 2 removes this: psycopg connection of the CLI
-    "api.pages.folium_map",  # phase 2 removes this: a sync connection passed through
-}
+API_DB_IMPORTS_ALLOWED: set[str] = set()
 
 # Modules outside layers/ and tiles/ that still hold SQL today (a database library imported
 # counts): the same phase 2 empties it.
-SQL_OUTSIDE_ALLOWED: set[str] = API_DB_IMPORTS_ALLOWED | {
-    "api.cli.db",  # phase 2 removes this: PostGIS availability query
-    "api.cli.growing",  # phase 2 removes this: today's date in Vietnam from the database
-    "api.cli.users",  # phase 2 removes this: accounts-table check
-}
+SQL_OUTSIDE_ALLOWED: set[str] = API_DB_IMPORTS_ALLOWED | set()
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """PMTiles of a published layer, for static hosting (one file, read with HTTP range requests).
 
-Tiles come from the same SQL as the live service (`tiles.mvt.tile_statement`: public rows and
-properties only, households as grid counts below their min zoom), compiled once per zoom and
-run for every tile over the layer's extent inside the release's snapshot. Tiles are written in
+Tiles come from the same SQL as the live service (`tiles.prepared.zoom_statement`, with its check
+that only the tile's x/y vary: public rows and properties only, households as grid counts below
+their min zoom), built once per zoom and run for every tile over the layer's extent inside the
+release's snapshot (a sync SQLAlchemy connection). Tiles are written in
 tile-id order (a clustered archive), gzip-compressed; empty tiles are left out.
 """
 from __future__ import annotations
@@ -11,30 +12,28 @@ import gzip
 import json
 from pathlib import Path
 
-import psycopg
 import sqlalchemy as sa
 from pmtiles.tile import Compression, TileType, zxy_to_tileid
 from pmtiles.writer import Writer
-from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
+from sqlalchemy.engine import Connection
 
 from layers.db.settings import Settings
 from layers.read.registry import get
 from layers.read.relations import public_select
 from tiles.grid import web_mercator
-from tiles.mvt import tile_statement, tile_values
+from tiles.mvt import tile_values
+from tiles.prepared import zoom_statement
 from tiles.tilesets import for_collection, mvt_layers
 
-DIALECT = psycopg_dialect.dialect()
 SUFFIX = ".pmtiles"
 
 
-def layer_extent(conn: psycopg.Connection, layer_id: str) -> tuple[float, float, float, float] | None:
+def layer_extent(conn: Connection, layer_id: str) -> tuple[float, float, float, float] | None:
     base = public_select(get(layer_id))
     ext = sa.func.ST_Extent(base.selected_columns.geom)
     stmt = base.with_only_columns(sa.func.ST_XMin(ext), sa.func.ST_YMin(ext), sa.func.ST_XMax(ext),
                                   sa.func.ST_YMax(ext))
-    c = stmt.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
-    row = conn.execute(c.string, c.params).fetchone()
+    row = conn.execute(stmt).first()
     return None if row is None or row[0] is None else tuple(float(v) for v in row)
 
 
@@ -46,24 +45,21 @@ def tiles_over(bounds, min_zoom: int, max_zoom: int) -> list[tuple[int, int, int
     return sorted(out)
 
 
-def write_layer_pmtiles(conn: psycopg.Connection, layer_id: str, path: Path, settings: Settings) -> int:
+def write_layer_pmtiles(conn: Connection, layer_id: str, path: Path, settings: Settings) -> int:
     """Returns the number of tiles written (0: no file is made)."""
     bounds = layer_extent(conn, layer_id)
     if bounds is None:
         return 0
     tileset = for_collection(layer_id)
     lo, hi = settings.pmtiles_min_zoom, settings.pmtiles_max_zoom
-    compiled: dict[int, tuple[str, dict]] = {}
+    statements: dict[int, sa.Select] = {}
     written = 0
     with open(path, "wb") as f:
         writer = Writer(f)
         for tile_id, z, x, y in tiles_over(bounds, lo, hi):
-            if z not in compiled:
-                c = tile_statement(tileset.layers, z, 0, 0, settings).compile(
-                    dialect=DIALECT, compile_kwargs={"render_postcompile": True})
-                compiled[z] = (c.string, dict(c.params))
-            sql, params = compiled[z]
-            data = conn.execute(sql, {**params, **tile_values(z, x, y)}).fetchone()[0]
+            if z not in statements:
+                statements[z] = zoom_statement(tileset, z, settings)[0]
+            data = conn.execute(statements[z], tile_values(z, x, y)).one().mvt
             if data:
                 writer.write_tile(tile_id, gzip.compress(bytes(data), mtime=0))
                 written += 1
@@ -92,7 +88,7 @@ def write_layer_pmtiles(conn: psycopg.Connection, layer_id: str, path: Path, set
 
 def pmtiles_writer(settings: Settings):
     """The `extra` writer for layers.jobs.opendata.release.publish: one PMTiles per layer dataset."""
-    def write(conn: psycopg.Connection, dataset, out_dir: Path) -> list[tuple[str, Path]]:
+    def write(conn: Connection, dataset, out_dir: Path) -> list[tuple[str, Path]]:
         path = out_dir / f"{dataset.id}{SUFFIX}"
         return [("pmtiles", path)] if write_layer_pmtiles(conn, dataset.layer_id, path, settings) else []
     return write

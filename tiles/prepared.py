@@ -33,18 +33,31 @@ class CompiledTile:
         return [values[n] if n in values else self.constants[n] for n in self.names]
 
 
-def compile_tile(tileset: Tileset, z: int, settings: Settings) -> CompiledTile:
-    def compiled(x: int, y: int):
-        tile = tile_statement(tileset.layers, z, x, y, settings).scalar_subquery()
-        return sa.select(STAMPS.label("stamps"), tile.label("mvt")).compile(
-            dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+def tile_select(tileset: Tileset, z: int, x: int, y: int, settings: Settings) -> sa.Select:
+    tile = tile_statement(tileset.layers, z, x, y, settings).scalar_subquery()
+    return sa.select(STAMPS.label("stamps"), tile.label("mvt"))
 
-    first = compiled(0, 0)
-    last = compiled(2 ** z - 1, 2 ** z - 1)
+
+def zoom_statement(tileset: Tileset, z: int, settings: Settings) -> tuple[sa.Select, sa.engine.Compiled]:
+    """The statement of every tile of zoom z (built at tile 0/0; run it with `tile_values`), and
+    its compiled form, once checked that nothing but tile_values() varies between tiles. The live
+    service runs the compiled text on asyncpg; the PMTiles export runs the statement on sync
+    SQLAlchemy (tiles.pmtiles_export)."""
+    def compiled(stmt: sa.Select):
+        return stmt.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
+
+    statement = tile_select(tileset, z, 0, 0, settings)
+    first = compiled(statement)
+    last = compiled(tile_select(tileset, z, 2 ** z - 1, 2 ** z - 1, settings))
     varying = set(tile_values(z, 0, 0))
     if first.string != last.string or any(
             first.params[n] != last.params[n] for n in first.params if n not in varying):
         raise RuntimeError(f"tile SQL of {tileset.id} at z{z} varies outside tile_values()")
+    return statement, first
+
+
+def compile_tile(tileset: Tileset, z: int, settings: Settings) -> CompiledTile:
+    _, first = zoom_statement(tileset, z, settings)
     return CompiledTile(first.string, tuple(first.positiontup or ()), dict(first.params))
 
 

@@ -1,10 +1,12 @@
 """What every `ntm-map` command shares: the error it prints, the settings it was given, a
-database connection that says what to do when there is none."""
+database connection (layers.db.checks) that says what to do when there is none."""
 from __future__ import annotations
 
-import click
-import psycopg
+from contextlib import contextmanager
 
+import click
+
+from layers.db.checks import DatabaseProblem, connected, reachable
 from layers.db.settings import Settings
 
 
@@ -17,21 +19,20 @@ def settings_of(ctx: click.Context) -> Settings:
     return ctx.obj
 
 
-def connect(settings: Settings) -> psycopg.Connection:
-    from layers.db.cluster import ClusterError
-    from layers.db.engines import database_url
-
+@contextmanager
+def connect(settings: Settings, *, schema: bool = False, accounts: bool = False):
+    """The database connection of a command (one transaction, committed when the command's block
+    ends cleanly); `schema`/`accounts`: fail unless the migrations have run."""
     try:
-        url = database_url(settings)
-        return psycopg.connect(url, connect_timeout=10)
-    except ClusterError as exc:
+        with connected(settings, schema=schema, accounts=accounts) as conn:
+            yield conn
+    except DatabaseProblem as exc:
         raise Fail(str(exc)) from None
-    except psycopg.OperationalError as exc:
-        where = "DATABASE_URL" if settings.database_url else "the embedded database (run `ntm-map db up`)"
-        raise Fail(f"cannot connect to {where}: {str(exc).strip()}") from None
 
 
-def require_schema(conn: psycopg.Connection) -> None:
-    ok = conn.execute("SELECT to_regclass('public.alembic_version') IS NOT NULL").fetchone()[0]
-    if not ok:
-        raise Fail("the database has no ntm-map schema yet: run `ntm-map migrate`")
+def check_reachable(settings: Settings) -> None:
+    """Fail now, with what to do, when the database does not answer."""
+    try:
+        reachable(settings)
+    except DatabaseProblem as exc:
+        raise Fail(str(exc)) from None

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from api.cli.common import Fail, connect, settings_of
+from api.cli.common import Fail, check_reachable, connect, settings_of
+from layers.db.checks import postgis_available
 
 
 @click.group()
@@ -21,7 +22,7 @@ def db_up(ctx) -> None:
     settings = settings_of(ctx)
     if settings.database_url:
         with connect(settings) as conn:
-            has = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
+            has = postgis_available(conn)
         if not has:
             raise Fail("the DATABASE_URL server has no PostGIS extension available; install PostGIS 3 there")
         click.echo("using the database at DATABASE_URL (reachable, PostGIS available)")
@@ -60,7 +61,7 @@ def db_status(ctx) -> None:
     if settings.database_url:
         click.echo("database: external (DATABASE_URL)")
         try:
-            connect(settings).close()
+            check_reachable(settings)
             click.echo("status: reachable")
         except Fail as exc:
             click.echo(f"status: not reachable ({exc.message})")
@@ -93,7 +94,7 @@ def migrate(ctx, revision: str, down_to: str | None) -> None:
     from layers.db.engines import database_url, sync_engine
 
     settings = settings_of(ctx)
-    connect(settings).close()
+    check_reachable(settings)
     engine = sync_engine(settings, database_url(settings))
     if down_to:
         m.downgrade(engine, down_to)

@@ -20,10 +20,9 @@ def growing_areas() -> None:
 @click.pass_context
 def expire(ctx: click.Context, day) -> None:
     """Mark granted or suspended areas whose validity ended before DATE as expired."""
-    from layers.write.growing.expiry import expire_now
+    from layers.write.growing.expiry import expire_now, today_in_vietnam
 
     with connect(ctx.obj) as conn:
-        today: date = day.date() if day else conn.execute(
-            "SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date").fetchone()[0]
+        today: date = day.date() if day else today_in_vietnam(conn)
         n = expire_now(conn, today)
     click.echo(f"{n} growing area{'s' if n != 1 else ''} expired as of {today.isoformat()}")

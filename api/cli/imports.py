@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from api.cli.common import Fail, connect, require_schema, settings_of
+from api.cli.common import Fail, connect, settings_of
 
 
 def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
@@ -43,8 +43,7 @@ def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid
         skip_invalid=skip_invalid, parent_code=parent_code, default_province=settings.province_code,
         progress=sys.stderr.isatty(), trust_file=trust_file,
     )
-    with connect(settings) as conn:
-        require_schema(conn)
+    with connect(settings, schema=True) as conn:
         try:
             with bulk_session(conn, layer, str(Path(file).resolve())) as run:
                 report = import_file(conn, layer, file, options)

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from api.cli.common import Fail, connect, require_schema, settings_of
+from api.cli.common import Fail, connect, settings_of
 
 
 @click.group()
@@ -22,11 +22,10 @@ def load() -> None:
 @click.pass_context
 def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool) -> None:
     """Load Nghệ An's real boundaries and a generated demo province."""
-    from layers.jobs.bulk import bulk_session
+    from layers.jobs.bulk import analyze, bulk_session
     from layers.jobs.demo import DemoError, is_empty, load_demo
 
-    with connect(settings_of(ctx)) as conn:
-        require_schema(conn)
+    with connect(settings_of(ctx), schema=True) as conn:
         if if_empty and not is_empty(conn):
             click.echo("the database already holds data; demo not loaded")
             return
@@ -38,7 +37,7 @@ def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool
                 report.update(rows_read=sum(counts.values()), rows_loaded=sum(counts.values()), counts=counts)
         except DemoError as exc:
             raise Fail(str(exc)) from None
-        conn.execute("ANALYZE")
+        analyze(conn)
     click.echo("loaded " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
                + f" in {time.monotonic() - started:.1f} s")
 
@@ -52,7 +51,7 @@ def load_criteria_cmd(ctx, file: str) -> None:
 
     try:
         data = read_criteria_file(file)
-        with connect(settings_of(ctx)) as conn, conn.transaction():
+        with connect(settings_of(ctx)) as conn:
             _, ids = load_criteria_set(conn, data)
     except CriteriaFileError as exc:
         raise Fail(str(exc)) from None

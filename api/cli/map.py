@@ -42,21 +42,14 @@ def map_command(ctx, layers, out, commune, lang, offline, limit) -> None:
         raise Fail(f"--commune: a commune code is 5 digits (e.g. 17479), got {commune!r}")
     if not out.parent.is_dir():
         raise Fail(f"--out: the folder {out.parent} does not exist")
-    from layers.db.engines import sync_engine
-
-    with connect(settings):  # a clear message when the database is down
-        pass
-    engine = sync_engine(settings)
     try:
-        with engine.connect() as conn:
+        with connect(settings) as conn:  # a clear message when the database is down
             m = build_map(conn, list(layers), commune=commune, lang=lang, offline=offline,
                           vendor_dir=vendor_dir(settings), limit=limit)
     except UnknownCommune as exc:
         raise Fail(f"--commune: {exc}") from None
     except LeafletMissing as exc:
         raise Fail(f"{exc} (--online)") from None
-    finally:
-        engine.dispose()
     m.save(str(out))
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {'offline' if offline else 'online: needs internet'})")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli.common import connect, require_schema
+from api.cli.common import connect
 
 PUBLISH_FAILED = 3
 
@@ -50,8 +50,8 @@ def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
     from tiles.pmtiles_export import pmtiles_writer, writer_key
 
     settings = ctx.obj
-    with connect(settings) as conn:
-        require_schema(conn)
+    with connect(settings, schema=True):
+        pass
     extra = None if no_pmtiles else pmtiles_writer(settings)
     key = "" if no_pmtiles else writer_key(settings)
     datasets = all_datasets()

@@ -6,7 +6,7 @@ import socket
 
 import click
 
-from api.cli.common import Fail, connect, settings_of
+from api.cli.common import Fail, check_reachable, settings_of
 
 
 @click.command()
@@ -22,7 +22,7 @@ def serve(ctx, host: str | None, port: int | None, workers: int | None) -> None:
     from api.app import create_app
 
     settings = settings_of(ctx)
-    connect(settings).close()
+    check_reachable(settings)
     settings = settings.model_copy(
         update={k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v})
     with socket.socket() as probe:

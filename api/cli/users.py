@@ -13,11 +13,7 @@ from layers.write.accounts import ROLES, AccountError
 
 
 def _conn(settings):
-    conn = connect(settings)
-    if not conn.execute("SELECT to_regclass('private.users') IS NOT NULL").fetchone()[0]:
-        conn.close()
-        raise Fail("the database has no accounts tables yet: run `ntm-map migrate`")
-    return conn
+    return connect(settings, accounts=True)
 
 
 def _fail(exc: Exception):

@@ -14,7 +14,6 @@ from pathlib import Path
 import folium
 from branca.element import Element
 from folium.template import Template
-from sqlalchemy.engine import Connection
 
 from layers.read.public_features import feature_collection
 from layers.read.registry import get
@@ -129,9 +128,11 @@ def bounds_of(collections: list[dict]) -> list[list[float]] | None:
     return [[min(ys), min(xs)], [max(ys), max(xs)]] if xs else None
 
 
-def build_map(conn: Connection, layer_ids: list[str], *, commune: str | None = None, lang: str = "vi",
+def build_map(conn, layer_ids: list[str], *, commune: str | None = None, lang: str = "vi",
               offline: bool = True, vendor_dir: Path | None = None, limit: int | None = 20000) -> folium.Map:
-    """Raises KeyError (unknown layer), UnknownCommune, LeafletMissing (offline without Leaflet)."""
+    """`conn` is the command's connection from layers (api.cli.common.connect), passed on to
+    layers.read.public_features. Raises KeyError (unknown layer), UnknownCommune, LeafletMissing
+    (offline without Leaflet)."""
     for layer_id in layer_ids:
         get(layer_id)
     assets = leaflet_assets(vendor_dir) if offline else None

@@ -193,7 +193,7 @@ async def login(request: Request) -> JSONResponse:
     allowed()
     engine = request.app.state.engine
     async with engine.connect() as conn:
-        found = await accounts.apassword_user(conn, username)
+        found = await accounts.password_user(conn, username)
     user = await slots.verify(found, password, allowed)
     if user is None:
         throttle.failed(keys)
@@ -201,8 +201,8 @@ async def login(request: Request) -> JSONResponse:
     throttle.succeeded(keys)
     async with engine.begin() as conn:
         # A fresh session id at every login (no fixation); the old one, and expired ones, go.
-        await accounts.adelete_session(conn, request.cookies.get(SESSION_COOKIE, ""))
-        session_id, csrf = await accounts.acreate_session(conn, user, settings.session_hours)
+        await accounts.delete_session(conn, request.cookies.get(SESSION_COOKIE, ""))
+        session_id, csrf = await accounts.create_session(conn, user.name, settings.session_hours)
     response = JSONResponse(describe(user, csrf))
     secure = request.url.scheme == "https"
     age = settings.session_hours * 3600
@@ -224,7 +224,7 @@ async def logout(request: Request) -> Response:
             if exc.status_code != 401:  # an expired session: nothing to end, just clear cookies
                 raise
         async with request.app.state.engine.begin() as conn:
-            await accounts.adelete_session(conn, session_id)
+            await accounts.delete_session(conn, session_id)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")

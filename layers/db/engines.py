@@ -5,9 +5,13 @@ migrations and COPY-based loads; asyncpg for the web app.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from layers.db.settings import Settings
 
@@ -65,3 +69,23 @@ def health_engine(settings: Settings, url: str | None = None, timeout_s: float =
     return async_engine(settings, url, pool_size=1, pool_timeout=timeout_s,
                         server_settings={"statement_timeout": str(int(timeout_s * 1000))},
                         connect_args={"timeout": timeout_s})
+
+
+@contextmanager
+def connection(url: str, **kw) -> Iterator[Connection]:
+    """One sync connection to `url` in one transaction, committed when the block ends cleanly and
+    rolled back otherwise: how the CLI and the batch jobs run SQL (sync SQLAlchemy). The engine
+    has no pool and goes with the connection, so a command leaves nothing open."""
+    engine = create_engine(_with_driver(url, "psycopg"), poolclass=NullPool, **kw)
+    try:
+        with engine.begin() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def atomic(conn: Connection):
+    """A transaction of its own for a block of work on `conn`: a savepoint inside the caller's
+    transaction, else one that commits when the block ends (what psycopg's `transaction()` does,
+    so a job is all-or-nothing whether or not its caller opened a transaction)."""
+    return conn.begin_nested() if conn.in_transaction() else conn.begin()

@@ -4,6 +4,9 @@ A load runs in one transaction: rows go in with COPY (orders of magnitude faster
 for a million households), row-level history is switched off for that transaction only, and one
 `import_runs` row records who loaded what. If anything fails the transaction rolls back and the
 tables are as they were.
+
+Jobs hand a sync SQLAlchemy connection around; only COPY, the measured hot path, reaches the
+psycopg driver under it (`driver_connection`, same transaction), and only in this module.
 """
 from __future__ import annotations
 
@@ -12,10 +15,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-import psycopg
 import shapely
-from psycopg import sql
+import sqlalchemy as sa
 from psycopg.types.json import Jsonb
+from sqlalchemy.engine import Connection
+
+from layers.db.engines import atomic
+from layers.db.models.history import ImportRun
+
+RUNS = ImportRun.__table__
 
 
 def ewkb_hex(geoms: np.ndarray) -> np.ndarray:
@@ -31,24 +39,29 @@ def _cell(value):
     return value
 
 
+def qualified(conn: Connection, table: str, schema: str | None = "public") -> str:
+    """`schema.table` quoted by SQLAlchemy (schema=None: a temporary table, in the session's own
+    schema)."""
+    quote = conn.dialect.identifier_preparer.quote
+    return f"{quote(schema)}.{quote(table)}" if schema else quote(table)
+
+
 def copy_rows(
-    conn: psycopg.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence],
+    conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence],
     schema: str | None = "public",
 ) -> int:
     """schema=None for temporary tables, which live in the session's own schema."""
-    target = sql.Identifier(schema, table) if schema else sql.Identifier(table)
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    )
+    quote = conn.dialect.identifier_preparer.quote
+    stmt = f"COPY {qualified(conn, table, schema)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     n = 0
-    with conn.cursor().copy(stmt) as copy:
+    with conn.connection.driver_connection.cursor().copy(stmt) as copy:
         for row in rows:
             copy.write_row([_cell(v) for v in row])
             n += 1
     return n
 
 
-def copy_frame(conn: psycopg.Connection, table: str, frame, schema: str = "public") -> int:
+def copy_frame(conn: Connection, table: str, frame, schema: str = "public") -> int:
     """COPY a DataFrame whose `geom` column (if any) holds shapely geometries."""
     data = frame.copy()
     if "geom" in data:
@@ -58,35 +71,33 @@ def copy_frame(conn: psycopg.Connection, table: str, frame, schema: str = "publi
 
 
 @contextmanager
-def bulk_session(conn: psycopg.Connection, table: str, source: str, run_by: str | None = None) -> Iterator[dict]:
-    """One transaction for a whole load; the yielded dict becomes the import_runs report."""
+def bulk_session(conn: Connection, table: str, source: str, run_by: str | None = None) -> Iterator[dict]:
+    """One transaction for a whole load (a savepoint inside the caller's, if it has one); the
+    yielded dict becomes the import_runs report."""
     report: dict = {"rows_read": 0, "rows_loaded": 0, "rows_repaired": 0, "rows_rejected": 0}
-    with conn.transaction():
-        conn.execute("SELECT set_config('ntm.bulk_load', 'on', true)")
+    with atomic(conn):
+        conn.execute(sa.select(sa.func.set_config("ntm.bulk_load", "on", True)))
         if run_by:
-            conn.execute("SELECT set_config('ntm.actor', %s, true)", (run_by,))
+            conn.execute(sa.select(sa.func.set_config("ntm.actor", run_by, True)))
         yield report
-        conn.execute(
-            "INSERT INTO import_runs (table_name, source, finished_at, run_by, rows_read, "
-            "rows_loaded, rows_repaired, rows_rejected, report) "
-            "VALUES (%s, %s, now(), COALESCE(%s, session_user), %s, %s, %s, %s, %s)",
-            (
-                table, source, run_by, report["rows_read"], report["rows_loaded"],
-                report["rows_repaired"], report["rows_rejected"],
-                Jsonb(json.loads(json.dumps(report, default=str))),
-            ),
-        )
+        conn.execute(sa.insert(RUNS).values(
+            table_name=table, source=source, finished_at=sa.func.now(),
+            run_by=sa.func.coalesce(run_by, sa.func.session_user()),
+            rows_read=report["rows_read"], rows_loaded=report["rows_loaded"],
+            rows_repaired=report["rows_repaired"], rows_rejected=report["rows_rejected"],
+            report=json.loads(json.dumps(report, default=str)),
+        ))
 
 
-def reset_sequences(conn: psycopg.Connection, tables: Iterable[tuple[str, str]]) -> None:
+def reset_sequences(conn: Connection, tables: Iterable[tuple[str, str]]) -> None:
     """After COPY with explicit ids, move each id sequence past the largest id."""
     for schema, table in tables:
-        conn.execute(
-            sql.SQL(
-                "SELECT setval(pg_get_serial_sequence({qual}, 'id'), "
-                "COALESCE((SELECT max(id) FROM {tbl}), 0) + 1, false)"
-            ).format(
-                qual=sql.Literal(f"{schema}.{table}"),
-                tbl=sql.Identifier(schema, table),
-            )
-        )
+        t = sa.table(table, sa.column("id"), schema=schema)
+        conn.execute(sa.select(sa.func.setval(
+            sa.func.pg_get_serial_sequence(f"{schema}.{table}", "id"),
+            sa.func.coalesce(sa.select(sa.func.max(t.c.id)).scalar_subquery(), 0) + 1, False)))
+
+
+def analyze(conn: Connection) -> None:
+    """Fresh planner statistics after a bulk load, so the first queries plan on real counts."""
+    conn.execute(sa.text("ANALYZE"))

@@ -4,13 +4,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from layers.db.engines import atomic
+from layers.db.models.ntm import NtmCriteriaSet, NtmCriterion
 
 
 class CriteriaFileError(ValueError):
     pass
 
 
+SETS, CRITERIA = NtmCriteriaSet.__table__, NtmCriterion.__table__
 REQUIRED = ("code", "name_vi", "period_start", "period_end", "criteria")
 
 
@@ -30,22 +35,19 @@ def read_criteria_file(path: str | Path) -> dict:
     return data
 
 
-def load_criteria_set(conn: psycopg.Connection, data: dict) -> tuple[int, dict[int, int]]:
-    """Insert a set and its criteria; returns the set id and criterion id by number."""
-    exists = conn.execute("SELECT 1 FROM ntm_criteria_sets WHERE code = %s", (data["code"],)).fetchone()
-    if exists:
-        raise CriteriaFileError(f"criteria set {data['code']!r} is already loaded")
-    set_id = conn.execute(
-        "INSERT INTO ntm_criteria_sets (code, name_vi, name_en, period_start, period_end, legal_basis) "
-        "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
-        (data["code"], data["name_vi"], data.get("name_en"), data["period_start"], data["period_end"],
-         data.get("legal_basis")),
-    ).fetchone()[0]
-    ids = {}
-    for c in data["criteria"]:
-        ids[c["number"]] = conn.execute(
-            "INSERT INTO ntm_criteria (set_id, number, name_vi, name_en, description) "
-            "VALUES (%s, %s, %s, %s, %s) RETURNING id",
-            (set_id, c["number"], c["name_vi"], c.get("name_en"), c.get("description")),
-        ).fetchone()[0]
+def load_criteria_set(conn: Connection, data: dict) -> tuple[int, dict[int, int]]:
+    """Insert a set and its criteria, all or nothing; returns the set id and criterion id by number."""
+    with atomic(conn):
+        exists = conn.execute(sa.select(SETS.c.id).where(SETS.c.code == data["code"])).first()
+        if exists:
+            raise CriteriaFileError(f"criteria set {data['code']!r} is already loaded")
+        set_id = conn.execute(sa.insert(SETS).values(
+            code=data["code"], name_vi=data["name_vi"], name_en=data.get("name_en"),
+            period_start=data["period_start"], period_end=data["period_end"],
+            legal_basis=data.get("legal_basis")).returning(SETS.c.id)).scalar_one()
+        ids = {}
+        for c in data["criteria"]:
+            ids[c["number"]] = conn.execute(sa.insert(CRITERIA).values(
+                set_id=set_id, number=c["number"], name_vi=c["name_vi"], name_en=c.get("name_en"),
+                description=c.get("description")).returning(CRITERIA.c.id)).scalar_one()
     return set_id, ids

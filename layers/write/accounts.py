@@ -1,9 +1,10 @@
 """Staff accounts: users, passwords, API tokens, web sessions and the area-scope rule.
 
-Each operation is one SQLAlchemy Core statement, run two ways: by the sync functions (a psycopg
-connection, for the CLI and tests; each call commits unless the caller has a transaction open)
-and by the `a…` coroutines (an AsyncConnection, for the app; the caller's transaction). Only
-sha256 hashes of tokens and session ids are stored: they are 256-bit random, so a fast hash is
+Each operation exists once, on the side that uses it: what the CLI does (create users, hand
+out, list and revoke tokens, passwords, disabling) is sync on a SQLAlchemy Connection (each call
+all-or-nothing, a savepoint inside the caller's transaction); what the app does (authenticate a
+token or a session, log in and out) is async on an AsyncConnection, in the caller's transaction.
+Only sha256 hashes of tokens and session ids are stored: they are 256-bit random, so a fast hash is
 enough, and a stolen dump holds no working credential. Passwords use argon2id.
 """
 from __future__ import annotations
@@ -19,14 +20,15 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Text, and_, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import psycopg as _pg
 
+from layers.db.engines import atomic
 from layers.db.models.accounts import ROLES, ApiToken, User as UserRow, WebSession
 from layers.db.models.admin import AdminUnit
 
 __all__ = [
-    "ROLES", "AccountError", "User", "actor_of", "area_covers", "authenticate_password",
-    "authenticate_token", "create_user", "issue_token", "revoke", "set_disabled", "set_password", "list_users",
+    "ROLES", "AccountError", "User", "actor_of", "area_covers", "authenticate_token", "create_session",
+    "create_user", "delete_session", "issue_token", "list_tokens", "list_users", "password_user", "revoke",
+    "session_user", "set_disabled", "set_password", "verify_password",
 ]
 
 DEFAULT_TOKEN_DAYS = 90
@@ -36,7 +38,6 @@ NAME = re.compile(r"^[\w.@-]{1,80}$")
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so that case costs what a wrong password does.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
-_DIALECT = _pg.dialect()
 
 users, tokens, sessions = UserRow.__table__, ApiToken.__table__, WebSession.__table__
 
@@ -184,8 +185,10 @@ def _s_password_user(name):
 
 
 def _s_insert_session(name, id_hash, csrf, expires_at):
-    uid = select(users.c.id).where(users.c.name == name).scalar_subquery()
-    return insert(sessions).values(id_hash=id_hash, user_id=uid, csrf_token=csrf, expires_at=expires_at)
+    """No row when there is no such user (never a row without one)."""
+    found = select(bindparam("id_hash", id_hash), users.c.id, bindparam("csrf", csrf),
+                   bindparam("expires_at", expires_at, type_=sessions.c.expires_at.type)).where(users.c.name == name)
+    return insert(sessions).from_select(["id_hash", "user_id", "csrf_token", "expires_at"], found)
 
 
 def _s_session_user(id_hash):
@@ -225,28 +228,20 @@ def _user(row, method: str) -> User:
     return User(name=row.name, role=row.role, areas=tuple(row.areas or ()), method=method)
 
 
-# --- sync (psycopg) --------------------------------------------------------------------------
-def _run(conn, stmt):
-    from psycopg.rows import namedtuple_row
-
-    compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
-    cur = conn.cursor(row_factory=namedtuple_row)
-    return cur.execute(str(compiled), compiled.params)
-
-
+# --- the CLI's (sync SQLAlchemy Connection) ----------------------------------------------------
 def unknown_areas(conn, areas: Iterable[str]) -> list[str]:
     """The codes among `areas` that are no admin unit in this database."""
-    return sorted(r.code for r in _run(conn, _s_unknown_areas(list(areas))))
+    return sorted(r.code for r in conn.execute(_s_unknown_areas(list(areas))))
 
 
 def create_user(conn, name: str, role: str, areas: Iterable[str], password: str | None = None,
                 min_password_length: int = 10) -> None:
     areas = check_user(name, role, areas)
     password_hash = hash_password(password, min_password_length) if password is not None else None
-    with conn.transaction():
-        if _run(conn, _s_user_exists(name)).fetchone():
+    with atomic(conn):
+        if conn.execute(_s_user_exists(name)).first():
             raise AccountError(f"a user named {name!r} exists already")
-        _run(conn, _s_insert_user(name, role, areas, password_hash))
+        conn.execute(_s_insert_user(name, role, areas, password_hash))
 
 
 def set_password(conn, name: str, password: str, min_password_length: int = 10) -> int:
@@ -255,87 +250,52 @@ def set_password(conn, name: str, password: str, min_password_length: int = 10) 
     API tokens stay: they were handed out one by one and are revoked one by one (`users revoke`),
     as other services keep app tokens across a password change."""
     password_hash = hash_password(password, min_password_length)
-    with conn.transaction():
-        if not _run(conn, _s_set_password(name, password_hash)).fetchone():
+    with atomic(conn):
+        if not conn.execute(_s_set_password(name, password_hash)).first():
             raise AccountError(f"no user named {name!r}")
-        return _run(conn, _s_end_sessions(name)).rowcount
+        return conn.execute(_s_end_sessions(name)).rowcount
 
 
 def issue_token(conn, name: str, days: int | None = None) -> str:
     """A new token for `name`, returned in plain this once; only its hash is kept."""
     days = check_token_days(DEFAULT_TOKEN_DAYS if days is None else days)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with conn.transaction():
-        if not _run(conn, _s_user_exists(name)).fetchone():
+    with atomic(conn):
+        if not conn.execute(_s_user_exists(name)).first():
             raise AccountError(f"no user named {name!r}")
-        _run(conn, _s_insert_token(name, hash_secret(token), _now() + timedelta(days=days)))
+        conn.execute(_s_insert_token(name, hash_secret(token), _now() + timedelta(days=days)))
     return token
 
 
 def revoke(conn, name: str, token_id: int | None = None) -> list[int]:
     """Revoke one token (by id) or all of a user's live tokens; returns the ids revoked."""
-    with conn.transaction():
-        if not _run(conn, _s_user_exists(name)).fetchone():
+    with atomic(conn):
+        if not conn.execute(_s_user_exists(name)).first():
             raise AccountError(f"no user named {name!r}")
-        return [r.id for r in _run(conn, _s_revoke(name, token_id))]
+        return [r.id for r in conn.execute(_s_revoke(name, token_id))]
 
 
 def set_disabled(conn, name: str, disabled: bool) -> None:
     """Disable (or enable) an account. Disabling also revokes its tokens and ends its sessions,
     so enabling it again needs a new token: nothing old comes back to life."""
-    with conn.transaction():
-        if not _run(conn, _s_set_disabled(name, disabled)).fetchone():
+    with atomic(conn):
+        if not conn.execute(_s_set_disabled(name, disabled)).first():
             raise AccountError(f"no user named {name!r}")
         if disabled:
-            _run(conn, _s_revoke(name, None))
-            _run(conn, _s_end_sessions(name))
+            conn.execute(_s_revoke(name, None))
+            conn.execute(_s_end_sessions(name))
 
 
 def list_users(conn) -> list:
-    return list(_run(conn, _s_list_users()))
+    return list(conn.execute(_s_list_users()))
 
 
 def list_tokens(conn, name: str) -> list:
-    return list(_run(conn, _s_list_tokens(name)))
+    return list(conn.execute(_s_list_tokens(name)))
 
 
-def authenticate_token(conn, token: str) -> User | None:
-    with conn.transaction():
-        row = _run(conn, _s_token_user(hash_secret(token))).fetchone()
-        if row:
-            _run(conn, _s_touch_token(row.id))
-    return _user(row, "token") if row else None
-
-
-def authenticate_password(conn, name: str, password: str) -> User | None:
-    """None for an unknown user and for a wrong password alike (same answer, same cost)."""
-    row = _run(conn, _s_password_user(name)).fetchone()
-    ok = _verify(row.password_hash if row else None, password)
-    return _user(row, "session") if ok else None
-
-
-def create_session(conn, name: str, hours: int = 12) -> tuple[str, str]:
-    """A web session for `name` (as login makes one): (cookie value, CSRF token)."""
-    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    with conn.transaction():
-        if not _run(conn, _s_user_exists(name)).fetchone():
-            raise AccountError(f"no user named {name!r}")
-        _run(conn, _s_insert_session(name, hash_secret(session_id), csrf, _now() + timedelta(hours=hours)))
-    return session_id, csrf
-
-
-def session_user(conn, session_id: str) -> tuple[User, str] | None:
-    row = _run(conn, _s_session_user(hash_secret(session_id))).fetchone()
-    return (_user(row, "session"), row.csrf_token) if row else None
-
-
-def delete_session(conn, session_id: str) -> None:
-    with conn.transaction():
-        _run(conn, _s_delete_session(hash_secret(session_id)))
-
-
-# --- async (SQLAlchemy AsyncConnection; the caller's transaction) ------------------------------
-async def aauthenticate_token(conn, token: str) -> User | None:
+# --- the app's (SQLAlchemy AsyncConnection; the caller's transaction) ---------------------------
+async def authenticate_token(conn, token: str) -> User | None:
     row = (await conn.execute(_s_token_user(hash_secret(token)))).first()
     if row is None:
         return None
@@ -343,7 +303,7 @@ async def aauthenticate_token(conn, token: str) -> User | None:
     return _user(row, "token")
 
 
-async def apassword_user(conn, name: str) -> PasswordUser | None:
+async def password_user(conn, name: str) -> PasswordUser | None:
     """The enabled user `name` with its password hash, or None. Verifying is the caller's step
     (api/routes/auth.py bounds how many run at once), after the connection is given back."""
     row = (await conn.execute(_s_password_user(name))).first()
@@ -357,29 +317,23 @@ def verify_password(found: PasswordUser | None, password: str) -> User | None:
     return found.user if ok and found is not None else None
 
 
-async def acreate_session(conn, user: User, hours: int) -> tuple[str, str]:
-    """A new web session: (cookie value, CSRF token). The cookie value is stored hashed."""
+async def create_session(conn, name: str, hours: int) -> tuple[str, str]:
+    """A new web session for user `name`: (cookie value, CSRF token). The cookie value is stored
+    hashed."""
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    await conn.execute(_s_insert_session(user.name, hash_secret(session_id), csrf,
-                                         _now() + timedelta(hours=hours)))
+    made = await conn.execute(_s_insert_session(name, hash_secret(session_id), csrf,
+                                                _now() + timedelta(hours=hours)))
+    if not made.rowcount:
+        raise AccountError(f"no user named {name!r}")
     return session_id, csrf
 
 
-async def asession_user(conn, session_id: str) -> tuple[User, str] | None:
+async def session_user(conn, session_id: str) -> tuple[User, str] | None:
     """The session's user and CSRF token, or None when unknown or expired."""
     row = (await conn.execute(_s_session_user(hash_secret(session_id)))).first()
     return (_user(row, "session"), row.csrf_token) if row else None
 
 
-async def adelete_session(conn, session_id: str) -> None:
+async def delete_session(conn, session_id: str) -> None:
     """Ends this session (and sweeps expired ones while at it)."""
     await conn.execute(_s_delete_session(hash_secret(session_id)))
-
-
-async def acovers(conn, user: User, commune_code: str) -> bool:
-    """`area_covers` with the commune's province looked up in admin_units."""
-    if user.role == "admin":
-        return True
-    province = (await conn.execute(select(AdminUnit.parent_code).where(AdminUnit.code == commune_code)
-                                   .limit(1))).scalar()
-    return area_covers(user.areas, commune_code, province)

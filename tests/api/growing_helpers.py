@@ -5,13 +5,14 @@ import math
 
 import psycopg
 
+from layers.db.engines import connection
 from layers.write import accounts
 from tests.support import serve as live_server  # noqa: F401  (re-exported for the growing-area tests)
 
 
 def make_user(url: str, name: str, role: str, areas: list[str]) -> dict:
     """Create a user and return the Authorization header of a fresh token."""
-    with psycopg.connect(url) as conn:
+    with connection(url) as conn:
         accounts.create_user(conn, name, role, areas)
         token = accounts.issue_token(conn, name)
     return {"Authorization": f"Bearer {token}"}

@@ -6,6 +6,7 @@ import pytest
 from fastapi import Depends
 
 from api.auth import User, current_user, optional_user, require_roles
+from layers.db.engines import connection
 from layers.write.accounts import create_user, issue_token, revoke
 
 PASSWORD = "correct horse battery"
@@ -14,7 +15,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def app_db(app_client, demo_db):
     """An app with two tiny protected routes, over a database holding two users."""
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         create_user(conn, "xa.staff", "commune_staff", ["16708"], password=PASSWORD)
         create_user(conn, "tinh.staff", "province_staff", ["40"])
     client = app_client(demo_db)
@@ -36,7 +37,7 @@ def app_db(app_client, demo_db):
 
 
 def _token(url, name, **kw) -> str:
-    with psycopg.connect(url) as conn:
+    with connection(url) as conn:
         return issue_token(conn, name, **kw)
 
 
@@ -87,8 +88,8 @@ def test_an_expired_token_is_401(app_db):
 def test_a_revoked_token_is_401_and_others_still_work(app_db):
     client, url = app_db
     first, second = _token(url, "xa.staff"), _token(url, "xa.staff")
-    with psycopg.connect(url) as conn:
-        ids = [r[0] for r in conn.execute("SELECT id FROM private.api_tokens ORDER BY id")]
+    with connection(url) as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM private.api_tokens ORDER BY id")]
         assert revoke(conn, "xa.staff", ids[0]) == [ids[0]]
     _assert_401(client.get("/auth/me", headers=_bearer(first)))
     assert client.get("/auth/me", headers=_bearer(second)).status_code == 200

@@ -1,8 +1,8 @@
 """The staff pages' way in: a session cookie writes growing areas only with the CSRF token."""
 from __future__ import annotations
 
-import psycopg
 
+from layers.db.engines import connection
 from layers.write import accounts
 from tests.api.growing_helpers import area_body, commune_with_room, counts, free_spots, settle_expiry, square
 
@@ -13,7 +13,7 @@ PASSWORD = "rau-sach-2026!"
 def test_cookie_writes_need_the_csrf_header(writer, demo_db):
     settle_expiry(demo_db)
     commune, _ = commune_with_room(demo_db)
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         accounts.create_user(conn, "lan", "commune_staff", [commune], password=PASSWORD)
     [(x, y)] = free_spots(demo_db, commune, 1)
     login = writer.post("/auth/login", json={"username": "lan", "password": PASSWORD})

@@ -9,7 +9,6 @@ import sys
 import threading
 
 import httpx
-import psycopg
 import pytest
 from click.testing import CliRunner
 from fastapi import HTTPException
@@ -17,6 +16,7 @@ from fastapi import HTTPException
 from api.app import create_app
 from api.cli import main
 from api.routes import auth as auth_routes
+from layers.db.engines import connection
 from layers.write import accounts
 from tests.support import free_port, process_env, send_until_answered, serve, stop_process, wait_until_up
 
@@ -27,7 +27,7 @@ PASSWORD = "correct horse battery"
 def login_db(databases, schema_template):
     """Accounts need no map data: a migrated empty database with one user who has a password."""
     url = databases.create(template=schema_template)
-    with psycopg.connect(url) as conn:
+    with connection(url) as conn:
         accounts.create_user(conn, "xa.staff", "viewer", [], password=PASSWORD)
     return url
 
@@ -186,7 +186,7 @@ def test_a_client_that_hangs_up_keeps_its_slot_until_the_hash_is_done(monkeypatc
 
 # --- item 7: password change, token days ----------------------------------------------------------
 def test_a_password_change_ends_web_sessions_but_keeps_tokens(app_client, demo_db):
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         accounts.create_user(conn, "lan", "commune_staff", ["16708"], password=PASSWORD)
         token = accounts.issue_token(conn, "lan")
     bearer = {"Authorization": f"Bearer {token}"}
@@ -208,8 +208,8 @@ def test_token_days_out_of_range_are_refused(demo_db, days):
     run = CliRunner()
     out = run.invoke(main, ["users", "add", "tam", "--role", "viewer", "--days", days], env={"DATABASE_URL": demo_db})
     assert out.exit_code == 1 and "at least one day" in out.output and "ntm_" not in out.output, out.output
-    with psycopg.connect(demo_db) as conn:  # refused before anything was created
-        assert conn.execute("SELECT count(*) FROM private.users WHERE name = 'tam'").fetchone()[0] == 0
+    with connection(demo_db) as conn:  # refused before anything was created
+        assert conn.exec_driver_sql("SELECT count(*) FROM private.users WHERE name = 'tam'").fetchone()[0] == 0
         accounts.create_user(conn, "tam", "viewer", [])
     out = run.invoke(main, ["users", "token", "tam", "--days", days], env={"DATABASE_URL": demo_db})
     assert out.exit_code == 1 and "at least one day" in out.output and "ntm_" not in out.output, out.output

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 import httpx
-import psycopg
 import pytest
 from playwright.sync_api import sync_playwright
 
 from api.app import create_app
+from layers.db.engines import connection
 from layers.write import accounts
 from tests.api.growing_helpers import area_body, commune_with_room, free_spots, square
 from tests.browser.chromium import (
@@ -84,7 +84,7 @@ def staff(demo_db, writable_live_url):
     """Commune and province staff with passwords, and one submitted area already on the map."""
     commune, province = commune_with_room(demo_db)
     taken, free = free_spots(demo_db, commune, n=2)
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         accounts.create_user(conn, "xa.staff", "commune_staff", [commune], password=PASSWORD)
         accounts.create_user(conn, "tinh.staff", "province_staff", [province], password=PASSWORD)
         token = accounts.issue_token(conn, "xa.staff")

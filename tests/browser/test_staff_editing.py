@@ -9,6 +9,7 @@ import httpx
 import psycopg
 import pytest
 
+from layers.db.engines import connection
 from layers.write import accounts
 from tests.api.growing_helpers import area_body, square
 from tests.browser.staff_helpers import assert_clean, log_in, row
@@ -18,7 +19,7 @@ VN = timezone(timedelta(hours=7))
 
 
 def token_headers(demo_db, name):
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         return {"Authorization": f"Bearer {accounts.issue_token(conn, name)}"}
 
 

@@ -7,6 +7,7 @@ import re
 import psycopg
 import pytest
 
+from layers.db.engines import connection
 from layers.write import accounts
 from tests.api.growing_helpers import area_body, square
 from tests.browser.staff_helpers import (
@@ -111,7 +112,7 @@ def test_upload_reports_each_failed_feature_on_the_map_then_stores_a_good_file(p
 
 
 def test_a_viewer_reads_but_is_offered_no_writes(page, page_log, staff, demo_db):
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         accounts.create_user(conn, "nguoi.xem", "viewer", [staff["commune"]], password=PASSWORD)
     log_in(page, staff["url"], "nguoi.xem")
     assert row(page, "Vùng đã có").get_attribute("data-status") == "submitted"

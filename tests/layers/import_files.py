@@ -17,6 +17,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from layers.db.engines import connection
 from layers.jobs.bulk import bulk_session
 from layers.jobs.importing import ImportFailed, ImportOptions, ImportReport, import_file
 from tests.support import scalar
@@ -87,8 +88,8 @@ def metres_between(conn, a: shapely.Point, b: shapely.Point) -> float:
 
 def run(conn, layer: str, path, **options) -> ImportReport:
     """Import the way `ntm-map import` does: one bulk session, its report in import_runs."""
-    with bulk_session(conn, layer, str(path)) as recorded:
-        report = import_file(conn, layer, path, ImportOptions(progress=False, **options))
+    with connection(conn.url) as job, bulk_session(job, layer, str(path)) as recorded:
+        report = import_file(job, layer, path, ImportOptions(progress=False, **options))
         recorded.update(report.counts(), crs=report.crs, rejected=report.rejected[:100])  # as api.cli does
     return report
 

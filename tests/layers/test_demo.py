@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import psycopg
 import pytest
 from tqdm import tqdm
 
+from layers.db.engines import connection
 from layers.jobs.bulk import bulk_session
 from layers.jobs.demo import DemoError, _communes, households, load_demo, villages
 from tests.support import DEMO_HOUSEHOLDS, scalar
@@ -75,7 +75,7 @@ def test_bulk_load_is_recorded_once_not_per_row(demo_conn):
 
 
 def test_loading_twice_refuses_unless_replace(demo_db):
-    with psycopg.connect(demo_db) as conn:
+    with connection(demo_db) as conn:
         with pytest.raises(DemoError, match="--replace"):
             with bulk_session(conn, "demo", "again"):
                 load_demo(conn, seed=1, n_households=100, progress=False, log=lambda m: None)
@@ -93,22 +93,24 @@ def _generate(conn, seed, n):
     return vill, public, private
 
 
-def test_same_seed_same_province(demo_conn):
-    v1, p1, q1 = _generate(demo_conn, 3, 2_000)
-    v2, p2, q2 = _generate(demo_conn, 3, 2_000)
+def test_same_seed_same_province(demo_db):
+    with connection(demo_db) as conn:
+        v1, p1, q1 = _generate(conn, 3, 2_000)
+        v2, p2, q2 = _generate(conn, 3, 2_000)
+        _, p3, _ = _generate(conn, 4, 2_000)
     pd.testing.assert_frame_equal(v1.drop(columns="geom"), v2.drop(columns="geom"))
     assert list(p1.address_code) == list(p2.address_code)
     assert list(q1.head_name) == list(q2.head_name)
-    _, p3, _ = _generate(demo_conn, 4, 2_000)
     assert list(p1.address_code) != list(p3.address_code)
 
 
 def test_household_count_does_not_move_other_layers(schema_template, databases):
     def areas(n):
         url = databases.create(template=schema_template)
-        with psycopg.connect(url) as conn:
+        with connection(url) as conn:
             with bulk_session(conn, "demo", "t"):
                 load_demo(conn, seed=11, n_households=n, progress=False, log=lambda m: None)
-            return conn.execute("SELECT code, name, owner_name, ST_AsText(geom) FROM growing_areas ORDER BY id").fetchall()
+            return conn.exec_driver_sql(
+                "SELECT code, name, owner_name, ST_AsText(geom) FROM growing_areas ORDER BY id").fetchall()
 
     assert areas(300) == areas(900)

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import psycopg
 import shapely
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
+from layers.db.models.admin import AdminUnit
+from layers.db.models.history import CodeCounter
 from layers.jobs.bulk import copy_frame, reset_sequences
 from layers.jobs.criteria import load_criteria_set, read_criteria_file
 from layers.jobs.demo import agriculture, households, ntm, tourism, villages
@@ -33,28 +36,29 @@ class DemoError(RuntimeError):
     pass
 
 
-def is_empty(conn: psycopg.Connection) -> bool:
-    return not conn.execute("SELECT EXISTS (SELECT 1 FROM admin_units)").fetchone()[0]
+def is_empty(conn: Connection) -> bool:
+    return not conn.execute(sa.select(sa.exists().select_from(AdminUnit.__table__))).scalar()
 
 
-def _communes(conn: psycopg.Connection) -> pd.DataFrame:
-    rows = conn.execute(
+def _communes(conn: Connection) -> pd.DataFrame:
+    rows = conn.execute(sa.text(
         "SELECT code, name_vi, full_name_vi, kind, area_km2, ST_AsBinary(geom), "
         "ST_X(ST_PointOnSurface(geom)) FROM communes ORDER BY code"
-    ).fetchall()
+    )).all()
     df = pd.DataFrame(rows, columns=["code", "name_vi", "full_name_vi", "kind", "area_km2", "wkb", "lon"])
     df["geom"] = shapely.from_wkb(df.pop("wkb").map(bytes))
     df["region"] = [region_of(k, lon) for k, lon in zip(df.kind, df.lon)]
     return df
 
 
-def load_demo(conn: psycopg.Connection, *, seed: int = 40, n_households: int = 200_000,
+def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
               replace: bool = False, progress: bool = True, log=print) -> dict[str, int]:
     """Load inside the caller's transaction (see layers.jobs.bulk.bulk_session)."""
     if not is_empty(conn):
         if not replace:
             raise DemoError("the database already holds data; `ntm-map load demo --replace` wipes the layers and reloads")
-        conn.execute("TRUNCATE " + ", ".join(LAYER_TABLES) + " RESTART IDENTITY CASCADE")
+        quote = conn.dialect.identifier_preparer.quote
+        conn.execute(sa.text(f"TRUNCATE {', '.join(map(quote, LAYER_TABLES))} RESTART IDENTITY CASCADE"))
     stream = lambda step: np.random.default_rng([seed, step])  # noqa: E731
 
     log("boundaries: Nghệ An and its 130 communes")
@@ -79,7 +83,7 @@ def load_demo(conn: psycopg.Connection, *, seed: int = 40, n_households: int = 2
     areas, counters = agriculture.growing_areas(stream(4), communes, vill, coops, owners)
     copy_frame(conn, "growing_areas", areas)
     for scope, last in counters.items():
-        conn.execute("INSERT INTO code_counters (scope, last_serial) VALUES (%s, %s)", (scope, last))
+        conn.execute(sa.insert(CodeCounter.__table__).values(scope=scope, last_serial=last))
     copy_frame(conn, "agri_zones", agriculture.agri_zones(stream(5), communes, vill))
     copy_frame(conn, "ocop_products", agriculture.ocop_products(stream(6), communes, coops))
 

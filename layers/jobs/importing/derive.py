@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from psycopg import sql
+import sqlalchemy as sa
 
 from geo import address_code, plus_code
 from geo.boundaries import level_of_code, unit_kind
 from geo.geometry import REJECTED
 from geo.vector_sniff import shorten
-from layers.jobs.bulk import copy_rows
+from layers.jobs.bulk import copy_rows, qualified
 from layers.jobs.importing.values import shown
 
-STAGE = sql.Identifier("ntm_stage")
+STAGE = "ntm_stage"  # the import's temporary table (layers.jobs.importing.loader creates it)
+
+
+def _quote(conn, name: str) -> str:
+    """A column name from the layer's spec, quoted by SQLAlchemy."""
+    return conn.dialect.identifier_preparer.quote(name)
 
 
 def extra_columns(spec) -> list[str]:
@@ -69,9 +74,9 @@ def _new_address_codes(conn) -> None:
     Serials continue after the highest one used in each cell, counting the households table
     and the codes given elsewhere in the same file, so a generated code never collides.
     """
-    rows = conn.execute(sql.SQL(
-        "SELECT source_row, ST_X(geom), ST_Y(geom) FROM {s} WHERE address_code IS NULL ORDER BY source_row"
-    ).format(s=STAGE)).fetchall()
+    rows = conn.execute(sa.text(
+        f"SELECT source_row, ST_X(geom), ST_Y(geom) FROM {STAGE} WHERE address_code IS NULL ORDER BY source_row"
+    )).all()
     if not rows:
         return
     source_rows, lon, lat = (np.array(col) for col in zip(*rows))
@@ -82,21 +87,21 @@ def _new_address_codes(conn) -> None:
     cells = address_code.cells_of(lon[inside], lat[inside])
     serials = address_code.assign_serials(cells, _taken(conn, set(cells.tolist())))
     codes = address_code.make_many(cells, serials)
-    conn.execute("DROP TABLE IF EXISTS ntm_new_codes")
-    conn.execute("CREATE TEMP TABLE ntm_new_codes (source_row integer, address_code text) ON COMMIT DROP")
+    conn.execute(sa.text("DROP TABLE IF EXISTS ntm_new_codes"))
+    conn.execute(sa.text("CREATE TEMP TABLE ntm_new_codes (source_row integer, address_code text) ON COMMIT DROP"))
     copy_rows(conn, "ntm_new_codes", ["source_row", "address_code"], zip(source_rows[inside].tolist(), codes), schema=None)
-    conn.execute(sql.SQL(
-        "UPDATE {s} s SET address_code = n.address_code FROM ntm_new_codes n WHERE s.source_row = n.source_row"
-    ).format(s=STAGE))
+    conn.execute(sa.text(
+        f"UPDATE {STAGE} s SET address_code = n.address_code FROM ntm_new_codes n WHERE s.source_row = n.source_row"
+    ))
 
 
 def _taken(conn, cells: set[int]) -> dict[int, int]:
     """Highest serial already used in each cell (table and file), so codes are never reused."""
     prefixes = {address_code.make(c, 0)[:4]: c for c in cells}
-    rows = conn.execute(sql.SQL(
+    rows = conn.execute(sa.text(
         "SELECT left(code, 4), max(substr(code, 6, 4) COLLATE \"C\") FROM ("
-        "  SELECT address_code AS code FROM households UNION ALL SELECT address_code FROM {s}) x "
-        "WHERE left(code, 4) = ANY(%s) GROUP BY 1").format(s=STAGE), (list(prefixes),)).fetchall()
+        f"  SELECT address_code AS code FROM households UNION ALL SELECT address_code FROM {STAGE}) x "
+        "WHERE left(code, 4) = ANY(:prefixes) GROUP BY 1"), {"prefixes": list(prefixes)}).all()
     # Crockford's alphabet sorts like its values, so max() of the text is the highest serial.
     return {prefixes[prefix]: address_code.decode(top) for prefix, top in rows}
 
@@ -104,108 +109,107 @@ def _taken(conn, cells: set[int]) -> dict[int, int]:
 
 def complete(conn, spec, options, report) -> None:
     if spec.derive_commune:
-        conn.execute(sql.SQL(
-            "UPDATE {s} s SET commune_code = c.code FROM communes c "
+        conn.execute(sa.text(
+            f"UPDATE {STAGE} s SET commune_code = c.code FROM communes c "
             "WHERE s.commune_code IS NULL AND ST_Intersects(c.geom, ST_PointOnSurface(s.geom))"
-        ).format(s=STAGE))
+        ))
     if spec.layer == "admin_units":
-        conn.execute(sql.SQL(
-            "UPDATE {s} s SET parent_code = p.code FROM ("
-            "  SELECT code, geom FROM {s} WHERE level = 'province'"
+        conn.execute(sa.text(
+            f"UPDATE {STAGE} s SET parent_code = p.code FROM ("
+            f"  SELECT code, geom FROM {STAGE} WHERE level = 'province'"
             "  UNION ALL SELECT code, geom FROM provinces) p "
             "WHERE s.parent_code IS NULL AND s.level <> 'province' "
             "AND ST_Intersects(p.geom, ST_PointOnSurface(s.geom))"
-        ).format(s=STAGE))
-        orphans = conn.execute(sql.SQL(
-            "SELECT count(*) FROM {s} WHERE parent_code IS NULL AND level <> 'province'").format(s=STAGE)).fetchone()[0]
+        ))
+        orphans = conn.execute(sa.text(
+            f"SELECT count(*) FROM {STAGE} WHERE parent_code IS NULL AND level <> 'province'")).scalar()
         if orphans:
             report.warnings.append(
                 f"parent province unknown for {orphans} units: import the province boundary first or pass --parent")
     elif spec.layer == "villages":
-        conn.execute(sql.SQL(
+        conn.execute(sa.text(
             "WITH top AS (SELECT commune_code, max(substring(code FROM '-(\\d+)$')::int) AS n "
             "             FROM villages GROUP BY commune_code), "
             "     numbered AS (SELECT source_row, commune_code, "
             "                  row_number() OVER (PARTITION BY commune_code ORDER BY source_row) AS rn "
-            "                  FROM {s} WHERE code IS NULL AND commune_code IS NOT NULL) "
-            "UPDATE {s} s SET code = n.commune_code || '-' || lpad((COALESCE(t.n, 0) + n.rn)::text, 3, '0') "
+            f"                  FROM {STAGE} WHERE code IS NULL AND commune_code IS NOT NULL) "
+            f"UPDATE {STAGE} s SET code = n.commune_code || '-' || lpad((COALESCE(t.n, 0) + n.rn)::text, 3, '0') "
             "FROM numbered n LEFT JOIN top t USING (commune_code) WHERE s.source_row = n.source_row"
-        ).format(s=STAGE))
+        ))
     elif spec.layer == "households":
         _new_address_codes(conn)
-        conn.execute(sql.SQL(
-            "UPDATE {s} s SET village_id = v.id FROM villages v "
+        conn.execute(sa.text(
+            f"UPDATE {STAGE} s SET village_id = v.id FROM villages v "
             "WHERE s.village_id IS NULL AND ST_Intersects(v.geom, s.geom)"
-        ).format(s=STAGE))
+        ))
 
 
 def check(conn, spec, columns: list[str]) -> list[tuple[int, str]]:
     """Every staged row that cannot go in, with its reasons (all rows: --skip-invalid drops them)."""
-    queries: list[tuple[sql.Composable, str]] = []
+    queries: list[tuple[str, str]] = []
     for col in spec.required:
-        queries.append((sql.SQL("SELECT source_row, NULL FROM {s} WHERE {c} IS NULL").format(
-            s=STAGE, c=sql.Identifier(col)), f"missing {col}"))
+        queries.append((f"SELECT source_row, NULL FROM {STAGE} WHERE {_quote(conn, col)} IS NULL", f"missing {col}"))
     if spec.derive_commune:
-        queries.append((sql.SQL("SELECT source_row, NULL FROM {s} WHERE commune_code IS NULL").format(s=STAGE),
+        queries.append((f"SELECT source_row, NULL FROM {STAGE} WHERE commune_code IS NULL",
                         "not inside any commune in the database (load admin_units first, or check the CRS)"))
-        queries.append((sql.SQL(
-            "SELECT source_row, commune_code FROM {s} s WHERE commune_code IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM communes c WHERE c.code = s.commune_code)").format(s=STAGE),
+        queries.append((
+            f"SELECT source_row, commune_code FROM {STAGE} s WHERE commune_code IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM communes c WHERE c.code = s.commune_code)",
             "commune_code {!r} is not a commune in the database"))
     if spec.layer == "households":
-        queries.append((sql.SQL("SELECT source_row, NULL FROM {s} WHERE address_code IS NULL").format(s=STAGE),
+        queries.append((f"SELECT source_row, NULL FROM {STAGE} WHERE address_code IS NULL",
                         "no address code possible: the point is outside the address-code grid"))
     unique = [c for c in (*spec.unique, *(["code"] if spec.layer == "admin_units" else [])) if c in columns]
+    table = qualified(conn, spec.table.name, spec.table.schema or "public")
     for col in unique:
-        c = sql.Identifier(col)
-        queries.append((sql.SQL(
-            "SELECT source_row, {c}, first FROM ("
-            "  SELECT source_row, {c}, min(source_row) OVER (PARTITION BY {c}) AS first FROM {s} "
-            "  WHERE {c} IS NOT NULL) d WHERE source_row > first").format(s=STAGE, c=c),
+        c = _quote(conn, col)
+        queries.append((
+            f"SELECT source_row, {c}, first FROM ("
+            f"  SELECT source_row, {c}, min(source_row) OVER (PARTITION BY {c}) AS first FROM {STAGE} "
+            f"  WHERE {c} IS NOT NULL) d WHERE source_row > first",
             f"{col} {{!r}} appears more than once in the file (first on row {{}})"))
-        current = sql.SQL(" AND t.valid_to IS NULL") if spec.layer == "admin_units" else sql.SQL("")
-        queries.append((sql.SQL("SELECT s.source_row, s.{c} FROM {s} s JOIN {t} t ON t.{c} = s.{c}{current}").format(
-            s=STAGE, c=c, t=sql.Identifier(spec.table.schema or "public", spec.table.name), current=current),
-            f"{col} {{!r}} already exists in {spec.table.name}"
-            + (" (a current version is loaded; end it with valid_to first)" if spec.layer == "admin_units" else "")))
+        current = " AND t.valid_to IS NULL" if spec.layer == "admin_units" else ""
+        queries.append((f"SELECT s.source_row, s.{c} FROM {STAGE} s JOIN {table} t ON t.{c} = s.{c}{current}",
+                        f"{col} {{!r}} already exists in {spec.table.name}"
+                        + (" (a current version is loaded; end it with valid_to first)" if spec.layer == "admin_units" else "")))
     reasons: dict[int, list[str]] = {}
     for query, why in queries:
-        for row, *values in conn.execute(query).fetchall():
+        for row, *values in conn.execute(sa.text(query)).all():
             reasons.setdefault(row, []).append(why.format(*(shorten(v) if isinstance(v, str) else v for v in values)))
     return [(row, "; ".join(whys)) for row, whys in sorted(reasons.items())]
 
 
 def drop_rows(conn, rows: list[int]) -> None:
-    conn.execute(sql.SQL("DELETE FROM {s} WHERE source_row = ANY(%s)").format(s=STAGE), (rows,))
+    conn.execute(sa.text(f"DELETE FROM {STAGE} WHERE source_row = ANY(:rows)"), {"rows": rows})
 
 
-def _with_defaults(conn, table, columns: list[str]) -> sql.Composable:
+def _with_defaults(conn, table, columns: list[str]) -> str:
     """A blank cell means "the column's default", not NULL (status 'draft', wifi false, ...)."""
-    defaults = dict(conn.execute(
+    defaults = dict(conn.execute(sa.text(
         "SELECT column_name, column_default FROM information_schema.columns "
-        "WHERE table_schema = %s AND table_name = %s AND column_default IS NOT NULL",
-        (table.schema or "public", table.name)).fetchall())
-    return sql.SQL(", ").join(
-        # The default is an expression from the catalogue (our own schema), never user input.
-        sql.SQL("COALESCE(s.{c}, {d})").format(c=sql.Identifier(c), d=sql.SQL(defaults[c]))
-        if c in defaults else sql.Identifier("s", c)
+        "WHERE table_schema = :schema AND table_name = :name AND column_default IS NOT NULL"),
+        {"schema": table.schema or "public", "name": table.name}).all())
+    # The default is an expression from the catalogue (our own schema), never user input; its
+    # colons are escaped so that sa.text reads none of them as a parameter.
+    return ", ".join(
+        f"COALESCE(s.{_quote(conn, c)}, {defaults[c].replace(':', chr(92) + ':')})"
+        if c in defaults else f"s.{_quote(conn, c)}"
         for c in columns
     )
 
 
 def insert(conn, spec, columns: list[str]) -> int:
     public_cols = [c for c in columns if c not in spec.private_columns]
-    cur = conn.execute(sql.SQL("INSERT INTO {t} ({cols}, geom) SELECT {vals}, s.geom FROM {s} s ORDER BY s.source_row").format(
-        t=sql.Identifier(spec.table.schema or "public", spec.table.name),
-        cols=sql.SQL(", ").join(sql.Identifier(c) for c in public_cols),
-        vals=_with_defaults(conn, spec.table, public_cols), s=STAGE))
-    n = cur.rowcount
+    n = conn.execute(sa.text(
+        f"INSERT INTO {qualified(conn, spec.table.name, spec.table.schema or 'public')} "
+        f"({', '.join(_quote(conn, c) for c in public_cols)}, geom) "
+        f"SELECT {_with_defaults(conn, spec.table, public_cols)}, s.geom FROM {STAGE} s ORDER BY s.source_row"
+    )).rowcount
     private = [c for c in columns if c in spec.private_columns]
     if private:
-        pcols = sql.SQL(", ").join(sql.Identifier(c) for c in private)
-        scols = sql.SQL(", ").join(sql.Identifier("s", c) for c in private)
-        conn.execute(sql.SQL(
-            "INSERT INTO private.household_private (household_id, {pcols}) "
-            "SELECT h.id, {scols} FROM {s} s JOIN households h USING (address_code)"
-        ).format(pcols=pcols, scols=scols, s=STAGE))
+        pcols = ", ".join(_quote(conn, c) for c in private)
+        scols = ", ".join(f"s.{_quote(conn, c)}" for c in private)
+        conn.execute(sa.text(
+            f"INSERT INTO private.household_private (household_id, {pcols}) "
+            f"SELECT h.id, {scols} FROM {STAGE} s JOIN households h USING (address_code)"))
     return n

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import psycopg
-from psycopg import sql
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
 from geo import crs as vcrs
@@ -114,27 +114,28 @@ def map_fields(spec: ImportSpec, fields: list[str], explicit: dict[str, str], di
     return mapping, ignored
 
 
-def _province_lookup(conn: psycopg.Connection):
+def _province_lookup(conn: Connection):
     def province_at(lon: float, lat: float) -> str | None:
-        row = conn.execute(
-            "SELECT code FROM provinces WHERE ST_Intersects(geom, ST_SetSRID(ST_Point(%s, %s), 4326)) LIMIT 1",
-            (lon, lat),
-        ).fetchone()
+        row = conn.execute(sa.text(
+            "SELECT code FROM provinces WHERE ST_Intersects(geom, ST_SetSRID(ST_Point(:lon, :lat), 4326)) LIMIT 1"),
+            {"lon": lon, "lat": lat},
+        ).first()
         return row[0] if row else None
-    has_provinces = conn.execute("SELECT EXISTS (SELECT 1 FROM provinces)").fetchone()[0]
+    has_provinces = conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM provinces)")).scalar()
     return province_at if has_provinces else None
 
 
-def _create_stage(conn: psycopg.Connection, spec: ImportSpec, columns: list[str]) -> None:
+def _create_stage(conn: Connection, spec: ImportSpec, columns: list[str]) -> None:
+    """Column names and types come from the layer's model (the spec), quoted by SQLAlchemy."""
     geom_type = {"Point": "Point", "LineString": "MultiLineString", "Polygon": "MultiPolygon"}[spec.family]
-    defs = [sql.SQL("source_row integer")]
-    defs += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(spec.sql_type(c))) for c in columns]
-    defs.append(sql.SQL("geom geometry({}, 4326)").format(sql.SQL(geom_type)))
-    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGE)))
-    conn.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(sql.Identifier(STAGE), sql.SQL(", ").join(defs)))
+    quote = conn.dialect.identifier_preparer.quote
+    defs = ["source_row integer", *(f"{quote(c)} {spec.sql_type(c)}" for c in columns),
+            f"geom geometry({geom_type}, 4326)"]
+    conn.execute(sa.text(f"DROP TABLE IF EXISTS {quote(STAGE)}"))
+    conn.execute(sa.text(f"CREATE TEMP TABLE {quote(STAGE)} ({', '.join(defs)}) ON COMMIT DROP"))
 
 
-def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options: ImportOptions) -> ImportReport:
+def import_file(conn: Connection, layer: str, path: str | Path, options: ImportOptions) -> ImportReport:
     """Load one file into one layer inside the caller's transaction; raise ImportFailed to abort."""
     try:
         spec = get_spec(layer)
@@ -190,9 +191,10 @@ def import_file(conn: psycopg.Connection, layer: str, path: str | Path, options:
         derive.drop_rows(conn, [r for r, _ in problems])
     try:
         report.rows_loaded = derive.insert(conn, spec, columns)
-    except psycopg.errors.IntegrityError as exc:
-        detail = exc.diag.message_detail or ""
-        raise ImportFailed(f"{src.display}: the database refused the rows ({exc.diag.message_primary}) {detail}; nothing was loaded", report) from None
+    except sa.exc.IntegrityError as exc:
+        diag = exc.orig.diag
+        detail = diag.message_detail or ""
+        raise ImportFailed(f"{src.display}: the database refused the rows ({diag.message_primary}) {detail}; nothing was loaded", report) from None
     return report
 
 

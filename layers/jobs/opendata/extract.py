@@ -13,23 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
+from sqlalchemy.engine import Connection
 
 from geo.vector_export import BATCH_ROWS, arrow_schema
 from layers.db.settings import Settings
 from layers.jobs.opendata.dataset import Dataset
 
-DIALECT = psycopg_dialect.dialect()
 HASH_SCHEMA = pa.schema([pa.field("id", pa.string()), pa.field("hash", pa.int64())])
-
-
-def compiled(stmt: sa.Select) -> tuple[str, dict]:
-    c = stmt.compile(dialect=DIALECT, compile_kwargs={"render_postcompile": True})
-    return c.string, dict(c.params)
 
 
 def schema_of(dataset: Dataset) -> pa.Schema:
@@ -83,18 +75,16 @@ def _column(values: tuple, typ: pa.DataType) -> pa.Array:
     return pa.array(values, type=typ)
 
 
-def batches(conn: psycopg.Connection, dataset: Dataset, settings: Settings, tally: Tally,
+def batches(conn: Connection, dataset: Dataset, settings: Settings, tally: Tally,
             rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """Runs inside the caller's transaction (one snapshot for the whole release)."""
     schema = schema_of(dataset)
-    sql, params = compiled(dataset.statement(settings))
     t_index = dataset.field_names.index(dataset.temporal_field) if dataset.temporal_field else None
-    with conn.cursor(name=f"opendata_{dataset.id}") as cur:
-        cur.itersize = rows
-        cur.execute(sql, params)
-        if [d.name for d in cur.description] != [*dataset.field_names, "geometry"]:
+    with conn.execution_options(stream_results=True, max_row_buffer=rows).execute(
+            dataset.statement(settings)) as result:
+        if list(result.keys()) != [*dataset.field_names, "geometry"]:
             raise RuntimeError(f"{dataset.id}: query columns do not match the dataset's fields")
-        while chunk := cur.fetchmany(rows):
+        while chunk := [tuple(r) for r in result.fetchmany(rows)]:
             cols = list(zip(*chunk))
             arrays = [_column(v, f.type) for v, f in zip(cols, schema)]
             arrays[-1] = pa.array([bytes(g) if g is not None else None for g in cols[-1]], pa.binary())

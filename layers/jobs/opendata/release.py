@@ -22,10 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import psycopg
 import pyarrow.parquet as pq
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from geo.vector_export import FORMATS, write_all
+from layers.db.engines import connection
+from layers.db.models.history import LayerVersion
 from layers.db.settings import Settings
 from layers.jobs.opendata import manifest as mf
 from layers.jobs.opendata import store
@@ -38,7 +41,11 @@ from layers.write.growing.expiry import expire_now
 
 # Extra distributions of a layer dataset written by a caller (PMTiles, from tiles/): returns
 # (format key, path) pairs it wrote into the directory it was given.
-ExtraWriter = Callable[[psycopg.Connection, Dataset, Path], list[tuple[str, Path]]]
+ExtraWriter = Callable[[Connection, Dataset, Path], list[tuple[str, Path]]]
+
+
+# One read-only snapshot for every file of a release.
+SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 
 
 @dataclass
@@ -99,15 +106,13 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
     rdir = store.releases_dir(settings)
     rdir.mkdir(parents=True, exist_ok=True)
     if not dry_run:
-        with psycopg.connect(url) as conn:
+        with connection(url) as conn:
             expire_now(conn)
-    with _lock(rdir), psycopg.connect(url) as conn:
-        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
-        conn.read_only = True
+    with _lock(rdir), connection(url, execution_options=SNAPSHOT) as conn:
         previous = store.latest(settings)
         prev = store.manifest(settings, previous) if previous else None
         prev_dir = rdir / previous if previous else None
-        versions = dict(conn.execute("SELECT table_name, version FROM layer_versions").fetchall())
+        versions = dict(conn.execute(select(LayerVersion.table_name, LayerVersion.version)).all())
         fp = fingerprint(datasets, versions, settings, extra_key)
         if if_changed and prev and prev.get("fingerprint") == fp:
             return PublishResult(None, previous, f"no changes since release {previous}: nothing published",

@@ -10,20 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 
-from layers.write.growing.session import expire
+from sqlalchemy import text
+
+from layers.db.engines import atomic
+from layers.write.growing.session import EXPIRE, VN_TODAY, expire
 
 log = logging.getLogger("ntm_map")
 
 
-EXPIRE_SQL = "SELECT ntm_expire_growing_areas(coalesce(%s, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date))"
+def expire_now(conn, today: date | None = None) -> int:
+    """The same statement on a sync SQLAlchemy connection, for the CLI and for publishing: a
+    release states what is true today, so codes past their date are expired before its snapshot
+    is taken."""
+    with atomic(conn):  # history records the change as made by 'system:expiry'
+        return conn.execute(EXPIRE, {"today": today}).scalar_one()
 
 
-def expire_now(conn, today=None) -> int:
-    """The same on a sync (psycopg) connection, for the CLI and for publishing: a release states
-    what is true today, so codes past their date are expired before its snapshot is taken."""
-    with conn.transaction():  # history records the change as made by 'system:expiry'
-        return conn.execute(EXPIRE_SQL, (today,)).fetchone()[0]
+def today_in_vietnam(conn) -> date:
+    """The database's date in Vietnam: the day expiry goes by."""
+    return conn.execute(text(f"SELECT {VN_TODAY}")).scalar_one()
 
 
 async def _once(engine) -> int:

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 import shapely.geometry
-from sqlalchemy import text
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from geo.area_rules import Problem
@@ -76,11 +76,15 @@ async def vn_today(conn) -> date:
     return (await conn.execute(text(f"SELECT {VN_TODAY}"))).scalar_one()
 
 
+# The one expiry statement, run here by the app and by layers.write.growing.expiry.expire_now
+# for the CLI and publishing; `today` None means Vietnam's date now.
+EXPIRE = text(f"SELECT ntm_expire_growing_areas(coalesce(:today, {VN_TODAY}))").bindparams(
+    bindparam("today", type_=Date))
+
+
 async def expire(conn, today: date | None = None) -> int:
     """Expire granted/suspended areas past valid_to (Vietnam's date); writes only when due."""
-    if today is None:
-        return (await conn.execute(text(f"SELECT ntm_expire_growing_areas({VN_TODAY})"))).scalar_one()
-    return (await conn.execute(text("SELECT ntm_expire_growing_areas(:d)"), {"d": today})).scalar_one()
+    return (await conn.execute(EXPIRE, {"today": today})).scalar_one()
 
 
 def where_of(geom) -> dict | None:
