@@ -47,7 +47,7 @@ def outcome(checked) -> str:
 @pytest.mark.parametrize("kind,points,expected", CASES, ids=[f"{k}-{n}" for k, n, _ in CASES])
 def test_stars_and_zigzags_up_to_the_vertex_limit_are_repaired_or_refused(kind, points, expected):
     geom = shapely.geometry.shape(MAKE[kind](points, *AT))
-    checked = asyncio.run(shapes.check_shape_async(geom, shapes.limits_of(Settings())))
+    checked = asyncio.run(shapes.checked(shapely.geometry.mapping(geom), None, Settings()))  # as a request
     assert outcome(checked) == expected
     if expected == "too complex":  # refused by the count, not by the deadline
         assert f"crosses itself in more than {CAP:,} places" in checked.problems[0].message
@@ -65,10 +65,10 @@ def test_the_upload_checks_the_same_way_from_its_thread():
 def test_a_small_sound_polygon_is_checked_in_the_request_a_big_one_in_a_worker():
     limits = shapes.ShapeLimits(memory_mb=333)  # a runner of its own, to see whether it was used
     square = shapely.geometry.box(105.6, 18.7, 105.603, 18.703)
-    assert asyncio.run(shapes.check_shape_async(square, limits)).geom is not None
+    assert shapes.check_shape(square, limits).geom is not None
     assert (1, 333) not in bounded._RUNNERS and (2, 333) not in bounded._RUNNERS
     circle = shapely.Point(*AT).buffer(0.003, quad_segs=1_500)  # 6,001 points, valid
-    assert asyncio.run(shapes.check_shape_async(circle, limits)).geom is not None
+    assert shapes.check_shape(circle, limits).geom is not None
     assert bounded._RUNNERS[limits.workers, 333]._count == 1
 
 
@@ -82,7 +82,7 @@ def test_one_request_or_upload_shares_one_time_budget():
 
 def test_with_the_count_lifted_the_deadline_stops_the_repair():
     limits = shapes.ShapeLimits(max_crossings=10**9, timeout_s=1.0, memory_mb=4096, workers=1)
-    checked = asyncio.run(shapes.check_shape_async(shapely.geometry.shape(star(1601, *AT)), limits))
+    checked = shapes.check_shape(shapely.geometry.shape(star(1601, *AT)), limits)
     assert "too complex to repair (it took more than 1 s)" in checked.problems[0].message
     assert bounded._RUNNERS[1, 4096].replaced >= 1
 

@@ -13,6 +13,7 @@ growing_upload_check_s of worker time for all its boundaries.
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -79,7 +80,12 @@ def parse(geometry, crs: OgcCRS | None) -> shapely.Geometry:
 
 
 async def checked(geometry, crs: OgcCRS | None, settings) -> Checked:
-    return await check_shape_async(parse(geometry, crs), limits_of(settings))
+    """check_shape for a request on the event loop: a small valid polygon inline, anything else
+    in a thread (as an upload runs it), which waits for the bounded worker off the loop."""
+    geom, limits = parse(geometry, crs), limits_of(settings)
+    if _inline(geom, limits):
+        return check_geometry(geom, limits.rules())
+    return await asyncio.to_thread(check_shape, geom, limits)
 
 
 def _inline(geom, limits: ShapeLimits) -> bool:
@@ -113,8 +119,8 @@ def _timeout(limits: ShapeLimits) -> float | None:
 
 
 def check_shape(geom, limits: ShapeLimits) -> Checked:
-    """Checked and, if need be, repaired within the bounds; blocks the calling thread (an
-    upload runs in the threadpool), never call it on the event loop."""
+    """Checked and, if need be, repaired within the bounds; blocks the calling thread (an upload
+    runs in the threadpool, a request in a thread: `checked`), never call it on the event loop."""
     if _inline(geom, limits):
         return check_geometry(geom, limits.rules())
     timeout = _timeout(limits)
@@ -123,23 +129,6 @@ def check_shape(geom, limits: ShapeLimits) -> Checked:
     started = time.monotonic()
     try:
         return runner(limits.workers, limits.memory_mb).call(
-            check_in_worker, geom, limits.rules(), limits.max_crossings, timeout=timeout)
-    except Unbounded as exc:
-        return too_complex(geom, str(exc))
-    finally:
-        limits.budget.left -= time.monotonic() - started
-
-
-async def check_shape_async(geom, limits: ShapeLimits) -> Checked:
-    """check_shape for the event loop: the worker's time is spent off the loop."""
-    if _inline(geom, limits):
-        return check_geometry(geom, limits.rules())
-    timeout = _timeout(limits)
-    if timeout is None:
-        return too_complex(geom, "checking this request's boundaries took all its time")
-    started = time.monotonic()
-    try:
-        return await runner(limits.workers, limits.memory_mb).run(
             check_in_worker, geom, limits.rules(), limits.max_crossings, timeout=timeout)
     except Unbounded as exc:
         return too_complex(geom, str(exc))
