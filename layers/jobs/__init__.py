@@ -1,3 +1,4 @@
-"""Batch jobs, run by the CLI with sync SQLAlchemy/psycopg in one transaction each: file import
+"""Batch jobs, run by the CLI on a sync SQLAlchemy Connection in one transaction each: file import
 (`importing/`), the demo province (`demo/`, data in `demo_data/`), NTM criteria sets, open-data
-releases (`opendata/`), and the COPY helpers they share (`bulk`)."""
+releases (`opendata/`), and the COPY helpers they share (`bulk`, the one place that reaches the
+psycopg driver under the connection)."""
