@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from layers.db.settings import Settings
 
@@ -214,25 +215,28 @@ class Cluster:
             )
 
     def _ensure_database(self) -> None:
+        """The project's database on a cluster that has just started (it may still be coming up)."""
+        url = self.url("postgres").replace("postgresql://", "postgresql+psycopg://", 1)
+        engine = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+                                  connect_args={"connect_timeout": 5})
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = psycopg.connect(self.url("postgres"), autocommit=True, connect_timeout=5)
-                break
-            except psycopg.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        with conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (self.settings.db_name,)
-            ).fetchone()
-            if not exists:
-                conn.execute(
-                    psycopg.sql.SQL("CREATE DATABASE {}").format(
-                        psycopg.sql.Identifier(self.settings.db_name)
-                    )
-                )
+        try:
+            while True:
+                try:
+                    conn = engine.connect()
+                    break
+                except sa.exc.OperationalError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            with conn:
+                name = self.settings.db_name
+                exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                      {"name": name}).first()
+                if not exists:  # CREATE DATABASE takes no parameter: the name is quoted as one
+                    conn.execute(sa.text(f"CREATE DATABASE {conn.dialect.identifier_preparer.quote_identifier(name)}"))
+        finally:
+            engine.dispose()
 
 
 def _traversable_by_postgres(path: Path) -> bool:
