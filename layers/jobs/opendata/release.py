@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import time
 import uuid
@@ -94,6 +95,29 @@ def _compare(ds: Dataset, tally: Tally, prev: dict | None, prev_dir: Path | None
     return change
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _link_unchanged(new: Path, old: Path) -> None:
+    """A file byte-identical to the previous release's is stored once: a hard link (files are never modified)."""
+    for path in new.rglob("*"):
+        twin = old / path.relative_to(new)
+        if not path.is_file() or not twin.is_file() or twin.stat().st_size != path.stat().st_size:
+            continue
+        if _sha256(path) == _sha256(twin):
+            spare = path.with_name(path.name + ".link")
+            try:
+                os.link(twin, spare)
+            except OSError:
+                continue  # another filesystem: keep the copy
+            spare.replace(path)
+
+
 def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: bool = False,
             extra: ExtraWriter | None = None, extra_key: str = "",
             progress: Callable[[str], None] | None = None,
@@ -167,6 +191,8 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
             (tmp / "CHANGELOG.md").write_text(mf.changelog_md(man, changes))
             mf.write_json(tmp / "datapackage.json", mf.datapackage(man, settings))
             mf.write_json(tmp / store.MANIFEST, man)
+            if prev_dir:
+                _link_unchanged(tmp, prev_dir)
             final = rdir / version
             tmp.rename(final)  # the release becomes visible here, complete
         except BaseException:
