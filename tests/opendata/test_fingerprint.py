@@ -20,3 +20,16 @@ def test_pmtiles_zooms_change_the_fingerprint():
     a, b = Settings(), Settings()
     b.pmtiles_max_zoom = a.pmtiles_max_zoom - 1
     assert fingerprint(ds, versions, a, writer_key(a)) != fingerprint(ds, versions, b, writer_key(b))
+
+
+def test_unchanged_files_are_hard_linked_to_the_previous_release(tmp_path):
+    from layers.jobs.opendata.release import _link_unchanged
+    old, new = tmp_path / "1.0.0", tmp_path / "1.0.1"
+    for d, b in ((old, b"old"), (new, b"new")):
+        (d / "x").mkdir(parents=True)
+        (d / "x" / "same.csv").write_bytes(b"same")
+        (d / "x" / "edited.csv").write_bytes(b)
+    _link_unchanged(new, old)
+    assert (new / "x" / "same.csv").stat().st_ino == (old / "x" / "same.csv").stat().st_ino
+    assert (new / "x" / "edited.csv").read_bytes() == b"new"
+    assert (new / "x" / "edited.csv").stat().st_ino != (old / "x" / "edited.csv").stat().st_ino
