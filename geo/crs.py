@@ -137,9 +137,11 @@ def normalize_vn2000(crs: CRS) -> tuple[CRS, str | None]:
             return crs, None
         return CRS.from_epsg(epsg), f"the file's definition was read as EPSG:{epsg}"
     params = _tm_params(crs)
-    meridian = tm3_meridian(crs)
-    if params is None or meridian is None:
+    if params is None:
         return crs, None
+    meridian = tm3_meridian(crs)
+    if meridian is None:
+        return _tm3_whatever_datum(crs, params)
     scale = params.get("Scale factor at natural origin")
     standard = (params.get("Latitude of natural origin") == 0 and params.get("False easting") == 500_000
                 and params.get("False northing") == 0 and scale is not None)
@@ -152,6 +154,24 @@ def normalize_vn2000(crs: CRS) -> tuple[CRS, str | None]:
         epsg = _UTM_ZONES[meridian]
         return CRS.from_epsg(epsg), f"the file's VN-2000 UTM {meridian:g}° definition was read as EPSG:{epsg}"
     return crs, None
+
+
+def _tm3_whatever_datum(crs: CRS, params: dict[str, float]) -> tuple[CRS, str | None]:
+    """A TM projection with scale 0.9999 and false easting 500,000 on a VN-2000 TM-3 meridian is
+    VN-2000 whatever datum its .prj names: UTM uses 0.9996 and no WGS 84 data uses these zones.
+    The most common home-made .prj names GCS_WGS_1984 with these parameters; read as written,
+    its features land about 200 m off (the datum shift that was left out)."""
+    meridian = round(params.get("Longitude of natural origin", float("nan")), 4)
+    scale = params.get("Scale factor at natural origin", float("nan"))
+    if not (meridian in TM3_ZONES and abs(scale - 0.9999) < 1e-9 and params.get("False easting") == 500_000
+            and params.get("False northing") == 0 and params.get("Latitude of natural origin") == 0):
+        return crs, None
+    epsg = TM3_ZONES[meridian]
+    datum = crs.datum.name if crs.datum is not None else "no datum"
+    return CRS.from_epsg(epsg), (
+        f"the file's .prj names {datum} but its projection (Transverse Mercator, scale 0.9999, false "
+        f"easting 500,000, meridian {meridian:g}°) is VN-2000 TM-3: read as EPSG:{epsg} with VN-2000's "
+        "datum shift (read as written it would land about 200 m off); pass --crs to override")
 
 
 def looks_geographic(bounds: tuple[float, float, float, float]) -> bool:
