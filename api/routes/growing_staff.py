@@ -58,9 +58,8 @@ async def get_area(request: Request, area_id: int = AreaId, user: User = Depends
         access.check_scope(user, row)
         feat = read.feature(row, personal=access.sees_personal(user))
         if as_of is not None:
-            state = await history.as_of(conn, area_id, as_of, feat["properties"], row.created_at)
-            if not access.sees_personal(user):
-                state = {k: v for k, v in state.items() if k not in read.PERSONAL}
+            state = await history.as_of(conn, area_id, as_of, feat["properties"], row.created_at,
+                                        personal=access.sees_personal(user))
             return JSONResponse({"id": area_id, "as_of": as_of.isoformat(), "properties": state},
                                 headers={"Cache-Control": "no-store"})
     feat["properties"]["actions"] = allowed_actions(row.status, user.role)

@@ -257,10 +257,11 @@ def test_hostile_json_is_400_or_422_never_500(writer, staff, demo_db):
 
 def test_a_viewer_reads_areas_without_the_owners_name_and_phone(writer, staff, demo_db):
     with psycopg.connect(demo_db) as conn:
-        conn.execute("UPDATE growing_areas SET owner_name = 'Nguyễn Văn A', owner_phone = '0912345678' "
-                     "WHERE id = (SELECT min(g.id) FROM growing_areas g JOIN communes c ON c.code = g.commune_code "
-                     "WHERE c.province_code = %s) RETURNING id", (staff["province"],))
-        area_id = conn.execute("SELECT id FROM growing_areas WHERE owner_phone = '0912345678'").fetchone()[0]
+        area_id = conn.execute("SELECT min(g.id) FROM growing_areas g JOIN communes c ON c.code = g.commune_code "
+                               "WHERE c.province_code = %s", (staff["province"],)).fetchone()[0]
+        conn.execute("INSERT INTO private.growing_area_private (growing_area_id, owner_name, owner_phone) "
+                     "VALUES (%s, 'Nguyễn Văn A', '0912345678') ON CONFLICT (growing_area_id) DO UPDATE "
+                     "SET owner_name = excluded.owner_name, owner_phone = excluded.owner_phone", (area_id,))
     for who, sees in (("viewer", False), ("hung", True)):
         listed = writer.get("/staff/api/growing-areas", headers=staff[who], params={"limit": 5000}).json()
         mine = [f for f in listed["features"] if f["id"] == area_id]

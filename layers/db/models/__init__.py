@@ -4,7 +4,7 @@ Personal data lives in the `private` schema, which no public endpoint reads.
 """
 from layers.db.models.accounts import ApiToken, User, WebSession
 from layers.db.models.admin import AdminUnit, Village
-from layers.db.models.agriculture import AgriZone, Cooperative, GrowingArea, OcopProduct
+from layers.db.models.agriculture import AgriZone, Cooperative, GrowingArea, GrowingAreaPrivate, OcopProduct
 from layers.db.models.base import Base, metadata
 from layers.db.models.history import ChangeHistory, CodeCounter, ImportRun, LayerVersion
 from layers.db.models.households import Household, HouseholdPrivate
@@ -14,14 +14,14 @@ from layers.db.models.tourism import TourismPlace, TourismRoute
 # Tables whose every change is recorded in change_history (and bumps layer_versions).
 EDITABLE_TABLES = [
     AdminUnit.__table__, Village.__table__, Household.__table__, HouseholdPrivate.__table__,
-    GrowingArea.__table__, Cooperative.__table__, AgriZone.__table__, OcopProduct.__table__,
+    GrowingArea.__table__, GrowingAreaPrivate.__table__, Cooperative.__table__, AgriZone.__table__, OcopProduct.__table__,
     TourismPlace.__table__, TourismRoute.__table__, NtmCriteriaSet.__table__,
     NtmCriterion.__table__, NtmAssessment.__table__, NtmAssessmentCriterion.__table__,
 ]
 
 __all__ = [
     "AdminUnit", "AgriZone", "ApiToken", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
-    "EDITABLE_TABLES", "GrowingArea", "Household", "HouseholdPrivate", "ImportRun",
+    "EDITABLE_TABLES", "GrowingArea", "GrowingAreaPrivate", "Household", "HouseholdPrivate", "ImportRun",
     "LayerVersion", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
     "OcopProduct", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
 ]

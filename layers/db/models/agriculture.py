@@ -56,9 +56,7 @@ class GrowingArea(Timestamps, Base):
     commune_code: Mapped[str] = mapped_column(String(10), index=True)
     address: Mapped[str | None] = mapped_column(String(300))
     cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperatives.id"))
-    # An individual owner is a person: name and phone are not public (see the registry).
-    owner_name: Mapped[str | None] = mapped_column(String(200))
-    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    # An individual owner's name and phone are in GrowingAreaPrivate (private schema).
     households_count: Mapped[int | None] = mapped_column(Integer)
     expected_output_tonnes: Mapped[float | None] = mapped_column(Float)
     certification: Mapped[str] = mapped_column(String(20), server_default="none")
@@ -71,8 +69,20 @@ class GrowingArea(Timestamps, Base):
     area_ha: Mapped[float] = mapped_column(Float, Computed("ST_Area(geom::geography) / 1e4", persisted=True))
     # +1 on every UPDATE (trigger, migration 0005): the API's ETag and If-Match.
     row_version: Mapped[int] = mapped_column(Integer, server_default="1")
-    status_note: Mapped[str | None] = mapped_column(Text)  # last lifecycle step's note; staff only
     geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class GrowingAreaPrivate(Timestamps, Base):
+    """An area's personal fields, kept out of the public schema and its history (migration 0008)."""
+
+    __tablename__ = "growing_area_private"
+    __table_args__ = {"schema": "private"}
+
+    growing_area_id: Mapped[int] = mapped_column(
+        ForeignKey("growing_areas.id", ondelete="CASCADE"), primary_key=True)
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    status_note: Mapped[str | None] = mapped_column(Text)  # last lifecycle step's note; staff only
 
 
 class AgriZone(Timestamps, Base):

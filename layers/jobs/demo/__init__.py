@@ -81,7 +81,11 @@ def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
     # Owners' names come from their own stream, so they do not change with --households.
     owners = households.personal_data(stream(10), np.arange(2000), np.zeros(2000, dtype=bool))["head_name"].tolist()
     areas, counters = agriculture.growing_areas(stream(4), communes, vill, coops, owners)
-    copy_frame(conn, "growing_areas", areas)
+    personal = ["owner_name", "owner_phone"]
+    copy_frame(conn, "growing_areas", areas.drop(columns=personal))
+    owned = areas[areas[personal].notna().any(axis=1)]
+    copy_frame(conn, "growing_area_private",
+               owned[["id", *personal]].rename(columns={"id": "growing_area_id"}), schema="private")
     for scope, last in counters.items():
         conn.execute(sa.insert(CodeCounter.__table__).values(scope=scope, last_serial=last))
     copy_frame(conn, "agri_zones", agriculture.agri_zones(stream(5), communes, vill))

@@ -199,17 +199,29 @@ def _with_defaults(conn, table, columns: list[str]) -> str:
 
 
 def insert(conn, spec, columns: list[str]) -> int:
+    """Move the staged rows into the layer; their personal columns into its private table."""
     public_cols = [c for c in columns if c not in spec.private_columns]
-    n = conn.execute(sa.text(
-        f"INSERT INTO {qualified(conn, spec.table.name, spec.table.schema or 'public')} "
-        f"({', '.join(_quote(conn, c) for c in public_cols)}, geom) "
-        f"SELECT {_with_defaults(conn, spec.table, public_cols)}, s.geom FROM {STAGE} s ORDER BY s.source_row"
-    )).rowcount
     private = [c for c in columns if c in spec.private_columns]
+    table = qualified(conn, spec.table.name, spec.table.schema or "public")
+    ids = ""
     if private:
+        # Ids are taken first, in file order, so each row's personal part finds its new row.
+        conn.execute(sa.text(f"ALTER TABLE {STAGE} ADD COLUMN ntm_new_id bigint"))
+        conn.execute(sa.text(
+            f"UPDATE {STAGE} s SET ntm_new_id = n.id FROM (SELECT source_row, nextval(pg_get_serial_sequence(:t, 'id')) AS id "
+            f"FROM (SELECT source_row FROM {STAGE} ORDER BY source_row) o) n WHERE n.source_row = s.source_row"),
+            {"t": table})
+        ids = "id, "
+    n = conn.execute(sa.text(
+        f"INSERT INTO {table} ({ids}{', '.join(_quote(conn, c) for c in public_cols)}, geom) "
+        f"SELECT {'s.ntm_new_id, ' if ids else ''}{_with_defaults(conn, spec.table, public_cols)}, s.geom "
+        f"FROM {STAGE} s ORDER BY s.source_row"
+    )).rowcount
+    if private:
+        target = spec.private_table
         pcols = ", ".join(_quote(conn, c) for c in private)
         scols = ", ".join(f"s.{_quote(conn, c)}" for c in private)
         conn.execute(sa.text(
-            f"INSERT INTO private.household_private (household_id, {pcols}) "
-            f"SELECT h.id, {scols} FROM {STAGE} s JOIN households h USING (address_code)"))
+            f"INSERT INTO {qualified(conn, target.name, target.schema)} ({_quote(conn, spec.private_key)}, {pcols}) "
+            f"SELECT s.ntm_new_id, {scols} FROM {STAGE} s"))
     return n

@@ -26,12 +26,15 @@ class ImportSpec:
     required: tuple[str, ...]
     aliases: dict[str, str] = field(default_factory=dict)  # folded source name → column
     unique: tuple[str, ...] = ()
-    # Columns of private.household_private filled from the same file (households only).
+    # Personal columns filled from the same file into the layer's private table, whose column
+    # `private_key` holds the layer row's id.
     private_columns: dict[str, Callable] = field(default_factory=dict)
+    private_table: Table | None = None
+    private_key: str = ""
     derive_commune: bool = True
 
     def sql_type(self, column: str) -> str:
-        table = models.HouseholdPrivate.__table__ if column in self.private_columns else self.table
+        table = self.private_table if column in self.private_columns else self.table
         return table.c[column].type.compile(dialect=postgresql.dialect())
 
 
@@ -67,11 +70,12 @@ SPECS: dict[str, ImportSpec] = {s.layer: s for s in (
                          "members": v.integer,
                          "poverty_status": v.one_of(*POVERTY_STATUSES),
                          "monthly_income_vnd": v.integer},
+        private_table=models.HouseholdPrivate.__table__, private_key="household_id",
     ),
     ImportSpec(
         "growing_areas", models.GrowingArea.__table__, "Polygon",
         {"code": v.text, "name": v.text, "crop": v.crop, "variety": v.text, "commune_code": v.code_text,
-         "address": v.text, "owner_name": v.text, "owner_phone": v.text, "households_count": v.integer,
+         "address": v.text, "households_count": v.integer,
          "expected_output_tonnes": v.number, "certification": v.one_of(*CERTIFICATIONS),
          "farming_diary": v.boolean, "residue_monitoring": v.boolean, "target_markets": v.text_list,
          "status": v.one_of(*GROWING_STATUSES), "valid_from": v.day, "valid_to": v.day},
@@ -82,6 +86,8 @@ SPECS: dict[str, ImportSpec] = {s.layer: s for s in (
                  "target_mar": "target_markets", "farming_di": "farming_diary",
                  "residue_mo": "residue_monitoring", "owner_phon": "owner_phone"},
         unique=("code",),
+        private_columns={"owner_name": v.text, "owner_phone": v.text},
+        private_table=models.GrowingAreaPrivate.__table__, private_key="growing_area_id",
     ),
     ImportSpec(
         "cooperatives", models.Cooperative.__table__, "Point",

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from geo import lifecycle
 from geo.area_rules import check_attributes, check_minimum
 from layers.db import dates
-from layers.write.growing import access, codes, read, shapes
+from layers.write.growing import access, codes, personal, read, shapes
 from layers.write.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
 
 
@@ -74,8 +74,9 @@ async def act(conn, user, area_id: int, action: str, if_match: str | None, setti
         values["valid_to"] = _valid_to(valid_to, start, settings.growing_validity_months, today)
     done = await conn.execute(text(
         "UPDATE growing_areas SET status = :status, code = :code, valid_from = :valid_from, "
-        "valid_to = :valid_to, status_note = :note WHERE id = :id AND row_version = :v RETURNING id"),
-        {**values, "note": note, "id": area_id, "v": version})
+        "valid_to = :valid_to WHERE id = :id AND row_version = :v RETURNING id"),
+        {**values, "id": area_id, "v": version})
     if done.first() is None:
         raise Stale(f"growing area {area_id} changed while this request ran; read it again")
+    await personal.save(conn, area_id, {"status_note": note})
     return step.target

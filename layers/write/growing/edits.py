@@ -16,9 +16,9 @@ from geo import lifecycle
 from geo.area_rules import Problem, check_attributes, check_minimum
 from geo.ogc_crs import OgcCRS
 from layers.db.models.agriculture import GrowingArea
-from layers.write.growing import access, read, shapes
+from layers.write.growing import access, personal, read, shapes
 from layers.write.growing.errors import BadBody, Forbidden, RuleFailure, Stale
-from layers.write.growing.fields import DEFAULTS, WRITABLE, clean
+from layers.write.growing.fields import DEFAULTS, PRIVATE, WRITABLE, clean
 from layers.write.growing.session import where_of
 
 AREAS = GrowingArea.__table__
@@ -67,8 +67,11 @@ def _validate(values: dict, checked, area_ha: float | None, settings) -> list[Pr
     return problems
 
 
-def _params(values: dict) -> dict:
-    return {k: values.get(k, DEFAULTS.get(k)) for k in WRITABLE}
+def _params(values: dict) -> tuple[dict, dict]:
+    """The public columns' values and the personal ones (layers.write.growing.personal)."""
+    every = {k: values.get(k, DEFAULTS.get(k)) for k in WRITABLE}
+    return ({k: v for k, v in every.items() if k not in PRIVATE},
+            {k: v for k, v in every.items() if k in PRIVATE})
 
 
 async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple[int, str | None]:
@@ -87,8 +90,10 @@ async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple
     if not access.covers(user, values["commune_code"], province):
         raise Forbidden(f"commune {values['commune_code']} is outside the areas of {user.name} "
                         f"({', '.join(user.areas) or 'none'})")
-    stmt = insert(AREAS).values(**_params(values), status="draft", geom=_geom(checked.geom)).returning(AREAS.c.id)
+    public, private = _params(values)
+    stmt = insert(AREAS).values(**public, status="draft", geom=_geom(checked.geom)).returning(AREAS.c.id)
     new_id = (await conn.execute(stmt)).scalar_one()
+    await personal.save(conn, new_id, private)
     return new_id, checked.repaired
 
 
@@ -116,13 +121,14 @@ async def update(conn, user, area_id: int, body, if_match: str | None, settings,
         code, province = await _commune_of(conn, values, None)
         if not access.covers(user, code, province):
             raise Forbidden(f"commune {code} is outside the areas of {user.name}")
-    changes = _params(values)
+    changes, private = _params(values)
     if checked is not None:
         changes["geom"] = _geom(checked.geom)
     stmt = (sql_update(AREAS).where(AREAS.c.id == area_id, AREAS.c.row_version == version)
             .values(**changes).returning(AREAS.c.row_version))
     if (await conn.execute(stmt)).first() is None:
         raise Stale(f"growing area {area_id} changed while this request ran; read it again")
+    await personal.save(conn, area_id, private)
     return checked.repaired if checked is not None else None
 
 

@@ -12,9 +12,11 @@ COLUMNS = ("id", "code", "name", "crop", "variety", "commune_code", "address", "
            "owner_name", "owner_phone", "households_count", "expected_output_tonnes", "certification",
            "farming_diary", "residue_monitoring", "target_markets", "status", "valid_from", "valid_to",
            "area_ha", "row_version", "status_note", "created_at", "updated_at")
-SELECT = (", ".join(f"g.{c}" for c in COLUMNS)
+# The personal fields are a private table's (migration 0008), joined for staff only.
+SELECT = (", ".join(f"p.{c}" if c in PRIVATE else f"g.{c}" for c in COLUMNS)
           + ", c.province_code, ST_AsGeoJSON(g.geom, 7) AS geometry "
-            "FROM growing_areas g LEFT JOIN communes c ON c.code = g.commune_code")
+            "FROM growing_areas g LEFT JOIN communes c ON c.code = g.commune_code "
+            "LEFT JOIN private.growing_area_private p ON p.growing_area_id = g.id")
 # The SQL truth of layers.write.accounts.area_covers for the row's commune.
 SCOPE = "(:admin OR g.commune_code = ANY(:areas) OR c.province_code = ANY(:areas))"
 
