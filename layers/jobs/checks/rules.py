@@ -164,7 +164,8 @@ RULES: tuple[Rule, ...] = (
          "Mã địa chỉ sai", "Address code wrong",
          "mã địa chỉ {code} không hợp lệ (sai định dạng hoặc ký tự kiểm tra)", "address code {code} is not valid: {problem}",
          # Candidates only: the check character is verified by geo.address_code (run.py).
-         f"""SELECT h.id, h.address_code AS label FROM households h WHERE {_scope('h')}""",
+         f"""SELECT h.id, h.address_code AS label FROM households h
+             WHERE {_scope('h')} AND h.id > :after ORDER BY h.id LIMIT :batch""",
          python_check="address_code"),
     Rule("orphan", "*",
          "Bản ghi mồ côi", "Orphan records",

@@ -183,16 +183,19 @@ def _growing_codes(conn, rule: Rule, values: dict, scheme: CodeScheme) -> list[F
 
 
 def _address_codes(conn, rule: Rule, values: dict) -> list[Finding]:
-    """The check character needs geo.address_code; rows are streamed in batches, not held."""
+    """The check character needs geo.address_code; rows come in batches, never all at once."""
     bad: list[tuple[int, str, str]] = []
-    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
-        sa.text(rule.sql), {"ids": values["ids"]})
-    for part in result.partitions(BATCH):
+    after = 0
+    while True:  # keyset batches: no server-side cursor, so it runs inside an import's savepoint too
+        part = conn.execute(sa.text(rule.sql), {"ids": values["ids"], "after": after, "batch": BATCH}).all()
         for hid, code in part:
             try:
                 address_code.normalize(code)
             except (TypeError, ValueError) as exc:
                 bad.append((hid, code, str(exc)))
+        if len(part) < BATCH:
+            break
+        after = part[-1][0]
     if not bad:
         return []
     where = dict(conn.execute(sa.text("SELECT id, ST_AsGeoJSON(geom, 7) FROM households WHERE id = ANY(:ids)"),

@@ -199,22 +199,22 @@ def _with_defaults(conn, table, columns: list[str]) -> str:
 
 
 def insert(conn, spec, columns: list[str]) -> int:
-    """Move the staged rows into the layer; their personal columns into its private table."""
+    """Move the staged rows into the layer; their personal columns into its private table.
+
+    Ids are taken first, in file order, so each row's personal part finds its new row and the
+    rule checks that follow can name the file's row of each problem (`new_ids`).
+    """
     public_cols = [c for c in columns if c not in spec.private_columns]
     private = [c for c in columns if c in spec.private_columns]
     table = qualified(conn, spec.table.name, spec.table.schema or "public")
-    ids = ""
-    if private:
-        # Ids are taken first, in file order, so each row's personal part finds its new row.
-        conn.execute(sa.text(f"ALTER TABLE {STAGE} ADD COLUMN ntm_new_id bigint"))
-        conn.execute(sa.text(
-            f"UPDATE {STAGE} s SET ntm_new_id = n.id FROM (SELECT source_row, nextval(pg_get_serial_sequence(:t, 'id')) AS id "
-            f"FROM (SELECT source_row FROM {STAGE} ORDER BY source_row) o) n WHERE n.source_row = s.source_row"),
-            {"t": table})
-        ids = "id, "
+    conn.execute(sa.text(f"ALTER TABLE {STAGE} ADD COLUMN IF NOT EXISTS ntm_new_id bigint"))
+    conn.execute(sa.text(
+        f"UPDATE {STAGE} s SET ntm_new_id = n.id FROM (SELECT source_row, nextval(pg_get_serial_sequence(:t, 'id')) AS id "
+        f"FROM (SELECT source_row FROM {STAGE} ORDER BY source_row) o) n WHERE n.source_row = s.source_row"),
+        {"t": table})
     n = conn.execute(sa.text(
-        f"INSERT INTO {table} ({ids}{', '.join(_quote(conn, c) for c in public_cols)}, geom) "
-        f"SELECT {'s.ntm_new_id, ' if ids else ''}{_with_defaults(conn, spec.table, public_cols)}, s.geom "
+        f"INSERT INTO {table} (id, {', '.join(_quote(conn, c) for c in public_cols)}, geom) "
+        f"SELECT s.ntm_new_id, {_with_defaults(conn, spec.table, public_cols)}, s.geom "
         f"FROM {STAGE} s ORDER BY s.source_row"
     )).rowcount
     if private:
@@ -225,3 +225,8 @@ def insert(conn, spec, columns: list[str]) -> int:
             f"INSERT INTO {qualified(conn, target.name, target.schema)} ({_quote(conn, spec.private_key)}, {pcols}) "
             f"SELECT s.ntm_new_id, {scols} FROM {STAGE} s"))
     return n
+
+
+def new_ids(conn) -> dict[int, int]:
+    """New row id → the file's row, for the rows `insert` just added."""
+    return dict(conn.execute(sa.text(f"SELECT ntm_new_id, source_row FROM {STAGE} WHERE ntm_new_id IS NOT NULL")).all())

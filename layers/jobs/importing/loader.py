@@ -14,12 +14,16 @@ from geo import vector_io
 from geo.geometry import OK, REJECTED, REPAIRED, family, outside_world, repair
 from geo.vector_sniff import shorten
 from layers.jobs.bulk import copy_rows, ewkb_hex
+from layers.jobs.checks import CheckParams
+from layers.jobs.checks import run as run_checks
+from layers.jobs.checks.rules import RULES_BY_ID
 from layers.jobs.importing import derive
 from layers.jobs.importing.specs import ImportSpec, get_spec
 from layers.jobs.importing.values import BadValue, _fold
 
 STAGE = "ntm_stage"
 MAX_LISTED = 20
+RULED_LAYERS = ("growing_areas", "households")  # layers with rules of their own in layers.jobs.checks
 
 
 class ImportFailed(Exception):
@@ -42,6 +46,10 @@ class ImportOptions:
     progress: bool = True
     chunk_size: int = 50_000
     trust_file: bool = False  # the administrator's own file: GDAL may open it however it likes
+    # The rules of `ntm-map check` (layers.jobs.checks) run over the rows loaded: reported by
+    # default; with `strict`, rows that break one are refused like invalid rows.
+    strict: bool = False
+    check_params: CheckParams | None = None
 
 
 @dataclass
@@ -52,11 +60,14 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     ignored_fields: list[str] = field(default_factory=list)
+    strict: bool = False
     rows_read: int = 0
     rows_loaded: int = 0
     repaired: list[tuple[int, str]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    broken_rules: list[tuple[int, str]] = field(default_factory=list)  # (file row, "rule: message")
+    problems_file: str | None = None
 
     def counts(self) -> dict:
         return {"rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
@@ -82,7 +93,15 @@ class ImportReport:
         lines += [f"  row {r} rejected: {why}" for r, why in self.rejected[:MAX_LISTED]]
         if len(self.rejected) > MAX_LISTED:
             lines.append(f"  … and {len(self.rejected) - MAX_LISTED} more rejected rows")
+        if self.broken_rules:
+            loaded = "refused (--strict)" if self.strict else "loaded all the same (--strict refuses them)"
+            lines.append(f"  {len(self.broken_rules)} rows break a rule of `ntm-map check`, {loaded}:")
+            lines += [f"  row {r}: {why}" for r, why in self.broken_rules[:MAX_LISTED]]
+            if len(self.broken_rules) > MAX_LISTED:
+                lines.append(f"  … and {len(self.broken_rules) - MAX_LISTED} more")
         lines += [f"  warning: {w}" for w in self.warnings]
+        if self.problems_file:
+            lines.append(f"  rows to fix, with a reason column: {self.problems_file}")
         return "\n".join(lines)
 
 
@@ -148,7 +167,7 @@ def import_file(conn: Connection, layer: str, path: str | Path, options: ImportO
         raise ImportFailed(f"{exc}. If you made this file yourself and trust it, pass --trust-file") from None
     except vector_io.FileProblem as exc:
         raise ImportFailed(str(exc)) from None
-    report = ImportReport(file=src.display, layer=layer, notes=list(src.notes))
+    report = ImportReport(file=src.display, layer=layer, notes=list(src.notes), strict=options.strict)
     _check_file(src, spec)
     mapping, report.ignored_fields = map_fields(spec, src.fields, options.field_map, src.display)
     report.mapping = mapping
@@ -190,12 +209,37 @@ def import_file(conn: Connection, layer: str, path: str | Path, options: ImportO
         _give_up_on_rejects(src, report, options)  # raises unless --skip-invalid leaves rows to load
         derive.drop_rows(conn, [r for r, _ in problems])
     try:
-        report.rows_loaded = derive.insert(conn, spec, columns)
+        report.rows_loaded = _insert_checked(conn, spec, columns, options, report, src)
     except sa.exc.IntegrityError as exc:
         diag = exc.orig.diag
         detail = diag.message_detail or ""
         raise ImportFailed(f"{src.display}: the database refused the rows ({diag.message_primary}) {detail}; nothing was loaded", report) from None
     return report
+
+
+def _insert_checked(conn, spec, columns, options: ImportOptions, report: ImportReport, src) -> int:
+    """Insert, then run the layer's rules on the new rows; --strict takes the breakers out again
+    (the insert is undone to a savepoint and redone without them), or refuses the file."""
+    if spec.layer not in RULED_LAYERS:
+        return derive.insert(conn, spec, columns)
+    params = options.check_params or CheckParams()
+    savepoint = conn.begin_nested()
+    loaded = derive.insert(conn, spec, columns)
+    rows = derive.new_ids(conn)
+    found = run_checks(conn, params, [spec.layer], {spec.layer: list(rows)})
+    per_row: dict[int, list[str]] = {}
+    for f in found.findings:
+        per_row.setdefault(rows[f.id], []).append(f"{f.rule}: {f.message(RULES_BY_ID[f.rule])}")
+    report.broken_rules = [(r, "; ".join(whys)) for r, whys in sorted(per_row.items())]
+    if not (options.strict and per_row):
+        savepoint.commit()
+        return loaded
+    savepoint.rollback()
+    report.rejected = sorted(report.rejected + report.broken_rules)
+    report.broken_rules = []
+    _give_up_on_rejects(src, report, options)  # raises unless --skip-invalid leaves rows to load
+    derive.drop_rows(conn, list(per_row))
+    return derive.insert(conn, spec, columns)
 
 
 def _check_file(src: vector_io.VectorSource, spec: ImportSpec) -> None:
