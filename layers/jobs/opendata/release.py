@@ -10,7 +10,6 @@ simulates a writer failing half-way (tests/opendata/test_release.py).
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -18,7 +17,6 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +25,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from geo.vector_export import FORMATS, write_all
+from geo.vector_export import FORMATS, VECTOR_ORDER, parquet_batches, write_all
 from layers.db.engines import connection
 from layers.db.models.history import LayerVersion
 from layers.db.settings import Settings
@@ -37,6 +35,7 @@ from layers.jobs.opendata.dataset import Dataset
 from layers.jobs.opendata.datasets import all_datasets
 from layers.jobs.opendata.extract import Tally, batches, schema_of
 from layers.jobs.opendata.privacy import check_fields
+from layers.jobs.opendata.reproducible import gdal_clock, pin_zip, seal
 from layers.jobs.opendata.versioning import Change, diff_hashes, next_version
 from layers.write.growing.expiry import expire_now
 
@@ -58,16 +57,6 @@ class PublishResult:
     counts: dict[str, int] = field(default_factory=dict)
     path: Path | None = None
     seconds: float = 0.0
-
-
-@contextmanager
-def _lock(directory: Path):
-    with open(directory / ".publish.lock", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def fingerprint(datasets, versions: dict, settings: Settings, extra_key: str) -> str:
@@ -118,6 +107,27 @@ def _link_unchanged(new: Path, old: Path) -> None:
             spare.replace(path)
 
 
+def _copies(tmp: Path, ds: Dataset, parquet: Path, modified: str,
+            on_file: Callable[[str, Path], None] | None) -> dict[str, Path]:
+    """Every other vector format, written from the GeoParquet once the dataset's `modified` time is
+    known: the clocks the writers stamp are pinned to it (layers.jobs.opendata.reproducible)."""
+    when = datetime.fromisoformat(modified)
+    scratch = tmp / f".{ds.id}"
+    scratch.mkdir()
+    with gdal_clock(when):
+        written = write_all(scratch, ds.id, schema_of(ds), parquet_batches(parquet), ds.geometry_type,
+                            formats=[k for k in VECTOR_ORDER if k != "parquet"])
+    paths = {}
+    for key, path in written.items():
+        if key == "shp":
+            pin_zip(path, when)
+        paths[key] = path.replace(tmp / path.name)
+        if on_file:
+            on_file(key, paths[key])
+    scratch.rmdir()
+    return paths
+
+
 def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: bool = False,
             extra: ExtraWriter | None = None, extra_key: str = "",
             progress: Callable[[str], None] | None = None,
@@ -132,7 +142,7 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
     if not dry_run:
         with connection(url) as conn:
             expire_now(conn)
-    with _lock(rdir), connection(url, execution_options=SNAPSHOT) as conn:
+    with store.lock(settings), connection(url, execution_options=SNAPSHOT) as conn:
         previous = store.latest(settings)
         prev = store.manifest(settings, previous) if previous else None
         prev_dir = rdir / previous if previous else None
@@ -155,16 +165,19 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
                     for _ in stream:
                         pass
                 else:
-                    paths = write_all(tmp, ds.id, schema_of(ds), stream, ds.geometry_type, on_written=on_file)
+                    paths = write_all(tmp, ds.id, schema_of(ds), stream, ds.geometry_type, formats=("parquet",),
+                                      on_written=on_file)
+                tally.write_hashes(tmp / "_hashes" / f"{ds.id}.parquet")
+                change = changes[ds.id] = _compare(ds, tally, prev, prev_dir)
+                old = (prev or {}).get("datasets", {}).get(ds.id, {})
+                modified = now if change.any or not old else old.get("modified", now)
+                if not dry_run:
+                    paths.update(_copies(tmp, ds, paths["parquet"], modified, on_file))
                     if extra and ds.layer_id:
                         for key, path in extra(conn, ds, tmp):
                             paths[key] = path
                             if on_file:
                                 on_file(key, path)
-                tally.write_hashes(tmp / "_hashes" / f"{ds.id}.parquet")
-                change = changes[ds.id] = _compare(ds, tally, prev, prev_dir)
-                old = (prev or {}).get("datasets", {}).get(ds.id, {})
-                modified = now if change.any or not old else old.get("modified", now)
                 bbox = _bbox(paths["parquet"]) if "parquet" in paths else None
                 entries[ds.id] = mf.dataset_entry(ds, tally.count, bbox, tally.temporal(),
                                                   [mf.distribution(k, p) for k, p in paths.items()], change,
@@ -193,6 +206,7 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
             mf.write_json(tmp / store.MANIFEST, man)
             if prev_dir:
                 _link_unchanged(tmp, prev_dir)
+            seal(tmp)
             final = rdir / version
             tmp.rename(final)  # the release becomes visible here, complete
         except BaseException:
