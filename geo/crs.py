@@ -11,65 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
+import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from geo import crs_traps as traps
+from geo.crs_traps import CRSNote
+from geo.vn2000_zones import (  # noqa: F401  (re-exported: callers read the tables here)
+    PROVINCE_MERIDIANS, TM3_ZONES, VN2000_GEOGRAPHIC, VN2000_UTM, looks_geographic, looks_vn_metres,
+)
+
 WGS84 = CRS.from_epsg(4326)
-VN2000_GEOGRAPHIC = 4756
-VN2000_UTM = (3405, 3406)
-
-# Central meridian (degrees) → EPSG code of the VN-2000 TM-3 projection (k = 0.9999, FE 500 km).
-TM3_ZONES: dict[float, int] = {
-    102.0: 5896, 105.0: 5897, 108.0: 5898, 107.75: 5899,
-    103.0: 9205, 104.0: 9206, 104.5: 9207, 104.75: 9208, 105.5: 9209, 105.75: 9210,
-    106.0: 9211, 106.25: 9212, 106.5: 9213, 107.0: 9214, 107.25: 9215, 107.5: 9216,
-    108.25: 9217, 108.5: 9218,
-}
 VN2000_CODES = (VN2000_GEOGRAPHIC, *VN2000_UTM, *TM3_ZONES.values())
-
-# Province code (after the 1 July 2025 reform) → name and the meridians of the provinces merged
-# into it (Circular 973/2001/TT-TCĐC; first meridian = host province).
-PROVINCE_MERIDIANS: dict[str, tuple[str, tuple[float, ...]]] = {
-    "01": ("Hà Nội", (105.0,)),
-    "04": ("Cao Bằng", (105.75,)),
-    "08": ("Tuyên Quang", (106.0, 105.5)),
-    "11": ("Điện Biên", (103.0,)),
-    "12": ("Lai Châu", (103.0,)),
-    "14": ("Sơn La", (104.0,)),
-    "15": ("Lào Cai", (104.75,)),
-    "19": ("Thái Nguyên", (106.5,)),
-    "20": ("Lạng Sơn", (107.25,)),
-    "22": ("Quảng Ninh", (107.75,)),
-    "24": ("Bắc Ninh", (107.0, 105.5)),
-    "25": ("Phú Thọ", (104.75, 105.0, 106.0)),
-    "31": ("Hải Phòng", (105.75, 105.5)),
-    "33": ("Hưng Yên", (105.5,)),
-    "37": ("Ninh Bình", (105.0, 105.5)),
-    "38": ("Thanh Hóa", (105.0,)),
-    "40": ("Nghệ An", (104.75,)),
-    "42": ("Hà Tĩnh", (105.5,)),
-    "44": ("Quảng Trị", (106.0, 106.25)),
-    "46": ("Huế", (107.0,)),
-    "48": ("Đà Nẵng", (107.75,)),
-    "51": ("Quảng Ngãi", (108.0, 107.5)),
-    "52": ("Gia Lai", (108.25, 108.5)),
-    "56": ("Khánh Hòa", (108.25,)),
-    "66": ("Đắk Lắk", (108.5,)),
-    "68": ("Lâm Đồng", (107.75, 108.5)),
-    "75": ("Đồng Nai", (107.75, 106.25)),
-    "79": ("Hồ Chí Minh", (105.75, 107.75)),
-    "80": ("Tây Ninh", (105.75, 105.5)),
-    "82": ("Đồng Tháp", (105.75, 105.0)),
-    "86": ("Vĩnh Long", (105.5, 105.75)),
-    "91": ("An Giang", (104.5, 104.75)),
-    "92": ("Cần Thơ", (105.0, 105.5)),
-    "96": ("Cà Mau", (104.5, 105.0)),
-}
-
-# Northing/easting window of TM-3/UTM coordinates anywhere in Vietnam.
-_METRES_X = (100_000.0, 900_000.0)
-_METRES_Y = (850_000.0, 2_700_000.0)
 
 
 class CRSProblem(ValueError):
@@ -80,6 +35,12 @@ class CRSProblem(ValueError):
 class ResolvedCRS:
     crs: CRS
     message: str  # told to the user: where the CRS came from
+    notes: tuple[CRSNote, ...] = ()  # traps found (geo.crs_traps), for the import and upload reports
+    swap_xy: bool = False  # the file's x is its y (latitude or northing first)
+
+    @property
+    def text(self) -> str:
+        return "; ".join([self.message, *(n.en for n in self.notes)])
 
 
 def parse_crs(text: str) -> CRS:
@@ -131,14 +92,20 @@ def normalize_vn2000(crs: CRS) -> tuple[CRS, str | None]:
     Without the EPSG code pyproj may have no datum shift for it and land ~200 m off; with
     it the report also names the zone the way surveyors do.
     """
+    crs, note, trap = _normalize(crs)
+    return crs, trap.en if trap else note
+
+
+def _normalize(crs: CRS) -> tuple[CRS, str | None, CRSNote | None]:
+    """(CRS, a remark on the EPSG code it was read as, a trap note when the .prj named another datum)."""
     epsg = crs.to_epsg()
     if epsg in VN2000_CODES:
         if crs == CRS.from_epsg(epsg):
-            return crs, None
-        return CRS.from_epsg(epsg), f"the file's definition was read as EPSG:{epsg}"
+            return crs, None, None
+        return CRS.from_epsg(epsg), f"the file's definition was read as EPSG:{epsg}", None
     params = _tm_params(crs)
     if params is None:
-        return crs, None
+        return crs, None, None
     meridian = tm3_meridian(crs)
     if meridian is None:
         return _tm3_whatever_datum(crs, params)
@@ -146,17 +113,17 @@ def normalize_vn2000(crs: CRS) -> tuple[CRS, str | None]:
     standard = (params.get("Latitude of natural origin") == 0 and params.get("False easting") == 500_000
                 and params.get("False northing") == 0 and scale is not None)
     if not standard:
-        return crs, None
+        return crs, None, None
     if meridian in TM3_ZONES and abs(scale - 0.9999) < 1e-9:
         epsg = TM3_ZONES[meridian]
-        return CRS.from_epsg(epsg), f"the file's VN-2000 TM-3 {meridian:g}° definition was read as EPSG:{epsg}"
+        return CRS.from_epsg(epsg), f"the file's VN-2000 TM-3 {meridian:g}° definition was read as EPSG:{epsg}", None
     if meridian in _UTM_ZONES and abs(scale - 0.9996) < 1e-9:
         epsg = _UTM_ZONES[meridian]
-        return CRS.from_epsg(epsg), f"the file's VN-2000 UTM {meridian:g}° definition was read as EPSG:{epsg}"
-    return crs, None
+        return CRS.from_epsg(epsg), f"the file's VN-2000 UTM {meridian:g}° definition was read as EPSG:{epsg}", None
+    return crs, None, None
 
 
-def _tm3_whatever_datum(crs: CRS, params: dict[str, float]) -> tuple[CRS, str | None]:
+def _tm3_whatever_datum(crs: CRS, params: dict[str, float]) -> tuple[CRS, None, CRSNote | None]:
     """A TM projection with scale 0.9999 and false easting 500,000 on a VN-2000 TM-3 meridian is
     VN-2000 whatever datum its .prj names: UTM uses 0.9996 and no WGS 84 data uses these zones.
     The most common home-made .prj names GCS_WGS_1984 with these parameters; read as written,
@@ -165,23 +132,17 @@ def _tm3_whatever_datum(crs: CRS, params: dict[str, float]) -> tuple[CRS, str | 
     scale = params.get("Scale factor at natural origin", float("nan"))
     if not (meridian in TM3_ZONES and abs(scale - 0.9999) < 1e-9 and params.get("False easting") == 500_000
             and params.get("False northing") == 0 and params.get("Latitude of natural origin") == 0):
-        return crs, None
+        return crs, None, None
     epsg = TM3_ZONES[meridian]
     datum = crs.datum.name if crs.datum is not None else "no datum"
-    return CRS.from_epsg(epsg), (
+    return CRS.from_epsg(epsg), None, CRSNote(
+        "wgs84_named_tm3",
         f"the file's .prj names {datum} but its projection (Transverse Mercator, scale 0.9999, false "
         f"easting 500,000, meridian {meridian:g}°) is VN-2000 TM-3: read as EPSG:{epsg} with VN-2000's "
-        "datum shift (read as written it would land about 200 m off); pass --crs to override")
-
-
-def looks_geographic(bounds: tuple[float, float, float, float]) -> bool:
-    minx, miny, maxx, maxy = bounds
-    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
-
-
-def looks_vn_metres(bounds: tuple[float, float, float, float]) -> bool:
-    minx, miny, maxx, maxy = bounds
-    return (_METRES_X[0] <= minx <= maxx <= _METRES_X[1]) and (_METRES_Y[0] <= miny <= maxy <= _METRES_Y[1])
+        "datum shift (read as written it would land about 200 m off); pass --crs to override",
+        f"tệp .prj ghi hệ {datum} nhưng phép chiếu (Transverse Mercator, hệ số 0,9999, dịch đông "
+        f"500.000 m, kinh tuyến trục {meridian:g}°) là VN-2000 TM-3: đã đọc theo EPSG:{epsg} với phép "
+        "chuyển đổi datum của VN-2000 (đọc đúng như tệp ghi thì sẽ lệch khoảng 200 m)")
 
 
 def guess_tm3_zone(
@@ -234,14 +195,44 @@ def resolve(
     province_at: Callable[[float, float], str | None] | None = None,
     default_province: str = "40",
 ) -> ResolvedCRS:
+    """The CRS to read a file with: --crs, else the file's (mended), else a guess from the coordinates.
+
+    The traps of geo.crs_traps are checked on the way; --crs skips all but the datum note.
+    """
+    finite = all(np.isfinite(bounds))
     if override:
         crs, note = normalize_vn2000(parse_crs(override))
-        return ResolvedCRS(crs, f"CRS given with --crs: {crs.name}" + (f" ({note})" if note else ""))
+        datum = traps.datum_note(crs, bounds) if finite else None
+        return ResolvedCRS(crs, f"CRS given with --crs: {crs.name}" + (f" ({note})" if note else ""),
+                           (datum,) if datum else ())
+    if not finite:
+        if file_crs is None:
+            raise CRSProblem("the file has no CRS and no usable coordinates")
+        crs, note, trap = _normalize(file_crs)
+        return ResolvedCRS(crs, f"CRS from the file: {crs.name}" + (f" ({note})" if note else ""), (trap,) if trap else ())
+    notes: list[CRSNote] = []
+    swap = traps.swapped_axes(file_crs, bounds)
+    if swap:
+        notes.append(swap)
+        bounds = (bounds[1], bounds[0], bounds[3], bounds[2])
+    mismatch = traps.units_mismatch(file_crs, bounds) if file_crs is not None else None
+    if mismatch:
+        notes.append(mismatch[1])
+        file_crs = None if mismatch[0] == "metres" else file_crs.geodetic_crs
     if file_crs is not None:
-        crs, note = normalize_vn2000(file_crs)
-        return ResolvedCRS(crs, f"CRS from the file: {crs.name}" + (f" ({note})" if note else ""))
-    if not all(np.isfinite(bounds)):
-        raise CRSProblem("the file has no CRS and no usable coordinates")
+        crs, note, trap = _normalize(file_crs)
+        message = f"CRS from the file: {crs.name}" + (f" ({note})" if note else "")
+        notes += [trap] if trap else []
+        wrong_zone = traps.meridian_note(crs.to_epsg(), bounds, province_at, default_province)
+        notes += [wrong_zone] if wrong_zone else []
+    else:
+        guessed = _guess(bounds, province_at, default_province)
+        crs, message = guessed.crs, guessed.message
+    datum = traps.datum_note(crs, bounds)
+    return ResolvedCRS(crs, message, (*notes, *([datum] if datum else [])), swap_xy=swap is not None)
+
+
+def _guess(bounds, province_at, default_province) -> ResolvedCRS:
     if looks_geographic(bounds):
         return ResolvedCRS(WGS84, "no CRS in the file; coordinates look like longitude/latitude, read as WGS84 (EPSG:4326)")
     if looks_vn_metres(bounds):
@@ -250,6 +241,16 @@ def resolve(
         f"the file has no CRS and its coordinates (bounds {tuple(round(b, 1) for b in bounds)}) are "
         "neither longitude/latitude nor VN-2000 metres; pass --crs EPSG:xxxx"
     )
+
+
+def reproject(gdf: gpd.GeoDataFrame, resolved: ResolvedCRS) -> gpd.GeoDataFrame:
+    """The frame in WGS 84 as `resolved` says to read it (its CRS, x and y swapped if need be)."""
+    if resolved.swap_xy:
+        swapped = shapely.transform(np.asarray(gdf.geometry.values, dtype=object), lambda xy: xy[:, ::-1])
+        gdf = gdf.set_geometry(gpd.GeoSeries(swapped, index=gdf.index), crs=resolved.crs)
+    elif gdf.crs is None or resolved.crs != gdf.crs:
+        gdf = gdf.set_crs(resolved.crs, allow_override=True)
+    return gdf.to_crs(4326)
 
 
 def to_wgs84(crs: CRS) -> Transformer:

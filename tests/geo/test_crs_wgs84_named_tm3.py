@@ -34,7 +34,7 @@ def _landing(path) -> tuple[tuple[float, float], str]:
     src = open_vector(path)
     x, y = next(iter(gpd.read_file(path).geometry)).coords[0]
     resolved = vncrs.resolve(src.crs, None, (x, y, x, y))
-    return vncrs.to_wgs84(resolved.crs).transform(x, y), resolved.message
+    return vncrs.to_wgs84(resolved.crs).transform(x, y), resolved.text
 
 
 def test_a_wgs84_named_tm3_prj_lands_where_the_proper_vn2000_file_lands(tmp_path):

@@ -191,6 +191,7 @@ def import_file(conn: Connection, layer: str, path: str | Path, options: ImportO
                 except vcrs.CRSProblem as exc:
                     raise ImportFailed(f"{src.display}: {exc}", report) from None
                 report.crs = resolved.message
+                report.notes += [("warning: " if n.warning else "") + n.en for n in resolved.notes]  # CRS traps
             rows = _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks)
             copy_rows(conn, STAGE, ["source_row", *columns, "geom"], rows, schema=None)
             bar.update(len(chunk))
@@ -272,9 +273,8 @@ def _listing(rows: list[tuple[int, str]]) -> str:
 
 def _stage_chunk(chunk, spec, mapping, columns, resolved, report, hooks) -> list[tuple]:
     report.rows_read += len(chunk)
-    gdf = chunk.set_crs(resolved.crs, allow_override=True) if chunk.crs is None or resolved.crs != chunk.crs else chunk
     try:
-        gdf = gdf.to_crs(4326)
+        gdf = vcrs.reproject(chunk, resolved)  # the CRS, and x/y swapped when the file had them so
     except Exception as exc:  # pyproj cannot transform: report it as a CRS problem
         raise ImportFailed(f"{report.file}: cannot transform from {resolved.crs.name} to WGS84 ({exc})") from None
     fixed = repair(np.asarray(gdf.geometry.values, dtype=object), spec.family)
