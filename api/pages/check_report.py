@@ -15,12 +15,13 @@ from branca.element import Element
 from api.pages.folium_map import POLYGON_SIMPLIFY, TextTooltip, leaflet_assets
 from layers.jobs.checks import CheckReport
 from layers.read.public_features import feature_collection
+from layers.read.registry import get
 
 COLOURS = ("#d7301f", "#7a0177", "#fc8d59", "#2b8cbe", "#238443", "#6a51a3", "#e7298a", "#8c510a",
            "#01665e", "#b2182b", "#4d4d4d", "#dd3497")
 WORDS = {
     "vi": {"title": "Kiểm tra dữ liệu theo quy tắc", "none": "Không có vấn đề nào.", "count": "{n} vấn đề",
-           "rule": "Quy tắc", "problems": "Số vấn đề", "layer": "Lớp", "id": "Mã số dòng", "label": "Tên / mã",
+           "rule": "Quy tắc", "problems": "Số vấn đề", "layer": "Lớp", "id": "Số hiệu", "label": "Tên / mã",
            "what": "Vấn đề", "ok": "đạt", "checked": "Đã kiểm tra", "rows": "dòng"},
     "en": {"title": "Data checked against the rules", "none": "No problems found.", "count": "{n} problems",
            "rule": "Rule", "problems": "Problems", "layer": "Layer", "id": "Row id", "label": "Name / code",
@@ -36,15 +37,23 @@ body{font-family:system-ui,sans-serif;margin:0}
 </style>"""
 
 
+def _layer_title(layer_id: str, lang: str) -> str:
+    try:
+        layer = get(layer_id)
+    except KeyError:
+        return layer_id
+    return layer.title_vi if lang == "vi" else layer.title_en
+
+
 def _rule_title(rule, lang):
     return rule.title_vi if lang == "vi" else rule.title_en
 
 
 def _tables(report: CheckReport, lang: str, colours: dict) -> str:
     w = WORDS[lang]
-    checked = ", ".join(f"{escape(k)} {v:,} {w['rows']}" for k, v in report.checked.items())
+    checked = ", ".join(f"{escape(_layer_title(k, lang))} {v:,} {w['rows']}" for k, v in report.checked.items())
     out = [f"<div class='report'><h1>{w['title']}</h1>",
-           f"<p>{w['none'] if report.ok else w['count'].format(n=len(report.findings))} {w['checked']}: {checked}.</p>",
+           f"<p>{w['none'] if report.ok else w['count'].format(n=len(report.findings)) + '.'} {w['checked']}: {checked}.</p>",
            f"<div class='wrap'><table><tr><th>{w['rule']}</th><th>{w['problems']}</th></tr>"]
     for rule in report.rules:
         n = len(report.of(rule.id))
@@ -59,7 +68,7 @@ def _tables(report: CheckReport, lang: str, colours: dict) -> str:
         out.append(f"<h2 id='{rule.id}'>{escape(_rule_title(rule, lang))} ({len(found)})</h2><div class='wrap'><table>"
                    f"<tr><th>{w['layer']}</th><th>{w['id']}</th><th>{w['label']}</th><th>{w['what']}</th></tr>")
         for f in found:
-            out.append(f"<tr><td>{escape(f.layer)}</td><td>{f.id}</td><td>{escape(str(f.label or ''))}</td>"
+            out.append(f"<tr><td>{escape(_layer_title(f.layer, lang))}</td><td>{f.id}</td><td>{escape(str(f.label or ''))}</td>"
                        f"<td>{escape(f.message(rule, lang))}</td></tr>")
         out.append("</table></div>")
     return "\n".join(out) + "</div>"
@@ -92,7 +101,7 @@ def write_html(conn, report: CheckReport, path: Path, lang: str, vendor_dir: Pat
                        style_function=lambda _f, c=colour: {"color": c, "weight": 3, "fillColor": c, "fillOpacity": 0.6},
                        tooltip=TextTooltip(fields=["label", "problem"], aliases=["", ""], labels=False)).add_to(group)
         group.add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
     root.html.add_child(Element(_tables(report, lang, colours)))
     lats = [c for f in background["features"] for c in _coords(f["geometry"])]
     if lats:
