@@ -152,5 +152,6 @@ async def upload_areas(request: Request, user: User = Depends(current_user), _sl
         parsed = await run_in_threadpool(upload.read, path, display, settings)
         async with writing(request.app.state.engine, actor_of(user), settings) as conn:
             features = await upload.store(conn, user, parsed, settings)
-    return JSONResponse({"file": display, "crs": parsed.crs, "ignored_fields": parsed.ignored_fields,
+    return JSONResponse({"file": display, "crs": parsed.crs, "crs_notes": parsed.crs_notes,
+                         "ignored_fields": parsed.ignored_fields,
                          "stored": len(features), "features": features}, status_code=201)

@@ -217,3 +217,59 @@ def test_upload_needs_a_file_field_and_a_writing_role(writer, ctx, demo_db):
     assert writer.post(UPLOADS, files={"file": ("a.geojson", b"{}")}).status_code == 401
     viewer = make_user(demo_db, "xem", "viewer", [ctx["commune"]])
     assert writer.post(UPLOADS, headers=viewer, files={"file": ("a.geojson", b"{}")}).status_code == 403
+
+
+# --- CRS traps reach the upload report in both languages (issue 20, item 4) --------------------
+
+WGS84_NAMED_TM3_NGHE_AN = (  # the common home-made .prj: WGS 84 named around VN-2000 TM-3 104°45'
+    'PROJCS["VN_2000_TM3_104_45",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",'
+    'SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],'
+    'PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],'
+    'PARAMETER["Central_Meridian",104.75],PARAMETER["Scale_Factor",0.9999],PARAMETER["Latitude_Of_Origin",0.0],'
+    'UNIT["Meter",1.0]]'
+)
+
+
+def _stored_where_sent(writer, ctx, body, gdf) -> float:
+    """The largest distance (m) between a sent boundary and the stored one, over the upload."""
+    worst = 0.0
+    for feature, sent in zip(body["features"], gdf.to_crs(4326).geometry):
+        got = writer.get(f"/staff/api/growing-areas/{feature['id']}", headers=ctx["lan"]).json()["geometry"]
+        stored = gpd.GeoSeries([shapely.geometry.shape(got), sent], crs=4326).to_crs(9208)
+        worst = max(worst, stored.iloc[0].hausdorff_distance(stored.iloc[1]))
+    return worst
+
+
+def test_a_wgs84_named_tm3_prj_is_read_as_vn2000_and_the_upload_says_so_in_vi_and_en(writer, ctx, demo_db, tmp_path):
+    gdf = frame(ctx, 2)[["ten_vung", "cay_trong", "ma_xa", "geometry"]]
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gdf.to_crs(9208).to_file(folder / "vung.shp", engine="pyogrio", encoding="utf-8")
+    (folder / "vung.prj").write_text(WGS84_NAMED_TM3_NGHE_AN)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in folder.iterdir():
+            z.write(p, p.name)
+    r = writer.post(UPLOADS, headers=ctx["lan"], files={"file": ("vung.zip", buf.getvalue(), "application/zip")})
+    assert r.status_code == 201, r.text
+    notes = r.json()["crs_notes"]
+    assert [n["code"] for n in notes] == ["wgs84_named_tm3"] and notes[0]["warning"]
+    assert "is VN-2000 TM-3: read as EPSG:9208" in notes[0]["en"]
+    assert "đã đọc theo EPSG:9208" in notes[0]["vi"] and "lệch khoảng 200 m" in notes[0]["vi"]
+    assert _stored_where_sent(writer, ctx, r.json(), gdf) < 2.0
+
+
+def test_latitude_first_coordinates_are_swapped_and_the_upload_says_so(writer, ctx, demo_db):
+    gdf = frame(ctx, 1)[["ten_vung", "cay_trong", "ma_xa", "geometry"]]
+    swapped = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda xy: xy[:, ::-1]))
+    r = writer.post(UPLOADS, headers=ctx["lan"], files={"file": ("latlon.geojson", swapped.to_json().encode())})
+    assert r.status_code == 201, r.text
+    notes = r.json()["crs_notes"]
+    assert [n["code"] for n in notes] == ["swapped_axes"]
+    assert "latitude first" in notes[0]["en"] and "vĩ độ trước" in notes[0]["vi"]
+    assert _stored_where_sent(writer, ctx, r.json(), gdf) < 0.01
+
+
+def test_a_plain_upload_has_no_crs_notes(writer, ctx, demo_db):
+    r = writer.post(UPLOADS, headers=ctx["lan"], files={"file": ("ok.geojson", frame(ctx, 1).to_json().encode())})
+    assert r.status_code == 201 and r.json()["crs_notes"] == []

@@ -251,7 +251,10 @@ async function upload(event) {
     // Show where the new areas are: the map fits them all.
     const ids = new Set((body.features || []).map((f) => f.id));
     fitTo(staffMap.map, areas.filter((f) => ids.has(f.id)).map((f) => f.geometry));
-    notify(t("uploaded", { n: body.stored ?? ids.size }));
+    // CRS notes (geo/crs_traps.py) come in vi and en: a swapped axis, a datum, a likely wrong zone.
+    const crsNotes = (body.crs_notes || []).map((n) => el("li", { dataset: { crsNote: n.code } }, pick(n)));
+    say($("#action-message"), t("uploaded", { n: body.stored ?? ids.size }), {
+      extra: crsNotes.length ? [" " + t("upload.crsNotes"), el("ul", {}, ...crsNotes)] : [] });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showProblems(err);

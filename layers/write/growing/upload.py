@@ -43,6 +43,7 @@ class Parsed:
     candidates: list[Candidate]
     crs: str
     ignored_fields: list[str]
+    crs_notes: list[dict] = field(default_factory=list)  # geo.crs_traps findings, vi and en
 
 
 def read(path: Path, display: str, settings, province_at=None) -> Parsed:
@@ -74,7 +75,7 @@ def read(path: Path, display: str, settings, province_at=None) -> Parsed:
                 except vcrs.CRSProblem as exc:
                     raise RuleFailure([Problem("wrong_crs", f"{display}: {exc}")]) from None
             try:
-                gdf = chunk.set_crs(resolved.crs, allow_override=True).to_crs(4326)
+                gdf = vcrs.reproject(chunk, resolved)
             except Exception as exc:  # pyproj cannot transform these coordinates
                 raise RuleFailure([Problem("wrong_crs", f"{display}: cannot transform from {resolved.crs.name} "
                                                         f"to WGS84 ({exc})")]) from None
@@ -84,7 +85,8 @@ def read(path: Path, display: str, settings, province_at=None) -> Parsed:
     except vector_io.FileProblem as exc:  # GDAL gave up midway: bad bytes, a truncated file
         raise BadBody(str(exc)) from None
     _overlaps_within(out, settings.growing_overlap_tolerance_m2)
-    return Parsed(out, resolved.message if resolved else "", sorted({shorten(f) for f in (*ignored, *skipped)}))
+    return Parsed(out, resolved.message if resolved else "", sorted({shorten(f) for f in (*ignored, *skipped)}),
+                  [n.as_dict() for n in resolved.notes] if resolved else [])
 
 
 def _candidate(index, row, geom, note, mapping, spec, limits) -> Candidate:
