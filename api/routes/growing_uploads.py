@@ -7,6 +7,7 @@ limit is refused before a byte of the body is read.
 """
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -16,11 +17,12 @@ from fastapi.responses import JSONResponse
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.auth import User, actor_of, current_user
+from api.errors import growing_error
 from api.http.limits import expensive
 from geo.lifecycle import may_create
 from geo.vector_sniff import shorten
 from layers.write.growing import archive, upload
-from layers.write.growing.errors import BadBody, Forbidden, TooLarge
+from layers.write.growing.errors import BadBody, Forbidden, TooLarge, UploadRejected
 from layers.write.growing.session import writing
 
 router = APIRouter(tags=["growing areas (staff)"])
@@ -150,8 +152,20 @@ async def upload_areas(request: Request, user: User = Depends(current_user), _sl
         path = await receive(request, folder, settings.growing_upload_max_mb << 20)
         path, display = await run_in_threadpool(_prepare, path, folder, settings)
         parsed = await run_in_threadpool(upload.read, path, display, settings)
-        async with writing(request.app.state.engine, actor_of(user), settings) as conn:
-            features = await upload.store(conn, user, parsed, settings)
+        try:
+            async with writing(request.app.state.engine, actor_of(user), settings) as conn:
+                features = await upload.store(conn, user, parsed, settings)
+        except UploadRejected as exc:  # a wrong zone shows as "outside the commune": say why, too
+            if not parsed.crs_notes:
+                raise
+            return _with_crs_notes(growing_error(exc), parsed.crs_notes)
     return JSONResponse({"file": display, "crs": parsed.crs, "crs_notes": parsed.crs_notes,
                          "ignored_fields": parsed.ignored_fields,
                          "stored": len(features), "features": features}, status_code=201)
+
+
+def _with_crs_notes(response: JSONResponse, notes: list[dict]) -> JSONResponse:
+    """The usual 422 body (api.errors) plus the file's CRS notes in vi and en."""
+    body = json.loads(response.body)
+    body["crs_notes"] = notes
+    return JSONResponse(body, status_code=response.status_code)

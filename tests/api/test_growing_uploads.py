@@ -273,3 +273,24 @@ def test_latitude_first_coordinates_are_swapped_and_the_upload_says_so(writer, c
 def test_a_plain_upload_has_no_crs_notes(writer, ctx, demo_db):
     r = writer.post(UPLOADS, headers=ctx["lan"], files={"file": ("ok.geojson", frame(ctx, 1).to_json().encode())})
     assert r.status_code == 201 and r.json()["crs_notes"] == []
+
+
+def test_a_wrong_zone_upload_is_refused_with_the_likely_meridian_in_vi_and_en(writer, ctx, demo_db, tmp_path):
+    gdf = frame(ctx, 1)[["ten_vung", "cay_trong", "ma_xa", "geometry"]]
+    folder = tmp_path / "zone"
+    folder.mkdir()
+    # Nghệ An's zone (104°45', EPSG:9208) labelled as Hà Tĩnh's (105°30'): read so, the area lies in the sea.
+    gdf.to_crs(9208).set_crs(9209, allow_override=True).to_file(folder / "vung.shp", engine="pyogrio", encoding="utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in folder.iterdir():
+            z.write(p, p.name)
+    before = counts(demo_db)
+    r = writer.post(UPLOADS, headers=ctx["lan"], files={"file": ("zone.zip", buf.getvalue(), "application/zip")})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["code"] and body["report"] and not body["report"][0]["ok"]  # the usual error shape
+    notes = body["crs_notes"]
+    assert [n["code"] for n in notes] == ["wrong_meridian"]
+    assert "--crs EPSG:9208" in notes[0]["en"] and "EPSG:9208" in notes[0]["vi"] and "sai múi chiếu" in notes[0]["vi"]
+    assert counts(demo_db) == before

@@ -202,7 +202,9 @@ function showProblems(err) {
     const at = e.index != null ? t("feature", { n: e.index }) + " — " : "";  // 1-based in the report
     return el("li", { dataset: { rule: e.rule || "" } }, el("strong", {}, `${at}${label}`), label ? ": " : "", e.message || "");
   });
-  box.replaceChildren(el("p", {}, t("problems")), el("ul", {}, ...items));
+  const crsNotes = (body.crs_notes || []).map((n) => el("li", { dataset: { crsNote: n.code } }, pick(n)));
+  box.replaceChildren(el("p", {}, t("problems")), el("ul", {}, ...items),
+    ...(crsNotes.length ? [el("p", {}, t("upload.crsNotes")), el("ul", {}, ...crsNotes)] : []));
   box.dataset.shown = String(staffMap.showProblems(wheres));
   box.scrollIntoView({ block: "nearest" });
 }
