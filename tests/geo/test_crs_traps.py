@@ -50,7 +50,8 @@ def _metres(epsg, lonlat):
 
 def _truth(geog_proj: str, projected: int, xy):
     """Where a projected point belongs: its own geographic coordinates, then the published shift."""
-    lon, lat = Transformer.from_crs(projected, CRS.from_epsg(projected).geodetic_crs, always_xy=True).transform(*xy)
+    crs = CRS.from_epsg(projected)
+    lon, lat = xy if crs.is_geographic else Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True).transform(*xy)
     return Transformer.from_crs(CRS.from_proj4(geog_proj), 4326, always_xy=True).transform(lon, lat)
 
 
@@ -59,6 +60,7 @@ def _truth(geog_proj: str, projected: int, xy):
 @pytest.mark.parametrize("epsg, geog, place, published, expected_m", [
     (2044, HN72_TOWGS84, HA_NOI, "Hanoi 1972 to WGS 84 (1)", 51),
     (3148, INDIAN60_TOWGS84, HA_NOI, "Indian 1960 to WGS 84 (2)", 451),
+    (4131, INDIAN60_TOWGS84, HA_NOI, "Indian 1960 to WGS 84 (2)", 451),
 ])
 def test_without_a_transformation_for_the_place_the_expected_error_is_said(tmp_path, epsg, geog, place, published, expected_m):
     xy = _metres(epsg, place)
@@ -74,6 +76,7 @@ def test_without_a_transformation_for_the_place_the_expected_error_is_said(tmp_p
 @pytest.mark.parametrize("epsg, geog, place, name, warning", [
     (2044, HN72_TOWGS84, SAI_GON, "Hanoi 1972 to WGS 84 (1)", False),  # accuracy 5 m
     (3148, INDIAN60_TOWGS84, HUE, "Indian 1960 to WGS 84 (2)", True),  # accuracy 44 m: worth a warning
+    (3149, INDIAN60_TOWGS84, (108.2, 16.05), "Indian 1960 to WGS 84 (2)", True),  # Đà Nẵng, UTM 49N
 ])
 def test_where_proj_has_the_transformation_it_is_used_and_named(tmp_path, epsg, geog, place, name, warning):
     xy = _metres(epsg, place)
@@ -95,9 +98,11 @@ def test_latitude_first_degrees_are_swapped_and_said(tmp_path, crs):
     assert "latitude first" in resolved.text and "đổi chỗ x và y" in resolved.notes[0].vi
 
 
-def test_northing_first_metres_are_swapped_and_land_right(tmp_path):
+@pytest.mark.parametrize("prj", [None, ""])  # with its .prj, and without (the zone is then guessed)
+def test_northing_first_metres_are_swapped_and_land_right(tmp_path, prj):
     e, n = _metres(9209, HA_TINH)
-    landed, resolved = _read(_write(tmp_path, "xy", (n, e), 9209), province="42")
+    landed, resolved = _read(_write(tmp_path, "xy", (n, e), 9209, prj=prj), province="42")
+    assert resolved.crs.to_epsg() == 9209
     assert resolved.swap_xy and _codes(resolved) == ["swapped_axes"] and "northing first" in resolved.text
     assert GEOD.inv(*landed, *_read(_write(tmp_path, "yx", (e, n), 9209), province="42")[0])[2] < 0.01
 
