@@ -30,8 +30,9 @@ def _parse_maps(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--strict", is_flag=True, help=(
     "Refuse rows that break a rule of `ntm-map check` (outside the commune, overlapping, bad code, ...) "
     "like invalid rows. Without it they are loaded and listed."))
-@click.option("--problems-dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="Where the refused or rule-breaking rows are written, in the file's own format with a reason column.")
+@click.option("--problems-dir", type=click.Path(file_okay=False), help=(
+    "Where the refused or rule-breaking rows are written, in the file's own format with a reason "
+    "column (default: the file's own folder)."))
 @click.option("--parent", "parent_code", help="admin_units: parent province code for all units.")
 @click.option("--trust-file", is_flag=True,
               help="Your own file: let GDAL open it however it likes (VRT, /vsi… paths, URLs). "
@@ -69,7 +70,7 @@ def import_cmd(ctx, layer, file, source_layer, crs, encoding, maps, skip_invalid
 
 def _problem_rows(file, layer, options, report, problems_dir) -> str | None:
     from layers.jobs.importing.problems import write_problem_rows
-    out = Path(problems_dir)
+    out = Path(problems_dir) if problems_dir else Path(file).resolve().parent
     out.mkdir(parents=True, exist_ok=True)
     path = write_problem_rows(file, layer, options, report, out)
     return str(path) if path else None

@@ -164,6 +164,8 @@ def test_history_lists_changes_with_the_user_and_shows_a_past_day(page, page_log
     with psycopg.connect(demo_db) as conn:  # the area was registered three days ago
         conn.execute("UPDATE change_history SET changed_at = changed_at - interval '3 days' "
                      "WHERE table_name = 'growing_areas' AND row_id = %s AND operation = 'INSERT'", (str(area_id),))
+        conn.execute("UPDATE private.change_history SET changed_at = changed_at - interval '3 days' "  # its owner part
+                     "WHERE table_name = 'growing_area_private' AND row_id = %s AND operation = 'INSERT'", (str(area_id),))
     log_in(page, staff["url"], "xa.staff")
     row(page, "Tên sau khi sửa").locator("[data-op=history]").click()
     page.wait_for_selector("#history-list li[data-operation=UPDATE]")

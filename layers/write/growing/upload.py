@@ -95,7 +95,7 @@ def _candidate(index, row, geom, note, mapping, spec, limits) -> Candidate:
     record = row._asdict()
     for src_field, col in mapping.items():
         try:
-            values[col] = spec.columns[col](record.get(src_field))
+            values[col] = {**spec.columns, **spec.private_columns}[col](record.get(src_field))
         except BadValue as exc:
             problems.append(Problem("invalid_value", f"{shorten(src_field)}: {exc}"))
     if values.get("target_markets") is None:
