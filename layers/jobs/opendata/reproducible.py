@@ -26,6 +26,7 @@ import pyogrio
 
 READ_ONLY = 0o444
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can hold
+CHUNK = 1 << 20
 
 
 @contextmanager
@@ -49,19 +50,24 @@ def dbf_dated(data: bytes, when: datetime) -> bytes:
 
 def pin_zip(path: Path, when: datetime) -> None:
     """Rewrites the zip with every member dated `when`, in name order, mode 0644 on a Unix host,
-    and every .dbf's header dated `when`: the same members give the same bytes."""
+    and every .dbf's header dated `when`: the same members give the same bytes. Members are
+    streamed (a million households' .dbf is ~150 MB)."""
     stamp = max(when.replace(tzinfo=None), ZIP_EPOCH).timetuple()[:6]
     spare = path.with_name(path.name + ".pinned")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(spare, "w", zipfile.ZIP_DEFLATED) as out:
-        for name in sorted(src.namelist()):
-            data = src.read(name)
-            if name.lower().endswith(".dbf"):
-                data = dbf_dated(data, when)
-            info = zipfile.ZipInfo(name, date_time=stamp)
+        for old in sorted(src.infolist(), key=lambda i: i.filename):
+            info = zipfile.ZipInfo(old.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever host wrote it
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            out.writestr(info, data)
+            info.file_size = old.file_size  # lets zipfile pick zip64 only when needed
+            with src.open(old) as reader, out.open(info, "w") as writer:
+                first = reader.read(CHUNK)
+                if old.filename.lower().endswith(".dbf"):
+                    first = dbf_dated(first, when)
+                while first:
+                    writer.write(first)
+                    first = reader.read(CHUNK)
     spare.replace(path)
 
 
