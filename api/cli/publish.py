@@ -3,6 +3,8 @@
 A publish that fails leaves the releases as they were (layers.jobs.opendata.release), so the site
 keeps serving the last good one. It exits with PUBLISH_FAILED (not click's usual 1) and says
 what failed and which release is still served: `make run` goes on to serve after it.
+`--keep N` then removes releases beyond the N newest (layers.jobs.opendata.retention: their
+links redirect), whether or not this run published one.
 """
 from __future__ import annotations
 
@@ -40,8 +42,10 @@ def _size(n: int) -> str:
 @click.option("--if-changed", is_flag=True,
               help="Return at once if no layer, schema or setting changed since the latest release (cheap).")
 @click.option("--no-pmtiles", is_flag=True, help="Leave out the PMTiles of the layers (faster).")
+@click.option("--keep", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Then remove releases beyond the N newest; their download links redirect (docs/opendata.md).")
 @click.pass_context
-def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
+def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool, keep: int | None) -> None:
     """Publish open data: a versioned release of every dataset in every format."""
     from layers.db.engines import database_url
     from layers.jobs.opendata import store
@@ -86,6 +90,25 @@ def publish(ctx, dry_run: bool, if_changed: bool, no_pmtiles: bool) -> None:
                        f"{c['removed']:>7,}{note}")
     click.echo(result.message + f" ({result.seconds:.1f} s)")
     if result.path is not None:
-        total = sum(p.stat().st_size for p in result.path.rglob("*") if p.is_file())
-        click.echo(f"release {result.version}: {result.path} ({_size(total)}); "
+        stats = [p.stat() for p in result.path.rglob("*") if p.is_file()]
+        total = sum(s.st_size for s in stats)
+        new = sum(s.st_size for s in stats if s.st_nlink == 1)  # the rest are links to the previous release's
+        click.echo(f"release {result.version}: {result.path} ({_size(total)}, {_size(new)} of it new on disk); "
                    f"served at /opendata/releases/{result.version}/")
+    if keep is not None:
+        _prune(settings, keep, dry_run)
+
+
+def _prune(settings, keep: int, dry_run: bool) -> None:
+    from layers.jobs.opendata.retention import prune
+
+    try:
+        pruned = prune(settings, keep, dry_run=dry_run)
+    except OSError as exc:
+        raise click.ClickException(f"removing old releases failed: {exc}; the releases on disk are still served")
+    if not pruned.removed:
+        click.echo(f"{len(pruned.kept)} release(s) on disk, at most {keep} kept: none to remove")
+        return
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb} release(s) {', '.join(pruned.removed)}, keeping the {keep} newest "
+               f"({', '.join(pruned.kept)}); links into a removed release redirect")

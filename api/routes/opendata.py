@@ -5,7 +5,9 @@ the representation the client's Accept header prefers (q-values honoured; `?f=` 
 harvester or a linked-data client that follows the subject gets the document describing it.
 
 Files are served straight from the immutable release directories (streamed, with Range
-support for PMTiles). A release file's ETag is its SHA-256 from the manifest, so a download
+support for PMTiles). A link into a release removed by retention is answered with a redirect
+(308 to the same bytes in a kept release, else 303; layers.jobs.opendata.retention says why),
+never a bare 404; its index and release.json still say what it held. A release file's ETag is its SHA-256 from the manifest, so a download
 can be checked against the catalog's spdx:checksum. Only files a manifest lists are served:
 any other path, `..` included, is a 404. Listings, manifests and catalogs are read through
 api.pages.opendata_cache, which reads the disk again only when a release comes or goes.
@@ -13,17 +15,19 @@ api.pages.opendata_cache, which reads the disk again only when a release comes o
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.http.negotiation import language, output_format
 from api.pages.opendata_cache import Releases
 from layers.jobs.opendata import store
 from layers.jobs.opendata.catalog import catalog_iri
 from layers.jobs.opendata.datasets import all_datasets
+from layers.jobs.opendata.retention import SAME_BYTES, Moved
 
 router = APIRouter(prefix="/opendata", tags=["open data"])
 IMMUTABLE = "public, max-age=31536000, immutable"
 LATEST = "public, max-age=300"
+MOVED_FOR_GOOD = "public, max-age=86400"  # a 308: the bytes live on where it points
 TEXT = {
     "vi": {"title": "Dữ liệu mở nông thôn mới", "none": "Chưa có bản phát hành nào. Chạy `ntm-map publish`.",
            "datasets": "Bộ dữ liệu", "formats": "Định dạng tải về", "licence": "Giấy phép", "cite": "Trích dẫn",
@@ -207,7 +211,12 @@ async def releases(request: Request, fmt: str = Depends(output_format), lang: st
                      "changelog": f"{base}/opendata/releases/{v}/CHANGELOG.md",
                      "datapackage": f"{base}/opendata/releases/{v}/datapackage.json",
                      "changes": {k: ds["changes"] for k, ds in man["datasets"].items()}})
-    body = {"latest": rows[0]["version"] if rows else None, "releases": rows}
+    removed = []
+    for v in _releases(request).removed_versions():
+        man = _releases(request).removed_manifest(v)
+        removed.append({"version": v, "created": man["created"], "removed": man["removed"],
+                        "href": f"{base}/opendata/releases/{v}/"})
+    body = {"latest": rows[0]["version"] if rows else None, "releases": rows, "removed": removed}
     if fmt == "html":
         return request.app.state.templates.TemplateResponse(
             request, "opendata_releases.html", {"t": TEXT[lang], "lang": lang, "page": body})
@@ -239,8 +248,44 @@ def _file(request: Request, version: str, name: str, cache: str) -> Response:
                         content_disposition_type="attachment")
 
 
-@router.get("/releases/{version}/", summary="Files of one release")
+def _location(request: Request, where: Moved) -> str:
+    base = f"{_base(request)}/opendata/releases/"
+    if where.version is None:
+        return base
+    return f"{base}{where.version}/{where.path or ''}"
+
+
+def _moved(request: Request, version: str, name: str) -> Response:
+    """A file of a removed release: its kept manifest, or a redirect to where the file went."""
+    if name == store.MANIFEST:
+        return JSONResponse(_releases(request).removed_manifest(version), headers={"Cache-Control": IMMUTABLE})
+    where = _releases(request).moved(version, name)
+    if where is None:
+        raise HTTPException(404, f"release {version} (removed) had no file {name!r}; see /opendata/releases/{version}/")
+    location = _location(request, where)
+    same = where.status == SAME_BYTES
+    body = {"removed_release": version, "location": location,
+            "description": (f"release {version} was removed; the same file is at {location}" if same else
+                            f"release {version} was removed; this file is no longer published, see {location}"),
+            "description_vi": (f"bản phát hành {version} đã được gỡ; tệp y hệt nằm tại {location}" if same else
+                               f"bản phát hành {version} đã được gỡ; tệp này không còn được công bố, xem {location}")}
+    return JSONResponse(body, status_code=where.status,
+                        headers={"Location": location, "Cache-Control": MOVED_FOR_GOOD if same else LATEST})
+
+
+def _removed_index(request: Request, version: str) -> dict:
+    man = _releases(request).removed_manifest(version)
+    base = f"{_base(request)}/opendata/releases/{version}"
+    names = sorted(store.release_files(man))
+    moved = {n: _location(request, _releases(request).moved(version, n)) for n in names if n != store.MANIFEST}
+    return {"version": version, "created": man["created"], "previous": man["previous"], "removed": man["removed"],
+            "manifest": f"{base}/{store.MANIFEST}", "files": [f"{base}/{n}" for n in names], "moved": moved}
+
+
+@router.get("/releases/{version}/", summary="Files of one release (a removed one: where they went)")
 async def release_index(request: Request, version: str):
+    if _releases(request).resolve(version) is None and _releases(request).removed_manifest(version):
+        return _removed_index(request, version)
     v = _version_or_404(request, version)
     man = _releases(request).manifest(v)
     base = f"{_base(request)}/opendata/releases/{v}"
@@ -248,8 +293,13 @@ async def release_index(request: Request, version: str):
             "files": [f"{base}/{n}" for n in sorted(store.release_files(man))]}
 
 
-@router.get("/releases/{version}/{name:path}", summary="One file of a release")
+@router.get("/releases/{version}/{name:path}", summary="One file of a release (of a removed one: a redirect)",
+            responses={303: {"description": "The release was removed and these bytes with it: the same dataset "
+                                            "and format in the latest release, or the release listing"},
+                       308: {"description": "The release was removed; the same bytes are in a kept release"}})
 async def release_file(request: Request, version: str, name: str):
+    if _releases(request).resolve(version) is None and _releases(request).removed_manifest(version):
+        return _moved(request, version, name)
     v = _version_or_404(request, version)
     return _file(request, v, name, IMMUTABLE if version != "latest" else LATEST)
 

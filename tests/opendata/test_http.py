@@ -79,5 +79,5 @@ def test_before_any_release(app_client, settings, od_demo, tmp_path):
     r = c.get("/opendata/catalog.ttl")
     assert r.status_code == 404 and "publish" in r.json()["description"]
     assert c.get("/opendata/datasets/communes.geojson").status_code == 404
-    assert c.get("/opendata/releases/").json() == {"latest": None, "releases": []}
+    assert c.get("/opendata/releases/").json() == {"latest": None, "releases": [], "removed": []}
     assert store.latest(s) is None
