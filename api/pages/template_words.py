@@ -1,8 +1,12 @@
-"""Template helpers so HTML pages show coded values as words ("Di tích", not `historic_site`)."""
+"""Template helpers so HTML pages speak one language: catalogue texts, words for coded values
+("Di tích", not `historic_site`), and numbers, areas and dates written the way people write them.
+"""
 from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.i18n import CATALOGUE
+from geo import formatting
 from tiles.map_vocabulary import BY_LAYER, VALUES
 
 
@@ -16,4 +20,15 @@ def value_label(layer_id: str, prop: str, value, lang: str):
 
 
 def install(app: FastAPI) -> None:
-    app.state.templates.env.globals["value_label"] = value_label
+    env = app.state.templates.env
+    env.globals.update(
+        value_label=value_label,
+        tr=CATALOGUE.lookup,                 # {{ tr("common.nav.map", lang) }} (pages still passing a `t` dict keep it)
+        i18n_script=CATALOGUE.script,       # {{ i18n_script(lang, "map.", "common.") }}
+    )
+    env.filters.update(
+        num=formatting.number,              # {{ value | num(lang, 1) }}
+        ha=formatting.area_ha,              # {{ area | ha(lang) }}
+        km=formatting.length_km,
+        day=formatting.day,                 # {{ date | day(lang) }}
+    )
