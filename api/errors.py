@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.i18n import t
+from api.routes.growing_messages import localised_entry, problem_text, scope_language
 from layers.db import errors as db_errors
 from layers.read.paging import BadCursor
 from layers.workers.bounded import Busy
@@ -74,7 +76,7 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
     if isinstance(exc, db_errors.DATABASE):  # the driver's own (tiles) or SQLAlchemy's
         return from_database(exc, scope)
     if isinstance(exc, GrowingError):
-        return growing_error(exc)
+        return growing_error(exc, scope_language(scope))
     if isinstance(exc, Busy):  # every bounded worker (layers.workers.bounded) is taken
         log.warning("no free worker for %s [request %s]: %s", path, request_id(scope), exc)
         return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
@@ -91,13 +93,23 @@ def from_database(exc: BaseException, scope) -> JSONResponse:
     return error(fault.status, fault.description, fault.headers)
 
 
-def growing_error(exc: GrowingError) -> JSONResponse:
-    """The usual shape; a rule failure adds the first rule and where, and every error."""
-    body = {"code": CODES.get(exc.status, "Error"),
-            "description": exc.message, "status": exc.status}
+def growing_error(exc: GrowingError, lang: str | None = None) -> JSONResponse:
+    """The usual shape; a rule failure adds the first rule and where, and every error. The texts
+    people read (description, each error's and each upload report entry's message) are in `lang`
+    from the catalogue; `rule` and `where` stay as they are for programs."""
+    description = exc.message
+    texts = [p.message for p in exc.problems] if isinstance(exc, RuleFailure) else []
+    if lang is not None and isinstance(exc, RuleFailure):
+        texts = [problem_text(p, lang) for p in exc.problems]
+        description = texts[0] if len(texts) == 1 else t("staff.problem.several", lang, n=len(texts)) + " " + "; ".join(texts)
+    elif lang is not None and isinstance(exc, UploadRejected):
+        failed = sum(1 for r in exc.report if not r.get("ok"))
+        description = t("staff.problem.upload_rejected", lang, n=failed, total=len(exc.report))
+    body = {"code": CODES.get(exc.status, "Error"), "description": description, "status": exc.status}
     if isinstance(exc, RuleFailure):
         first = exc.problems[0]
-        body.update(rule=first.rule, where=first.where, errors=[p.as_dict() for p in exc.problems])
+        body.update(rule=first.rule, where=first.where,
+                    errors=[{**p.as_dict(), "message": text} for p, text in zip(exc.problems, texts)])
     if isinstance(exc, UploadRejected):
-        body["report"] = exc.report
+        body["report"] = exc.report if lang is None else [localised_entry(entry, lang) for entry in exc.report]
     return JSONResponse(body, status_code=exc.status)

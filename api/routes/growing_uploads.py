@@ -18,6 +18,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.auth import User, actor_of, current_user
 from api.errors import growing_error
+from api.routes.growing_messages import scope_language
 from api.http.limits import expensive
 from geo.lifecycle import may_create
 from geo.vector_sniff import shorten
@@ -158,7 +159,7 @@ async def upload_areas(request: Request, user: User = Depends(current_user), _sl
         except UploadRejected as exc:  # a wrong zone shows as "outside the commune": say why, too
             if not parsed.crs_notes:
                 raise
-            return _with_crs_notes(growing_error(exc), parsed.crs_notes)
+            return _with_crs_notes(growing_error(exc, scope_language(request.scope)), parsed.crs_notes)
     return JSONResponse({"file": display, "crs": parsed.crs, "crs_notes": parsed.crs_notes,
                          "ignored_fields": parsed.ignored_fields,
                          "stored": len(features), "features": features}, status_code=201)

@@ -14,8 +14,7 @@ import shapely.geometry
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
-from geo.area_rules import Problem
-from layers.write.growing.errors import BadBody, Conflict, RuleFailure
+from layers.write.growing.errors import BadBody, Conflict, RuleFailure, db_problem
 
 VN_TODAY = "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
 _RULES = {"NT001": "overlap", "NT002": "outside_commune", "NT003": "unknown_commune"}
@@ -40,7 +39,7 @@ def translate(exc: DBAPIError) -> Exception | None:
         where = detail.get("where")
         if where and where.get("type") == "GeometryCollection" and not where.get("geometries"):
             where = None
-        return RuleFailure([Problem(_RULES[state], message, where)])
+        return RuleFailure([db_problem(_RULES[state], message, where, detail)])
     if state in ("NT004", "NT005"):
         return Conflict(message)
     if state == "23503":  # the only foreign key a body can set
