@@ -1,4 +1,5 @@
-"""/search: one box for place names, address codes and growing-area codes, answered as GeoJSON.
+"""/search: one box for place names, OCOP products, cooperatives, address codes, growing-area codes and
+Plus Codes, answered as GeoJSON (each hit with its commune and province in `context`).
 
 The geometry comes from PostGIS as GeoJSON text and is spliced into the response unparsed;
 only the small properties are encoded here. Polygons carry a `bbox` so a map can fly to them.
@@ -33,24 +34,24 @@ def _kinds(kind: str | None) -> set[str] | None:
 
 
 def feature(h: dict, base: str) -> str:
-    href = f"{base}/collections/{h['collection']}/items/{h['feature_id']}"
-    props = {k: h[k] for k in ("kind", "collection", "feature_id", "label", "match", "match_type")}
-    head = {"type": "Feature", "id": f"{h['collection']}.{h['feature_id']}"}
+    props = {k: h[k] for k in ("kind", "collection", "feature_id", "label", "context", "match", "match_type")}
+    head = {"type": "Feature", "id": f"{h['collection'] or h['kind']}.{h['feature_id']}"}
     if h["bbox"]:
         head["bbox"] = h["bbox"]
-    props["href"] = href
-    tail = {"properties": props,
-            "links": [{"href": href, "rel": "item", "type": GEOJSON, "title": h["label"]}]}
+    tail = {"properties": props}
+    if h["collection"]:  # a Plus Code with no household is a place, not a feature
+        props["href"] = href = f"{base}/collections/{h['collection']}/items/{h['feature_id']}"
+        tail["links"] = [{"href": href, "rel": "item", "type": GEOJSON, "title": h["label"]}]
     return (json.dumps(head, ensure_ascii=False)[:-1] + ', "geometry": ' + h["geometry"] + ", "
             + json.dumps(tail, ensure_ascii=False)[1:])
 
 
-@router.get("/search", tags=["data"], summary="Find communes, villages, places, growing areas and addresses",
+@router.get("/search", tags=["data"], summary="Find communes, villages, places, products, cooperatives, growing areas, addresses and Plus Codes",
             response_class=Response, responses={200: {"content": {GEOJSON: {}}}},
             dependencies=[Depends(strict_query())])
 async def search(
     request: Request,
-    q: str | None = Query(None, description="Name (with or without diacritics), address code or growing-area code"),
+    q: str | None = Query(None, description="Name (with or without diacritics, a village with its commune), address code, growing-area code or Plus Code"),
     limit: int = Query(DEFAULT_LIMIT, description=f"Results, 1 to {MAX_LIMIT}"),
     kind: str | None = Query(None, description=f"Comma list of {', '.join(searching.KINDS)}"),
     lang: str = Depends(language),

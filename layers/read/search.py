@@ -1,4 +1,5 @@
-"""One search box over names and codes: communes, villages, tourism places, growing areas, addresses.
+"""One search box over names and codes: communes, villages, places, OCOP products, cooperatives,
+growing areas, addresses and Plus Codes.
 
 What a person types decides the lookup (`classify`): a household address code is an exact
 index hit, a growing-area code or a partial address code a prefix scan, anything else a name
@@ -9,6 +10,10 @@ rows (e.g. granted growing areas, never drafts) can be returned; nothing reads `
 Ranking of names: exact folded match, then prefix of the name, then prefix of a word, then
 substring, then trigram similarity (typos; only looked for when the substrings are too few);
 within a tier closer names first (similarity), then communes before villages, places, areas.
+A query of several words is also read as a village followed (or preceded) by its commune
+("xom 5 dien chau", `search_places`), and a Plus Code finds the households in its cell
+(`search_plus_code`). Every hit carries its commune and province, so two communes of the same
+name in two provinces are told apart (districts were abolished in 2025).
 """
 from __future__ import annotations
 
@@ -22,13 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from geo import address_code
 from geo.growing_area_code import DEFAULT_SCHEME
-from geo.vocabulary import ADMIN_LEVELS, UNIT_KINDS
+from layers.read import search_labels as labels, search_places, search_plus_code as plus_codes
+from layers.read.search_rows import COLUMNS, KINDS, in_commune, ranked as _ranked, row as _row
 from layers.read.registry import BY_ID
 from layers.read.relations import public_where, relation
 
-# Search kind -> registry layer; the order is the tie-break order of the ranking.
-KINDS = {"commune": "communes", "village": "villages", "tourism_place": "tourism_places",
-         "growing_area": "growing_areas", "address": "households"}
 MIN_LENGTH, MAX_LENGTH = 2, 200
 MATCH_TYPES = ("exact", "prefix", "word", "substring", "similar")
 
@@ -39,8 +42,8 @@ class SearchError(ValueError):
 
 @dataclass(frozen=True)
 class Query:
-    type: str  # "address", "address_prefix", "growing_area_code" or "name"
-    text: str  # canonical code, address-code prefix, growing-area code key, or the cleaned name
+    type: str  # "address", "address_prefix", "growing_area_code", "plus_code" or "name"
+    text: str  # canonical code, address-code prefix, growing-area code key, Plus Code, or the name
 
 
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\s\-\u2010-\u2014_./]+")
@@ -65,6 +68,9 @@ def classify(q: str) -> Query:
         raise SearchError(f"q must have at least {MIN_LENGTH} characters, got {len(text)}")
     if len(text) > MAX_LENGTH:
         raise SearchError(f"q must have at most {MAX_LENGTH} characters, got {len(text)}")
+    plus = plus_codes.read(text)
+    if plus:
+        return Query("plus_code", plus)
     if not (_CODE_LIKE.fullmatch(text) and any(ch.isdigit() for ch in text)):
         return Query("name", text)
     key, upper = code_key(text), text.upper()
@@ -98,22 +104,7 @@ def _upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-# --- SQL -------------------------------------------------------------------------------------
-COLUMNS = ("kind", "feature_id", "name", "name_en", "code", "village", "commune_vi", "commune_en",
-           "commune_kind", "match", "tier", "ws", "sim", "geom")
-
-
-def _row(kind: str, **cols) -> list:
-    """The columns every branch yields, in one order, NULL where a kind has no such value."""
-    cols["kind"] = sa.literal(kind)
-    cols.setdefault("ws", sa.literal(1.0))
-    cols.setdefault("sim", sa.literal(1.0))
-    return [cols[c].label(c) if c in cols else sa.null().label(c) for c in COLUMNS]
-
-
-def _commune_cols(c) -> dict:
-    return {"commune_vi": c.c.full_name_vi, "commune_en": c.c.name_en, "commune_kind": c.c.kind}
-
+# --- SQL (the columns every branch yields: search_rows) ---------------------------------------
 
 @dataclass(frozen=True)
 class _Patterns:
@@ -144,14 +135,8 @@ class _Patterns:
 
 # The name columns searched per kind; a feature found through two of them is kept once.
 NAME_FIELDS = {"commune": ("name_vi", "full_name_vi"), "village": ("name",),
-               "tourism_place": ("name_vi", "name_en"), "growing_area": ("name",)}
-
-
-def _ranked(select: sa.Select, cols: list, limit: int) -> sa.Select:
-    by = {c.name: c for c in cols}
-    # The order of `statement` within one kind, so the per-branch cut keeps the right rows.
-    return select.order_by(by["tier"], by["ws"].desc(), by["sim"].desc(), by["match"], by["name"],
-                           by["feature_id"]).limit(limit)
+               "tourism_place": ("name_vi", "name_en"), "ocop_product": ("name",),
+               "cooperative": ("name",), "growing_area": ("name",)}
 
 
 def _in_code_order(select: sa.Select, key: sa.ColumnElement, limit: int) -> sa.Select:
@@ -165,10 +150,10 @@ def _names(kind: str, field: str, p: _Patterns, limit: int) -> sa.Select:
     rel = relation(layer)
     f = sa.func.ntm_fold(rel.c[field], type_=sa.Text)
     if kind == "commune":
-        source, extra = rel, {"name_en": rel.c.name_en, **_commune_cols(rel)}
+        source, extra = in_commune(rel, rel, commune=rel)
+        extra["name_en"] = rel.c.name_en
     else:
-        communes = relation(BY_ID["communes"])
-        source, extra = rel.outerjoin(communes, communes.c.code == rel.c.commune_code), _commune_cols(communes)
+        source, extra = in_commune(rel, rel)
         if kind == "tourism_place":
             extra["name_en"] = rel.c.name_en
         if kind == "growing_area":
@@ -181,7 +166,7 @@ def _names(kind: str, field: str, p: _Patterns, limit: int) -> sa.Select:
 
 def _address(query: Query, limit: int) -> sa.Select:
     layer = BY_ID["households"]
-    h, v, c = relation(layer), relation(BY_ID["villages"]), relation(BY_ID["communes"])
+    h, v = relation(layer), relation(BY_ID["villages"])
     code = h.c.address_code
     key = sa.collate(code, "C")
     if query.type == "address":
@@ -189,20 +174,20 @@ def _address(query: Query, limit: int) -> sa.Select:
     else:  # a range on the "C"-collated index; a generic plan keeps using it
         where = [key >= query.text, key < _upper_bound(query.text)]
         tier = sa.case((code == query.text, 0), else_=1)
+    source, extra = in_commune(h.outerjoin(v, v.c.id == h.c.village_id), h)
     cols = _row("address", feature_id=h.c.id, name=code, code=code, village=v.c.name,
-                match=code, tier=tier, geom=h.c.geom, **_commune_cols(c))
-    source = h.outerjoin(v, v.c.id == h.c.village_id).outerjoin(c, c.c.code == h.c.commune_code)
+                match=code, tier=tier, geom=h.c.geom, **extra)
     return _in_code_order(sa.select(*cols).select_from(source).where(*public_where(layer, h), *where), key, limit)
 
 
 def _growing_area_code(query: Query, limit: int) -> sa.Select:
     layer = BY_ID["growing_areas"]
-    g, c = relation(layer), relation(BY_ID["communes"])
+    g = relation(layer)
     key = sa.collate(sa.func.ntm_code_key(g.c.code, type_=sa.Text), "C")
     tier = sa.case((sa.func.ntm_code_key(g.c.code) == query.text, 0), else_=1)
+    source, extra = in_commune(g, g)
     cols = _row("growing_area", feature_id=g.c.id, name=g.c.name, code=g.c.code, match=g.c.code,
-                tier=tier, geom=g.c.geom, **_commune_cols(c))
-    source = g.outerjoin(c, c.c.code == g.c.commune_code)
+                tier=tier, geom=g.c.geom, **extra)
     where = [*public_where(layer, g), key >= query.text, key < _upper_bound(query.text)]
     return _in_code_order(sa.select(*cols).select_from(source).where(*where), key, limit)
 
@@ -232,12 +217,16 @@ def code_plan(query: Query, kinds: set[str], limit: int) -> list[sa.Select]:
     """The lookup of a code query, if its kind is asked for."""
     if query.type == "growing_area_code":
         return [_growing_area_code(query, limit)] if "growing_area" in kinds else []
+    if query.type == "plus_code":
+        return [plus_codes.households(query.text, limit)] if "address" in kinds else []
     return [_address(query, limit)] if "address" in kinds else []
 
 
 def name_plan(folded: str, kinds: set[str], limit: int, fuzzy: bool = False) -> list[sa.Select]:
     p = _Patterns(folded, fuzzy)
-    return [_names(k, field, p, limit) for k, fields in NAME_FIELDS.items() if k in kinds for field in fields]
+    names = [_names(k, field, p, limit) for k, fields in NAME_FIELDS.items() if k in kinds for field in fields]
+    places = search_places.plan(folded, limit) if "village" in kinds else []
+    return names + places
 
 
 async def _run(conn: AsyncConnection, branches: list[sa.Select], limit: int) -> list:
@@ -259,7 +248,12 @@ async def search(conn: AsyncConnection, q: str, *, limit: int, lang: str,
         raise SearchError(f"unknown kind {', '.join(sorted(unknown))}; use {', '.join(KINDS)}")
     kinds = set(kinds or KINDS)
     query = classify(q)
+    if query.type == "plus_code" and not plus_codes.is_full(query.text):
+        ref = await plus_codes.reference(conn, plus_codes.locality(clean(q)))
+        query = Query("plus_code", plus_codes.recover(query.text, ref))
     rows = [] if query.type == "name" else await _run(conn, code_plan(query, kinds, limit), limit)
+    if query.type == "plus_code":
+        return query, [hit(row, lang) for row in rows] or [plus_codes.location_hit(query.text)]
     if not rows:  # a name that only looks like a code ("ban12") is still found
         folded = await fold(conn, clean(q))
         rows = await _run(conn, name_plan(folded, kinds, limit), limit)
@@ -268,32 +262,13 @@ async def search(conn: AsyncConnection, q: str, *, limit: int, lang: str,
     return query, [hit(row, lang) for row in rows]
 
 
-def _commune_label(row, lang: str) -> str | None:
-    if lang == "vi" or not row.commune_en:
-        return row.commune_vi
-    kind = UNIT_KINDS.get(row.commune_kind, ADMIN_LEVELS["commune"])[1].lower()
-    return f"{row.commune_en} {kind}"
-
-
-def label(row, lang: str) -> str:
-    """Display text: the name, and the commune (and village) that tell equal names apart."""
-    commune = _commune_label(row, lang)
-    if row.kind == "commune":
-        return commune or row.name
-    name = (row.name_en or row.name) if lang == "en" else row.name
-    if row.kind == "growing_area":
-        name = f"{name} ({row.code})"
-    elif row.kind == "address":
-        name = ", ".join(x for x in (row.code, row.village) if x)
-    return ", ".join(x for x in (name, commune) if x)
-
-
 def hit(row, lang: str) -> dict:
     layer = BY_ID[KINDS[row.kind]]
     point = layer.geometry_type == "Point"
     return {
         "kind": row.kind, "collection": layer.id, "feature_id": row.feature_id,
-        "label": label(row, lang), "match": row.match, "match_type": MATCH_TYPES[row.tier],
+        "label": labels.label(row, lang), "context": labels.context(row, lang),
+        "match": row.match, "match_type": MATCH_TYPES[row.tier],
         "geometry": row.geometry or "null",  # GeoJSON text from PostGIS, spliced in as is
         "bbox": None if point else [round(v, 6) for v in (row.xmin, row.ymin, row.xmax, row.ymax)],
     }

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 
-PROPERTIES = {"kind", "collection", "feature_id", "label", "match", "match_type", "href"}
+PROPERTIES = {"kind", "collection", "feature_id", "label", "context", "match", "match_type", "href"}
 
 
 def plain(text: str) -> str:
@@ -46,7 +46,8 @@ def test_a_commune_with_and_without_diacritics(reader, shared_demo, q):
     f = first(reader, q)
     p = f["properties"]
     assert (p["kind"], p["collection"], p["feature_id"]) == ("commune", "communes", commune_id)
-    assert p["label"] == "Xã Yên Thành" and p["match_type"] == "exact"
+    assert p["label"] == "Xã Yên Thành, Nghệ An" and p["match_type"] == "exact"
+    assert p["context"] == "Nghệ An"
     assert p["href"].endswith(f"/collections/communes/items/{commune_id}")
     assert f["geometry"]["type"] == "MultiPolygon"
     minx, miny, maxx, maxy = f["bbox"]
@@ -55,13 +56,13 @@ def test_a_commune_with_and_without_diacritics(reader, shared_demo, q):
 
 def test_d_with_stroke_folds_to_d(reader):
     p = first(reader, "do luong")["properties"]
-    assert (p["kind"], p["label"], p["match"]) == ("commune", "Xã Đô Lương", "Đô Lương")
+    assert (p["kind"], p["label"], p["match"]) == ("commune", "Xã Đô Lương, Nghệ An", "Đô Lương")
     assert first(reader, "Đô Lương")["properties"]["feature_id"] == p["feature_id"]
 
 
 def test_english_labels(reader):
-    assert first(reader, "yen thanh", lang="en")["properties"]["label"] == "Yen Thanh commune"
-    assert first(reader, "cua lo", lang="en")["properties"]["label"] == "Cua Lo ward"
+    assert first(reader, "yen thanh", lang="en")["properties"]["label"] == "Yen Thanh commune, Nghe An"
+    assert first(reader, "cua lo", lang="en")["properties"]["label"] == "Cua Lo ward, Nghe An"
 
 
 def test_a_village_is_labelled_with_its_commune(reader, shared_demo):
@@ -70,7 +71,7 @@ def test_a_village_is_labelled_with_its_commune(reader, shared_demo):
         WHERE v.name ~ '^Bản [^0-9]+$' ORDER BY v.id DESC LIMIT 1""")
     features = find(reader, plain(name).lower(), kind="village", limit=50)
     mine = [f for f in features if f["properties"]["feature_id"] == vid]
-    assert mine and mine[0]["properties"]["label"] == f"{name}, {commune}"
+    assert mine and mine[0]["properties"]["label"] == f"{name}, {commune}, Nghệ An"
     assert mine[0]["properties"]["match_type"] == "exact" and features[0]["properties"]["match_type"] == "exact"
     assert mine[0]["geometry"]["type"] == "MultiPolygon" and len(mine[0]["bbox"]) == 4
 
@@ -169,7 +170,7 @@ def test_a_tourism_place_by_part_of_its_name(reader):
 
 
 def test_a_typo_still_finds_the_commune(reader):
-    assert first(reader, "yen thamh")["properties"]["label"] == "Xã Yên Thành"
+    assert first(reader, "yen thamh")["properties"]["label"] == "Xã Yên Thành, Nghệ An"
 
 
 def test_kind_and_limit_filter(reader):
