@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.i18n import t
+from api.pages import error_page
 from api.routes.growing_messages import localised_entry, problem_text, scope_language
 from layers.db import errors as db_errors
 from layers.read.paging import BadCursor
@@ -46,12 +47,14 @@ def request_id(scope) -> str:
 
 
 def internal_error(scope) -> JSONResponse:
-    return error(500, f"an unexpected error occurred; it is logged as request {request_id(scope)}")
+    """The 500 (JSON; a page for a browser, api.pages.error_page)."""
+    response = error(500, f"an unexpected error occurred; it is logged as request {request_id(scope)}")
+    return error_page.for_browser(scope, response)
 
 
 def install(app: FastAPI) -> None:
     async def known(request: Request, exc: Exception):
-        return for_exception(exc, request.scope)
+        return error_page.for_browser(request.scope, for_exception(exc, request.scope), exc)
 
     for kind in KNOWN:
         app.add_exception_handler(kind, known)
