@@ -13,7 +13,9 @@ from api.http.limits import expensive_page
 from api.http.negotiation import FEATURE_FORMATS, feature_format, language
 from api.http.unknown_params import strict_query
 from api.pages import feature_pages as pages
+from api.pages import item_view
 from api.pages.collection_doc import collection_document
+from api.pages.error_page import FeatureNotFound
 from api.query.params import collection, items_query, output_crs
 from geo.ogc_crs import OgcCRS
 from layers.read.collection import FeatureCollection
@@ -140,16 +142,24 @@ async def _html_page(request: Request, q: ItemsQuery, page: pages.Page, lang: st
                      asked: int):
     """At most HTML_MAX rows (read whole, the connection already returned), decoded and rendered
     in a worker thread: a thousand-row table takes long enough to stall every other request if
-    rendered on the event loop."""
+    rendered on the event loop. Cells are words, names and formatted numbers (api.pages.item_view);
+    the names of the communes, villages, … the rows point to are read first."""
     texts = [row[-1] async for row in pages.features(page)]
     fixed = {"limit": str(q.limit)} if q.limit < asked else {}  # links say what they will get
     links = {link["rel"]: link["href"] for link in _links(request, page, **fixed)}
+    shown = item_view.shown_properties(q.layer, lang, q.properties, table=True)
+    found = await run_in_threadpool(lambda: [json.loads(t) for t in texts])
+    names = await item_view.referenced_names(request.app.state.collections, q.layer,
+                                             [f["properties"] for f in found], lang)
 
     def render():
+        table = [{"id": f["id"], "title": item_view.title_of(q.layer, f["properties"], lang),
+                  "cells": [item_view.cell(q.layer, p, f["properties"].get(p.name), lang, names) for p in shown]}
+                 for f in found]
         return request.app.state.templates.TemplateResponse(request, "items.html", {
-            "lang": lang, "layer": q.layer, "features": [json.loads(t) for t in texts], "matched": matched,
+            "lang": lang, "layer": q.layer, "rows": table, "matched": matched,
             "links": links, "capped_from": asked if q.limit < asked else None, "cap": HTML_MAX,
-            "properties": [p for p in q.layer.properties if q.properties is None or p.name in q.properties],
+            "properties": shown, "property_title": item_view.property_title,
         })
 
     return await run_in_threadpool(render)
@@ -165,14 +175,14 @@ async def get_item(request: Request, layer: Layer = Depends(collection),
     if fmt not in ("json", "html"):
         raise HTTPException(400, "a single feature is available as f=json or f=html")
     if not 0 <= feature_id < 2 ** 63:  # ids are bigint: beyond that no feature can exist
-        raise HTTPException(404, f"no feature {feature_id} in {layer.id}")
+        raise FeatureNotFound(layer, feature_id)
     async with _collection(request, layer).reading() as reader:
         etag = _etag(request, await reader.versions(), fmt)
         if _not_modified(request, etag):
             return Response(status_code=304, headers=_cache_headers(etag, out))
         text = await reader.item(feature_id, out)
     if text is None:
-        raise HTTPException(404, f"no feature {feature_id} in {layer.id}")
+        raise FeatureNotFound(layer, feature_id)
     base = str(request.base_url).rstrip("/")
     links = [
         {"href": f"{base}/collections/{layer.id}/items/{feature_id}", "rel": "self", "type": GEOJSON},
@@ -180,7 +190,18 @@ async def get_item(request: Request, layer: Layer = Depends(collection),
         {"href": f"{base}/collections/{layer.id}", "rel": "collection", "type": "application/json"},
     ]
     if fmt == "html":
-        return request.app.state.templates.TemplateResponse(request, "item.html", {
-            "lang": lang, "layer": layer, "feature": json.loads(text), "links": links})
+        return await _item_page(request, layer, json.loads(text), lang)
     body = text[:-1] + ',"links":' + json.dumps(links) + "}"
     return Response(body, media_type=GEOJSON, headers=_cache_headers(etag, out))
+
+
+async def _item_page(request: Request, layer: Layer, feature: dict, lang: str):
+    """One feature for people: its name as the title, words instead of codes, names instead of
+    ids (api.pages.item_view); no link relations or geometry types."""
+    props = feature["properties"]
+    names = await item_view.referenced_names(request.app.state.collections, layer, [props], lang)
+    rows = [(p, item_view.cell(layer, p, props.get(p.name), lang, names))
+            for p in item_view.shown_properties(layer, lang) if p.name != "photos"]
+    return request.app.state.templates.TemplateResponse(request, "item.html", {
+        "lang": lang, "layer": layer, "feature": feature, "rows": rows, "photos": props.get("photos") or [],
+        "title": item_view.title_of(layer, props, lang), "property_title": item_view.property_title})

@@ -1,0 +1,160 @@
+"""A feature's properties as people read them, for the HTML item page and items table.
+
+Words instead of codes (geo.vocabulary), commune, village, cooperative and place names instead
+of their codes and ids, numbers, areas and dates by geo.formatting, yes/no from the catalogue,
+and a title from the feature's own name or code (never its internal id). The other language's
+copy of a name or description is left out, so a page reads in one language.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from api.i18n import CATALOGUE, t
+from geo import formatting
+from geo.vocabulary import (
+    CERTIFICATIONS, CROP_NAMES, GROWING_STATUSES, MARKETS, NTM_LEVELS, PLACE_KINDS, UNIT_KINDS,
+)
+from layers.read.collection import Collections
+from layers.read.features import ItemsQuery
+from layers.read.items_page import features
+from layers.read.registry import BY_ID, Layer, Property
+
+CODED = {"crop": CROP_NAMES, "status": GROWING_STATUSES, "level": NTM_LEVELS, "certification": CERTIFICATIONS,
+         "target_markets": MARKETS}
+CODED_BY_LAYER = {"tourism_places": {"kind": PLACE_KINDS}, "communes": {"kind": UNIT_KINDS},
+                  "provinces": {"kind": UNIT_KINDS}}
+# Properties holding the id of a feature of another layer, shown by that feature's name.
+REFERENCES = {"cooperative_id": "cooperatives", "village_id": "villages", "place_ids": "tourism_places"}
+YEARS = {"year", "founded_year", "certified_year"}  # integers written without a thousands mark
+TITLE_FROM = ("name_{lang}", "name", "code", "address_code")
+NAMED_LIMIT = 60  # distinct referenced features looked up per page; beyond that, ids stay
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    title: str | None = None  # the stored value, as a tooltip, when the words replace a code
+
+
+def other_language(prop: str, lang: str, names: set[str]) -> bool:
+    """`name_en` on a Vietnamese page (and `name_vi`, `description_vi` on an English one)."""
+    other = "en" if lang == "vi" else "vi"
+    base = prop.removesuffix(f"_{other}")
+    return base != prop and f"{base}_{lang}" in names
+
+
+def shown_properties(layer: Layer, lang: str, chosen: tuple[str, ...] | None = None,
+                     table: bool = False) -> list[Property]:
+    """`table`: the items table, whose first column is the feature's title (its name)."""
+    names = set(layer.property_names)
+    named = {"name", f"name_{lang}"} if table else set()
+    return [p for p in layer.properties if (chosen is None or p.name in chosen)
+            and not other_language(p.name, lang, names) and p.name not in named]
+
+
+# Property titles that name a code or a unit the cell no longer shows (it shows the name, "8 ha").
+TITLES = {"commune_code": ("Xã, phường", "Commune"), "area_ha": ("Diện tích", "Area"),
+          "area_km2": ("Diện tích", "Area"), "length_km": ("Chiều dài", "Length")}
+
+
+def property_title(p: Property, lang: str) -> str:
+    vi, en = TITLES.get(p.name, (p.title_vi, p.title_en))
+    return vi if lang == "vi" else en
+
+
+def title_of(layer: Layer, props: dict, lang: str) -> str:
+    for key in TITLE_FROM:
+        value = props.get(key.format(lang=lang))
+        if value not in (None, ""):
+            return str(value)
+    return layer.title_vi if lang == "vi" else layer.title_en
+
+
+def _words(table: dict, value, lang: str) -> str:
+    pair = table.get(value) if isinstance(value, str) else None
+    return pair[0 if lang == "vi" else 1] if pair else str(value)
+
+
+def cell(layer: Layer, p: Property, value, lang: str, names: dict) -> Cell:
+    """`names`: {(layer id, id or code): (name, href)} of the referenced features found."""
+    if value is None or value == "" or value == []:
+        return Cell("")
+    if isinstance(value, bool):
+        return Cell(t("common.yes" if value else "common.no", lang))
+    table = CODED_BY_LAYER.get(layer.id, {}).get(p.name) or CODED.get(p.name)
+    if p.name == "commune_code" and ("communes", value) in names:
+        name, href = names["communes", value]
+        return Cell(name, href, value)
+    if p.name in REFERENCES:
+        target = REFERENCES[p.name]
+        found = [names.get((target, v)) for v in (value if isinstance(value, list) else [value])]
+        if all(found):
+            if len(found) == 1:
+                return Cell(found[0][0], found[0][1])
+            return Cell(", ".join(n for n, _ in found))
+    if isinstance(value, list):
+        return Cell(", ".join(_words(table or {}, v, lang) for v in value))
+    if table:
+        return Cell(_words(table, value, lang), title=value if value in table else None)
+    key = f"items.value.{layer.id}.{p.name}.{value}"
+    if isinstance(value, str) and key in CATALOGUE.entries:
+        return Cell(t(key, lang), title=value)
+    if p.name == "area_ha":
+        return Cell(formatting.area_ha(value, lang))
+    if p.name == "area_km2":
+        return Cell(f"{formatting.number(value, lang, 2)} km²")
+    if p.name == "length_km":
+        return Cell(formatting.length_km(value, lang))
+    if p.type == "date":
+        return Cell(formatting.day(value, lang))
+    if p.type == "integer" and p.name not in YEARS and isinstance(value, int):
+        return Cell(formatting.number(value, lang))
+    if p.type == "number" and isinstance(value, (int, float)):
+        return Cell(formatting.number(value, lang, 2))
+    if p.name == "website" and isinstance(value, str) and value.startswith(("http://", "https://")):
+        return Cell(value, value)
+    return Cell(str(value))
+
+
+async def referenced_names(collections: Collections, layer: Layer, rows: list[dict], lang: str) -> dict:
+    """Names of the communes, villages, cooperatives and places the rows point to: communes by
+    one `code IN (…)` query, the others one item each (at most NAMED_LIMIT per page)."""
+    out: dict = {}
+    wanted = {p.name for p in layer.properties}
+    codes = sorted({r.get("commune_code") for r in rows if r.get("commune_code")}) if "commune_code" in wanted else []
+    if codes:
+        communes = BY_ID["communes"]
+        q = ItemsQuery(communes, limit=len(codes), properties=("code", "name_vi", "name_en", "full_name_vi"),
+                       filter={"op": "in", "args": [{"property": "code"}, codes]})
+        page = await collections[communes].page(q, "json")
+        try:
+            async for row in features(page):
+                f = json.loads(row[-1])
+                props = f["properties"]
+                name = props.get("full_name_vi") if lang == "vi" else props.get("name_en")
+                out["communes", props["code"]] = (name or props.get("name_vi") or props["code"],
+                                                  f"/collections/communes/items/{f['id']}?f=html&lang={lang}")
+        finally:
+            await page.close()
+    ids: dict[tuple[str, int], None] = {}
+    for prop, target in REFERENCES.items():
+        if prop in wanted:
+            for r in rows:
+                values = r.get(prop)
+                for v in (values if isinstance(values, list) else [values]):
+                    if isinstance(v, int):
+                        ids[target, v] = None
+    if not ids or len(ids) > NAMED_LIMIT:
+        return out
+    for target in {tgt for tgt, _ in ids}:
+        other = BY_ID[target]
+        async with collections[other].reading() as reader:
+            for _, fid in (k for k in ids if k[0] == target):
+                text = await reader.item(fid)
+                if text is not None:
+                    props = json.loads(text)["properties"]
+                    out[target, fid] = (title_of(other, props, lang),
+                                        f"/collections/{target}/items/{fid}?f=html&lang={lang}")
+    return out
