@@ -1,46 +1,50 @@
-"""The landing page: what this service is, in Vietnamese and English, with links onward."""
+"""The landing page: what this service is for people first (the map, tourism, open data, staff),
+then the developers' links (OGC API, tiles, conformance) in a section of their own. The same
+links, titled from the catalogue (api/i18n/messages/landing.json), are the JSON landing page."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
 from api.http.negotiation import language, output_format
 from api.http.unknown_params import strict_query
+from api.i18n import t
 
 router = APIRouter()
 
-TEXT = {
-    "vi": {"title": "Bản đồ số nông thôn mới", "tagline": "Nền tảng bản đồ số nông nghiệp, nông thôn, nông dân: "
-           "vùng trồng được cấp mã, du lịch nông thôn, mã địa chỉ hộ gia đình và kết quả xây dựng nông thôn mới.",
-           "collections": "Các lớp dữ liệu", "health": "Tình trạng dịch vụ", "api": "Tài liệu API", "conformance": "Chuẩn OGC tuân thủ", "tiles": "Bản đồ vector (tile)",
-           "style": "Kiểu bản đồ MapLibre", "search": "Tìm kiếm"},
-    "en": {"title": "New Rural Development digital map", "tagline": "Digital map of agriculture, rural areas and "
-           "farmers: growing areas with codes, rural tourism, household address codes and NTM results.",
-           "collections": "Data layers", "health": "Service health", "api": "API documentation", "conformance": "OGC conformance", "tiles": "Vector tiles",
-           "style": "MapLibre style", "search": "Search"},
-}
+# (path, rel, media type, catalogue key); the HTML page lists all but `self` and the template.
+LINKS = (
+    ("/", "self", "application/json", "landing.link.self"),
+    ("/collections", "data", "application/json", "landing.link.collections"),
+    ("/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json", "landing.link.tiles"),
+    ("/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "application/json",
+     "landing.link.tms"),
+    ("/styles/default/style.json", "stylesheet", "application/vnd.mapbox.style+json", "landing.link.style"),
+    ("/search?q={q}", "search", "application/geo+json", "landing.link.search"),
+    ("/healthz", "status", "application/json", "landing.link.health"),
+    ("/conformance", "conformance", "application/json", "landing.link.conformance"),
+    ("/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "landing.link.api_desc"),
+    ("/docs", "service-doc", "text/html", "landing.link.api_doc"),
+)
+# Pages with an HTML form of their own: the page links there, not to the JSON.
+HTML_OF = {"data": "/collections?f=html", "conformance": "/conformance?f=html"}
+# What people come for, in order: (key prefix in the catalogue, page).
+FOR_PEOPLE = (("landing.map", "/map"), ("landing.tourism", "/tourism"), ("landing.opendata", "/opendata"),
+              ("landing.staff", "/staff"))
 
 
 @router.get("/", tags=["service"], summary="Landing page", dependencies=[Depends(strict_query())])
 async def landing_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
-    t = TEXT[lang]
     base = str(request.base_url).rstrip("/")
-    links = [
-        {"href": f"{base}/", "rel": "self", "type": "application/json", "title": t["title"]},
-        {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": t["collections"]},
-        {"href": f"{base}/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
-         "type": "application/json", "title": t["tiles"]},
-        {"href": f"{base}/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
-         "type": "application/json", "title": "Tile matrix sets"},
-        {"href": f"{base}/styles/default/style.json", "rel": "stylesheet",
-         "type": "application/vnd.mapbox.style+json", "title": t["style"]},
-        {"href": f"{base}/search?q={{q}}", "rel": "search", "type": "application/geo+json", "title": t["search"],
-         "templated": True},
-        {"href": f"{base}/healthz", "rel": "status", "type": "application/json", "title": t["health"]},
-        {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json", "title": t["conformance"]},
-        {"href": f"{base}/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": t["api"]},
-        {"href": f"{base}/docs", "rel": "service-doc", "type": "text/html", "title": t["api"]},
-    ]
+    links = []
+    for path, rel, media, key in LINKS:
+        link = {"href": f"{base}{path}", "rel": rel, "type": media, "title": t(key, lang)}
+        if "{q}" in path:
+            link["templated"] = True
+        links.append(link)
     if fmt == "html":
-        return request.app.state.templates.TemplateResponse(
-            request, "landing.html", {"t": t, "lang": lang, "links": links})
-    return {"title": t["title"], "description": t["tagline"], "links": links}
+        developer = [{**link, "href": (f"{base}{HTML_OF[link['rel']]}&lang={lang}" if link["rel"] in HTML_OF
+                                       else link["href"])}
+                     for link in links if link["rel"] != "self" and not link.get("templated")]
+        return request.app.state.templates.TemplateResponse(request, "landing.html", {
+            "lang": lang, "developer": developer, "for_people": FOR_PEOPLE})
+    return {"title": t("landing.title", lang), "description": t("landing.tagline", lang), "links": links}
