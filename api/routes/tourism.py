@@ -2,9 +2,15 @@
 
 For visitors (what is there, how to get in touch) and promoters (a map their commune website can
 show with one iframe). Only the registry's public properties of tourism places are read.
+
+The list shows a page of cards at a time (`shown`, then /tourism/cards fragments as the reader
+scrolls), so a phone does not lay out and fetch photos for every place at once. The commune filter
+counts the places of the chosen kind, and a commune without that kind says so instead of an empty
+list.
 """
 from __future__ import annotations
 
+from collections import Counter
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,6 +23,7 @@ from layers.read.tourism_listing import communes_with_places, tourism_places
 from tiles.map_vocabulary import label
 
 router = APIRouter(tags=["map"])
+PAGE = 24  # cards per step: a phone screen holds two or three
 
 
 def embed_url(base: str, lang: str, kind: str | None, commune: str | None) -> str:
@@ -24,19 +31,59 @@ def embed_url(base: str, lang: str, kind: str | None, commune: str | None) -> st
     return f"{base}/embed?{urlencode(query)}"
 
 
+def page_url(lang: str, kind: str | None, commune: str | None, **more) -> str:
+    query = {k: v for k, v in (("kind", kind), ("commune", commune), ("lang", lang), *more.items()) if v}
+    return f"/tourism?{urlencode(query)}"
+
+
+def kind_words() -> list[dict]:
+    return [{"id": k, "label": label(words)} for k, words in PLACE_KINDS.items()]
+
+
+async def listing(request: Request, kind: str | None, commune: str | None) -> tuple[list[dict], list[dict]]:
+    """The places that match, and every commune with places: its count per kind and for `kind`."""
+    async with request.app.state.engine.connect() as conn:
+        every = await tourism_places(conn)
+        communes = await communes_with_places(conn)
+    per = Counter((p["commune_code"], p["kind"]) for p in every)
+    for c in communes:
+        c["kinds"] = {k: per[(c["code"], k)] for k in PLACE_KINDS if per[(c["code"], k)]}
+        c["places"] = sum(c["kinds"].values()) if kind is None else c["kinds"].get(kind, 0)
+    places = [p for p in every if (kind is None or p["kind"] == kind) and (commune is None or p["commune_code"] == commune)]
+    return places, communes
+
+
 @router.get("/tourism", summary="Rural tourism places (HTML)", include_in_schema=False)
 async def tourism_page(request: Request, lang: str = Depends(language),
                        kind: str | None = Query(None, description="Only places of this kind"),
-                       commune: str | None = Query(None, description="Only places of this commune (5-digit code)")):
+                       commune: str | None = Query(None, description="Only places of this commune (5-digit code)"),
+                       shown: int = Query(PAGE, ge=1, le=1000, description="How many cards the list shows")):
     kind = checked_kind(kind or None)
-    extent = await checked_commune(request, commune or None)
-    async with request.app.state.engine.connect() as conn:
-        places = await tourism_places(conn, kind, commune or None)
-        communes = await communes_with_places(conn)
+    commune = commune or None
+    extent = await checked_commune(request, commune)
+    places, communes = await listing(request, kind, commune)
     base = base_url(request)
     config = map_config(request.app.state.settings, base, lang, mode="tourism", kind=kind,
-                        commune=commune or None, extent=extent)
-    kinds = [{"id": k, "label": label(words)} for k, words in PLACE_KINDS.items()]
+                        commune=commune, extent=extent)
+    chosen = next((c for c in communes if c["code"] == commune), None)
     return request.app.state.templates.TemplateResponse(request, "tourism.html", {
-        "lang": lang, "config": config, "places": places, "kinds": kinds, "kind": kind, "communes": communes,
-        "commune": commune or "", "embed_url": embed_url(base, lang, kind, commune or None), "base": base})
+        "lang": lang, "config": config, "places": places[:shown], "total": len(places), "step": PAGE, "kinds": kind_words(),
+        "kind": kind, "communes": communes, "commune": commune or "", "chosen": chosen,
+        "more_url": page_url(lang, kind, commune, shown=str(shown + PAGE)) if shown < len(places) else None,
+        "cards_url": f"/tourism/cards?{urlencode({k: v for k, v in (('kind', kind), ('commune', commune), ('lang', lang)) if v})}",
+        "all_kinds_url": page_url(lang, None, commune), "kind_everywhere_url": page_url(lang, kind, None),
+        "embed_url": embed_url(base, lang, kind, commune), "base": base, "map_i18n_extra": ["tourism."]})
+
+
+@router.get("/tourism/cards", summary="More cards of the tourism list (HTML fragment)", include_in_schema=False)
+async def tourism_cards(request: Request, lang: str = Depends(language),
+                        kind: str | None = Query(None), commune: str | None = Query(None),
+                        offset: int = Query(0, ge=0), limit: int = Query(PAGE, ge=1, le=100)):
+    kind = checked_kind(kind or None)
+    commune = commune or None
+    await checked_commune(request, commune)
+    places, _ = await listing(request, kind, commune)
+    response = request.app.state.templates.TemplateResponse(request, "tourism_cards.html", {
+        "lang": lang, "places": places[offset:offset + limit], "kinds": kind_words()})
+    response.headers["X-Total-Count"] = str(len(places))
+    return response
