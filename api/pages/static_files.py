@@ -1,8 +1,8 @@
 """Files the web pages load: ntm-map's own JS/CSS/icons, and browser libraries from node_modules.
 
-MapLibre GL JS, Leaflet and Swagger UI (/docs) come from the npm registry at setup time (`npm ci`,
-run by `make setup`) and are served from here, never from a CDN, so the map and the API's
-documentation work with no internet. Of Swagger UI only the two files the page loads are served
+MapLibre GL JS, Leaflet, Swagger UI (/docs), qrcode-generator and jsPDF (the map's share and print
+tools) come from the npm registry at setup time (`npm ci`, run by `make setup`) and are served from
+here, never from a CDN, so the map and the API's documentation work with no internet. Of Swagger UI only the two files the page loads are served
 (its package also holds a demo page that fetches a petstore definition from the internet). When
 they are missing the server still starts, logs how to fix it, and answers their URLs with a
 503 that says the same, rather than a bare 404 a person cannot act on.
@@ -23,8 +23,11 @@ HERE = Path(__file__).parents[1]  # api/: static/ in it, node_modules/ beside it
 # URL name → (npm package, folder inside it) of the browser files served under /static/vendor/.
 VENDOR = {"maplibre-gl": ("maplibre-gl", "dist"), "leaflet": ("leaflet", "dist")}
 # URL name → (npm package, {file: media type}): packages of which only some files are served.
-VENDOR_FILES = {"swagger-ui": ("swagger-ui-dist", {"swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-                                                   "swagger-ui.css": "text/css; charset=utf-8"})}
+JS = "text/javascript; charset=utf-8"
+VENDOR_FILES = {"swagger-ui": ("swagger-ui-dist", {"swagger-ui-bundle.js": JS, "swagger-ui.css": "text/css; charset=utf-8"}),
+                # the map's share (QR code) and print (PDF) tools; the folder inside the package after "/"
+                "qrcode-generator": ("qrcode-generator/dist", {"qrcode.mjs": JS}),
+                "jspdf": ("jspdf/dist", {"jspdf.umd.min.js": JS})}
 FIX = "run `make setup` (npm ci) in the ntm-map checkout, or set NTM_VENDOR_DIR to a node_modules folder"
 
 

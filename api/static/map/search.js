@@ -1,20 +1,47 @@
-// The search box: /search finds communes, villages, places, growing areas and address codes
-// (with or without diacritics); choosing a result flies the map there and shows its layer.
+// The search box: /search finds communes, villages, places, OCOP products, cooperatives, growing
+// areas, address codes and Plus Codes (with or without diacritics, a village with its commune).
+// Each result says where it is (commune, province), so equal names are told apart. Choosing one
+// flies the map there, outlines it on the map, shows its layer and, on a phone, closes the panel.
+// Texts come from api/i18n/messages/search.json in the page's language (a language switch
+// reloads the page, so no text is left in the old one).
 
-import { lang, t } from "./i18n.js";
+import { LANG, t } from "/static/common/i18n.js";
 
-let marker = null;
+const HIGHLIGHT = "search-highlight";
+const PHONE = "(max-width: 640px)";
+
+function highlight(map, feature) {
+  const data = { type: "FeatureCollection", features: feature ? [{ type: "Feature", geometry: feature.geometry, properties: {} }] : [] };
+  const source = map.getSource(HIGHLIGHT);
+  if (source) { source.setData(data); return; }
+  map.addSource(HIGHLIGHT, { type: "geojson", data });
+  const polygons = ["==", ["geometry-type"], "Polygon"];
+  map.addLayer({ id: `${HIGHLIGHT}-fill`, type: "fill", source: HIGHLIGHT, filter: polygons,
+    paint: { "fill-color": "#c62828", "fill-opacity": 0.12 } });
+  map.addLayer({ id: `${HIGHLIGHT}-casing`, type: "line", source: HIGHLIGHT, filter: polygons,
+    paint: { "line-color": "#ffffff", "line-width": 6, "line-opacity": 0.9 } });
+  map.addLayer({ id: `${HIGHLIGHT}-line`, type: "line", source: HIGHLIGHT, filter: polygons,
+    paint: { "line-color": "#c62828", "line-width": 3 } });
+  map.addLayer({ id: `${HIGHLIGHT}-point`, type: "circle", source: HIGHLIGHT, filter: ["==", ["geometry-type"], "Point"],
+    paint: { "circle-radius": 10, "circle-color": "rgba(198,40,40,0.25)", "circle-stroke-color": "#c62828", "circle-stroke-width": 3 } });
+}
 
 function flyTo(map, feature) {
-  if (marker) marker.remove();
+  highlight(map, feature);
   if (feature.bbox && feature.geometry.type !== "Point") {
     const [w, s, e, n] = feature.bbox;
     map.fitBounds([[w, s], [e, n]], { padding: 40, maxZoom: 16, duration: 800 });
   } else {
-    const [lon, lat] = feature.geometry.coordinates;
-    map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 16), duration: 800 });
-    marker = new maplibregl.Marker({ color: "#c62828" }).setLngLat([lon, lat]).addTo(map);
+    map.flyTo({ center: feature.geometry.coordinates, zoom: Math.max(map.getZoom(), 16), duration: 800 });
   }
+}
+
+// On a phone the panel covers the map: close it once a result is chosen (through its own button,
+// so the button's state stays right).
+function closePanelOnPhone() {
+  if (!window.matchMedia(PHONE).matches) return;
+  const button = document.querySelector('[aria-controls="panel-body"][aria-expanded="true"]');
+  if (button) button.click();
 }
 
 export function initSearch(form, map, config, showCollection) {
@@ -22,57 +49,81 @@ export function initSearch(form, map, config, showCollection) {
   const input = form.querySelector("input");
   const list = form.querySelector("ul");
   const status = form.querySelector("[role=status]");
+  list.setAttribute("aria-label", t("search.results"));
   let results = [];
   let timer = null;
   let seq = 0;
 
+  const say = (key, values) => { status.textContent = key ? t(key, values) : ""; };
+
   function choose(feature) {
     list.hidden = true;
     input.value = feature.properties.label;
-    showCollection(feature.properties.collection);
+    if (feature.properties.collection) showCollection(feature.properties.collection);
     flyTo(map, feature);
+    say("search.shown", { label: feature.properties.label });
+    form.dataset.chosen = feature.id;  // for the browser tests
+    closePanelOnPhone();
+  }
+
+  function option(f) {
+    const li = document.createElement("li");
+    li.setAttribute("role", "option");
+    li.tabIndex = 0;
+    const name = document.createElement("span");
+    name.className = "search-name";
+    const p = f.properties;
+    const where = p.context ? `, ${p.context}` : "";
+    name.textContent = where && p.label.endsWith(where) ? p.label.slice(0, -where.length) : p.label;
+    const kind = document.createElement("small");
+    kind.textContent = t(`search.kind.${p.kind}`);
+    li.append(name, " ", kind);
+    if (p.context) {
+      const place = document.createElement("small");
+      place.className = "search-context";
+      place.style.display = "block";
+      place.style.marginLeft = "0";
+      place.textContent = p.context;
+      li.append(place);
+    }
+    li.addEventListener("click", () => choose(f));
+    li.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { e.preventDefault(); choose(f); }
+      if (e.key === "ArrowDown" && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (li.previousElementSibling || input).focus(); }
+      if (e.key === "Escape") { list.hidden = true; input.focus(); }
+    });
+    return li;
   }
 
   function show(features) {
     results = features;
-    list.replaceChildren();
-    status.textContent = features.length ? "" : t("search.none");
-    for (const f of features) {
-      const li = document.createElement("li");
-      li.setAttribute("role", "option");
-      li.tabIndex = 0;
-      const kind = document.createElement("small");
-      kind.textContent = t(`search.kind.${f.properties.kind}`);
-      li.append(document.createTextNode(f.properties.label + " "), kind);
-      li.addEventListener("click", () => choose(f));
-      li.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") { e.preventDefault(); choose(f); }
-        if (e.key === "ArrowDown" && li.nextElementSibling) { e.preventDefault(); li.nextElementSibling.focus(); }
-        if (e.key === "ArrowUp") { e.preventDefault(); (li.previousElementSibling || input).focus(); }
-        if (e.key === "Escape") { list.hidden = true; input.focus(); }
-      });
-      list.append(li);
-    }
+    list.replaceChildren(...features.map(option));
     list.hidden = !features.length;
+    say(features.length ? "search.count" : "search.none", { n: features.length });
   }
 
   async function run() {
     const q = input.value.trim();
-    if (q.length < 2) { show([]); status.textContent = ""; return; }
+    if (q.length < 2) { results = []; list.replaceChildren(); list.hidden = true; say(null); return; }
     const mine = ++seq;
-    const url = `${config.searchUrl}?q=${encodeURIComponent(q)}&lang=${lang()}&limit=8`;
+    const url = `${config.searchUrl}?q=${encodeURIComponent(q)}&lang=${LANG}&limit=8`;
     try {
       const res = await fetch(url, { headers: { Accept: "application/geo+json" } });
       const body = await res.json();
       if (mine !== seq) return;
-      if (!res.ok) { show([]); status.textContent = t("search.error") + body.description; return; }
+      if (!res.ok) { show([]); say("search.error", { reason: body.description }); return; }
       show(body.features);
     } catch (err) {
-      if (mine === seq) { show([]); status.textContent = t("search.error") + err.message; }
+      if (mine === seq) { show([]); say("search.error", { reason: err.message }); }
     }
   }
 
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 250);
+    if (!input.value.trim()) highlight(map, null);
+  });
   input.addEventListener("keydown", (e) => {  // arrow keys walk the results, Escape closes them
     if (e.key === "ArrowDown" && !list.hidden && list.firstElementChild) { e.preventDefault(); list.firstElementChild.focus(); }
     if (e.key === "Escape") list.hidden = true;
