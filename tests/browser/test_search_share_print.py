@@ -97,6 +97,13 @@ def test_search_words_follow_the_language_switch(page, page_log, live_url):
     page.get_by_role("option").first.wait_for()
     assert page.get_by_role("option").first.inner_text().startswith("Yen Thanh commune")
     assert "Commune" in page.get_by_role("option").first.inner_text()
+    page.locator("#print-button").click()  # the tools speak the page's language too
+    assert page.locator("#print-dialog h2").inner_text() == "Print or export the map"
+    assert page.locator("#print-pdf").inner_text() == "Download PDF (A4 landscape)"
+    assert page.locator("#print-title").input_value() == "New Rural Development digital map"
+    page.keyboard.press("Escape")
+    page.locator("#share-button").click()
+    assert page.locator("#share-copy").inner_text() == "Copy link"
     page_log.assert_clean()
 
 
