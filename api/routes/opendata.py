@@ -14,10 +14,14 @@ api.pages.opendata_cache, which reads the disk again only when a release comes o
 """
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.http.negotiation import language, output_format
+from api.i18n import t
+from api.pages import opendata_view
 from api.pages.opendata_cache import Releases
 from layers.jobs.opendata import store
 from layers.jobs.opendata.catalog import catalog_iri
@@ -28,19 +32,6 @@ router = APIRouter(prefix="/opendata", tags=["open data"])
 IMMUTABLE = "public, max-age=31536000, immutable"
 LATEST = "public, max-age=300"
 MOVED_FOR_GOOD = "public, max-age=86400"  # a 308: the bytes live on where it points
-TEXT = {
-    "vi": {"title": "Dữ liệu mở nông thôn mới", "none": "Chưa có bản phát hành nào. Chạy `ntm-map publish`.",
-           "datasets": "Bộ dữ liệu", "formats": "Định dạng tải về", "licence": "Giấy phép", "cite": "Trích dẫn",
-           "releases": "Các bản phát hành", "catalog": "Danh mục DCAT", "version": "Phiên bản",
-           "features": "Số đối tượng", "fields": "Trường dữ liệu", "changes": "Thay đổi so với bản trước",
-           "attribution": "Nguồn ranh giới"},
-    "en": {"title": "New Rural Development open data", "none": "No release yet. Run `ntm-map publish`.",
-           "datasets": "Datasets", "formats": "Downloads", "licence": "Licence", "cite": "How to cite",
-           "releases": "Releases", "catalog": "DCAT catalog", "version": "Version", "features": "Features",
-           "fields": "Fields", "changes": "Changes since the previous release", "attribution": "Boundary data"},
-}
-
-
 def _base(request: Request) -> str:
     configured = request.app.state.settings.opendata_base_url
     return (configured or str(request.base_url)).rstrip("/")
@@ -60,7 +51,7 @@ def _latest(request: Request) -> tuple[str, dict]:
 def _citation(request: Request, man: dict, lang: str) -> str:
     s = request.app.state.settings
     who = s.opendata_publisher if lang == "vi" else s.opendata_publisher_en
-    return (f"{who} ({man['created'][:4]}). {TEXT[lang]['title']}, {TEXT[lang]['version'].lower()} "
+    return (f"{who} ({man['created'][:4]}). {t('opendata.title', lang)}, {t('opendata.version', lang).lower()} "
             f"{man['version']}. {_base(request)}/opendata/releases/{man['version']}/. {s.opendata_license_title}.")
 
 
@@ -69,36 +60,40 @@ def _dataset_links(base: str, version: str, ds: dict) -> list[dict]:
              "latest": f"{base}/opendata/datasets/{ds['id']}.{d['format']}"} for d in ds["distributions"]]
 
 
-def _page_body(request: Request, lang: str) -> dict:
+def _page_body(request: Request, lang: str, q: str | None = None, tag: str | None = None) -> dict:
+    """`q` (words, accents optional) and `tag` (a topic) narrow the datasets listed."""
     settings = request.app.state.settings
     version = _releases(request).latest()
     man = _releases(request).manifest(version) if version else None
     base = _base(request)
     return {
-        "title": TEXT[lang]["title"], "version": version,
+        "title": t("opendata.title", lang), "version": version, "created": man["created"] if man else None,
         "license": settings.opendata_license, "license_title": settings.opendata_license_title,
         "catalog": {"iri": catalog_iri(base), "jsonld": f"{base}/opendata/catalog.jsonld",
                     "turtle": f"{base}/opendata/catalog.ttl", "rdfxml": f"{base}/opendata/catalog.rdf"},
-        "releases": f"{base}/opendata/releases/",
+        "releases": f"{base}/opendata/releases/", "page": f"{base}/opendata",
         "citation": _citation(request, man, lang) if man else None,
         "attribution": man["attribution"] if man else None,
+        "tags": opendata_view.all_tags(man["datasets"].values() if man else [], lang),
         "datasets": [{"id": ds["id"], "title": ds[f"title_{lang}"], "description": ds[f"description_{lang}"],
                       "count": ds["count"], "href": f"{base}/opendata/datasets/{ds['id']}",
-                      "distributions": _dataset_links(base, version, ds)}
-                     for ds in (man["datasets"].values() if man else [])],
+                      "tags": opendata_view.tags_of(ds, lang), "distributions": _dataset_links(base, version, ds)}
+                     for ds in (man["datasets"].values() if man else []) if opendata_view.matches(ds, q, tag)],
     }
 
 
-def _page(request: Request, lang: str, body: dict, root: str):
+def _page(request: Request, lang: str, body: dict, root: str, q: str | None = None, tag: str | None = None):
     """`root`: the relative path from the page's URL to /opendata/ (its links are relative)."""
     return request.app.state.templates.TemplateResponse(
-        request, "opendata.html", {"t": TEXT[lang], "lang": lang, "page": body, "root": root})
+        request, "opendata.html", {"lang": lang, "page": body, "root": root, "q": q or "", "tag": tag})
 
 
 @router.get("", summary="Open-data catalog page")
-async def opendata_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language)):
-    body = _page_body(request, lang)
-    return _page(request, lang, body, "opendata/") if fmt == "html" else body
+async def opendata_page(request: Request, fmt: str = Depends(output_format), lang: str = Depends(language),
+                        q: str | None = Query(None, max_length=200, description="Words to find in the datasets"),
+                        tag: str | None = Query(None, max_length=100, description="A topic (theme) or keyword")):
+    body = _page_body(request, lang, q, tag)
+    return _page(request, lang, body, "opendata/", q, tag) if fmt == "html" else body
 
 
 # The catalog's representations: kind → (media type, file suffix).
@@ -219,7 +214,7 @@ async def releases(request: Request, fmt: str = Depends(output_format), lang: st
     body = {"latest": rows[0]["version"] if rows else None, "releases": rows, "removed": removed}
     if fmt == "html":
         return request.app.state.templates.TemplateResponse(
-            request, "opendata_releases.html", {"t": TEXT[lang], "lang": lang, "page": body})
+            request, "opendata_releases.html", {"lang": lang, "page": body})
     return body
 
 
@@ -325,8 +320,30 @@ async def dataset(request: Request, name: str, fmt: str = Depends(output_format)
     base = _base(request)
     body = {**entry, "version": version, "distributions": _dataset_links(base, version, entry),
             "changelog_href": f"{base}/opendata/releases/{version}/{entry['changelog']}",
+            "changes_page": f"{base}/opendata/datasets/{ds_id}/changes",
             "citation": _citation(request, man, lang)}
     if fmt == "html":
-        return request.app.state.templates.TemplateResponse(
-            request, "opendata_dataset.html", {"t": TEXT[lang], "lang": lang, "ds": body})
+        shown = await opendata_view.preview(request.app.state.collections, entry, lang)
+        return request.app.state.templates.TemplateResponse(request, "opendata_dataset.html", {
+            "lang": lang, "ds": body, "preview": shown, "tags": opendata_view.tags_of(entry, lang),
+            "license": request.app.state.settings.opendata_license,
+            "license_title": request.app.state.settings.opendata_license_title,
+            "property_title": opendata_view.item_view.property_title})
     return body
+
+
+@router.get("/datasets/{ds_id}/changes", summary="What changed in a dataset in the latest release (a page, or its changelog JSON)")
+async def dataset_changes(request: Request, ds_id: str, fmt: str = Depends(output_format),
+                          lang: str = Depends(language)):
+    version, man = _latest(request)
+    entry = man["datasets"].get(ds_id)
+    if entry is None:
+        raise HTTPException(404, f"unknown dataset {ds_id!r}; datasets: {', '.join(man['datasets'])}")
+    path = _releases(request).file_path(version, entry["changelog"])
+    log = json.loads(path.read_text("utf-8")) if path else {}
+    if fmt != "html":
+        return log
+    named = await opendata_view.named_changes(request.app.state.collections, entry, log, lang)
+    return request.app.state.templates.TemplateResponse(request, "opendata_changelog.html", {
+        "lang": lang, "ds": entry, "log": log, "named": named, "version": version,
+        "json_href": f"{_base(request)}/opendata/releases/{version}/{entry['changelog']}"})

@@ -81,3 +81,44 @@ def test_before_any_release(app_client, settings, od_demo, tmp_path):
     assert c.get("/opendata/datasets/communes.geojson").status_code == 404
     assert c.get("/opendata/releases/").json() == {"latest": None, "releases": [], "removed": []}
     assert store.latest(s) is None
+
+
+def test_licence_and_citation_come_before_the_datasets(od_client):
+    text = od_client.get("/opendata", params={"f": "html", "lang": "en"}).text
+    assert text.index("How to cite") < text.index('class="datasets"') and text.index("Licence") < text.index("How to cite")
+
+
+def test_dataset_search_and_tags(od_client):
+    everything = od_client.get("/opendata").json()["datasets"]
+    found = od_client.get("/opendata", params={"q": "vung trong"}).json()["datasets"]  # no accents needed
+    ids = [d["id"] for d in found]
+    assert "growing_areas" in ids and "tourism_places" not in ids and len(ids) < len(everything)
+    tourism = od_client.get("/opendata", params={"tag": "tourism"}).json()["datasets"]
+    assert {d["id"] for d in tourism} == {"tourism_places", "tourism_routes"}
+    assert [d["tags"] for d in od_client.get("/opendata", params={"tag": "tourism", "lang": "en"}).json()["datasets"]] \
+        == [[["tourism", "rural tourism"]]] * 2
+    page = od_client.get("/opendata", params={"f": "html", "lang": "vi", "tag": "tourism"}).text
+    assert "2 bộ dữ liệu khớp" in page and 'aria-current="true">du lịch nông thôn' in page
+    assert 'href="http://testserver/opendata?f=html&amp;lang=vi&amp;tag=growing_areas"' in page
+    nothing = od_client.get("/opendata", params={"f": "html", "lang": "en", "q": "zzzz"}).text
+    assert "No dataset matches" in nothing
+
+
+def test_changelog_opens_as_a_page_and_stays_json_for_programs(od_client):
+    page = od_client.get("/opendata/datasets/growing_areas/changes", params={"f": "html", "lang": "en"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Changes to “Growing areas with codes” in version 1.0.0" in page.text and "first release" in page.text
+    log = od_client.get("/opendata/datasets/growing_areas/changes").json()
+    assert log["dataset"] == "growing_areas" and log["version"] == "1.0.0"
+    dataset = od_client.get("/opendata/datasets/growing_areas", params={"f": "html", "lang": "vi"}).text
+    assert "/opendata/datasets/growing_areas/changes?f=html&amp;lang=vi" in dataset
+    assert od_client.get("/opendata/datasets/nothing/changes").status_code == 404
+
+
+def test_dataset_page_previews_its_first_rows_in_words(od_client):
+    page = od_client.get("/opendata/datasets/growing_areas", params={"f": "html", "lang": "vi"}).text
+    preview = page.split('id="preview"')[1].split("</table>")[0]
+    assert preview.count("<tr>") == 11  # the header and ten rows
+    assert "Chanh leo" in preview or "Cam" in preview  # crops in words
+    assert "passion_fruit" not in preview and "granted" not in preview
+    assert 'id="item-geometry"' in page and '"type": "MultiPolygon"' in page
