@@ -66,6 +66,8 @@ def test_search_a_village_with_its_commune_highlights_it(page, page_log, live_ur
     assert "Thôn/xóm" in first.inner_text()
     assert "kết quả" in page.locator("#search-status").inner_text()
     no_sideways_scroll(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"search_results_{page.viewport_size['width']}.png"))
     box.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('search').dataset.chosen")

@@ -77,6 +77,7 @@ export function initSearch(form, map, config, showCollection) {
     name.textContent = where && p.label.endsWith(where) ? p.label.slice(0, -where.length) : p.label;
     const kind = document.createElement("small");
     kind.textContent = t(`search.kind.${p.kind}`);
+    kind.style.whiteSpace = "nowrap";
     li.append(name, " ", kind);
     if (p.context) {
       const place = document.createElement("small");
