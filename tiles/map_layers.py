@@ -9,9 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from geo.vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, known
-from layers.read.registry import CROP_COLORS, NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
-from tiles.map_vocabulary import label
-from tiles.tilesets import GRID_STYLE
+from layers.read.registry import NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
+from tiles.map_vocabulary import OUTSIDE_NTM, label
+from tiles.style import CROP_PALETTE as CROP_COLORS
+from tiles.tilesets import GRID_CELLS, GRID_STYLE
+
+# Household counts below z14: one circle per grid cell, a cell being 512 / GRID_CELLS = 16 px at
+# an integer zoom (more in between). The largest circle (7 px + its stroke) stays inside its cell,
+# so circles never merge into a blanket over the province; area still grows with the count.
+CELL_PX = 512 // GRID_CELLS
+GRID_PAINT = {**GRID_STYLE["paint"], "circle-opacity": 0.55,
+              "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "count"]], 1, 1.5, 10, 4.5,
+                                40, CELL_PX / 2 - 1]}
 
 SOURCE = "ntm"
 FONT = ["Noto Sans", "sans-serif"]
@@ -101,20 +110,35 @@ class Group:
     toggles: tuple[Toggle, ...] = field(default_factory=tuple)
 
 
+# Wards and special zones are outside the NTM programme (it is for communes): grey, not blank.
+WARD_COLOR = "#b0bec5"
+WARD_WORDS = ("Phường, đặc khu (ngoài chương trình)", "Wards, special zones (outside the programme)")
+
+
+def wards_layer(id_: str) -> dict:
+    """Units that are not communes, from the commune boundaries (they have no NTM result)."""
+    return layer(id_, "communes", "fill", {"fill-color": WARD_COLOR, "fill-opacity": 0.6},
+                 filter=["!=", ["get", "kind"], "Xã"],
+                 metadata={"ntm:collection": "communes", "ntm:note": label(OUTSIDE_NTM)})
+
+
 def ntm_group() -> Group:
     outline = {"line-color": "#ffffff", "line-width": 0.6}
+    wards = entry(WARD_COLOR, WARD_WORDS)
     by_level = Toggle(
         "ntm_level", ("Theo mức đạt chuẩn", "By level"), "ntm_results",
         (layer("ntm_level-fill", "ntm_results", "fill",
                {"fill-color": match("level", NTM_LEVEL_COLORS), "fill-opacity": 0.75}),
+         wards_layer("ntm_level-wards"),
          layer("ntm_level-line", "ntm_results", "line", outline)),
-        tuple(entry(NTM_LEVEL_COLORS[k], NTM_LEVELS[k]) for k in reversed(NTM_LEVELS)),  # highest first
+        (*(entry(NTM_LEVEL_COLORS[k], NTM_LEVELS[k]) for k in reversed(NTM_LEVELS)), wards),  # highest first
         visible=True, exclusive="ntm")
     by_criteria = Toggle(
         "ntm_criteria", ("Theo số tiêu chí đạt", "By criteria met"), "ntm_results",
         (layer("ntm_criteria-fill", "ntm_results", "fill", {"fill-color": criteria_color(), "fill-opacity": 0.75}),
+         wards_layer("ntm_criteria-wards"),
          layer("ntm_criteria-line", "ntm_results", "line", outline)),
-        tuple(entry(c, words) for c, words in CRITERIA_CLASSES),
+        (*(entry(c, words) for c, words in CRITERIA_CLASSES), wards),
         visible=False, exclusive="ntm",
         note=("Phân loại như bản đồ NTM Hà Tĩnh (bộ 19 tiêu chí).", "Classes as on Hà Tĩnh's NTM map (19-criterion set)."))
     return Group("ntm", ("Kết quả nông thôn mới", "NTM results"), (by_level, by_criteria))
@@ -182,12 +206,12 @@ def tourism_group(lang: str) -> Group:
 def address_group() -> Group:
     households = Toggle(
         "households", ("Mã địa chỉ hộ gia đình", "Household address codes"), "households",
-        (layer("households-grid", "households_grid", "circle", GRID_STYLE["paint"], maxzoom=14),
+        (layer("households-grid", "households_grid", "circle", GRID_PAINT, maxzoom=14),
          layer("households-point", "households", "circle",
                {"circle-color": "#6d4c41", "circle-radius": 3.5, "circle-stroke-color": "#ffffff",
                 "circle-stroke-width": 0.8}, minzoom=14)),
-        (entry("#6d4c41", ("Số hộ theo ô (zoom < 14)", "Households per cell (zoom < 14)"), "circle"),
-         entry("#6d4c41", ("Địa chỉ hộ (zoom ≥ 14)", "Household address (zoom ≥ 14)"), "circle")),
+        (entry("#6d4c41", ("Số hộ theo ô (khi thu nhỏ)", "Households per cell (zoomed out)"), "circle"),
+         entry("#6d4c41", ("Địa chỉ hộ (khi phóng to)", "Household address (zoomed in)"), "circle")),
         visible=False,
         note=("Chỉ mã địa chỉ và vị trí; không có thông tin cá nhân.", "Address codes and points only; no personal data."))
     return Group("addresses", ("Địa chỉ hộ gia đình", "Household addresses"), (households,))

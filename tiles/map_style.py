@@ -9,6 +9,7 @@ when a deployment configures an external basemap (`NTM_BASEMAP_STYLE_URL`).
 from __future__ import annotations
 
 from tiles.map_layers import FONT, SOURCE, groups, label_layer, layer
+from tiles.map_vocabulary import BOUNDARY_CREDIT
 from tiles.style import KIND_RANK
 from tiles.tilejson import fitting_zoom
 from tiles.tilesets import Tileset
@@ -40,6 +41,11 @@ def basemap_layers(lang: str) -> tuple[list[dict], list[dict]]:
     return under, over
 
 
+def attribution(lang: str) -> str:
+    """The boundaries' credit their licence asks for, in the style's language."""
+    return BOUNDARY_CREDIT[0] if lang == "vi" else BOUNDARY_CREDIT[1]
+
+
 def _rank(item: dict) -> int:
     return KIND_RANK.get(item["type"], 4)
 
@@ -59,8 +65,8 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
     for group in groups(lang):
         for toggle in group.toggles:
             for item in toggle.layers:
-                meta = {**item.get("metadata", {}), "ntm:toggle": toggle.id, "ntm:group": group.id,
-                        "ntm:collection": toggle.collection}
+                meta = {"ntm:collection": toggle.collection, **item.get("metadata", {}), "ntm:toggle": toggle.id,
+                        "ntm:group": group.id}
                 layout = {**item.get("layout", {}), "visibility": "visible" if toggle.visible else "none"}
                 themed.append({**item, "layout": layout, "metadata": meta})
     under, over = basemap_layers(lang)
@@ -80,7 +86,7 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
         "center": [(west + east) / 2, (south + north) / 2],
         "zoom": fitting_zoom(bounds),
         "sources": {SOURCE: {"type": "vector", "tiles": [tiles_url], "minzoom": 0, "maxzoom": SOURCE_MAXZOOM,
-                             "bounds": [west, south, east, north]},
+                             "bounds": [west, south, east, north], "attribution": attribution(lang)},
                     **{labels_source(name): {"type": "geojson", "data": labels_url.format(layer=name)}
                        for name in ("communes", "villages") if labels_url}},
         "layers": [*under, *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],

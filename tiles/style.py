@@ -6,6 +6,8 @@ style has no text yet, and nothing is fetched from outside the server.
 """
 from __future__ import annotations
 
+from geo.vocabulary import CROP_NAMES, per_code
+from layers.read.registry import match
 from tiles.tilejson import fitting_zoom
 from tiles.tilesets import MvtLayer, Tileset, mvt_layers
 
@@ -14,6 +16,19 @@ BACKGROUND = "#f4f1ea"
 KIND_RANK = {"background": 0, "raster": 1, "fill": 2, "fill-extrusion": 3, "line": 4,
              "heatmap": 5, "circle": 6, "symbol": 7}
 GEOMETRY_RANK = {"Polygon": 0, "LineString": 1, "Point": 2}
+
+# Crop fills: Paul Tol's "muted" qualitative scheme (9 colours + pale grey, made to stay apart for
+# protan, deutan and tritan vision). Assigned so the crops people confuse most (orange, pineapple,
+# pomelo; tea, vegetables, sugarcane) are furthest apart: simulated (Machado 2009) at 0.7 opacity
+# over the map's land, each of those pairs differs by >= 31 CIELAB units for every colour-vision
+# deficiency (the previous colours: 5-8); tests/browser/test_map_ux_palette.py measures it.
+CROP_PALETTE = per_code(
+    CROP_NAMES, "map crop colours", orange="#DDCC77", tea="#44AA99", passion_fruit="#AA4499", rice="#117733",
+    pineapple="#88CCEE", peanut="#CC6677", sugarcane="#999933", pomelo="#882255", banana="#DDDDDD",
+    vegetables="#332288",
+)
+# The default style's paint, where it differs from the registry's (colours read on both maps).
+PAINT = {"growing_areas": {"fill-color": match("crop", CROP_PALETTE)}}
 
 
 def draw_rank(layer: MvtLayer) -> tuple[int, int]:
@@ -24,6 +39,8 @@ def draw_rank(layer: MvtLayer) -> tuple[int, int]:
 def style_layer(layer: MvtLayer, top: int) -> dict:
     """`top` is the tileset's max zoom: beyond it MapLibre overzooms, so no layer stops there."""
     out = {"id": layer.id, **layer.style, "source": SOURCE, "source-layer": layer.id}
+    if layer.id in PAINT:
+        out["paint"] = {**out.get("paint", {}), **PAINT[layer.id]}
     if layer.minzoom > 0:
         out["minzoom"] = layer.minzoom
     if layer.maxzoom < top:

@@ -1,7 +1,7 @@
 // The layer switcher: themes → toggles (checkboxes) → legends. A toggle shows or hides its
 // MapLibre layers; toggles sharing an `exclusive` name (the two NTM views) show one at a time.
 
-import { pick, onLangChange } from "./i18n.js";
+import { pick } from "./i18n.js";
 
 const listeners = [];
 let state = {};  // toggle id → visible
@@ -105,5 +105,4 @@ function render(container, map, config, groups) {
 export function initLayers(container, map, config, groups) {
   applyToMap(map, config);
   render(container, map, config, groups);
-  onLangChange(() => render(container, map, config, groups));
 }

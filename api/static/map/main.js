@@ -1,12 +1,16 @@
 // Starts the web map: reads the page's config, the permalink and the style, then wires the
-// switcher, popups, search, language and permalink. Modes: "full" (/map), "tourism" (the
-// tourism page's map) and "embed" (/embed, for a commune website's iframe).
+// switcher, feature information (click, or the keyboard list), search and permalink. Modes:
+// "full" (/map), "tourism" (the tourism page's map) and "embed" (/embed, for an iframe).
+// The page is in one language (the server's ?lang=); the language buttons reload it.
 
-import { applyTexts, lang, localizeControls, onLangChange, pick, setLang, wireLangButtons } from "./i18n.js";
+import { lang, mapLocale, pick, switchLang, t, wireLangButtons } from "./i18n.js";
 import { loadIcons, provideIcons } from "./icons.js";
+import { initClicks, initInView } from "./features.js";
+import { initInfo } from "./info.js";
 import { initLayers, initialState, onToggle, setToggle, visibleToggles } from "./layers.js";
+import { watchLocate } from "./notice.js";
 import { readHash, writeHash } from "./permalink.js";
-import { initPopups } from "./popup.js";
+import { loadPlaces } from "./popup.js";
 import { initSearch } from "./search.js";
 
 const config = JSON.parse(document.getElementById("map-config").textContent);
@@ -25,7 +29,7 @@ function placeFilter() {
   return parts.length ? ["all", ...parts] : null;
 }
 
-// Narrow modes show tourism only, filtered by kind/commune; labels follow the language.
+// Narrow modes show tourism only, filtered by kind/commune; labels in the page's language.
 function prepareStyle(style, hash) {
   const filter = placeFilter();
   for (const layer of style.layers) {
@@ -55,9 +59,22 @@ function wirePanel() {
   sync();
 }
 
+// The year(s) of the NTM results drawn, under the NTM group's title.
+function showNtmYears(map) {
+  const group = document.querySelector('#layers fieldset[data-group="ntm"]');
+  if (!group) return;
+  const years = [...new Set(map.querySourceFeatures("ntm", { sourceLayer: "ntm_results" })
+    .map((f) => f.properties.year).filter(Boolean))].sort();
+  if (!years.length) return;
+  const p = group.querySelector(".layer-year") || document.createElement("p");
+  p.className = "layer-year";
+  p.textContent = years.length === 1 ? t("ntm.year", { year: years[0] }) : t("ntm.years", { years: years.join(", ") });
+  group.querySelector("legend").after(p);
+}
+
 async function start() {
   const hash = readHash();
-  setLang((!narrow && hash.lang) || config.lang);
+  if (!narrow && hash.lang && hash.lang !== lang()) { switchLang(hash.lang); return; }
   wireLangButtons();
   wirePanel();
   const wanted = narrow ? ["tourism_places", "tourism_routes", "communes"] : hash.layers;
@@ -70,18 +87,25 @@ async function start() {
   if (config.basemapStyleUrl) style = await externalBasemap(style);
   const map = new maplibregl.Map({
     container: "map", style, hash: false, attributionControl: { compact: true },
-    maxZoom: 19, cooperativeGestures: view.mode === "embed",
+    maxZoom: 19, cooperativeGestures: view.mode === "embed", locale: mapLocale(),
   });
   window.ntmMap = map;  // for the browser tests and the curious
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-right");
-  if (!narrow) map.addControl(new maplibregl.GeolocateControl({}), "top-right");
+  if (!narrow) {
+    const locate = new maplibregl.GeolocateControl({});
+    watchLocate(locate);
+    map.addControl(locate, "top-right");
+  }
   provideIcons(map, icons);
   map.on("error", (e) => console.error("map:", e.error ? e.error.message : e));
 
   map.on("load", () => {
     initLayers(document.getElementById("layers"), map, config, shownGroups());
-    initPopups(map, config);
+    initInfo(map);
+    initClicks(map, config);
+    const refreshList = initInView(map, config);
+    loadPlaces(styleDoc.sources);
     initSearch(document.getElementById("search"), map, config, (collection) => {
       const toggle = config.groups.flatMap((g) => g.toggles).find((tg) => tg.collection === collection);
       if (toggle && !visibleToggles().includes(toggle.id)) setToggle(map, config, toggle.id, true);
@@ -94,19 +118,10 @@ async function start() {
     const save = () => { if (!narrow) writeHash(map, visibleToggles(), lang()); };
     map.on("moveend", save);
     onToggle(save);
-    onLangChange((value) => {
-      for (const layer of map.getStyle().layers) {
-        const texts = (layer.metadata || {})["ntm:text"];
-        if (texts) map.setLayoutProperty(layer.id, "text-field", texts[value]);
-      }
-      save();
-    });
+    if (refreshList) onToggle(refreshList);
     save();
-    localizeControls();
-    map.on("click", () => localizeControls());  // popups open with MapLibre's own close button
-    map.once("idle", () => { document.body.dataset.mapState = "idle"; });
+    map.once("idle", () => { showNtmYears(map); document.body.dataset.mapState = "idle"; });
   });
-  applyTexts();
 }
 
 start().catch((err) => {

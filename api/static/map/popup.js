@@ -1,55 +1,125 @@
-// Click → a popup with the feature's public attributes (titles and coded values in the current
-// language) and a link to its shareable page, the OGC API item page in HTML.
+// What a feature's information says: its name as the heading, its layer above it, then its public
+// attributes in words (coded values through the server's vocabulary, communes and villages by
+// name, numbers, areas and dates by /static/common/format.js) and a link to its own page.
 
+import { areaHa, day, number } from "/static/common/format.js";
 import { lang, pick, t } from "./i18n.js";
 
-function interactiveLayers(map) {
-  return map.getStyle().layers
-    .filter((l) => l.metadata && l.metadata["ntm:collection"] && !l.id.endsWith("-label"))
-    .filter((l) => map.getLayoutProperty(l.id, "visibility") !== "none")
-    .map((l) => l.id);
+// Commune code → {name, point} and village id → {name, point}, from the label points the map
+// already draws (the same URLs as the style's GeoJSON sources: answered from the HTTP cache).
+const places = { communes: new Map(), villages: new Map() };
+// Shown as the heading (or not at all), never as rows.
+const HEADING_ONLY = new Set(["name_vi", "name_en", "full_name_vi", "name"]);
+const HIDDEN = { communes: ["code", "province_code"], ntm_results: ["commune_code", "criteria_total"] };
+
+export async function loadPlaces(sources) {  // the style document's sources
+  await Promise.all(Object.keys(places).map(async (layer) => {
+    const source = sources[`labels-${layer}`];
+    if (!source || typeof source.data !== "string") return;
+    try {
+      const body = await (await fetch(source.data)).json();
+      for (const f of body.features) {
+        const p = f.properties;
+        const name = layer === "communes" ? (lang() === "en" ? p.name_en || p.name_vi : p.name_vi) : p.name;
+        places[layer].set(layer === "communes" ? p.code : f.id, { name, point: f.geometry.coordinates });
+      }
+    } catch (err) { console.error(`labels of ${layer}:`, err); }
+  }));
+}
+
+export function placePoint(feature) {
+  const p = feature.properties;
+  const hit = p.commune_code ? places.communes.get(p.commune_code) : null;
+  return hit ? hit.point : null;
+}
+
+export function collectionOf(feature) { return (feature.layer.metadata || {})["ntm:collection"]; }
+
+function isGrid(feature) { return (feature.sourceLayer || "").endsWith("_grid"); }
+
+export function heading(feature) {
+  const p = feature.properties;
+  if (isGrid(feature)) return t("popup.cell");
+  if (p.name_vi !== undefined || p.name_en !== undefined) {
+    return lang() === "en" ? p.name_en || p.name_vi : p.full_name_vi || p.name_vi || p.name_en;
+  }
+  return p.name || p.address_code || p.code || "";
+}
+
+function words(config, collection, name, raw) {
+  const labels = (config.values[collection] || {})[name] || config.values["*"][name];
+  return labels && labels[raw] ? pick(labels[raw]) : null;
 }
 
 function valueText(config, collection, prop, raw) {
-  if (raw === null || raw === undefined || raw === "") return "—";
-  if (raw === true || raw === "true") return t("yes");
-  if (raw === false || raw === "false") return t("no");
-  const labels = (config.values[collection] || {})[prop.name] || config.values["*"][prop.name];
-  if (labels && labels[raw]) return pick(labels[raw]);
-  if (prop.type === "array" && typeof raw === "string" && raw.startsWith("[")) {
-    try { return JSON.parse(raw).join(", "); } catch { return raw; }
+  const L = lang();
+  if (raw === true || raw === "true") return t("common.yes");
+  if (raw === false || raw === "false") return t("common.no");
+  if (prop.name === "commune_code") return (places.communes.get(raw) || { name: raw }).name;
+  if (prop.name === "village_id") return (places.villages.get(raw) || { name: raw }).name;
+  const known = typeof raw === "string" ? words(config, collection, prop.name, raw) : null;
+  if (known) return known;
+  if (prop.type === "array") {
+    let items = raw;
+    if (typeof raw === "string") { try { items = JSON.parse(raw); } catch { items = [raw]; } }
+    return [].concat(items).map((v) => words(config, collection, prop.name, v) || v).join(", ");
   }
-  if (typeof raw === "number" && !Number.isInteger(raw)) return raw.toLocaleString(lang() === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
+  if (prop.type === "date") return day(raw, L);
+  if (prop.name === "area_ha") return areaHa(raw, L);
+  if (prop.name.endsWith("year")) return String(raw);
+  if (prop.type === "integer" || prop.type === "number") return number(raw, L, prop.type === "integer" ? 0 : 2);
   return String(raw);
 }
 
+function rowTitle(prop) {
+  if (prop.name === "commune_code") return t("popup.commune");
+  if (prop.name === "village_id") return t("popup.village");
+  return pick(prop.title);
+}
+
 export function popupContent(config, feature) {
-  const collection = feature.layer.metadata["ntm:collection"];
+  const collection = collectionOf(feature);
   const doc = config.collections[collection];
+  const meta = feature.layer.metadata || {};
   const root = document.createElement("div");
   root.className = "popup";
+  const kicker = document.createElement("p");
+  kicker.className = "popup-layer";
+  kicker.textContent = pick(doc.title);
   const h = document.createElement("h3");
-  h.textContent = pick(doc.title);
-  root.append(h);
+  h.textContent = heading(feature);
+  root.append(kicker, h);
+  if (meta["ntm:note"]) {
+    const note = document.createElement("p");
+    note.className = "popup-note";
+    note.textContent = pick(meta["ntm:note"]);
+    root.append(note);
+  }
   const table = document.createElement("table");
-  if (feature.sourceLayer.endsWith("_grid")) {
+  if (isGrid(feature)) {
     const tr = table.insertRow();
     tr.insertCell().textContent = t("popup.count");
-    tr.insertCell().textContent = String(feature.properties.count);
+    tr.insertCell().textContent = number(feature.properties.count, lang());
   } else {
+    const hidden = new Set(HIDDEN[collection] || []);
     for (const prop of doc.properties) {
       const raw = feature.properties[prop.name];
-      if (raw === undefined || raw === null || raw === "") continue;
+      if (raw === undefined || raw === null || raw === "" || HEADING_ONLY.has(prop.name) || hidden.has(prop.name)) continue;
       const tr = table.insertRow();
       const th = document.createElement("th");
-      th.textContent = pick(prop.title);
-      th.title = prop.name;
+      th.scope = "row";
+      th.textContent = rowTitle(prop);
       tr.append(th);
-      tr.insertCell().textContent = valueText(config, collection, prop, raw);
+      const total = feature.properties.criteria_total;
+      tr.insertCell().textContent = prop.name === "criteria_met" && total
+        ? t("popup.criteria", { met: raw, total }) : valueText(config, collection, prop, raw);
     }
   }
-  root.append(table);
-  if (feature.id !== undefined && !feature.sourceLayer.endsWith("_grid")) {
+  // Only the rows scroll when there are many: the heading and the link stay in sight.
+  const rows = document.createElement("div");
+  rows.className = "popup-rows";
+  if (table.rows.length) { rows.append(table); root.append(rows); }
+  if (feature.id !== undefined && !isGrid(feature)) {
     const a = document.createElement("a");
     a.href = `${config.base}/collections/${collection}/items/${feature.id}?f=html&lang=${lang()}`;
     a.textContent = t("popup.details");
@@ -58,20 +128,4 @@ export function popupContent(config, feature) {
     root.append(a);
   }
   return root;
-}
-
-export function initPopups(map, config) {
-  const popup = new maplibregl.Popup({ maxWidth: "320px", closeButton: true });
-  map.on("click", (e) => {
-    const pad = 4;
-    const box = [[e.point.x - pad, e.point.y - pad], [e.point.x + pad, e.point.y + pad]];
-    const hits = map.queryRenderedFeatures(box, { layers: interactiveLayers(map) });
-    if (!hits.length) { popup.remove(); return; }
-    popup.setLngLat(e.lngLat).setDOMContent(popupContent(config, hits[0])).addTo(map);
-  });
-  map.on("mousemove", (e) => {
-    const hits = map.queryRenderedFeatures(e.point, { layers: interactiveLayers(map) });
-    map.getCanvas().style.cursor = hits.length ? "pointer" : "";
-  });
-  return popup;
 }
