@@ -44,7 +44,7 @@ def test_publish_versions_changelogs_and_no_empty_release(od):
     log = changelog(s, "1.0.1", "tourism_places")
     assert log["changed"] == [str(place)] and log["added"] == [] and log["removed"] == []
     assert changelog(s, "1.0.1", "communes")["changed"] == []
-    assert f"changed (1): {place}" in (store.releases_dir(s) / "1.0.1" / "CHANGELOG.md").read_text()
+    assert f"changed (1): " in (md := (store.releases_dir(s) / "1.0.1" / "CHANGELOG.md").read_text()) and f" (đã sửa) (id {place})" in md
     man = store.manifest(s, "1.0.1")
     assert man["previous"] == "1.0.0" and man["datasets"]["tourism_places"]["changes"]["changed"] == 1
     # An unchanged dataset keeps its modified date; the old release stays whole.

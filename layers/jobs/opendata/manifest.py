@@ -1,10 +1,13 @@
 """The files describing a release: release.json (our manifest), datapackage.json (Frictionless),
-CHANGELOG.md and changelog/<dataset>.json. Pure functions over plain dicts."""
+CHANGELOG.md and changelog/<dataset>.json. Pure functions over plain dicts, but for
+`feature_labels`, which reads the features CHANGELOG.md names from the releases' GeoParquet."""
 from __future__ import annotations
 
 import hashlib
 import json
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from geo.vector_export import FORMATS
 from layers.db.settings import Settings
@@ -59,15 +62,58 @@ def changelog_json(ds_id: str, version: str, previous: str | None, change: Chang
             "added": change.added, "changed": change.changed, "removed": change.removed}
 
 
-def changelog_md(man: dict, changes: dict[str, Change], show: int = 20) -> str:
+# Columns that name a feature in CHANGELOG.md, the first present: a code, then a name.
+CODE_COLUMNS = ("code", "address_code")
+NAME_COLUMNS = ("name_vi", "name")
+
+
+def feature_labels(release_dir: Path, prev_dir: Path | None, changes: dict[str, Change],
+                   show: int = 20) -> dict[str, dict[str, str]]:
+    """{dataset: {id: "CODE Name"}} for the ids CHANGELOG.md lists (the first `show` of each
+    kind): added and changed ones read from this release's GeoParquet, removed ones from the
+    previous release's (only those ids' rows, by a pushed-down filter)."""
+    out: dict[str, dict[str, str]] = {}
+    for ds_id, ch in changes.items():
+        wanted = {"new": ch.added[:show] + ch.changed[:show], "old": ch.removed[:show]}
+        labels: dict[str, str] = {}
+        for which, ids in wanted.items():
+            folder = release_dir if which == "new" else prev_dir
+            path = folder / f"{ds_id}.parquet" if folder else None
+            if not ids or path is None or not path.is_file():
+                continue
+            names = set(pq.read_schema(path).names)
+            code = next((c for c in CODE_COLUMNS if c in names), None)
+            name = next((c for c in NAME_COLUMNS if c in names), None)
+            columns = [c for c in ("id", code, name) if c]
+            if len(columns) == 1 or "id" not in names:
+                continue
+            table = pq.read_table(path, columns=columns, filters=[("id", "in", [int(i) for i in ids if i.isdigit()])])
+            for row in table.to_pylist():
+                text = " ".join(str(row[c]) for c in (code, name) if c and row.get(c) not in (None, ""))
+                if text:
+                    labels[str(row["id"])] = text
+        out[ds_id] = labels
+    return out
+
+
+def _named(ids: list[str], labels: dict[str, str]) -> list[str]:
+    return [f"{labels[i]} (id {i})" if i in labels else f"id {i}" for i in ids]
+
+
+def changelog_md(man: dict, changes: dict[str, Change], show: int = 20,
+                 labels: dict[str, dict[str, str]] | None = None) -> str:
+    """Each dataset's changes with its title; features by code and name (`labels`, from
+    feature_labels) with their id, the first `show` of each kind."""
     lines = [f"# {man['version']} ({man['created'][:10]})", "",
-             f"Previous release: {man['previous'] or '—'}. Feature ids are the `id` field of each file.", ""]
+             f"Previous release: {man['previous'] or '—'}. Features are named by their code and name, "
+             "with the `id` field of each file.", ""]
     for ds_id, ch in changes.items():
         if not ch.any:
             continue
-        head = f"## {ds_id}"
+        entry = man["datasets"][ds_id]
+        head = f"## {entry['title_en']} / {entry['title_vi']} (`{ds_id}`)"
         if ch.new_dataset:
-            lines += [head, "", f"New dataset ({man['datasets'][ds_id]['count']} features).", ""]
+            lines += [head, "", f"New dataset ({entry['count']} features).", ""]
             continue
         lines += [head, ""]
         if ch.schema_changed:
@@ -76,7 +122,8 @@ def changelog_md(man: dict, changes: dict[str, Change], show: int = 20) -> str:
             ids = getattr(ch, kind)
             if ids:
                 more = f" … and {len(ids) - show} more (see changelog/{ds_id}.json)" if len(ids) > show else ""
-                lines.append(f"- {kind} ({len(ids)}): {', '.join(ids[:show])}{more}")
+                named = _named(ids[:show], (labels or {}).get(ds_id, {}))
+                lines.append(f"- {kind} ({len(ids)}): {'; '.join(named)}{more}")
         lines.append("")
     return "\n".join(lines) + "\n"
 

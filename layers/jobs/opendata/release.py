@@ -204,7 +204,7 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
             for ds_id, change in changes.items():
                 mf.write_json(tmp / "changelog" / f"{ds_id}.json",
                               mf.changelog_json(ds_id, version, previous, change, counts[ds_id]))
-            (tmp / "CHANGELOG.md").write_text(mf.changelog_md(man, changes))
+            (tmp / "CHANGELOG.md").write_text(mf.changelog_md(man, changes, labels=mf.feature_labels(tmp, prev_dir, changes)))
             mf.write_json(tmp / "datapackage.json", mf.datapackage(man, settings))
             mf.write_json(tmp / store.MANIFEST, man)
             if prev_dir:
