@@ -164,3 +164,35 @@ def test_print_makes_a_png_and_a_pdf_with_legend(page, page_log, live_url):
     assert re.search(rb"/MediaBox \[0 0 841\.8\d* 595\.2\d*\]", data)  # A4 landscape, in points
     assert page.locator("#print-dialog .tool-status").inner_text().startswith("Đã tạo ban-do-")
     page_log.assert_clean()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(page, within: str) -> list[str]:
+    """axe-core (run through DevTools, outside the page's CSP): serious or critical violations of
+    the elements inside `within` (the page's other parts are other tests' business)."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text("utf-8") + "\n;true")
+    return page.evaluate("""(within) => axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}, resultTypes: ['violations']})
+        .then((r) => r.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).flatMap((v) =>
+            v.nodes.filter((n) => { const el = document.querySelector(n.target[0]);
+                                    return el && el.closest(within); })
+                   .map((n) => v.id + ': ' + n.target.join(' '))))""", within)
+
+
+@VIEWPORTS
+def test_tool_buttons_and_dialogs_pass_axe_and_work_by_keyboard(page, page_log, live_url):
+    open_map(page, f"{live_url}/map?lang=vi")
+    page.locator("#share-button").wait_for()
+    assert page.locator("#map-tools button").evaluate_all("(bs) => bs.map((b) => b.id)") == ["share-button", "print-button"]
+    for button, dialog in (("#share-button", "#share-dialog"), ("#print-button", "#print-dialog")):
+        page.locator(button).focus()
+        page.keyboard.press("Enter")
+        page.locator(dialog).wait_for()
+        assert page.evaluate(f"document.querySelector('{dialog}').contains(document.activeElement)")
+        assert not serious_axe_violations(page, f"#map-tools, {dialog}")
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.id") == button[1:]
+    page_log.assert_clean()
