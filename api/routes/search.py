@@ -69,9 +69,9 @@ async def search(
     except searching.SearchError as exc:
         raise HTTPException(400, f"q: {exc}") from None
     base = str(request.base_url).rstrip("/")
-    if fmt == "html":
+    if fmt == "html":  # the page links each hit to its item page: a bare Plus Code cell has none
         return request.app.state.templates.TemplateResponse(
-            request, "search.html", {"lang": lang, "q": q, "hits": hits, "base": base})
+            request, "search.html", {"lang": lang, "q": q, "hits": [h for h in hits if h["collection"]], "base": base})
     meta = json.dumps({"numberReturned": len(hits), "query": {"type": query.type, "text": query.text}},
                       ensure_ascii=False)
     body = ('{"type": "FeatureCollection", "features": [' + ", ".join(feature(h, base) for h in hits)

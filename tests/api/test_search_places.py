@@ -103,6 +103,8 @@ def test_a_plus_code_with_no_household_is_its_cell(reader):
     area = olc.decode("7PC7MMGG+22")
     assert f["geometry"]["coordinates"] == pytest.approx([area.longitudeCenter, area.latitudeCenter], abs=1e-6)
     assert f["bbox"] == pytest.approx([area.longitudeLo, area.latitudeLo, area.longitudeHi, area.latitudeHi], abs=1e-6)
+    page = reader.get("/search", params={"q": "7PC7MMGG+22", "f": "html"})
+    assert page.status_code == 200 and "/collections/None" not in page.text
 
 
 def test_a_short_plus_code_is_completed_near_the_named_commune(reader, shared_demo):
