@@ -83,3 +83,42 @@ def test_label_points_one_per_commune_inside_it(client, shared_demo):
     assert set(features[0]["properties"]) == {"code", "name_vi", "name_en"}
     assert client.get("/styles/map/labels/villages.geojson").status_code == 200
     assert "communes, villages" in error_of(client.get("/styles/map/labels/households.geojson"), 404)
+
+
+@pytest.mark.parametrize("lang, other", [("vi", "Features"), ("en", "Số đối tượng")])
+def test_layer_pages_speak_one_language_with_words(client, lang, other):
+    listing = client.get(f"/collections?f=html&lang={lang}").text
+    assert other not in listing
+    about = client.get(f"/collections/growing_areas?f=html&lang={lang}").text
+    assert ("Vùng" if lang == "vi" else "Area") in about and ">Polygon<" not in about and "MultiPolygon" not in about
+    assert "features (GeoJSON)" not in about and "queryable properties" not in about  # link titles of the JSON
+    assert other not in about
+    assert ("Thuộc tính lọc được" if lang == "vi" else "Queryable properties") in client.get(
+        f"/collections/growing_areas/queryables?f=html&lang={lang}").text
+    assert ("Các chuẩn OGC" if lang == "vi" else "OGC conformance") in client.get(f"/conformance?f=html&lang={lang}").text
+
+
+def test_layer_list_counts_in_the_page_language(client):
+    vi = client.get("/collections?f=html&lang=vi").text
+    en = client.get("/collections?f=html&lang=en").text
+    assert re.search(r">\d{1,3}(\.\d{3})+<", vi) and re.search(r">\d{1,3}(,\d{3})+<", en)  # households: 1.234 / 1,234
+
+
+PAGES = ["/collections?f=html", "/collections/households?f=html", "/collections/growing_areas/queryables?f=html",
+         "/conformance?f=html", "/collections/growing_areas/items/999999?f=html", "/no/such/page"]
+
+
+@pytest.mark.parametrize("page", [{"width": 360, "height": 740}, {"width": 1366, "height": 768}], indirect=True,
+                         ids=["phone", "desktop"])
+def test_layer_and_error_pages_fit_the_screen(page, page_log, live_url):
+    for path in PAGES:
+        response = page.goto(f"{live_url}{path}{'&' if '?' in path else '?'}lang=en")
+        assert response.headers["content-type"].startswith("text/html"), path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], (path, width)
+    assert page.locator("h1").inner_text() == "Page not found"
+    page.get_by_role("link", name="Go to the map").click()
+    page.wait_for_url("**/map?lang=en")
+    # Chromium logs a console error for every 404 document: only those two are allowed.
+    assert page_log.blocked == [] and page_log.failed == []
+    assert all(e.startswith("404 ") for e in page_log.http_errors) and len(page_log.http_errors) == 2
