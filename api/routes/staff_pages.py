@@ -15,7 +15,7 @@ from api.auth import SESSION_COOKIE, User, current_user, optional_user
 from api.http.negotiation import language
 from api.routes.auth import describe
 from geo.crops import CROPS
-from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES, may_create
+from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES, STEPS, may_create
 from geo.vocabulary import CERTIFICATIONS, GROWING_ACTIONS, GROWING_STATUSES, ROLES
 from layers.db import dates
 from layers.read.admin_units import communes_in_scope
@@ -42,6 +42,8 @@ def page_config(request: Request, lang: str) -> dict:
         "certifications": list(CERTIFICATIONS),
         "statuses": list(STATUSES),
         "actions": list(ACTIONS),
+        # Each step's start and end status: the history names a status change by its step.
+        "steps": {a: {"sources": list(s.sources), "target": s.target} for a, s in STEPS.items()},
         # Which buttons to offer (the API enforces the same rules): who may edit in which status,
         # and which statuses may be deleted rather than revoked.
         "editable": {status: list(roles) for status, roles in EDITABLE.items()},
@@ -50,7 +52,7 @@ def page_config(request: Request, lang: str) -> dict:
         # Statuses whose history anyone may read (other roles read every area's history in scope).
         "publicStatuses": list(layer("growing_areas").public_filter["status"]),
         "roles": {role: {"vi": vi, "en": en} for role, (vi, en) in ROLES.items()},
-        # The words of coded values, added to the script's own (api/static/staff/i18n.js).
+        # The words of coded values (geo.vocabulary), beside the page's catalogue (staff.json).
         "words": coded_words(),
         "uploadMaxMb": getattr(request.app.state.settings, "growing_upload_max_mb", None),
     }

@@ -118,8 +118,9 @@ def test_a_viewer_reads_but_is_offered_no_writes(page, page_log, staff, demo_db)
     assert row(page, "Vùng đã có").get_attribute("data-status") == "submitted"
     assert page.locator("[data-tab=new]").is_hidden()
     assert page.locator(".mapbox-gl-draw_polygon").is_hidden()
-    assert page.locator("#areas tbody button:not([data-op=history])").count() == 0  # no steps, no edit, no delete
-    assert row(page, "Vùng đã có").locator("button").count() == 0  # a submission's history is not public
+    # No steps, no edit, no delete: reading only (history, and the read-only review of the record).
+    assert page.locator("#areas tbody button:not([data-op=history]):not([data-op=review])").count() == 0
+    assert row(page, "Vùng đã có").locator("button:not([data-op=review])").count() == 0  # a submission's history is not public
     assert_clean(page_log, ())
 
 

@@ -1,6 +1,8 @@
 // Talks to ntm-map's JSON API with the session cookie; unsafe requests carry the CSRF token
 // (the server refuses them otherwise). Errors come back as {status, body} with the API's shape.
 
+// Messages (rule failures) come back in the page's language.
+const LANG = document.documentElement.lang === "en" ? "en" : "vi";
 let csrf = null;
 let onUnauthorized = () => {};
 
@@ -18,7 +20,7 @@ export class ApiError extends Error {
 }
 
 export async function call(method, url, { json, form, headers = {} } = {}) {
-  const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+  const init = { method, headers: { Accept: "application/json", "Accept-Language": LANG, ...headers }, credentials: "same-origin" };
   if (!["GET", "HEAD"].includes(method) && csrf) init.headers["X-CSRF-Token"] = csrf;
   if (json !== undefined) {
     init.headers["Content-Type"] = "application/json";

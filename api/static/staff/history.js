@@ -4,6 +4,7 @@
 
 import { ApiError, call } from "./api.js";
 import { $, el } from "./dom.js";
+import { number, day } from "/static/common/format.js";
 import { lang, t } from "./i18n.js";
 
 const ITEMS = "/collections/growing_areas/items";
@@ -15,14 +16,33 @@ let current = null;  // the feature whose history is open
 let names = (field, value) => value;  // code → readable name (crops, communes), from the page
 let showPast = () => false;  // draws the past boundary on the map
 
-function show(field, value) {
+// The lifecycle steps (geo.lifecycle.STEPS: sources → target), to name each recorded change.
+let steps = {};
+export function setSteps(table) { steps = table || {}; }
+
+export function show(field, value, named = names) {
   if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("empty");
   if (field === "status") return t(`status.${value}`);
   if (field === "certification") return t(`cert.${value}`);
-  if (field === "area_ha") return Number(value).toFixed(2);
+  if (field === "area_ha" || field === "expected_output_tonnes") return number(value, lang(), 2);
+  if (field === "valid_from" || field === "valid_to") return day(value, lang());
   if (typeof value === "boolean") return t(value ? "yes" : "no");
   if (Array.isArray(value)) return value.join(", ");
-  return String(names(field, value));
+  return String(named(field, value));
+}
+
+// What a change was: created, a lifecycle step by its name ("Nộp hồ sơ", not "Sửa"), the code
+// lapsing by itself, an edit, or a deletion.
+export function actionOf(e) {
+  if (e.operation !== "UPDATE") return t(`history.${e.operation}`);
+  const before = (e.before || {}).status, after = (e.after || {}).status;
+  if (e.changed.includes("status") || e.changed.includes("valid_to") || e.changed.includes("code")) {
+    if (after === "expired" && before !== "expired") return t("history.expired");
+    const step = Object.entries(steps).find(([, s]) => s.target === after && s.sources.includes(before)
+      && (before !== after || e.changed.includes("valid_to")));
+    if (step) return t(`action.${step[0]}`);
+  }
+  return t("history.edit");
 }
 
 // The server reads "as of" days in Vietnam time (UTC+7), whatever the browser's own zone.
@@ -46,7 +66,7 @@ function changeRow(field, before, after, withBefore) {
 function entry(e) {
   const fields = FIELDS.filter((f) => e.changed.includes(f));
   const withBefore = e.operation !== "INSERT";
-  const head = el("p", { class: "when" }, el("strong", {}, t(`history.${e.operation}`)), ` · ${when(e.changed_at)}`,
+  const head = el("p", { class: "when" }, el("strong", {}, actionOf(e)), ` · ${when(e.changed_at)}`,
     e.changed_by ? el("span", { class: "who" }, ` · ${e.changed_by}`) : "");
   const rows = fields.map((f) => changeRow(f, (e.before || {})[f], (e.after || {})[f], withBefore));
   return el("li", { dataset: { operation: e.operation } }, head, rows.length ? el("table", { class: "changes" }, ...rows) : "");

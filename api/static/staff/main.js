@@ -6,18 +6,21 @@ import { ApiError, call, setCsrf, whenLoggedOut } from "./api.js";
 import { $, el, say } from "./dom.js";
 import { closeEdit, initEditor, isEditing, onBoundary, openEdit, saveEdit } from "./edit.js";
 import { readForm } from "./form.js";
-import { openHistory, showAsOf } from "./history.js";
-import { addWords, lang, pick, setLang, t } from "./i18n.js";
+import { initCoords } from "./coords.js";
+import { openHistory, setSteps, showAsOf } from "./history.js";
+import { addWords, lang, pick, t } from "./i18n.js";
 import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
+import { countLine, fillCommuneFilter, filtered, watchFilters } from "./queue.js";
 import { removeArea } from "./remove.js";
+import { openReview } from "./review.js";
+import { number } from "/static/common/format.js";
 
 const config = JSON.parse(document.getElementById("staff-config").textContent);
 addWords(config.words);
-setLang(config.lang);
+setSteps(config.steps);
 const ITEMS = "/collections/growing_areas/items";
-const QUEUE = ["submitted", "inspected"];
 const CREATORS = config.creators;  // roles that may register an area (geo.lifecycle)
-const TABS = ["areas", "new", "history"];
+const TABS = ["areas", "new", "history", "review"];
 const CODED = ["granted", "suspended"];
 let staffMap = null;
 let areas = [];
@@ -67,10 +70,11 @@ async function enter(me) {
   selectTab("areas");
   show("work");
   if (!staffMap) {
-    staffMap = createMap($("#map"), config.styleUrl, onDrawn);
+    staffMap = createMap($("#map"), config.styleUrl, onDrawn, { polygon: t("draw.polygon"), trash: t("draw.trash") });
     window.staffMap = staffMap.map;  // for tests and curious staff (read-only use)
     window.staffDraw = staffMap.draw;
     initEditor({ staffMap, selectTab, loadAreas, notify, showProblems, clearProblems });
+    initCoords(staffMap);
     $("#legend").replaceChildren(...Object.entries(STATUS_COLOURS).map(([status, colour]) =>
       el("li", {}, el("span", { class: "swatch", style: `background:${colour}` }), t(`status.${status}`))));
   }
@@ -80,6 +84,8 @@ async function enter(me) {
   const { body } = await call("GET", "/staff/api/communes");
   communes = body.communes;
   fillCommunes();
+  fillCommuneFilter(communes, communeLabel);
+  $("#who").textContent = `${me.name} · ${pick(config.roles[me.role])}${me.areas.length ? " · " + t("who.areas", { areas: me.areas.map(scopeName).join(", ") }) : ""}`;
   if (communes.length) {
     const [x0, y0, x1, y1] = communes.reduce((b, c) => [Math.min(b[0], c.bbox[0]), Math.min(b[1], c.bbox[1]),
       Math.max(b[2], c.bbox[2]), Math.max(b[3], c.bbox[3])], [180, 90, -180, -90]);
@@ -98,12 +104,20 @@ async function loadAreas() {
 }
 
 function renderAreas() {
-  const filter = $("#status-filter").value;
-  const shown = areas.filter((f) => !filter || (filter === "queue" ? QUEUE.includes(f.properties.status) : f.properties.status === filter));
-  const tbody = $("#areas tbody");
-  tbody.replaceChildren(...shown.map(row));
-  $("#areas-empty").hidden = shown.length > 0;
+  const shown = filtered(areas, communeName);
+  $("#areas tbody").replaceChildren(...shown.map(row));
+  countLine(shown.length, areas.length);
 }
+
+function communeName(code) {
+  const commune = communes.find((c) => c.code === code);
+  return commune ? (lang() === "en" ? commune.name_en || commune.name_vi : commune.name_vi) : "";
+}
+
+function communeLabel(c) { return lang() === "en" ? c.name_en || c.name_vi : c.name_vi; }
+
+// A scope is a province or commune code: its name when it is one of my communes.
+function scopeName(code) { return communeName(code) || code; }
 
 // May this role change (edit, delete) an area in this status? The API decides; this only
 // chooses which buttons to offer (geo.lifecycle.EDITABLE, passed in the page config).
@@ -114,9 +128,8 @@ function mayEdit(status) {
 function row(f) {
   const p = f.properties;
   const name = el("a", { href: "#", onclick: (e) => { e.preventDefault(); fitTo(staffMap.map, [f.geometry]); } }, p.name || `#${f.id}`);
-  const commune = communes.find((c) => c.code === p.commune_code);
   const first = el("td", {}, name, el("br"), el("small", { class: "code" }, p.code || ""),
-    el("small", {}, `${p.code ? " · " : ""}${commune ? (lang() === "en" ? commune.name_en : commune.name_vi) : p.commune_code}`));
+    el("small", {}, `${p.code ? " · " : ""}${communeName(p.commune_code) || p.commune_code}`));
   const buttons = (p.actions || []).map((a) => el("button", { type: "button", dataset: { action: a }, onclick: () => act(f, a) }, t(`action.${a}`)));
   const op = (name, fn) => el("button", { type: "button", class: "op", dataset: { op: name }, onclick: fn }, t(`op.${name}`));
   if (mayEdit(p.status)) {
@@ -126,20 +139,30 @@ function row(f) {
       buttons.push(op("delete", () => removeArea(f, { deletable: config.deletable, notify, loadAreas })));
     }
   }
+  // Everyone may read the whole record without edit controls (an inspector reviewing a submission).
+  buttons.push(op("review", () => openReview(f, { selectTab, fetchArea, act, names, showArea })));
   if (CREATORS.includes(role) || config.publicStatuses.includes(p.status)) {
     buttons.push(op("history", () => openHistory(f, { selectTab, notify, names, showPast: (g) => staffMap.showPast(g) })));
   }
   return el("tr", { dataset: { id: String(f.id), status: p.status } }, first,
     el("td", { class: `status ${p.status}` }, t(`status.${p.status}`)),
-    el("td", { class: "n" }, p.area_ha != null ? Number(p.area_ha).toFixed(2) : ""),
+    el("td", { class: "n" }, p.area_ha != null ? number(p.area_ha, lang(), 2) : ""),
     el("td", { class: "actions" }, ...buttons));
 }
 
 // Names for codes, for the history panel: crops and the communes of my scope.
 function names(field, value) {
-  if (field === "crop") return config.crops.find((c) => c.code === value) ? `${pick(config.crops.find((c) => c.code === value))} (${value})` : value;
+  if (field === "crop") return config.crops.find((c) => c.code === value) ? pick(config.crops.find((c) => c.code === value)) : value;
   const commune = field === "commune_code" && communes.find((c) => c.code === value);
   return commune ? `${lang() === "en" ? commune.name_en : commune.name_vi} (${value})` : value;
+}
+
+async function fetchArea(id) {
+  return (await call("GET", `/staff/api/growing-areas/${id}`)).body;
+}
+
+function showArea(geometry) {
+  staffMap.showPast(geometry);
 }
 
 function notify(text, error = false) {
@@ -157,6 +180,7 @@ async function act(feature, action) {
   } catch (err) {
     notify(t("error") + err.message, true);
   }
+  if (!$("#tab-review").hidden) selectTab("areas");  // the step's result is said above the list
   await loadAreas();
 }
 
@@ -167,12 +191,12 @@ function onDrawn(geometry, kind) {
     return;
   }
   drawnGeometry = geometry;
-  $("#draw-state").textContent = geometry ? t("draw.done", { ha: hectares(geometry).toFixed(2) }) : t("draw.none");
+  $("#draw-state").textContent = geometry ? t("draw.done", { ha: number(hectares(geometry), lang(), 2) }) : t("draw.none");
 }
 
 function fillCommunes() {
   const select = $("#area-form [name=commune_code]");
-  select.replaceChildren(...communes.map((c) => el("option", { value: c.code }, `${lang() === "en" ? c.name_en : c.name_vi} (${c.code})`)));
+  select.replaceChildren(...communes.map((c) => el("option", { value: c.code }, communeLabel(c))));
 }
 
 function setUpForm() {
@@ -185,7 +209,7 @@ function setUpForm() {
   $("#area-form [name=certification]").replaceChildren(...config.certifications.map((c) => el("option", { value: c }, t(`cert.${c}`))));
   const filter = $("#status-filter");
   for (const s of config.statuses) filter.append(el("option", { value: s }, t(`status.${s}`)));
-  filter.addEventListener("change", renderAreas);
+  watchFilters(renderAreas);
 }
 
 function showProblems(err) {
@@ -255,8 +279,11 @@ async function upload(event) {
     fitTo(staffMap.map, areas.filter((f) => ids.has(f.id)).map((f) => f.geometry));
     // CRS notes (geo/crs_traps.py) come in vi and en: a swapped axis, a datum, a likely wrong zone.
     const crsNotes = (body.crs_notes || []).map((n) => el("li", { dataset: { crsNote: n.code } }, pick(n)));
+    // Columns of the file the platform does not store, said so nobody thinks they were kept.
+    const ignored = (body.ignored_fields || []).length
+      ? [el("p", { id: "ignored-fields" }, t("upload.ignored", { fields: body.ignored_fields.join(", ") }))] : [];
     say($("#action-message"), t("uploaded", { n: body.stored ?? ids.size }), {
-      extra: crsNotes.length ? [" " + t("upload.crsNotes"), el("ul", {}, ...crsNotes)] : [] });
+      extra: [...ignored, ...(crsNotes.length ? [" " + t("upload.crsNotes"), el("ul", {}, ...crsNotes)] : [])] });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showProblems(err);
@@ -266,7 +293,7 @@ async function upload(event) {
 // Leaving the form (another tab, or a fresh "new area") ends an edit in progress unsaved.
 function selectTab(name, { keepEdit = false } = {}) {
   if (!keepEdit) closeEdit();
-  if (staffMap && name !== "history") staffMap.showPast(null);
+  if (staffMap && name !== "history" && name !== "review") staffMap.showPast(null);
   for (const b of document.querySelectorAll("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const tab of TABS) $(`#tab-${tab}`).hidden = name !== tab;
   if (name === "new" && !isEditing()) onDrawn(drawnGeometry, null);
@@ -281,5 +308,6 @@ $("#upload-form").addEventListener("submit", upload);
 $("#cancel-edit").addEventListener("click", () => selectTab("areas"));
 $("#as-of-form").addEventListener("submit", showAsOf);
 $("#history-close").addEventListener("click", () => selectTab("areas"));
+$("#review-close").addEventListener("click", () => selectTab("areas"));
 for (const b of document.querySelectorAll("[data-tab]")) b.addEventListener("click", () => selectTab(b.dataset.tab));
 start();

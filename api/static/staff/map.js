@@ -68,12 +68,17 @@ export function fitTo(map, geometries, maxZoom = 16) {
   if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 60, maxZoom, duration: 0 });
 }
 
-export function createMap(container, styleUrl, onDrawn) {
+export function createMap(container, styleUrl, onDrawn, titles = {}) {
   const map = new maplibregl.Map({ container, style: styleUrl, center: [105.0, 19.2], zoom: 8, attributionControl: { compact: true } });
   map.addControl(new maplibregl.NavigationControl(), "top-right");
   adaptDrawToMapLibre(MapboxDraw);
   const draw = new MapboxDraw({ displayControlsDefault: false, controls: { polygon: true, trash: true }, styles: DRAW_STYLES });
   map.addControl(draw, "top-left");
+  // The drawing buttons' tooltips and names in the page's language (the plugin's are English).
+  for (const [cls, title] of [["polygon", titles.polygon], ["trash", titles.trash]]) {
+    const button = container.querySelector(`.mapbox-gl-draw_${cls}`);
+    if (button && title) { button.title = title; button.setAttribute("aria-label", title); }
+  }
   const drawn = (e) => {
     const all = draw.getAll().features.filter((f) => ["Polygon", "MultiPolygon"].includes(f.geometry.type));
     onDrawn(all.length ? all[all.length - 1].geometry : null, e ? e.type : null);
@@ -126,6 +131,15 @@ export function createMap(container, styleUrl, onDrawn) {
       return Boolean(ok);
     },
     clearDrawing() { draw.deleteAll(); onDrawn(null, null); },
+    // A boundary typed as coordinates (keyboard drawing): shown as if drawn, and reshaped the same way.
+    useShape(geometry) {
+      draw.deleteAll();
+      const [id] = draw.add({ type: "Feature", properties: {}, geometry });
+      draw.changeMode("simple_select", { featureIds: [id] });
+      fitTo(map, [geometry]);
+      const e = { type: "draw.create" };
+      onDrawn(geometry, e.type);
+    },
     // An existing boundary, ready to reshape: its corners drag (direct_select). A one-part
     // MultiPolygon (how the database stores every area) is edited as the Polygon it is.
     editBoundary(geometry) {
