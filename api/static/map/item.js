@@ -37,7 +37,7 @@ async function start() {
   }
   const [w, s, e, n] = extent(geometry.coordinates);
   const map = new maplibregl.Map({ container: holder, style, bounds: [[w, s], [e, n]],
-    fitBoundsOptions: { padding: 40, maxZoom: 16 }, attributionControl: { compact: true } });
+    fitBoundsOptions: { padding: 40, maxZoom: kind === "Point" ? 13 : 16 }, attributionControl: { compact: true } });  // a point among its commune and villages, not on bare land
   window.ntmMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.on("error", (ev) => console.error("map:", ev.error ? ev.error.message : ev));
