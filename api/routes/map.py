@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.http.negotiation import language
+from api.i18n import t
 from api.pages.map_config import map_config
 from geo.vocabulary import PLACE_KINDS
 from layers.read.label_points import LABELLED, label_points
@@ -37,22 +38,28 @@ async def data_bounds(request: Request):
         return await request.app.state.tiles.data_bounds(conn)
 
 
-def checked_kind(kind: str | None) -> str | None:
+def message_language(request: Request, lang: str) -> str:
+    """Refusals speak the language asked for (lang=, Accept-Language); programs asking none get English."""
+    asked = "lang" in request.query_params or request.headers.get("accept-language")
+    return lang if asked else "en"
+
+
+def checked_kind(kind: str | None, lang: str = "en") -> str | None:
     if kind is not None and kind not in PLACE_KINDS:
-        raise HTTPException(400, f"kind: unknown kind of place {kind!r}; use one of {', '.join(PLACE_KINDS)}")
+        raise HTTPException(400, t("map.error.kind", lang, kind=kind, kinds=", ".join(PLACE_KINDS)))
     return kind
 
 
-async def checked_commune(request: Request, commune: str | None):
+async def checked_commune(request: Request, commune: str | None, lang: str = "en"):
     """The commune's extent, or None when no commune was asked for; 400/404 for bad codes."""
     if commune is None:
         return None
     if not COMMUNE_CODE.match(commune):
-        raise HTTPException(400, f"commune: a commune code is 5 digits (e.g. 17479), got {commune!r}")
+        raise HTTPException(400, t("map.error.commune_code", lang, commune=commune))
     async with request.app.state.engine.connect() as conn:
         extent = await commune_extent(conn, commune)
     if extent is None:
-        raise HTTPException(404, f"commune: no current commune has the code {commune}")
+        raise HTTPException(404, t("map.error.commune_unknown", lang, commune=commune))
     return extent
 
 
@@ -116,8 +123,9 @@ async def web_map(request: Request, lang: str = Depends(language)):
 async def embed(request: Request, lang: str = Depends(language),
                 kind: str | None = Query(None, description="Only places of this kind"),
                 commune: str | None = Query(None, description="Only places of this commune (5-digit code)")):
-    kind = checked_kind(kind)
-    extent = await checked_commune(request, commune)
+    said = message_language(request, lang)
+    kind = checked_kind(kind, said)
+    extent = await checked_commune(request, commune, said)
     config = map_config(request.app.state.settings, base_url(request), lang, mode="embed",
                         kind=kind, commune=commune, extent=extent)
     return request.app.state.templates.TemplateResponse(request, "embed.html", {"lang": lang, "config": config})

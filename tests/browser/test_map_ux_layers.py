@@ -107,3 +107,12 @@ def test_embed_scroll_hint_is_in_the_page_language(page, page_log, live_url, lan
     assert "Use" not in screen.text_content() or lang == "en"
     settle(page)
     page_log.assert_clean()
+
+
+def test_embed_refusals_speak_the_asked_language(live_url):
+    import httpx
+
+    vi = httpx.get(f"{live_url}/embed", params={"kind": "castle", "lang": "vi"}, headers={"Accept": "application/json"})
+    assert vi.status_code == 400 and "không có loại hình" in vi.text
+    en = httpx.get(f"{live_url}/embed", params={"commune": "99999", "lang": "en"}, headers={"Accept": "application/json"})
+    assert en.status_code == 404 and "no current commune has the code 99999" in en.text
