@@ -162,7 +162,7 @@ async function fetchArea(id) {
 }
 
 function showArea(geometry) {
-  staffMap.showPast(geometry);
+  return staffMap.showPast(geometry);
 }
 
 function notify(text, error = false) {

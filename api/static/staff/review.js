@@ -16,7 +16,7 @@ export async function openReview(feature, { selectTab, fetchArea, act, names, sh
     el("button", { type: "button", dataset: { action: a }, onclick: () => act(feature, a) }, t(`action.${a}`))));
   $("#tab-review").dataset.id = String(feature.id);
   selectTab("review");
-  showArea(body.geometry);
+  $("#tab-review").dataset.drawn = String(showArea(body.geometry));
   $("#review-title").setAttribute("tabindex", "-1");
   $("#review-title").focus();
 }
