@@ -39,9 +39,12 @@ class Cell:
 
 
 def other_language(prop: str, lang: str, names: set[str]) -> bool:
-    """`name_en` on a Vietnamese page (and `name_vi`, `description_vi` on an English one)."""
+    """`name_en` on a Vietnamese page (and `name_vi`, `description_vi` on an English one, and
+    `full_name_vi` where an English name stands beside it)."""
     other = "en" if lang == "vi" else "vi"
     base = prop.removesuffix(f"_{other}")
+    if prop == "full_name_vi" and lang == "en":
+        return "name_en" in names
     return base != prop and f"{base}_{lang}" in names
 
 
@@ -54,14 +57,13 @@ def shown_properties(layer: Layer, lang: str, chosen: tuple[str, ...] | None = N
             and not other_language(p.name, lang, names) and p.name not in named]
 
 
-# Property titles that name a code or a unit the cell no longer shows (it shows the name, "8 ha").
-TITLES = {"commune_code": ("Xã, phường", "Commune"), "area_ha": ("Diện tích", "Area"),
-          "area_km2": ("Diện tích", "Area"), "length_km": ("Chiều dài", "Length")}
-
-
-def property_title(p: Property, lang: str) -> str:
-    vi, en = TITLES.get(p.name, (p.title_vi, p.title_en))
-    return vi if lang == "vi" else en
+def property_title(p: Property, lang: str, layer: Layer | None = None) -> str:
+    """The column or row title from the catalogue (items.prop.<layer>.<property>: the registry's
+    title, or words for what the cell shows, "Xã, phường" for a commune shown by its name)."""
+    key = f"items.prop.{layer.id}.{p.name}" if layer is not None else ""
+    if key in CATALOGUE.entries:
+        return t(key, lang)
+    return p.title_vi if lang == "vi" else p.title_en
 
 
 def title_of(layer: Layer, props: dict, lang: str) -> str:

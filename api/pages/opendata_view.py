@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import unicodedata
 
+from api.i18n import CATALOGUE, t
 from api.pages import item_view
+from layers.jobs.opendata.catalog_terms import known_licence
+from layers.jobs.opendata.manifest import BOUNDARY_ATTRIBUTION
 from geo.vocabulary import THEMES
 from layers.read.collection import Collections
 from layers.read.features import ItemsQuery
@@ -18,6 +21,18 @@ PREVIEW_ROWS = 10
 PREVIEW_MAP = 200  # features drawn on the preview map
 CHANGES_SHOWN = 50  # features named per kind of change on the changelog page
 GENERIC = {"NTM"}  # keywords every dataset carries: no use as a filter
+
+
+def licence_title(url: str, title: str, lang: str) -> str:
+    """A known licence's name in the page's language (opendata.licence.<SPDX id>), else the configured title."""
+    known = known_licence(url)
+    key = f"opendata.licence.{known.spdx}" if known else ""
+    return t(key, lang) if key in CATALOGUE.entries else title
+
+
+def attribution(text: str | None, lang: str) -> str | None:
+    """The release's credit line; the bundled boundaries' (written in both languages) in one."""
+    return t("opendata.boundary_credit", lang) if text == BOUNDARY_ATTRIBUTION else text
 
 
 def fold(text: str) -> str:

@@ -52,7 +52,8 @@ def _citation(request: Request, man: dict, lang: str) -> str:
     s = request.app.state.settings
     who = s.opendata_publisher if lang == "vi" else s.opendata_publisher_en
     return (f"{who} ({man['created'][:4]}). {t('opendata.title', lang)}, {t('opendata.version', lang).lower()} "
-            f"{man['version']}. {_base(request)}/opendata/releases/{man['version']}/. {s.opendata_license_title}.")
+            f"{man['version']}. {_base(request)}/opendata/releases/{man['version']}/. "
+            f"{opendata_view.licence_title(s.opendata_license, s.opendata_license_title, lang)}.")
 
 
 def _dataset_links(base: str, version: str, ds: dict) -> list[dict]:
@@ -68,12 +69,13 @@ def _page_body(request: Request, lang: str, q: str | None = None, tag: str | Non
     base = _base(request)
     return {
         "title": t("opendata.title", lang), "version": version, "created": man["created"] if man else None,
-        "license": settings.opendata_license, "license_title": settings.opendata_license_title,
+        "license": settings.opendata_license,
+        "license_title": opendata_view.licence_title(settings.opendata_license, settings.opendata_license_title, lang),
         "catalog": {"iri": catalog_iri(base), "jsonld": f"{base}/opendata/catalog.jsonld",
                     "turtle": f"{base}/opendata/catalog.ttl", "rdfxml": f"{base}/opendata/catalog.rdf"},
         "releases": f"{base}/opendata/releases/", "page": f"{base}/opendata",
         "citation": _citation(request, man, lang) if man else None,
-        "attribution": man["attribution"] if man else None,
+        "attribution": opendata_view.attribution(man["attribution"], lang) if man else None,
         "tags": opendata_view.all_tags(man["datasets"].values() if man else [], lang),
         "datasets": [{"id": ds["id"], "title": ds[f"title_{lang}"], "description": ds[f"description_{lang}"],
                       "count": ds["count"], "href": f"{base}/opendata/datasets/{ds['id']}",
@@ -327,7 +329,8 @@ async def dataset(request: Request, name: str, fmt: str = Depends(output_format)
         return request.app.state.templates.TemplateResponse(request, "opendata_dataset.html", {
             "lang": lang, "ds": body, "preview": shown, "tags": opendata_view.tags_of(entry, lang),
             "license": request.app.state.settings.opendata_license,
-            "license_title": request.app.state.settings.opendata_license_title,
+            "license_title": opendata_view.licence_title(request.app.state.settings.opendata_license,
+                                                         request.app.state.settings.opendata_license_title, lang),
             "property_title": opendata_view.item_view.property_title})
     return body
 
