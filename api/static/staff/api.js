@@ -36,3 +36,12 @@ export async function call(method, url, { json, form, headers = {} } = {}) {
   if (!response.ok) throw new ApiError(response.status, body);
   return { body, etag: response.headers.get("ETag"), status: response.status };
 }
+
+// What a failed request means, in the page's language: the catalogue's words for the usual
+// statuses (the server's detail is English for programs), the server's text otherwise (a 400/422
+// already comes in the page's language when it is a rule failure).
+export function errorText(err, t, known) {
+  const key = `err.${err.status}`;
+  if (known(key)) return t(key);
+  return t("error") + err.message;
+}

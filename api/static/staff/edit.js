@@ -2,10 +2,10 @@
 // (mapbox-gl-draw direct_select), saved with PATCH and the ETag as If-Match. A 412 means
 // someone changed the area meanwhile: say so and offer to reload it; a 422 is drawn on the map.
 
-import { ApiError, call } from "./api.js";
+import { ApiError, call, errorText } from "./api.js";
 import { $, el, say } from "./dom.js";
 import { fillForm, readForm } from "./form.js";
-import { t } from "./i18n.js";
+import { known, t } from "./i18n.js";
 
 const ITEMS = "/collections/growing_areas/items";
 let ctx = null;  // {staffMap, selectTab, loadAreas, notify, showProblems, clearProblems}
@@ -44,7 +44,7 @@ export async function openEdit(id) {
     answer = await call("GET", `/staff/api/growing-areas/${id}`);
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    ctx.notify(err.status === 404 ? t("edit.gone") : t("error") + err.message, true);
+    ctx.notify(err.status === 404 ? t("edit.gone") : errorText(err, t, known), true);
     return;
   }
   const { body, etag } = answer;

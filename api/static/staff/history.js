@@ -2,10 +2,10 @@
 // GET …/items/{id}/history; and the whole record as it stood at the end of a chosen day
 // (GET /staff/api/growing-areas/{id}?as_of=).
 
-import { ApiError, call } from "./api.js";
+import { ApiError, call, errorText } from "./api.js";
 import { $, el } from "./dom.js";
-import { number, day } from "/static/common/format.js";
-import { lang, t } from "./i18n.js";
+import { day as dayWords, number } from "/static/common/format.js";
+import { known, lang, t } from "./i18n.js";
 
 const ITEMS = "/collections/growing_areas/items";
 // The fields a person reads, in form order; bookkeeping columns (ids, timestamps, versions) are not shown.
@@ -25,7 +25,7 @@ export function show(field, value, named = names) {
   if (field === "status") return t(`status.${value}`);
   if (field === "certification") return t(`cert.${value}`);
   if (field === "area_ha" || field === "expected_output_tonnes") return number(value, lang(), 2);
-  if (field === "valid_from" || field === "valid_to") return day(value, lang());
+  if (field === "valid_from" || field === "valid_to") return dayWords(value, lang());
   if (typeof value === "boolean") return t(value ? "yes" : "no");
   if (Array.isArray(value)) return value.join(", ");
   return String(named(field, value));
@@ -88,7 +88,7 @@ export async function openHistory(feature, { selectTab, notify, names: named, sh
     $("#history-list").replaceChildren(...(items.length ? items : [el("li", { class: "hint" }, t("history.empty"))]));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    notify(t("error") + err.message, true);
+    notify(errorText(err, t, known), true);
   }
 }
 
@@ -101,12 +101,12 @@ export async function showAsOf(event) {
     const p = body.properties;
     const rows = FIELDS.filter((f) => f !== "geom" && f in p).map((f) =>
       el("tr", { dataset: { field: f } }, el("th", {}, t(`field.${f}`)), el("td", {}, show(f, p[f]))));
-    box.replaceChildren(el("p", {}, t("history.asOfTitle", { day })), el("table", { class: "as-of" }, ...rows));
+    box.replaceChildren(el("p", {}, t("history.asOfTitle", { day: dayWords(day, lang()) })), el("table", { class: "as-of" }, ...rows));
     box.dataset.drawn = String(showPast(p.geom));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showPast(null);
     box.dataset.drawn = "false";
-    box.replaceChildren(el("p", { class: "error" }, err.status === 404 ? t("history.notYet", { day }) : t("error") + err.message));
+    box.replaceChildren(el("p", { class: "error" }, err.status === 404 ? t("history.notYet", { day: dayWords(day, lang()) }) : errorText(err, t, known)));
   }
 }

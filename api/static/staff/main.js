@@ -2,13 +2,13 @@
 // may take, register a new area by drawing or uploading it, edit or delete a draft, read an
 // area's history, and see failed rules on the map. Each concern has its own module.
 
-import { ApiError, call, setCsrf, whenLoggedOut } from "./api.js";
+import { ApiError, call, errorText, setCsrf, whenLoggedOut } from "./api.js";
 import { $, el, say } from "./dom.js";
 import { closeEdit, initEditor, isEditing, onBoundary, openEdit, saveEdit } from "./edit.js";
 import { readForm } from "./form.js";
 import { initCoords } from "./coords.js";
 import { openHistory, setSteps, showAsOf } from "./history.js";
-import { addWords, lang, pick, t } from "./i18n.js";
+import { addWords, known, lang, pick, t } from "./i18n.js";
 import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
 import { countLine, fillCommuneFilter, filtered, watchFilters } from "./queue.js";
 import { removeArea } from "./remove.js";
@@ -50,7 +50,7 @@ async function login(event) {
     event.target.reset();
     await enter(body);
   } catch (err) {
-    $("#login-error").textContent = err.status === 429 ? t("login.wait") : err.status === 401 ? t("login.failed") : t("error") + err.message;
+    $("#login-error").textContent = err.status === 429 ? t("login.wait") : err.status === 401 ? t("login.failed") : errorText(err, t, known);
   }
 }
 
@@ -178,7 +178,7 @@ async function act(feature, action) {
     notify(t("done", { action: t(`action.${action}`), name: p.name, status: t(`status.${p.status}`) })
       + (p.code ? " " + t("code", { code: p.code }) : ""));
   } catch (err) {
-    notify(t("error") + err.message, true);
+    notify(errorText(err, t, known), true);
   }
   if (!$("#tab-review").hidden) selectTab("areas");  // the step's result is said above the list
   await loadAreas();

@@ -1,8 +1,8 @@
 // Deleting an area: only drafts and submissions go (after a confirm); a granted or suspended
 // area is refused with the reason, because its code must stay on record: revoke it instead.
 
-import { ApiError, call } from "./api.js";
-import { t } from "./i18n.js";
+import { ApiError, call, errorText } from "./api.js";
+import { known, t } from "./i18n.js";
 
 const ITEMS = "/collections/growing_areas/items";
 
@@ -25,7 +25,7 @@ export async function removeArea(feature, { deletable, notify, loadAreas }) {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     // The status may have moved on since the list was drawn (granted meanwhile): same refusal.
-    message = err.status === 409 ? `${t("delete.refusedNow")} (${err.message})` : t("error") + err.message;
+    message = err.status === 409 ? t("delete.refusedNow") : errorText(err, t, known);
     error = true;
   }
   await loadAreas();  // the list first, so the message describes what is shown
