@@ -122,3 +122,26 @@ def test_dataset_page_previews_its_first_rows_in_words(od_client):
     assert "Chanh leo" in preview or "Cam" in preview  # crops in words
     assert "passion_fruit" not in preview and "granted" not in preview
     assert 'id="item-geometry"' in page and '"type": "MultiPolygon"' in page
+
+
+def test_changelog_page_and_changelog_md_name_the_changed_features(app_client, settings, demo_db, tmp_path):
+    """Two small releases around one renamed place: the page and CHANGELOG.md name it (by its new
+    name, linked to its page), not by its bare id."""
+    import psycopg
+
+    from layers.jobs.opendata.datasets import by_id
+    from layers.jobs.opendata.release import publish
+
+    s = settings.model_copy(update={"opendata_dir": tmp_path})
+    places = (by_id()["tourism_places"],)
+    assert publish(s, demo_db, datasets=places).version == "1.0.0"
+    with psycopg.connect(demo_db) as conn:
+        fid, name = conn.execute("UPDATE tourism_places SET name_vi = name_vi || ' (mới)' WHERE id = "
+                                 "(SELECT min(id) FROM tourism_places) RETURNING id, name_vi").fetchone()
+    assert publish(s, demo_db, datasets=places).version == "1.0.1"
+    md = (store.releases_dir(s) / "1.0.1" / "CHANGELOG.md").read_text()
+    assert f"- changed (1): {name} (id {fid})" in md and "Rural tourism places" in md
+    page = app_client(demo_db, settings=s).get("/opendata/datasets/tourism_places/changes",
+                                               params={"f": "html", "lang": "vi"}).text
+    assert "So với phiên bản 1.0.0." in page and "Sửa đổi (1)" in page
+    assert f'<a href="/collections/tourism_places/items/{fid}?f=html&amp;lang=vi">{name}</a>' in page
