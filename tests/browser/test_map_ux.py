@@ -143,4 +143,11 @@ def test_ntm_view_says_its_year_shows_wards_and_names_the_commune(page, page_log
     assert re.search(r"\d+/\d+ tiêu chí", popup.inner_text())
     inside_viewport(page, ".maplibregl-popup")
     shot(page, "ntm_popup")
+    wlon, wlat = one(shared_demo, "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM communes "
+                                  "WHERE name_vi = %s) s", (ward,))
+    jump(page, wlon, wlat, 12)
+    x, y = pixel(page, wlon, wlat)
+    page.mouse.click(x, y)
+    page.wait_for_function("(w) => document.querySelector('.maplibregl-popup h3')?.textContent.includes(w)", arg=ward)
+    assert "không thuộc chương trình nông thôn mới" in page.locator(".maplibregl-popup").inner_text()
     page_log.assert_clean()

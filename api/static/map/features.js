@@ -14,13 +14,24 @@ export function interactiveLayers(map) {
     .map((l) => l.id);
 }
 
+// What a click means when several layers are under it: a point or a route, then the area clicked
+// into, and a boundary line (communes, villages, area outlines) only when nothing else is there.
+const OUTLINE = /-(line)$/;
+function rank(f) {
+  const type = f.layer.type;
+  if (type === "symbol" || type === "circle" || f.layer.id === "tourism_routes-line") return 0;
+  if (type === "fill") return 1;
+  return OUTLINE.test(f.layer.id) ? 2 : 1;
+}
+
 export function initClicks(map, config) {
   map.on("click", (e) => {
     const pad = 4;
     const box = [[e.point.x - pad, e.point.y - pad], [e.point.x + pad, e.point.y + pad]];
     const hits = map.queryRenderedFeatures(box, { layers: interactiveLayers(map) });
     if (!hits.length) { if (isOpen()) closeInfo(); return; }
-    showInfo(map, config, hits[0], e.lngLat);
+    const best = hits.map((f, i) => [rank(f), i, f]).sort((a, b) => a[0] - b[0] || a[1] - b[1])[0][2];
+    showInfo(map, config, best, e.lngLat);
   });
   map.on("mousemove", (e) => {
     const hits = map.queryRenderedFeatures(e.point, { layers: interactiveLayers(map) });
