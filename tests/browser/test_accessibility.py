@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.site_tour import open_page, site, xfail_for  # noqa: F401  (site: fixture)
+from tests.browser.site_tour import DESKTOP, PHONE, open_page, site, xfail_for  # noqa: F401  (site: fixture)
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -47,8 +47,24 @@ def test_axe_core_is_installed():
     assert AXE.is_file(), "run `make setup-test` (npm ci installs axe-core from package.json)"
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "360"])
 @pytest.mark.parametrize(("name", "lang"), xfail_for(KNOWN))
-def test_no_serious_or_critical_axe_violation(browser, site, name, lang):  # noqa: F811
-    with open_page(browser, site, name, lang, tag="axe") as (page, _log):
+def test_no_serious_or_critical_axe_violation(browser, site, name, lang, viewport):  # noqa: F811
+    """At both widths: a phone's layout has controls of its own (menus, panels that fold)."""
+    with open_page(browser, site, name, lang, viewport, tag="axe") as (page, _log):
         found = axe_violations(page)
-    assert not found, f"{name} ({lang}):\n{describe(found)}"
+    assert not found, f"{name} ({lang}, {viewport['width']} px):\n{describe(found)}"
+
+
+def test_the_check_finds_a_planted_violation(browser, site):  # noqa: F811
+    """Proof that the test above can fail: a nameless button and grey-on-white text are found."""
+    with open_page(browser, site, "landing", "en", tag="axe-planted") as (page, _log):
+        page.evaluate("""() => {
+            document.querySelector('header').append(Object.assign(document.createElement('button'), {id: 'planted'}));
+            const p = Object.assign(document.createElement('p'), {id: 'faint', textContent: 'Faint words'});
+            p.style.color = '#ccc';
+            document.querySelector('header').append(p);
+        }""")
+        found = {v["id"]: [n["target"] for n in v["nodes"]] for v in axe_violations(page)}
+    assert "#planted" in found.get("button-name", []), found
+    assert "#faint" in found.get("color-contrast", []), found
