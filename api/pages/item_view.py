@@ -28,7 +28,7 @@ CODED_BY_LAYER = {"tourism_places": {"kind": PLACE_KINDS}, "communes": {"kind": 
 REFERENCES = {"cooperative_id": "cooperatives", "village_id": "villages", "place_ids": "tourism_places"}
 YEARS = {"year", "founded_year", "certified_year"}  # integers written without a thousands mark
 TITLE_FROM = ("name_{lang}", "name", "code", "address_code")
-NAMED_LIMIT = 60  # distinct referenced features looked up per page; beyond that, ids stay
+NAMED_LIMIT = 60  # distinct referenced features looked up one by one per page; beyond that, ids stay
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,8 @@ def cell(layer: Layer, p: Property, value, lang: str, names: dict) -> Cell:
 
 async def referenced_names(collections: Collections, layer: Layer, rows: list[dict], lang: str) -> dict:
     """Names of the communes, villages, cooperatives and places the rows point to: communes by
-    one `code IN (…)` query, the others one item each (at most NAMED_LIMIT per page)."""
+    one `code IN (…)` query, villages by one query on those communes, the others one item each
+    (at most NAMED_LIMIT per page)."""
     out: dict = {}
     wanted = {p.name for p in layer.properties}
     codes = sorted({r.get("commune_code") for r in rows if r.get("commune_code")}) if "commune_code" in wanted else []
@@ -140,9 +141,21 @@ async def referenced_names(collections: Collections, layer: Layer, rows: list[di
                                                   f"/collections/communes/items/{f['id']}?f=html&lang={lang}")
         finally:
             await page.close()
+    if codes and "village_id" in wanted:  # villages by their communes: one query, however many
+        villages = BY_ID["villages"]
+        q = ItemsQuery(villages, limit=5000, properties=("name",),
+                       filter={"op": "in", "args": [{"property": "commune_code"}, codes]})
+        page = await collections[villages].page(q, "json")
+        try:
+            async for row in features(page):
+                f = json.loads(row[-1])
+                out["villages", f["id"]] = (f["properties"].get("name") or str(f["id"]),
+                                            f"/collections/villages/items/{f['id']}?f=html&lang={lang}")
+        finally:
+            await page.close()
     ids: dict[tuple[str, int], None] = {}
     for prop, target in REFERENCES.items():
-        if prop in wanted:
+        if prop in wanted and not (target == "villages" and codes):
             for r in rows:
                 values = r.get(prop)
                 for v in (values if isinstance(values, list) else [values]):

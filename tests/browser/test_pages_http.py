@@ -122,3 +122,12 @@ def test_layer_and_error_pages_fit_the_screen(page, page_log, live_url):
     # Chromium logs a console error for every 404 document: only those two are allowed.
     assert page_log.blocked == [] and page_log.failed == []
     assert all(e.startswith("404 ") for e in page_log.http_errors) and len(page_log.http_errors) == 2
+
+
+def test_household_table_names_villages_and_communes(client):
+    page = client.get("/collections/households/items?f=html&lang=vi&limit=200").text
+    villages = re.findall(r'data-label="Thôn"[^>]*>(.*?)</td>', page)
+    communes = re.findall(r'data-label="Xã, phường"[^>]*>(.*?)</td>', page)
+    assert len(villages) == len(communes) == 200
+    assert all(v.startswith('<a href="/collections/villages/items/') for v in villages)
+    assert all(re.search(r">(Xã|Phường|Đặc khu) ", c) for c in communes)
