@@ -76,3 +76,19 @@ def test_nothing_wider_than_the_viewport(browser, site, name, lang, viewport):  
     assert found["scrollWidth"] <= viewport["width"] and not found["offenders"], (
         f"{name} ({lang}) at {viewport['width']} px: scrollWidth {found['scrollWidth']}, "
         f"past the edge: {found['offenders']}")
+
+
+def test_the_check_finds_a_planted_overflow(browser, site):  # noqa: F811
+    """Proof that the test above can fail: a long unbroken word, a wide box, and not a wide table
+    inside a scrolling wrapper (which the reader scrolls on purpose)."""
+    with open_page(browser, site, "landing", "en", PHONE, tag="viewport-planted") as (page, _log):
+        page.evaluate("""() => {
+            const main = document.querySelector('main') || document.body;
+            main.insertAdjacentHTML('beforeend', '<div id="wide" style="width: 500px; height: 4px"></div>'
+                + '<p id="word" style="overflow-wrap: normal">' + 'x'.repeat(80) + '</p>'
+                + '<div id="scroller" style="overflow-x: auto"><table style="width: 900px"><tr><td>a</td></tr></table></div>');
+        }""")
+        found = page.evaluate(OFFENDERS)
+    assert found["scrollWidth"] > 360
+    named = " ".join(found["offenders"])
+    assert "div#wide" in named and "p#word" in named and "table" not in named, found
