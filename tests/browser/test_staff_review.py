@@ -35,6 +35,7 @@ def test_queue_filters_and_a_read_only_review(page, page_log, staff, demo_db):
         assert r.status_code == 200, r.text
 
     log_in_vi(page, staff["url"], "tinh.staff")
+    assert page.text_content("#who").endswith("Phạm vi: cả tỉnh")  # the scope in words, not its code
     total = page.locator("#areas tbody tr").count()
     page.select_option("#status-filter", "queue")
     page.select_option("#commune-filter", staff["commune"])

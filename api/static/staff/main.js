@@ -116,8 +116,8 @@ function communeName(code) {
 
 function communeLabel(c) { return lang() === "en" ? c.name_en || c.name_vi : c.name_vi; }
 
-// A scope is a province or commune code: its name when it is one of my communes.
-function scopeName(code) { return communeName(code) || code; }
+// A scope is a province (2 digits) or commune code: said in words.
+function scopeName(code) { return communeName(code) || (String(code).length <= 2 ? t("who.province") : code); }
 
 // May this role change (edit, delete) an area in this status? The API decides; this only
 // chooses which buttons to offer (geo.lifecycle.EDITABLE, passed in the page config).
