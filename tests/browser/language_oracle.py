@@ -143,6 +143,8 @@ def json_strings(value, lang: str, out: set[str]) -> set[str]:
     """Every string of a JSON value, but those under a key of the other language (`name_en`)."""
     if isinstance(value, str):
         out.add(value)
+        if ", " in value:  # a label with its place ("Yen Thanh commune, Nghe An"): pages show the parts
+            out.update(p for p in value.split(", ") if p.strip())
         if "<" in value:  # HTML in data (a source's attribution): its texts as shown
             out.update(html.unescape(p) for p in re.split(r"<[^>]*>", value) if p.strip())
     elif isinstance(value, list):
