@@ -92,3 +92,19 @@ def test_every_message_the_rules_write_has_its_own_words():
         key, values = explain(p)
         assert ".other." not in key, p.message
     assert explain(samples[-1])[0] == "staff.problem.overlap_uncoded"
+
+
+def test_an_upload_report_is_in_the_language_asked_for(writer, staff):
+    import json
+    x, y = staff["spots"][2]
+    one = area_body(square(x, y), staff["commune"], name="Một")
+    two = area_body(square(x + 0.0005, y), staff["commune"], name="Hai")  # overlaps the first
+    data = json.dumps({"type": "FeatureCollection", "features": [one, two]}).encode()
+    r = writer.post("/collections/growing_areas/uploads", headers={**staff["lan"], "Accept-Language": "vi-VN,vi;q=0.9"},
+                    files={"file": ("vung.geojson", data, "application/geo+json")})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["description"].startswith("1 trong 2 vùng của tệp không đạt")
+    report = {f["index"]: f for f in body["report"]}
+    assert report[2]["errors"][0]["rule"] == "overlap" and report[2]["errors"][0]["where"]
+    assert report[2]["errors"][0]["message"] == "Chồng lên vùng số 1 của cùng tệp."
