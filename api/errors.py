@@ -22,7 +22,7 @@ from api.routes.growing_messages import localised_entry, problem_text, scope_lan
 from layers.db import errors as db_errors
 from layers.read.paging import BadCursor
 from layers.workers.bounded import Busy
-from layers.write.growing.errors import GrowingError, RuleFailure, UploadRejected
+from layers.write.growing.errors import BadBody, GrowingError, RuleFailure, UploadRejected, explain_file
 
 log = logging.getLogger("ntm_map")
 
@@ -105,6 +105,9 @@ def growing_error(exc: GrowingError, lang: str | None = None) -> JSONResponse:
     if lang is not None and isinstance(exc, RuleFailure):
         texts = [problem_text(p, lang) for p in exc.problems]
         description = texts[0] if len(texts) == 1 else t("staff.problem.several", lang, n=len(texts)) + " " + "; ".join(texts)
+    elif lang is not None and isinstance(exc, BadBody) and explain_file(exc.message):
+        key, values = explain_file(exc.message)
+        description = t(key, lang, **values)
     elif lang is not None and isinstance(exc, UploadRejected):
         failed = sum(1 for r in exc.report if not r.get("ok"))
         description = t("staff.problem.upload_rejected", lang, n=failed, total=len(exc.report))

@@ -108,3 +108,16 @@ def test_an_upload_report_is_in_the_language_asked_for(writer, staff):
     report = {f["index"]: f for f in body["report"]}
     assert report[2]["errors"][0]["rule"] == "overlap" and report[2]["errors"][0]["where"]
     assert report[2]["errors"][0]["message"] == "Chồng lên vùng số 1 của cùng tệp."
+
+
+def test_an_unreadable_upload_is_said_in_the_language_asked_for(writer, staff):
+    vi = {**staff["lan"], "Accept-Language": "vi"}
+    r = writer.post("/collections/growing_areas/uploads", headers=vi, files={"file": ("ghi-chu.txt", b"xin chao", "text/plain")})
+    assert r.status_code == 400, r.text
+    assert r.json()["description"] == "ghi-chu.txt: hãy tải lên tệp Shapefile .zip, .kml, .kmz, .geojson hoặc .gpkg."
+    r = writer.post("/collections/growing_areas/uploads", headers=vi,
+                    files={"file": ("vung.geojson", b"{not json", "application/geo+json")})
+    assert r.status_code == 400 and r.json()["description"].startswith("vung.geojson: không đọc được tệp"), r.text
+    raw = writer.post("/collections/growing_areas/uploads", headers=staff["lan"],
+                      files={"file": ("ghi-chu.txt", b"xin chao", "text/plain")})
+    assert "upload a Shapefile .zip" in raw.json()["description"]  # no language asked: as before

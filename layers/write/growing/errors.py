@@ -134,3 +134,25 @@ def explain(problem: Problem) -> tuple[str, dict]:
                 name = "overlap_code" if values.get("other_code") else "overlap_uncoded"
             return f"staff.problem.{name}", values
     return f"staff.problem.other.{problem.rule}", {"detail": problem.message}
+
+
+# A file that cannot be read as growing areas (400): what the reader is told, by the same means.
+_FILE_PATTERNS: list[tuple[re.Pattern, str, tuple[str, ...]]] = [(re.compile(p), k, v) for p, k, v in (
+    (r"^(.+?): upload a Shapefile \.zip, \.kml", "file_type", ("file",)),
+    (r"^(.+?) holds no features$", "file_empty", ("file",)),
+    (r"^(.+?): (?:cannot be opened as a vector file|is not a readable|cannot be read to the end|cannot read layer)",
+     "file_unreadable", ("file",)),
+    (r"^(.+?): holds (?:no vector file|several vector files)", "file_zip", ("file",)),
+    (r"^(.+?): has several layers", "file_layers", ("file",)),
+    (r"^(.+?): has no geometry column", "file_no_geometry", ("file",)),
+    (r"^no file in the form field", "file_missing", ()),
+)]
+
+
+def explain_file(message: str) -> tuple[str, dict] | None:
+    """("staff.problem.file_*", values) for an unreadable upload, None for any other 400."""
+    for pattern, name, names in _FILE_PATTERNS:
+        found = pattern.search(message)
+        if found:
+            return f"staff.problem.{name}", dict(zip(names, found.groups()))
+    return None
