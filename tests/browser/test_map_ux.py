@@ -151,3 +151,24 @@ def test_ntm_view_says_its_year_shows_wards_and_names_the_commune(page, page_log
     page.wait_for_function("(w) => document.querySelector('.maplibregl-popup h3')?.textContent.includes(w)", arg=ward)
     assert "không thuộc chương trình nông thôn mới" in page.locator(".maplibregl-popup").inner_text()
     page_log.assert_clean()
+
+
+@pytest.mark.parametrize("page", [DESKTOP], indirect=True)
+def test_information_near_the_top_left_corner_opens_inside(page, page_log, live_url, shared_demo):
+    gid, lon, lat = one(shared_demo, "SELECT id, ST_X(p), ST_Y(p) FROM (SELECT id, ST_PointOnSurface(geom) p "
+                                     "FROM growing_areas WHERE status = 'granted' ORDER BY id DESC LIMIT 1) s")
+    open_map(page, f"{live_url}/map?lang=en")
+    jump(page, lon, lat, 15)
+    box = page.locator("#map").bounding_box()
+    page.evaluate("([dx, dy]) => ntmMap.panBy([dx, dy], {duration: 0})",
+                  [box["width"] / 2 - 40, box["height"] / 2 - 40])
+    settle(page)
+    x, y = pixel(page, lon, lat)
+    page.mouse.click(x, y)
+    page.locator(".maplibregl-popup").wait_for()
+    inside_viewport(page, ".maplibregl-popup")
+    inside_viewport(page, ".maplibregl-popup a.popup-link")
+    assert page.locator(".maplibregl-popup a.popup-link").get_attribute("href").endswith(
+        f"/growing_areas/items/{gid}?f=html&lang=en")
+    shot(page, "top_left_1366")
+    page_log.assert_clean()
