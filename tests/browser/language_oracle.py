@@ -49,7 +49,7 @@ EDGES = " \t:·•|,;.()[]—–-*«»\"'“”…?!→←↑↓"
 LETTER = re.compile(r"[^\W\d_]")
 ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 UNROUNDED = re.compile(r"\d[.,]\d{5,}")
-NUMBERS = re.compile(r"[\d\s.,:/%+\-–−×°'\"²]*\d[\d\s.,:/%+\-–−×°'\"²]*")
+NUMBERS = re.compile(r"[\d\s.,:/%+\-–−×°'\"²≥≤<>≈~]*\d[\d\s.,:/%+\-–−×°'\"²]*")
 CODE = re.compile(r"(?=.*\d)[A-Z0-9][A-Z0-9+\-_./#]*")
 # A decimal written the other language's way: 0.3 on a Vietnamese page, 0,3 on an English one
 # (1.234 and 1,234 are thousands, 1.0.0 a version: left alone).
