@@ -68,6 +68,10 @@ function inView(map) {
     const key = `${collectionOf(f)}:${f.id}`;
     if (!seen.has(key)) seen.set(key, f);
   }
+  // A commune drawn both as an NTM result and as a boundary is listed once, as its NTM result.
+  const assessed = new Set([...seen.values()].filter((f) => collectionOf(f) === "ntm_results")
+    .map((f) => f.properties.commune_code));
+  for (const [key, f] of seen) if (collectionOf(f) === "communes" && assessed.has(f.properties.code)) seen.delete(key);
   const collator = new Intl.Collator(lang() === "vi" ? "vi" : "en");
   return [...seen.entries()].map(([key, f]) => ({ key, f, name: heading(f) }))
     .sort((a, b) => collator.compare(a.name, b.name));
