@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.i18n import CATALOGUE
+from api.pages.module_preload import preload_links
 from geo import formatting
 from tiles.map_vocabulary import BY_LAYER, VALUES
 
@@ -25,6 +26,7 @@ def install(app: FastAPI) -> None:
         value_label=value_label,
         tr=CATALOGUE.lookup,                 # {{ tr("common.nav.map", lang) }} (pages still passing a `t` dict keep it)
         i18n_script=CATALOGUE.script,       # {{ i18n_script(lang, "map.", "common.") }}
+        module_preload=preload_links,       # {{ module_preload("/static/map/main.js") }}
     )
     env.filters.update(
         num=formatting.number,              # {{ value | num(lang, 1) }}

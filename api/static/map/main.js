@@ -79,15 +79,20 @@ async function start() {
   wirePanel();
   const wanted = narrow ? ["tourism_places", "tourism_routes", "communes"] : hash.layers;
   initialState(config, wanted);
+  // The style was preloaded by the page head (same URL, same credentials). The SVG icons are
+  // needed only under an external basemap (icons.js): not waited for otherwise.
   const [icons, styleDoc] = await Promise.all([
-    loadIcons(config),
-    fetch(`${config.styleUrl}?lang=${lang()}`).then((r) => r.json()),
+    config.basemapStyleUrl ? loadIcons(config) : {},
+    fetch(`${config.styleUrl}?lang=${lang()}`, { credentials: "same-origin" }).then((r) => r.json()),
   ]);
   let style = prepareStyle(styleDoc, hash);
   if (config.basemapStyleUrl) style = await externalBasemap(style);
+  // Framed from the start (not fitted after `load`), so the first tiles asked for are the ones shown.
+  const frame = view.extent || (hash.center && !narrow ? null : (styleDoc.metadata || {})["ntm:bounds"]);
   const map = new maplibregl.Map({
     container: "map", style, hash: false, attributionControl: { compact: true },
     maxZoom: 19, cooperativeGestures: view.mode === "embed", locale: mapLocale(),
+    ...(frame ? { bounds: [[frame[0], frame[1]], [frame[2], frame[3]]], fitBoundsOptions: { padding: 20, maxZoom: 14 } } : {}),
   });
   window.ntmMap = map;  // for the browser tests and the curious
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
@@ -110,17 +115,18 @@ async function start() {
       const toggle = config.groups.flatMap((g) => g.toggles).find((tg) => tg.collection === collection);
       if (toggle && !visibleToggles().includes(toggle.id)) setToggle(map, config, toggle.id, true);
     });
-    const frame = view.extent || (hash.center && !narrow ? null : (styleDoc.metadata || {})["ntm:bounds"]);
-    if (frame) {
-      const [w, s, e, n] = frame;
-      map.fitBounds([[w, s], [e, n]], { padding: 20, duration: 0, maxZoom: 14 });
-    }
     const save = () => { if (!narrow) writeHash(map, visibleToggles(), lang()); };
     map.on("moveend", save);
     onToggle(save);
     if (refreshList) onToggle(refreshList);
     save();
-    map.once("idle", () => { showNtmYears(map); document.body.dataset.mapState = "idle"; });
+    map.once("idle", () => {
+      showNtmYears(map);
+      document.body.dataset.mapState = "idle";
+      // Share and print (they mount themselves on #map-tools): loaded once the first view is
+      // drawn, so a slow connection spends its first seconds on the map.
+      if (view.mode === "full") import("./share.js").then(() => import("./print.js"));  // buttons in this order
+    });
   });
 }
 

@@ -1,7 +1,6 @@
 // What the map's tool buttons (share.js, print.js) share: a button in #map-tools, mounted once the
-// map exists, that opens a <dialog> (Escape closes it, focus returns to the button). share.js and
-// print.js are loaded by their own <script type="module"> tags in map_scripts.html, so the map's
-// modules need not know about them.
+// map exists, that opens a <dialog> (Escape closes it, focus returns to the button). main.js
+// imports share.js, then print.js, once the map's first view is drawn (full mode only).
 
 import { t } from "/static/common/i18n.js";
 
