@@ -125,9 +125,7 @@ def test_map_search_results_and_status_speak_the_page_language(browser, site, na
     assert not bad, f"search on the {lang} map: " + "\n".join(bad[:40])
 
 
-@pytest.mark.parametrize("lang", [pytest.param("vi", marks=pytest.mark.xfail(strict=True, reason=(
-    "U4 (staff): #area-form select[name=crop] option 'Rau an toàn (≥ 0.5 ha)': the minimum area is written "
-    "with a dot on the Vietnamese page (api/static/staff/main.js:204 `${c.min_area_ha}`, not format.js)"))), "en"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
 def test_staff_registration_form_speaks_the_page_language(browser, site, lang):  # noqa: F811
     """The staff page in use: the registration tab (form, coordinate entry, crops, upload) and the
     message of a save without a boundary are the page language's or data."""

@@ -201,7 +201,7 @@ function fillCommunes() {
 
 function setUpForm() {
   const crop = $("#area-form [name=crop]");
-  crop.replaceChildren(...config.crops.map((c) => el("option", { value: c.code }, `${pick(c)} (≥ ${c.min_area_ha} ha)`)));
+  crop.replaceChildren(...config.crops.map((c) => el("option", { value: c.code }, `${pick(c)} (≥ ${number(c.min_area_ha, lang(), 2)} ha)`)));
   const varieties = () => $("#varieties").replaceChildren(
     ...(config.crops.find((c) => c.code === crop.value)?.varieties || []).map((v) => el("option", { value: v })));
   crop.addEventListener("change", varieties);
