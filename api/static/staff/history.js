@@ -31,7 +31,7 @@ export function show(field, value, named = names) {
   return String(named(field, value));
 }
 
-// What a change was: created, a lifecycle step by its name ("Nộp hồ sơ", not "Sửa"), the code
+// What a change was: created, a lifecycle step by its name (submit by its own words, not "Sửa"), the code
 // lapsing by itself, an edit, or a deletion.
 export function actionOf(e) {
   if (e.operation !== "UPDATE") return t(`history.${e.operation}`);
