@@ -7,7 +7,6 @@ copy of a name or description is left out, so a page reads in one language.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from api.i18n import CATALOGUE, t
@@ -16,8 +15,6 @@ from geo.vocabulary import (
     CERTIFICATIONS, CROP_NAMES, GROWING_STATUSES, MARKETS, NTM_LEVELS, PLACE_KINDS, UNIT_KINDS,
 )
 from layers.read.collection import Collections
-from layers.read.features import ItemsQuery
-from layers.read.items_page import features
 from layers.read.registry import BY_ID, Layer, Property
 
 CODED = {"crop": CROP_NAMES, "status": GROWING_STATUSES, "level": NTM_LEVELS, "certification": CERTIFICATIONS,
@@ -28,7 +25,6 @@ CODED_BY_LAYER = {"tourism_places": {"kind": PLACE_KINDS}, "communes": {"kind": 
 REFERENCES = {"cooperative_id": "cooperatives", "village_id": "villages", "place_ids": "tourism_places"}
 YEARS = {"year", "founded_year", "certified_year"}  # integers written without a thousands mark
 TITLE_FROM = ("name_{lang}", "name", "code", "address_code")
-NAMED_LIMIT = 60  # distinct referenced features looked up one by one per page; beyond that, ids stay
 
 
 @dataclass(frozen=True)
@@ -121,55 +117,31 @@ def cell(layer: Layer, p: Property, value, lang: str, names: dict) -> Cell:
 
 
 async def referenced_names(collections: Collections, layer: Layer, rows: list[dict], lang: str) -> dict:
-    """Names of the communes, villages, cooperatives and places the rows point to: communes by
-    one `code IN (…)` query, villages by one query on those communes, the others one item each
-    (at most NAMED_LIMIT per page)."""
-    out: dict = {}
+    """Names of the communes, villages, cooperatives and places the rows point to: one query
+    per referenced layer (public columns, no geometry), whatever the number of rows."""
     wanted = {p.name for p in layer.properties}
-    codes = sorted({r.get("commune_code") for r in rows if r.get("commune_code")}) if "commune_code" in wanted else []
-    if codes:
-        communes = BY_ID["communes"]
-        q = ItemsQuery(communes, limit=len(codes), properties=("code", "name_vi", "name_en", "full_name_vi"),
-                       filter={"op": "in", "args": [{"property": "code"}, codes]})
-        page = await collections[communes].page(q, "json")
-        try:
-            async for row in features(page):
-                f = json.loads(row[-1])
-                props = f["properties"]
-                name = props.get("full_name_vi") if lang == "vi" else props.get("name_en")
-                out["communes", props["code"]] = (name or props.get("name_vi") or props["code"],
-                                                  f"/collections/communes/items/{f['id']}?f=html&lang={lang}")
-        finally:
-            await page.close()
-    if codes and "village_id" in wanted:  # villages by their communes: one query, however many
-        villages = BY_ID["villages"]
-        q = ItemsQuery(villages, limit=5000, properties=("name",),
-                       filter={"op": "in", "args": [{"property": "commune_code"}, codes]})
-        page = await collections[villages].page(q, "json")
-        try:
-            async for row in features(page):
-                f = json.loads(row[-1])
-                out["villages", f["id"]] = (f["properties"].get("name") or str(f["id"]),
-                                            f"/collections/villages/items/{f['id']}?f=html&lang={lang}")
-        finally:
-            await page.close()
-    ids: dict[tuple[str, int], None] = {}
+    keys: dict[str, set] = {}  # referenced layer → the codes or ids cited
+    if "commune_code" in wanted:
+        keys["communes"] = {r["commune_code"] for r in rows if r.get("commune_code")}
     for prop, target in REFERENCES.items():
-        if prop in wanted and not (target == "villages" and codes):
+        if prop in wanted:
             for r in rows:
                 values = r.get(prop)
-                for v in (values if isinstance(values, list) else [values]):
-                    if isinstance(v, int):
-                        ids[target, v] = None
-    if not ids or len(ids) > NAMED_LIMIT:
-        return out
-    for target in {tgt for tgt, _ in ids}:
+                keys.setdefault(target, set()).update(
+                    v for v in (values if isinstance(values, list) else [values]) if isinstance(v, int))
+    out: dict = {}
+    for target, cited in keys.items():
+        if not cited:
+            continue
         other = BY_ID[target]
+        key = "code" if target == "communes" else other.id_column
+        columns = tuple(c.format(lang=lang) for c in (*TITLE_FROM, "name_vi", "name_en", "full_name_vi"))
         async with collections[other].reading() as reader:
-            for _, fid in (k for k in ids if k[0] == target):
-                text = await reader.item(fid)
-                if text is not None:
-                    props = json.loads(text)["properties"]
-                    out[target, fid] = (title_of(other, props, lang),
-                                        f"/collections/{target}/items/{fid}?f=html&lang={lang}")
+            found = await reader.properties(key, sorted(cited), columns)
+        for value, (fid, props) in found.items():
+            if target == "communes":
+                name = (props.get("full_name_vi") if lang == "vi" else props.get("name_en")) or props.get("name_vi") or value
+            else:
+                name = title_of(other, props, lang)
+            out[target, value] = (name, f"/collections/{target}/items/{fid}?f=html&lang={lang}")
     return out

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from geo.ogc_crs import OgcCRS
-from layers.read.features import CRS84, ItemsQuery, count_statement, item_statement
+from layers.read.features import CRS84, ItemsQuery, count_statement, item_statement, properties_statement
 from layers.read.items_page import Page, open_page
 from layers.read.registry import LAYERS, Layer, get as get_layer
 from layers.read.stats import LayerStats, Summary, versions_of
@@ -46,6 +46,13 @@ class Reader:
     async def item(self, feature_id: int, out: OgcCRS = CRS84) -> str | None:
         """One public feature as GeoJSON text, None when there is none with that id."""
         return (await self._conn.execute(item_statement(self.layer, feature_id, out))).scalar_one_or_none()
+
+    async def properties(self, key: str, values: list, columns: tuple[str, ...]) -> dict:
+        """{key value: (id, {column: value})} of the public features whose `key` (the id column
+        or a property such as `code`) is among `values`: one query, no geometry."""
+        wanted = tuple(c for c in columns if c in self.layer.property_names)
+        rows = await self._conn.execute(properties_statement(self.layer, key, values, wanted))
+        return {row[1]: (row[0], dict(zip(wanted, row[2:]))) for row in rows}
 
 
 class FeatureCollection:

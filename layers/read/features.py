@@ -176,6 +176,14 @@ def item_statement(layer: Layer, feature_id: int, out: OgcCRS = CRS84) -> sa.Sel
             .where(*public_where(layer, rel), rel.c[layer.id_column] == feature_id))
 
 
+def properties_statement(layer: Layer, key: str, values: list, columns: tuple[str, ...]) -> sa.Select:
+    """Some public properties of the public features whose `key` (the id, or a code) is among
+    `values`, without their geometry: the names an HTML page shows for the ids or codes it cites."""
+    rel = relation(layer)
+    return (sa.select(rel.c[layer.id_column], rel.c[key], *(rel.c[c] for c in columns)).select_from(rel)
+            .where(*public_where(layer, rel), rel.c[key].in_(values)))
+
+
 def temporal_properties(layer: Layer) -> tuple[str, str] | None:
     """(start, end) date properties a `datetime` query applies to, or None for undated layers."""
     dates = [p.name for p in layer.properties if p.type == "date"]
