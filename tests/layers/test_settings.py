@@ -13,13 +13,14 @@ from layers.db.cluster import ClusterError, find_binaries
 from layers.db.service_settings import ServiceSettings, TileSettings
 from layers.db.settings import ERRORS, DatabaseSettings, Settings, env_name, explain
 from layers.jobs.opendata.settings import OpenDataSettings
+from layers.jobs.rasters.settings import RasterSettings
 from layers.read.settings import ReadSettings
 from layers.workers.settings import BoundedSettings
 from layers.write.account_settings import AccountSettings
 from layers.write.growing.settings import GrowingSettings
 
 GROUPS = (DatabaseSettings, ServiceSettings, TileSettings, ReadSettings, BoundedSettings, GrowingSettings,
-          AccountSettings, OpenDataSettings)
+          AccountSettings, OpenDataSettings, RasterSettings)
 
 # Every variable the program reads: renaming one breaks every deployment that sets it.
 NAMES = {
@@ -39,9 +40,11 @@ NAMES = {
     "NTM_OPENDATA_LICENSE", "NTM_OPENDATA_LICENSE_TITLE", "NTM_OPENDATA_PUBLISHER", "NTM_OPENDATA_PUBLISHER_EN",
     "NTM_OPENDATA_CONTACT_EMAIL", "NTM_OPENDATA_BASE_URL", "NTM_OPENDATA_UPDATE_FREQUENCY",
     "NTM_PMTILES_MIN_ZOOM", "NTM_PMTILES_MAX_ZOOM",
+    # rasters (issue 13)
+    "NTM_RASTER_DIR", "NTM_RASTER_MAX_PIXELS", "NTM_RASTER_GDAL_CACHE_MB",
 }
 # Folders: any path is a choice, none a mistake.
-UNCHECKED = {"NTM_HOME", "NTM_RUNTIME_DIR", "NTM_VENDOR_DIR", "NTM_TILE_CACHE_DIR", "NTM_OPENDATA_DIR"}
+UNCHECKED = {"NTM_HOME", "NTM_RUNTIME_DIR", "NTM_VENDOR_DIR", "NTM_TILE_CACHE_DIR", "NTM_OPENDATA_DIR", "NTM_RASTER_DIR"}
 
 BAD = [
     ("DATABASE_URL", "mysql://me@db/x"), ("DATABASE_URL", "db.example.org:5432"),
@@ -69,6 +72,7 @@ BAD = [
     ("NTM_OPENDATA_PUBLISHER", ""), ("NTM_OPENDATA_PUBLISHER_EN", ""), ("NTM_OPENDATA_CONTACT_EMAIL", "nobody"),
     ("NTM_OPENDATA_BASE_URL", "data.example.vn/ntm"), ("NTM_OPENDATA_UPDATE_FREQUENCY", "monthly"),
     ("NTM_PMTILES_MIN_ZOOM", "-1"), ("NTM_PMTILES_MAX_ZOOM", "23"),
+    ("NTM_RASTER_MAX_PIXELS", "0"), ("NTM_RASTER_GDAL_CACHE_MB", "8"),
 ]
 # Cross-field checks: the values together are the mistake, and the message names both variables.
 BAD_TOGETHER = [

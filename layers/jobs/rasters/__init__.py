@@ -1,0 +1,1 @@
+"""Rasters (issue 13): COG import, demo rasters, zonal statistics and suitability (CLI side, sync)."""

@@ -1,0 +1,24 @@
+"""Settings of the raster layers (issue 13): a group of the one `layers.db.settings.Settings`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class RasterSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NTM_", extra="ignore")
+
+    # Where the stored COGs live (default <home>/rasters): <name>/v<version>.tif.
+    raster_dir: Path | None = None
+    # An input larger than this many pixels (width × height, per band) is refused with the limit
+    # stated: converting it would take longer than an administrator waits at a prompt.
+    raster_max_pixels: int = Field(2_000_000_000, ge=1)
+    # GDAL's block cache for a conversion or a tile read, in MB: bounds a conversion's memory.
+    raster_gdal_cache_mb: int = Field(256, ge=16)
+
+
+def raster_dir(settings) -> Path:
+    """The folder of the stored COGs."""
+    return settings.raster_dir or settings.home / "rasters"
