@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from geo.vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, known
 from layers.read.registry import NTM_LEVEL_COLORS, PLACE_KIND_COLORS, match
-from tiles.map_vocabulary import OUTSIDE_NTM, PANEL, label
+from tiles.map_vocabulary import OUTSIDE_NTM, Words, theme, words_of
 from tiles.style import CROP_PALETTE as CROP_COLORS
 from tiles.tilesets import GRID_CELLS, GRID_STYLE
 
@@ -30,11 +30,11 @@ HALO = {"text-color": "#263238", "text-halo-color": "#ffffff", "text-halo-width"
 # Hà Tĩnh's NTM map classes by criteria met (19-criterion set): model; 19; 16–18; 12–15; < 12.
 # Other sets scale the same shares (16/19, 12/19) of their own criteria count.
 CRITERIA_CLASSES = (
-    ("#1a7837", PANEL["model"]),
-    ("#5aae61", PANEL["all_19_criteria"]),
-    ("#d9f0a3", PANEL["16_18_criteria"]),
-    ("#fdae61", PANEL["12_15_criteria"]),
-    ("#d7191c", PANEL["fewer_than_12"]),
+    ("#1a7837", theme("model")),
+    ("#5aae61", theme("all_19_criteria")),
+    ("#d9f0a3", theme("16_18_criteria")),
+    ("#fdae61", theme("12_15_criteria")),
+    ("#d7191c", theme("fewer_than_12")),
 )
 # The statuses the public map shows (the registry's public filter of growing areas).
 STATUS_COLORS = {"granted": "#2e7d32", "suspended": "#f9a825", "revoked": "#c62828", "expired": "#757575"}
@@ -61,8 +61,8 @@ def icon_for(prop: str, values, prefix: str) -> list:
     return expr + [""]
 
 
-def entry(color: str, words: tuple[str, str], shape: str = "fill", icon: str | None = None) -> dict:
-    out = {"color": color, "label": label(words), "shape": shape}
+def entry(color: str, words: Words, shape: str = "fill", icon: str | None = None) -> dict:
+    out = {"color": color, "label": words_of(words), "shape": shape}
     if icon:
         out["icon"] = icon
     return out
@@ -94,39 +94,39 @@ def label_layer(id_: str, source_layer: str, lang: str, size, minzoom: int, bold
 @dataclass(frozen=True)
 class Toggle:
     id: str
-    title: tuple[str, str]
+    title: str  # a catalogue key (tiles.map_vocabulary.theme)
     collection: str  # the registry layer behind it: popups and item pages
     layers: tuple[dict, ...]
     legend: tuple[dict, ...]
     visible: bool = True
     exclusive: str | None = None  # toggles sharing this name show one at a time (two NTM views)
-    note: tuple[str, str] | None = None
+    note: str | None = None  # a catalogue key
 
 
 @dataclass(frozen=True)
 class Group:
     id: str
-    title: tuple[str, str]
+    title: str  # a catalogue key
     toggles: tuple[Toggle, ...] = field(default_factory=tuple)
 
 
 # Wards and special zones are outside the NTM programme (it is for communes): grey, not blank.
 WARD_COLOR = "#b0bec5"
-WARD_WORDS = PANEL["wards"]
+WARD_WORDS = theme("wards")
 
 
 def wards_layer(id_: str) -> dict:
     """Units that are not communes, from the commune boundaries (they have no NTM result)."""
     return layer(id_, "communes", "fill", {"fill-color": WARD_COLOR, "fill-opacity": 0.6},
                  filter=["!=", ["get", "kind"], "Xã"],
-                 metadata={"ntm:collection": "communes", "ntm:note": label(OUTSIDE_NTM)})
+                 metadata={"ntm:collection": "communes", "ntm:note": OUTSIDE_NTM})  # a key: api.routes.map puts the words in
 
 
 def ntm_group() -> Group:
     outline = {"line-color": "#ffffff", "line-width": 0.6}
     wards = entry(WARD_COLOR, WARD_WORDS)
     by_level = Toggle(
-        "ntm_level", PANEL["by_level"], "ntm_results",
+        "ntm_level", theme("by_level"), "ntm_results",
         (layer("ntm_level-fill", "ntm_results", "fill",
                {"fill-color": match("level", NTM_LEVEL_COLORS), "fill-opacity": 0.75}),
          wards_layer("ntm_level-wards"),
@@ -134,60 +134,60 @@ def ntm_group() -> Group:
         (*(entry(NTM_LEVEL_COLORS[k], NTM_LEVELS[k]) for k in reversed(NTM_LEVELS)), wards),  # highest first
         visible=True, exclusive="ntm")
     by_criteria = Toggle(
-        "ntm_criteria", PANEL["by_criteria_met"], "ntm_results",
+        "ntm_criteria", theme("by_criteria_met"), "ntm_results",
         (layer("ntm_criteria-fill", "ntm_results", "fill", {"fill-color": criteria_color(), "fill-opacity": 0.75}),
          wards_layer("ntm_criteria-wards"),
          layer("ntm_criteria-line", "ntm_results", "line", outline)),
         (*(entry(c, words) for c, words in CRITERIA_CLASSES), wards),
         visible=False, exclusive="ntm",
-        note=PANEL["criteria_note"])
-    return Group("ntm", PANEL["ntm_results"], (by_level, by_criteria))
+        note=theme("criteria_note"))
+    return Group("ntm", theme("ntm_results"), (by_level, by_criteria))
 
 
 def growing_group() -> Group:
     crop_fill = {"fill-color": match("crop", CROP_COLORS), "fill-opacity": 0.7}
     status_line = {"line-color": match("status", STATUS_COLORS), "line-width": 2}
     by_crop = Toggle(
-        "growing_crop", PANEL["by_crop"], "growing_areas",
+        "growing_crop", theme("by_crop"), "growing_areas",
         (layer("growing_crop-fill", "growing_areas", "fill", crop_fill),
          layer("growing_crop-line", "growing_areas", "line", status_line)),
         tuple(entry(CROP_COLORS[k], CROP_NAMES[k]) for k in CROP_NAMES)
         + tuple(entry(STATUS_COLORS[k], GROWING_STATUSES[k], "line") for k in STATUS_COLORS),
         visible=True, exclusive="growing",
-        note=PANEL["crop_note"])
+        note=theme("crop_note"))
     by_status = Toggle(
-        "growing_status", PANEL["by_code_status"], "growing_areas",
+        "growing_status", theme("by_code_status"), "growing_areas",
         (layer("growing_status-fill", "growing_areas", "fill",
                {"fill-color": match("status", STATUS_COLORS), "fill-opacity": 0.7}),
          layer("growing_status-line", "growing_areas", "line", {"line-color": "#333333", "line-width": 0.8})),
         tuple(entry(STATUS_COLORS[k], GROWING_STATUSES[k]) for k in STATUS_COLORS),
         visible=False, exclusive="growing")
-    return Group("growing_areas", PANEL["growing_areas"], (by_crop, by_status))
+    return Group("growing_areas", theme("growing_areas"), (by_crop, by_status))
 
 
 def agriculture_group() -> Group:
-    zones = Toggle("agri_zones", PANEL["production_zones"], "agri_zones",
+    zones = Toggle("agri_zones", theme("production_zones"), "agri_zones",
                    (layer("agri_zones-fill", "agri_zones", "fill",
                           {"fill-color": "#7cb342", "fill-opacity": 0.25, "fill-outline-color": "#558b2f"}),),
-                   (entry("#7cb342", PANEL["production_zone"]),), visible=False)
-    coops = Toggle("cooperatives", PANEL["cooperatives"], "cooperatives",
+                   (entry("#7cb342", theme("production_zone")),), visible=False)
+    coops = Toggle("cooperatives", theme("cooperatives"), "cooperatives",
                    (layer("cooperatives-circle", "cooperatives", "circle",
                           {"circle-color": "#8e44ad", "circle-radius": 5, "circle-stroke-color": "#ffffff",
                            "circle-stroke-width": 1}),),
-                   (entry("#8e44ad", PANEL["cooperative"], "circle"),), visible=False)
+                   (entry("#8e44ad", theme("cooperative"), "circle"),), visible=False)
     stars = {3: "#f1c40f", 4: "#e67e22", 5: "#c0392b"}
-    ocop = Toggle("ocop_products", PANEL["ocop_products"], "ocop_products",
+    ocop = Toggle("ocop_products", theme("ocop_products"), "ocop_products",
                   (layer("ocop_products-circle", "ocop_products", "circle",
                          {"circle-color": match("stars", stars), "circle-radius": 6,
                           "circle-stroke-color": "#ffffff", "circle-stroke-width": 1}),),
-                  tuple(entry(c, PANEL[f"ocop_{n}_stars"], "circle") for n, c in stars.items()),
+                  tuple(entry(c, theme(f"ocop_{n}_stars"), "circle") for n, c in stars.items()),
                   visible=False)
-    return Group("agriculture", PANEL["agriculture"], (zones, coops, ocop))
+    return Group("agriculture", theme("agriculture"), (zones, coops, ocop))
 
 
 def tourism_group(lang: str) -> Group:
     places = Toggle(
-        "tourism_places", PANEL["tourism_places"], "tourism_places",
+        "tourism_places", theme("tourism_places"), "tourism_places",
         (layer("tourism_places-icon", "tourism_places", "symbol", {}, {
             "icon-image": icon_for("kind", PLACE_KINDS, "tourism-"),
             "icon-size": ["interpolate", ["linear"], ["zoom"], 7, 0.45, 11, 0.7, 14, 1],
@@ -196,36 +196,36 @@ def tourism_group(lang: str) -> Group:
              "text-offset": [0, 1.3], "text-anchor": "top", "text-optional": True})),
         tuple(entry(PLACE_KIND_COLORS[k], PLACE_KINDS[k], "icon", f"tourism-{k}") for k in PLACE_KINDS),
         visible=True)
-    routes = Toggle("tourism_routes", PANEL["tourism_routes"], "tourism_routes",
+    routes = Toggle("tourism_routes", theme("tourism_routes"), "tourism_routes",
                     (layer("tourism_routes-line", "tourism_routes", "line",
                            {"line-color": "#e74c3c", "line-width": 3, "line-dasharray": [2, 1]}),),
-                    (entry("#e74c3c", PANEL["route"], "line"),), visible=True)
-    return Group("tourism", PANEL["rural_tourism"], (places, routes))
+                    (entry("#e74c3c", theme("route"), "line"),), visible=True)
+    return Group("tourism", theme("rural_tourism"), (places, routes))
 
 
 def address_group() -> Group:
     households = Toggle(
-        "households", PANEL["household_address_codes"], "households",
+        "households", theme("household_address_codes"), "households",
         (layer("households-grid", "households_grid", "circle", GRID_PAINT, maxzoom=14),
          layer("households-point", "households", "circle",
                {"circle-color": "#6d4c41", "circle-radius": 3.5, "circle-stroke-color": "#ffffff",
                 "circle-stroke-width": 0.8}, minzoom=14)),
-        (entry("#6d4c41", PANEL["household_cells"], "circle"),
-         entry("#6d4c41", PANEL["household_points"], "circle")),
+        (entry("#6d4c41", theme("household_cells"), "circle"),
+         entry("#6d4c41", theme("household_points"), "circle")),
         visible=False,
-        note=PANEL["households_note"])
-    return Group("addresses", PANEL["household_addresses"], (households,))
+        note=theme("households_note"))
+    return Group("addresses", theme("household_addresses"), (households,))
 
 
 def admin_group() -> Group:
-    villages = Toggle("villages", PANEL["villages"], "villages",
+    villages = Toggle("villages", theme("villages"), "villages",
                       (layer("villages-line", "villages", "line",
                              {"line-color": "#9e9e9e", "line-width": 0.7, "line-dasharray": [2, 2]}, minzoom=10),),
-                      (entry("#9e9e9e", PANEL["village_boundary"], "line"),), visible=True)
-    communes = Toggle("communes", PANEL["communes_and_wards"], "communes",
+                      (entry("#9e9e9e", theme("village_boundary"), "line"),), visible=True)
+    communes = Toggle("communes", theme("communes_and_wards"), "communes",
                       (layer("communes-line", "communes", "line", {"line-color": "#607d8b", "line-width": 1}),),
-                      (entry("#607d8b", PANEL["commune_boundary"], "line"),), visible=True)
-    return Group("admin", PANEL["boundaries"], (communes, villages))
+                      (entry("#607d8b", theme("commune_boundary"), "line"),), visible=True)
+    return Group("admin", theme("boundaries"), (communes, villages))
 
 
 def groups(lang: str = "vi") -> tuple[Group, ...]:

@@ -8,6 +8,8 @@ when a deployment configures an external basemap (`NTM_BASEMAP_STYLE_URL`).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tiles.map_layers import FONT, SOURCE, groups, label_layer, layer
 from tiles.map_vocabulary import BOUNDARY_CREDIT
 from tiles.style import KIND_RANK
@@ -41,9 +43,9 @@ def basemap_layers(lang: str) -> tuple[list[dict], list[dict]]:
     return under, over
 
 
-def attribution(lang: str) -> str:
+def attribution(lang: str, words: Callable[[str], dict[str, str]]) -> str:
     """The boundaries' credit their licence asks for, in the style's language."""
-    return BOUNDARY_CREDIT[0] if lang == "vi" else BOUNDARY_CREDIT[1]
+    return words(BOUNDARY_CREDIT)[lang]
 
 
 def _rank(item: dict) -> int:
@@ -56,17 +58,21 @@ SOURCE_MAXZOOM = 16
 
 
 def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels_url: str | None = None,
-              sprite_url: str | None = None) -> dict:
+              sprite_url: str | None = None, *, words: Callable[[str], dict[str, str]]) -> dict:
     """`tiles_url` is the {z}/{x}/{y} template; the source is inline (no TileJSON round trip) and
     bounded to the data, so no tile outside the province is asked for. `bounds` also centre the
     view; toggles set each layer's visibility. `labels_url` has a {layer} placeholder.
-    `sprite_url` (without .json/.png) holds the icons the layers name (tiles.sprite)."""
+    `sprite_url` (without .json/.png) holds the icons the layers name (tiles.sprite). `words` gives
+    a catalogue key's {vi, en} (api.i18n: tiles/ names the panel's words by key, it cannot read
+    the catalogue): the boundaries' credit and a layer's note (popups show it in either language)."""
     themed = []
     for group in groups(lang):
         for toggle in group.toggles:
             for item in toggle.layers:
                 meta = {"ntm:collection": toggle.collection, **item.get("metadata", {}), "ntm:toggle": toggle.id,
                         "ntm:group": group.id}
+                if "ntm:note" in meta:
+                    meta["ntm:note"] = words(meta["ntm:note"])
                 layout = {**item.get("layout", {}), "visibility": "visible" if toggle.visible else "none"}
                 themed.append({**item, "layout": layout, "metadata": meta})
     under, over = basemap_layers(lang)
@@ -86,7 +92,7 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
         "center": [(west + east) / 2, (south + north) / 2],
         "zoom": fitting_zoom(bounds),
         "sources": {SOURCE: {"type": "vector", "tiles": [tiles_url], "minzoom": 0, "maxzoom": SOURCE_MAXZOOM,
-                             "bounds": [west, south, east, north], "attribution": attribution(lang)},
+                             "bounds": [west, south, east, north], "attribution": attribution(lang, words)},
                     **{labels_source(name): {"type": "geojson", "data": labels_url.format(layer=name)}
                        for name in ("communes", "villages") if labels_url}},
         "layers": [*under, *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],

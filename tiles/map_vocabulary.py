@@ -44,60 +44,30 @@ BY_LAYER: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
     "communes": {"kind": UNIT_KINDS},
 }
 
-# The layer panel's words (themes, switches, legend entries, notes): name → (vi, en). Kept here,
-# beside the coded values' words, because tiles/ cannot read the api/ catalogue and the style's
-# legends carry both languages.
-PANEL: dict[str, tuple[str, str]] = {
-    "model": ("Kiểu mẫu", "Model"),
-    "all_19_criteria": ("Đạt đủ 19 tiêu chí", "All 19 criteria"),
-    "16_18_criteria": ("16–18 tiêu chí", "16–18 criteria"),
-    "12_15_criteria": ("12–15 tiêu chí", "12–15 criteria"),
-    "fewer_than_12": ("Dưới 12 tiêu chí", "Fewer than 12"),
-    "wards": ("Phường, đặc khu (ngoài chương trình)", "Wards, special zones (outside the programme)"),
-    "by_level": ("Theo mức đạt chuẩn", "By level"),
-    "by_criteria_met": ("Theo số tiêu chí đạt", "By criteria met"),
-    "criteria_note": ("Phân loại như bản đồ NTM Hà Tĩnh (bộ 19 tiêu chí).",
-                      "Classes as on Hà Tĩnh's NTM map (19-criterion set)."),
-    "ntm_results": ("Kết quả nông thôn mới", "NTM results"),
-    "by_crop": ("Theo cây trồng", "By crop"),
-    "crop_note": ("Màu nền: cây trồng; viền: trạng thái mã.", "Fill: crop; outline: code status."),
-    "by_code_status": ("Theo trạng thái mã", "By code status"),
-    "growing_areas": ("Vùng trồng", "Growing areas"),
-    "production_zones": ("Vùng sản xuất", "Production zones"),
-    "production_zone": ("Vùng sản xuất tập trung", "Production zone"),
-    "cooperatives": ("Hợp tác xã", "Cooperatives"),
-    "cooperative": ("Hợp tác xã", "Cooperative"),
-    "ocop_products": ("Sản phẩm OCOP", "OCOP products"),
-    "agriculture": ("Nông nghiệp", "Agriculture"),
-    "tourism_places": ("Điểm du lịch", "Tourism places"),
-    "tourism_routes": ("Tuyến du lịch", "Tourism routes"),
-    "route": ("Tuyến du lịch", "Route"),
-    "rural_tourism": ("Du lịch nông thôn", "Rural tourism"),
-    "household_address_codes": ("Mã địa chỉ hộ gia đình", "Household address codes"),
-    "household_cells": ("Số hộ theo ô (khi thu nhỏ)", "Households per cell (zoomed out)"),
-    "household_points": ("Địa chỉ hộ (khi phóng to)", "Household address (zoomed in)"),
-    "households_note": ("Chỉ mã địa chỉ và vị trí; không có thông tin cá nhân.",
-                        "Address codes and points only; no personal data."),
-    "household_addresses": ("Địa chỉ hộ gia đình", "Household addresses"),
-    "villages": ("Thôn, xóm, bản", "Villages"),
-    "village_boundary": ("Ranh giới thôn", "Village boundary"),
-    "communes_and_wards": ("Xã, phường", "Communes and wards"),
-    "commune_boundary": ("Ranh giới xã", "Commune boundary"),
-    "boundaries": ("Ranh giới hành chính", "Boundaries"),
-    "outside_ntm": ("Phường và đặc khu không thuộc chương trình nông thôn mới.",
-                    "Wards and special zones are outside the New Rural Development programme."),
-    "boundary_credit": ("Ranh giới hành chính: © 2021 Thang Le Quoc, vietnamese-provinces-database (giấy phép MIT)",
-                        "Administrative boundaries: © 2021 Thang Le Quoc, vietnamese-provinces-database (MIT licence)"),
-    "ocop_3_stars": ("OCOP 3 sao", "OCOP 3 stars"),
-    "ocop_4_stars": ("OCOP 4 sao", "OCOP 4 stars"),
-    "ocop_5_stars": ("OCOP 5 sao", "OCOP 5 stars"),
-}
+# The layer panel's words (themes, switches, legend entries, notes, the boundaries' credit) are
+# the catalogue's, under "map.theme.<name>" in api/i18n/messages/map.json, like every other word of
+# the page. tiles/ cannot import api/ (imports go api → tiles → layers → geo), so it names them by
+# key; api.pages.map_config (the panel) and api.routes.map (the style) put the words in, in both
+# languages (`Words` below). Coded values keep their (vi, en) pairs from geo.vocabulary.
+Words = str | tuple[str, str]  # a catalogue key, or a coded value's (vi, en)
+
+
+def theme(name: str) -> str:
+    """The catalogue key of a panel word."""
+    return f"map.theme.{name}"
+
 
 # What a ward's information says on the NTM view.
-OUTSIDE_NTM = PANEL["outside_ntm"]
+OUTSIDE_NTM = theme("outside_ntm")
 # The boundaries' credit: their MIT licence (shared/data/vn-admin/LICENSE) asks for the copyright
 # notice. Plain text: the style names no URL it does not fetch (tests/tiles/test_style_map.py).
-BOUNDARY_CREDIT = PANEL["boundary_credit"]
+BOUNDARY_CREDIT = theme("boundary_credit")
+
+
+def words_of(words: Words) -> dict[str, str] | str:
+    """A legend's or a title's words as the page and the style carry them before the api/ side puts
+    the catalogue's texts in: a key stays a key, a coded value's pair becomes {vi, en}."""
+    return words if isinstance(words, str) else label(words)
 
 
 def label(pair: tuple[str, str]) -> dict[str, str]:

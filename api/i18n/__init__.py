@@ -1,4 +1,4 @@
 """The one vi/en catalogue of every word people read on a page or in a message (see catalogue.py)."""
-from api.i18n.catalogue import CATALOGUE, Catalogue, t
+from api.i18n.catalogue import CATALOGUE, Catalogue, both, t
 
-__all__ = ["CATALOGUE", "Catalogue", "t"]
+__all__ = ["CATALOGUE", "Catalogue", "both", "t"]

@@ -49,6 +49,12 @@ class Catalogue:
         s = vi if lang == "vi" else en
         return s.format(**values) if values else s
 
+    def both(self, key: str) -> dict[str, str]:
+        """A key's texts in both languages, for what a page switches between without reloading
+        (the map's legends, titles and notes, whose keys tiles/ names)."""
+        vi, en = self.entries[key]
+        return {"vi": vi, "en": en}
+
     def subset(self, lang: str, *prefixes: str) -> dict[str, str]:
         i = 0 if lang == "vi" else 1
         return {k: v[i] for k, v in self.entries.items() if k.startswith(prefixes)}
@@ -64,3 +70,7 @@ CATALOGUE = Catalogue()
 
 def t(key: str, lang: str, **values) -> str:
     return CATALOGUE.lookup(key, lang, **values)
+
+
+def both(key: str) -> dict[str, str]:
+    return CATALOGUE.both(key)

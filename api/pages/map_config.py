@@ -5,24 +5,31 @@ registry and `tiles.map_layers`, so the browser holds no copy of them to keep in
 """
 from __future__ import annotations
 
+from api.i18n import both
 from layers.db.settings import Settings
 from layers.read.registry import LAYERS
 from tiles.map_layers import Group, Toggle, groups
-from tiles.map_vocabulary import label, value_labels
+from tiles.map_vocabulary import value_labels
 
 # Properties a popup leaves out: long texts (the item page has them) and internal references.
 POPUP_SKIP = {"description_vi", "description_en", "photos", "place_ids", "cooperative_id", "village_id",
               "full_name_vi"}
 
 
+def words(label_or_key: dict | str) -> dict:
+    """{vi, en}: tiles/ names the panel's words by catalogue key (coded values come as {vi, en})."""
+    return both(label_or_key) if isinstance(label_or_key, str) else label_or_key
+
+
 def toggle_doc(t: Toggle) -> dict:
-    return {"id": t.id, "title": label(t.title), "collection": t.collection, "visible": t.visible,
-            "exclusive": t.exclusive, "layers": [item["id"] for item in t.layers], "legend": list(t.legend),
-            "note": label(t.note) if t.note else None}
+    return {"id": t.id, "title": both(t.title), "collection": t.collection, "visible": t.visible,
+            "exclusive": t.exclusive, "layers": [item["id"] for item in t.layers],
+            "legend": [{**e, "label": words(e["label"])} for e in t.legend],
+            "note": both(t.note) if t.note else None}
 
 
 def group_doc(g: Group) -> dict:
-    return {"id": g.id, "title": label(g.title), "toggles": [toggle_doc(t) for t in g.toggles]}
+    return {"id": g.id, "title": both(g.title), "toggles": [toggle_doc(t) for t in g.toggles]}
 
 
 def collections_doc() -> dict:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.http.negotiation import language
-from api.i18n import t
+from api.i18n import both, t
 from api.pages.map_config import map_config
 from geo.vocabulary import PLACE_KINDS
 from layers.read.label_points import LABELLED, label_points
@@ -68,7 +68,8 @@ async def web_map_style(request: Request, lang: str = Depends(language)):
     base = base_url(request)
     url = f"{base}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
     return map_style(combined(), url, await data_bounds(request), lang,
-                     labels_url=f"{base}/styles/map/labels/{{layer}}.geojson", sprite_url=f"{base}/styles/map/sprite")
+                     labels_url=f"{base}/styles/map/labels/{{layer}}.geojson", sprite_url=f"{base}/styles/map/sprite",
+                     words=both)
 
 
 def _sprite(request: Request, ratio: int, ext: str) -> Response:

@@ -12,6 +12,7 @@ import pytest
 from rasterio.errors import NotGeoreferencedWarning
 from rasterio.io import MemoryFile
 
+from api.i18n import both
 from tiles.map_style import map_style
 from tiles.map_vocabulary import PLACE_KINDS
 from tiles.sprite import GAP, icon_files, sprite
@@ -65,7 +66,7 @@ def test_the_walker_reads_match_and_concat():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_image_the_style_names_is_in_its_sprite(lang):
-    style = map_style(combined(), "http://127.0.0.1:1/t/{z}/{x}/{y}", BOUNDS, lang, sprite_url=SPRITE_URL)
+    style = map_style(combined(), "http://127.0.0.1:1/t/{z}/{x}/{y}", BOUNDS, lang, sprite_url=SPRITE_URL, words=both)
     assert style["sprite"] == SPRITE_URL
     wanted = style_images(style)
     assert wanted == {f"tourism-{k}" for k in PLACE_KINDS}

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from api.i18n import both
+from api.pages.map_config import group_doc
 from tiles.map_layers import CRITERIA_CLASSES, criteria_color, groups, toggles
 from tiles.map_style import map_style
 from tiles.tilesets import combined, mvt_layers
@@ -25,7 +27,7 @@ LABELS = "http://127.0.0.1:1/styles/map/labels/{layer}.geojson"
 @pytest.fixture(scope="module")
 def style():
     return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}", BOUNDS, "vi",
-                     labels_url=LABELS, sprite_url="http://127.0.0.1:1/styles/map/sprite")
+                     labels_url=LABELS, sprite_url="http://127.0.0.1:1/styles/map/sprite", words=both)
 
 
 def node(script: str, payload) -> object:
@@ -89,16 +91,17 @@ def test_drawing_order_fills_lines_points_text(style):
 
 
 def test_every_legend_has_entries_in_both_languages():
-    for group in groups():
-        assert group.title[0] and group.title[1]
-        for toggle in group.toggles:
-            assert toggle.legend
-            for entry in toggle.legend:
+    """As the page gets them: tiles/ names the panel's words by catalogue key, api/ puts them in."""
+    for group in map(group_doc, groups()):
+        assert group["title"]["vi"] and group["title"]["en"]
+        for toggle in group["toggles"]:
+            assert toggle["legend"] and toggle["title"]["vi"] != toggle["title"]["en"]
+            for entry in toggle["legend"]:
                 assert entry["label"]["vi"] and entry["label"]["en"] and entry["color"].startswith("#")
 
 
 def test_labels_follow_the_language(style):
-    en = map_style(combined(), "http://127.0.0.1:1/t.json", BOUNDS, "en", labels_url=LABELS)
+    en = map_style(combined(), "http://127.0.0.1:1/t.json", BOUNDS, "en", labels_url=LABELS, words=both)
     field = {layer["id"]: layer["layout"].get("text-field") for layer in en["layers"] if layer["type"] == "symbol"}
     assert field["communes-label"][1] == ["get", "name_en"]
     vi = {layer["id"]: layer["layout"].get("text-field") for layer in style["layers"] if layer["type"] == "symbol"}
