@@ -8,7 +8,7 @@ from layers.db.models.agriculture import AgriZone, Cooperative, GrowingArea, Gro
 from layers.db.models.base import Base, metadata
 from layers.db.models.history import ChangeHistory, CodeCounter, ImportRun, LayerVersion
 from layers.db.models.households import Household, HouseholdPrivate
-from layers.db.models.rasters import Raster
+from layers.db.models.rasters import Raster, RasterZonalStat
 from layers.db.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
 from layers.db.models.tourism import TourismPlace, TourismRoute
 
@@ -24,5 +24,5 @@ __all__ = [
     "AdminUnit", "AgriZone", "ApiToken", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
     "EDITABLE_TABLES", "GrowingArea", "GrowingAreaPrivate", "Household", "HouseholdPrivate", "ImportRun",
     "LayerVersion", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
-    "OcopProduct", "Raster", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
+    "OcopProduct", "Raster", "RasterZonalStat", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
 ]

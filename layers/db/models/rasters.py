@@ -8,9 +8,9 @@ the vector layers (layers.read.registry) and is checked against it on import.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Float, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -62,3 +62,24 @@ class Raster(Timestamps, Base):
     acquired: Mapped[date | None] = mapped_column(Date)  # imagery: capture date; others: edition
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     public: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+
+ZONAL_LAYERS = ("communes", "growing_areas")
+
+
+class RasterZonalStat(Base):
+    """What a raster says about one commune or growing area (issue 13): shares and hectares of
+    each class, or the mean/min/max, computed with partial-pixel coverage by
+    layers.jobs.rasters.zonal. Derived data, so no history: a row is deleted by a trigger when its
+    feature's boundary changes (migration 0010) and is stale when `raster_version` is not the
+    raster's version; the refresh job computes what is missing or stale."""
+
+    __tablename__ = "raster_zonal_stats"
+    __table_args__ = (CheckConstraint(one_of("layer", ZONAL_LAYERS), name="layer"),)
+
+    raster_id: Mapped[int] = mapped_column(Integer, ForeignKey("rasters.id", ondelete="CASCADE"), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(20), primary_key=True)
+    feature: Mapped[str] = mapped_column(String(40), primary_key=True)  # commune code / growing area id
+    raster_version: Mapped[int] = mapped_column(Integer)
+    stats: Mapped[dict] = mapped_column(JSONB)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
