@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli import check, db, growing, imports, load, publish, serve, users
+from api.cli import check, db, growing, imports, load, publish, raster, serve, users
 from api.cli import map as maps
 from layers.db.settings import ERRORS, Settings, explain
 
@@ -21,5 +21,6 @@ def main(ctx: click.Context) -> None:
 
 
 for command in (db.db, db.migrate, load.load, imports.import_cmd, serve.serve, maps.list_layers,
-                users.users, publish.publish, growing.growing_areas, maps.map_command, check.check):
+                users.users, publish.publish, growing.growing_areas, maps.map_command, check.check,
+                raster.raster):
     main.add_command(command)

@@ -1,0 +1,189 @@
+"""The raster registry's writes and the jobs' reads (RASTER.md): `add_raster` converts a file to
+a COG under raster_dir(settings)/<name>/v<version>.tif and records it in `rasters`, all or
+nothing; `remove_raster` takes both away.
+
+All or nothing across a file and a row: the COG is written under a temporary name and renamed
+into place only once it is complete; the row goes into the caller's transaction; when that
+transaction rolls back the new file is deleted, and only once it commits is the file it replaced
+(or the removed raster's folder) deleted. A crash between leaves at worst an unreferenced
+file, never a row without its file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from tqdm import tqdm
+
+from geo.raster_checks import RasterProblem
+from geo.raster_legend import check_legend
+from layers.db.models.rasters import NAME_PATTERN, RASTER_KINDS, Raster
+from layers.jobs.rasters.cog import convert
+from layers.jobs.rasters.settings import raster_dir
+from layers.read import registry
+
+T = Raster.__table__
+_COLUMNS = [c for c in T.c if c.name != "geom"]
+_STEPS = ("reading the header", "writing the COG", "checking the COG", "checksum", "recording")
+
+
+def _select():
+    return sa.select(*_COLUMNS, sa.func.ST_AsText(T.c.geom).label("footprint_wkt"),
+                     sa.func.ST_XMin(T.c.geom).label("xmin"), sa.func.ST_YMin(T.c.geom).label("ymin"),
+                     sa.func.ST_XMax(T.c.geom).label("xmax"), sa.func.ST_YMax(T.c.geom).label("ymax"))
+
+
+def _as_dict(row) -> dict:
+    d = dict(row._mapping)
+    d["bbox"] = [d.pop("xmin"), d.pop("ymin"), d.pop("xmax"), d.pop("ymax")]
+    return d
+
+
+def get_raster(conn: Connection, name: str, *, lock: bool = False) -> dict | None:
+    """The registry row of `name` as a dict (plus `bbox` and `footprint_wkt`), None if unknown."""
+    q = _select().where(T.c.name == name)
+    row = conn.execute(q.with_for_update(of=T) if lock else q).first()
+    return _as_dict(row) if row else None
+
+
+def list_rasters(conn: Connection, *, public_only: bool = False) -> list[dict]:
+    q = _select().order_by(T.c.name)
+    if public_only:
+        q = q.where(T.c.public)
+    return [_as_dict(r) for r in conn.execute(q)]
+
+
+def raster_path(settings, row: dict) -> Path:
+    """The stored COG of a registry row."""
+    return raster_dir(settings) / row["file"]
+
+
+def check_name(name: str) -> None:
+    """A raster's name is its collection id: the registry's pattern, and no vector layer's id."""
+    if not re.match(NAME_PATTERN, name or ""):
+        raise RasterProblem(f"raster name {name!r} must be 2–63 lower-case letters, digits or _ starting with "
+                            "a letter (e.g. landcover_2024)")
+    if name in registry.BY_ID:
+        raise RasterProblem(f"raster name {name!r} is already a vector layer's collection id: choose another")
+
+
+def _province_lookup(conn: Connection):
+    """The province containing a point, for guessing a CRS-less raster's VN-2000 zone."""
+    if not conn.execute(sa.text("SELECT EXISTS (SELECT 1 FROM provinces)")).scalar():
+        return None
+
+    def province_at(lon: float, lat: float) -> str | None:
+        return conn.execute(sa.text(
+            "SELECT code FROM provinces WHERE ST_Intersects(geom, ST_SetSRID(ST_Point(:lon, :lat), 4326)) LIMIT 1"),
+            {"lon": lon, "lat": lat}).scalar()
+    return province_at
+
+
+def _after_transaction(conn: Connection, *, on_commit=(), on_rollback=()) -> None:
+    """Delete files once the caller's transaction ends: `on_commit` paths when it commits,
+    `on_rollback` paths when it rolls back."""
+    def remove(paths):
+        for p in paths:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+
+    def committed(_conn):
+        remove(on_commit)
+        event.remove(conn, "rollback", rolled_back)
+
+    def rolled_back(_conn):
+        remove(on_rollback)
+        event.remove(conn, "commit", committed)
+
+    event.listen(conn, "commit", committed, once=True)
+    event.listen(conn, "rollback", rolled_back, once=True)
+
+
+def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind: str, title_vi: str,
+               title_en: str | None = None, description_vi: str | None = None, description_en: str | None = None,
+               legend: dict | None = None, units: str | None = None, nodata: float | None = None,
+               crs: str | None = None, source: str | None = None, licence: str | None = None,
+               acquired: date | None = None, synthetic: bool = False, public: bool = True,
+               replace: bool = False, progress: bool = False) -> dict:
+    """Convert `path` to a COG and record it as raster `name` (RASTER.md); the row as a dict.
+
+    Raises RasterProblem (geo.raster_checks) or LegendProblem (geo.raster_legend) with a message
+    for the administrator; then no row and no file of this call remain.
+    """
+    check_name(name)
+    if kind not in RASTER_KINDS:
+        raise RasterProblem(f"unknown raster kind {kind!r}: {', '.join(RASTER_KINDS)}")
+    if not (title_vi or "").strip():
+        raise RasterProblem("a raster needs a Vietnamese title (--title-vi)")
+    legend = check_legend(legend, kind)
+    existing = get_raster(conn, name, lock=True)
+    if existing and not replace:
+        raise RasterProblem(f"raster {name!r} already exists (version {existing['version']}): pass --replace "
+                            "to store a new version")
+    version = existing["version"] + 1 if existing else 1
+    folder = raster_dir(settings) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"v{version}.tif"
+    part = folder / f".v{version}.tif.{os.getpid()}.part"
+    bar = tqdm(total=len(_STEPS), unit="step", desc=f"{Path(path).name} → {name}", disable=not progress,
+               leave=False)
+
+    def step(text: str) -> None:
+        bar.set_postfix_str(text)
+        bar.update(1 if bar.n < len(_STEPS) else 0)
+
+    try:
+        out = convert(Path(path), part, kind=kind, crs=crs, nodata=nodata,
+                      max_pixels=settings.raster_max_pixels, cache_mb=settings.raster_gdal_cache_mb,
+                      province_at=_province_lookup(conn), default_province=settings.province_code, step=step)
+        os.replace(part, final)
+        step("recording")
+        values = dict(
+            kind=kind, title_vi=title_vi.strip(), title_en=title_en, description_vi=description_vi,
+            description_en=description_en, units=units, legend=legend, value_min=out.value_min,
+            value_max=out.value_max, nodata=out.nodata, band_count=out.band_count, dtype=out.dtype,
+            width=out.width, height=out.height, resolution_m=out.resolution_m, source_crs=out.source_crs,
+            crs=out.crs, geom=sa.func.ST_GeomFromText(out.outline.wkt, 4326),
+            file=f"{name}/{final.name}", bytes=out.bytes, sha256=out.sha256, version=version,
+            source=source, licence=licence, acquired=acquired, synthetic=synthetic, public=public)
+        conn.execute(sa.select(sa.func.set_config("ntm.actor", f"cli:raster add {name}", True)))
+        if existing:
+            conn.execute(T.update().where(T.c.name == name).values(**values, updated_at=sa.func.now()))
+        else:
+            conn.execute(T.insert().values(name=name, **values))
+    except BaseException:
+        part.unlink(missing_ok=True)
+        final.unlink(missing_ok=True)
+        if not existing and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    finally:
+        bar.close()
+    old = [raster_dir(settings) / existing["file"]] if existing and existing["file"] != f"{name}/{final.name}" else []
+    _after_transaction(conn, on_commit=old, on_rollback=[final])
+    row = get_raster(conn, name)
+    row["notes"] = out.notes
+    return row
+
+
+def remove_raster(conn: Connection, settings, name: str) -> dict:
+    """Delete raster `name`'s row now and its files once the transaction commits; the old row."""
+    row = get_raster(conn, name, lock=True)
+    if row is None:
+        known = ", ".join(r["name"] for r in list_rasters(conn)) or "none"
+        raise RasterProblem(f"no raster named {name!r} (rasters: {known})")
+    conn.execute(sa.select(sa.func.set_config("ntm.actor", f"cli:raster remove {name}", True)))
+    conn.execute(T.delete().where(T.c.name == name))
+    _after_transaction(conn, on_commit=[raster_dir(settings) / name])
+    return row
+
+
+__all__ = ["add_raster", "check_name", "get_raster", "list_rasters", "raster_path", "remove_raster"]
