@@ -24,6 +24,7 @@ from api.routes import (
 )
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
+from layers.jobs.rasters import zonal_refresh
 from layers.read.collection import Collections
 from layers.read.stats import LayerStats
 from layers.write.growing import expiry as growing_expiry
@@ -44,7 +45,9 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
         app.state.collections = Collections(app.state.engine, app.state.stream_engine, app.state.stats)
         app.state.client_slots = ClientSlots(slots_dir(settings, db))
         expiry = await growing_expiry.start(app.state.engine, settings)  # codes past their date
+        zonal = zonal_refresh.start(settings, db)  # raster statistics of edited areas, in a thread
         yield
+        await zonal_refresh.stop(zonal)
         await growing_expiry.stop(expiry)
         for engine in (app.state.engine, app.state.stream_engine, app.state.health_engine):
             await engine.dispose()

@@ -17,6 +17,11 @@ class RasterSettings(BaseSettings):
     raster_max_pixels: int = Field(2_000_000_000, ge=1)
     # GDAL's block cache for a conversion or a tile read, in MB: bounds a conversion's memory.
     raster_gdal_cache_mb: int = Field(256, ge=16)
+    # Zonal statistics (layers.jobs.rasters.zonal_refresh): the web app computes what a boundary
+    # edit or a replaced raster made stale every this many seconds (0: only `ntm-map raster
+    # stats`), at most this many features per raster and layer per run (a worker thread's share).
+    raster_stats_interval_s: int = Field(60, ge=0)
+    raster_stats_batch: int = Field(2000, ge=1)
 
 
 def raster_dir(settings) -> Path:

@@ -1,0 +1,168 @@
+"""Keep raster_zonal_stats up to date: compute what is missing or stale, and nothing else.
+
+A feature needs computing for a raster when it touches the raster's footprint and has no row of
+the raster's current version: migration 0010's triggers delete a feature's rows when its
+boundary changes, and a replaced raster's rows are deleted here first (a figure of the old
+pixels is never shown next to the new tiles). So one anti-join per raster and layer finds the
+work, and running it often costs one indexed query when there is none.
+
+Who runs it: `ntm-map raster stats` (all, at once), the demo load, and the web app's background
+task (`start`): every `raster_stats_interval_s` (default 60 s) it computes at most
+`raster_stats_batch` features in a worker thread, so a growing area's figures are back within
+about a minute of its registration or edit, and replacing a raster never stalls the server.
+
+The write is guarded by the geometry it was computed from (an md5 of its EWKB read with it): if
+the boundary changed while the pixels were being read, the row is not written, and the next run
+computes the new boundary. Likewise a raster replaced meanwhile (version checked on write).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import anyio
+import shapely
+from sqlalchemy import bindparam, text
+
+from layers.db.engines import atomic, connection
+from layers.db.models.rasters import ZONAL_LAYERS
+from layers.jobs.rasters.settings import raster_dir
+from layers.jobs.rasters.zonal import zonal_stats
+
+log = logging.getLogger("ntm_map")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A zonal layer: where its features are and how their key is written."""
+
+    relation: str  # the current features of the layer
+    key: str  # the key as text, as raster_zonal_stats.feature holds it
+    match: str  # the one feature of :key, by its index
+
+
+TARGETS = {
+    "growing_areas": Target("growing_areas g", "g.id::text", "g.id = CAST(CAST(:key AS text) AS integer)"),
+    "communes": Target("admin_units g", "g.code",
+                       "g.code = CAST(:key AS text) AND g.level = 'commune' AND g.valid_to IS NULL"),
+}
+_CURRENT = {"growing_areas": "true", "communes": "g.level = 'commune' AND g.valid_to IS NULL"}
+
+RASTERS = text("""
+    SELECT id, name, kind, version, file FROM rasters
+    WHERE kind IN ('categorical', 'continuous') AND (:all OR name IN :names) ORDER BY name
+""").bindparams(bindparam("names", expanding=True))
+
+FORGET_OLD_VERSIONS = text("""
+    DELETE FROM raster_zonal_stats s USING rasters r
+    WHERE s.raster_id = r.id AND r.id = :raster AND s.raster_version <> r.version
+""")
+
+
+def _stale(layer: str) -> text:
+    t = TARGETS[layer]
+    return text(f"""
+        SELECT {t.key} AS key, ST_AsBinary(g.geom) AS wkb, md5(ST_AsEWKB(g.geom)) AS fp
+        FROM {t.relation} JOIN rasters r ON r.id = :raster
+        WHERE {_CURRENT[layer]} AND g.geom && r.geom AND ST_Intersects(g.geom, r.geom)
+          AND NOT EXISTS (SELECT 1 FROM raster_zonal_stats s WHERE s.raster_id = r.id
+                          AND s.layer = :layer AND s.feature = {t.key} AND s.raster_version = r.version)
+        ORDER BY 1 LIMIT :limit
+    """)
+
+
+def _write(layer: str) -> text:
+    t = TARGETS[layer]
+    return text(f"""
+        INSERT INTO raster_zonal_stats (raster_id, layer, feature, raster_version, stats, computed_at)
+        SELECT CAST(:raster AS integer), CAST(:layer AS text), CAST(:key AS text), CAST(:version AS integer),
+               CAST(:stats AS jsonb), now()
+        FROM {t.relation}
+        WHERE {t.match} AND md5(ST_AsEWKB(g.geom)) = :fp
+          AND EXISTS (SELECT 1 FROM rasters WHERE id = :raster AND version = :version)
+        ON CONFLICT (raster_id, layer, feature) DO UPDATE
+        SET raster_version = EXCLUDED.raster_version, stats = EXCLUDED.stats, computed_at = now()
+    """)
+
+
+def refresh(conn, settings, names: list[str] | None = None, layers=ZONAL_LAYERS, *,
+            limit: int | None = None, log_line: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Compute every missing or stale statistic of the named rasters (all by default) over
+    `layers`; `limit` caps the features computed in this call (per raster and layer). Returns
+    {"<raster>/<layer>": features written}. Each raster and layer is its own transaction."""
+    for layer in layers:
+        if layer not in TARGETS:
+            raise ValueError(f"unknown layer {layer!r}: statistics are kept for {', '.join(TARGETS)}")
+    rows = conn.execute(RASTERS, {"all": not names, "names": list(names or [""])}).mappings().all()
+    unknown = set(names or ()) - {r["name"] for r in rows}
+    if unknown:
+        raise ValueError(f"no categorical or continuous raster named {', '.join(sorted(unknown))}")
+    done = {}
+    for raster in rows:
+        with atomic(conn):
+            conn.execute(FORGET_OLD_VERSIONS, {"raster": raster["id"]})
+        path = raster_dir(settings) / raster["file"]
+        for layer in layers:
+            written = _refresh_one(conn, settings, raster, path, layer, limit or 2**31 - 1)
+            done[f"{raster['name']}/{layer}"] = written
+            if log_line and written:
+                log_line(f"{raster['name']}: {written} {layer}")
+    return done
+
+
+def _refresh_one(conn, settings, raster, path, layer: str, limit: int) -> int:
+    with atomic(conn):
+        stale = conn.execute(_stale(layer), {"raster": raster["id"], "layer": layer, "limit": limit}).all()
+    if not stale:
+        return 0
+    fps = {key: fp for key, _, fp in stale}
+    geoms = shapely.from_wkb([bytes(wkb) for _, wkb, _ in stale])
+    params = [
+        {"raster": raster["id"], "layer": layer, "key": key, "version": raster["version"],
+         "stats": json.dumps(stats), "fp": fps[key]}
+        for key, stats in zonal_stats(path, raster["kind"], zip(fps, geoms),
+                                      gdal_cache_mb=settings.raster_gdal_cache_mb)
+    ]
+    with atomic(conn):
+        conn.execute(_write(layer), params)
+    return len(params)
+
+
+# -- the web app's background task ------------------------------------------------------------
+
+def _run_once(settings, url: str) -> dict[str, int]:
+    with connection(url) as conn:
+        return refresh(conn, settings, limit=settings.raster_stats_batch)
+
+
+async def _once(settings, url: str) -> None:
+    try:
+        await anyio.to_thread.run_sync(_run_once, settings, url)
+    except Exception as exc:  # a missing file or a database that is down must not stop the app
+        log.warning("raster statistics were not refreshed: %s", exc)
+
+
+async def _loop(settings, url: str) -> None:
+    while True:
+        await asyncio.sleep(settings.raster_stats_interval_s)
+        await _once(settings, url)
+
+
+def start(settings, url: str) -> asyncio.Task | None:
+    """Refresh every `raster_stats_interval_s` (0: never; the CLI does it); the first run waits
+    one interval, so starting the app costs nothing."""
+    if settings.raster_stats_interval_s <= 0:
+        return None
+    return asyncio.create_task(_loop(settings, url))
+
+
+async def stop(task: asyncio.Task | None) -> None:
+    if task is not None:
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
