@@ -73,9 +73,11 @@ def resolve_raster_crs(
     except CRSProblem as exc:
         raise RasterProblem(str(exc)) from None
     if resolved.swap_xy:
+        minx, miny, maxx, maxy = bounds
         raise RasterProblem(
-            f"{resolved.text}. A raster cannot be read with x and y swapped: fix its georeferencing "
-            "(x = longitude or easting) or pass --crs")
+            f"the raster's georeferencing has x and y swapped (x {minx:,.4f}–{maxx:,.4f}, y {miny:,.4f}–{maxy:,.4f}: "
+            "latitude or northing given as x); a raster's grid cannot be read swapped: fix its "
+            "georeferencing so that x is the longitude or easting")
     return resolved
 
 

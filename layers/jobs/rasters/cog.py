@@ -24,6 +24,7 @@ import shapely
 from pyproj import CRS
 from rasterio.dtypes import _gdal_typename
 from rasterio.enums import ColorInterp, MaskFlags
+from rasterio._err import CPLE_BaseError
 from rasterio.errors import RasterioError, RasterioIOError
 
 from geo import raster_checks as checks
@@ -78,7 +79,8 @@ def sniff_driver(path: Path, allowed: tuple[str, ...]) -> str:
         driver = next((d for magic, d in _MAGIC if head.startswith(magic)), None)
     if driver is None or driver not in allowed:
         kinds = {"GTiff": "GeoTIFF", "JP2OpenJPEG": "JPEG2000", "VRT": "VRT"}
-        raise RasterProblem(f"{path.name} is not a {' or '.join(kinds[d] for d in allowed)} file"
+        names = [kinds[d] for d in allowed]
+        raise RasterProblem(f"{path.name} is not a {', '.join(names[:-1])} or {names[-1]} file"
                             + (" (a VRT may point only at GeoTIFF or JPEG2000 files)" if driver == "VRT" else ""))
     return driver
 
@@ -93,7 +95,7 @@ def open_input(path: Path):
                 with rasterio.open(source, driver=sniff_driver(source, checks.VRT_SOURCE_DRIVERS)):
                     pass
         return rasterio.open(path, driver=driver)
-    except RasterioIOError as exc:
+    except (RasterioIOError, CPLE_BaseError) as exc:
         raise RasterProblem(f"{path.name} cannot be read as a raster, it is damaged or truncated: "
                             f"{_gdal_message(exc)}") from None
 
@@ -207,7 +209,8 @@ def convert(path: Path, dst: Path, *, kind: str, crs: str | None = None, nodata:
                             rasterio.shutil.copy(vrt, str(dst), driver="COG", **opts)
                     finally:
                         wrapper.unlink(missing_ok=True)
-            except RasterioError as exc:
+            except (RasterioError, CPLE_BaseError) as exc:
+                dst.unlink(missing_ok=True)
                 raise RasterProblem(f"{path.name} could not be read to the end (truncated or damaged file?): "
                                     f"{_gdal_message(exc)}") from None
         step("checking the COG")
