@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.i18n import t
+from api.i18n.refusal import Refusal
 from api.pages import error_page
 from api.routes.growing_messages import localised_entry, problem_text, scope_language
 from layers.db import errors as db_errors
@@ -63,30 +64,51 @@ def install(app: FastAPI) -> None:
 def for_exception(exc: BaseException, scope) -> JSONResponse | None:
     """The response for an exception the API expects, None for any other."""
     path = scope.get("path", "")
+    lang = scope_language(scope)  # None: the client asked no language, English as it always was
     if isinstance(exc, StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = f"no resource at {path}"
+        if isinstance(exc, Refusal):  # the catalogue's words (api.i18n.refusal)
+            detail = exc.words(lang or "en")
+        elif isinstance(exc, error_page.FeatureNotFound):
+            detail = t("errors.api.feature_unknown", lang or "en", id=exc.feature_id, layer=exc.layer.id)
+        elif exc.status_code == 404 and detail == "Not Found":
+            detail = t("errors.api.no_resource", lang or "en", path=path)
         return error(exc.status_code, detail, getattr(exc, "headers", None))
     if isinstance(exc, RequestValidationError):
-        parts = []
-        for e in exc.errors():
-            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
-            parts.append(f"{where}: {e.get('msg')}" if where else e.get("msg", "invalid request"))
-        return error(400, "; ".join(parts))
+        return error(400, "; ".join(validation_texts(exc, lang)))
     if isinstance(exc, BadCursor):
-        return error(400, f"cursor: {exc}")
+        return error(400, t("errors.api.cursor", lang or "en", reason=str(exc)))
     if isinstance(exc, db_errors.DATABASE):  # the driver's own (tiles) or SQLAlchemy's
         return from_database(exc, scope)
     if isinstance(exc, GrowingError):
         return growing_error(exc, scope_language(scope))
     if isinstance(exc, Busy):  # every bounded worker (layers.workers.bounded) is taken
         log.warning("no free worker for %s [request %s]: %s", path, request_id(scope), exc)
-        return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
+        return error(503, t("errors.api.busy", lang or "en"), {"Retry-After": "2"})
     if isinstance(exc, db_errors.POOL_TIMEOUT):
         log.warning("no free database connection for %s [request %s]", path, request_id(scope))
-        return error(503, "the service is busy; retry shortly", {"Retry-After": "2"})
+        return error(503, t("errors.api.busy", lang or "en"), {"Retry-After": "2"})
     return None
+
+
+# FastAPI's validation errors (limit=0, limit=abc) in the catalogue's words, with the context value
+# that is their bound; any other kind keeps pydantic's English text.
+VALIDATION = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "int_parsing": None,
+              "float_parsing": None, "missing": None}
+
+
+def validation_texts(exc: RequestValidationError, lang: str | None) -> list[str]:
+    parts = []
+    for e in exc.errors():
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
+        kind, bound = e.get("type"), None
+        if lang is not None and where and kind in VALIDATION:
+            if VALIDATION[kind]:
+                bound = (e.get("ctx") or {}).get(VALIDATION[kind])
+            parts.append(t(f"errors.api.validation.{kind}", lang, name=where, bound=bound))
+        else:
+            parts.append(f"{where}: {e.get('msg')}" if where else e.get("msg", "invalid request"))
+    return parts
 
 
 def from_database(exc: BaseException, scope) -> JSONResponse:

@@ -1,7 +1,9 @@
 """Output format and language of a request, decided once (FastAPI dependencies)."""
 from __future__ import annotations
 
-from fastapi import HTTPException, Query, Request
+from fastapi import Query, Request
+
+from api.i18n.refusal import Refusal
 
 FORMATS = ("json", "html")
 LANGS = ("vi", "en")
@@ -11,7 +13,7 @@ async def output_format(request: Request, f: str | None = Query(
         None, description="json or html", json_schema_extra={"enum": list(FORMATS)})) -> str:
     if f is not None:
         if f not in FORMATS:
-            raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FORMATS)}")
+            raise Refusal(400, "errors.api.format", f=repr(f), formats=", ".join(FORMATS))
         return f
     accept = request.headers.get("accept", "")
     return "html" if "text/html" in accept else "json"
@@ -21,7 +23,7 @@ async def language(request: Request, lang: str | None = Query(
         None, description="vi or en", json_schema_extra={"enum": list(LANGS)})) -> str:
     if lang is not None:
         if lang not in LANGS:
-            raise HTTPException(400, f"unknown language lang={lang!r}; use vi or en")
+            raise Refusal(400, "errors.api.lang", asked=repr(lang))
         return lang
     accepted = request.headers.get("accept-language", "").lower()
     return "en" if accepted.startswith("en") else "vi"
@@ -41,7 +43,7 @@ async def feature_format(request: Request, f: str | None = Query(
         json_schema_extra={"enum": list(FEATURE_FORMATS)})) -> str:
     if f is not None:
         if f not in FEATURE_FORMATS:
-            raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(FEATURE_FORMATS)}")
+            raise Refusal(400, "errors.api.format", f=repr(f), formats=", ".join(FEATURE_FORMATS))
         return "json" if f == "geojson" else f
     accept = request.headers.get("accept", "")
     positions = [(accept.find(mt), name) for mt, name in _ACCEPTED if mt in accept]

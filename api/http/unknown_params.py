@@ -17,9 +17,10 @@ metadata: OGC API - Tiles asks nothing of the kind, tile URLs are answered befor
 """
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from api.http.negotiation import feature_format, output_format
+from api.i18n.refusal import Refusal
 from layers.read.cql.ops import show
 
 ALWAYS = ("f", "lang")
@@ -53,9 +54,10 @@ async def wants_html(request: Request, feature: bool) -> bool:
 
 def refuse(request: Request, unknown: list[str], allowed) -> None:
     listed = ", ".join(dict.fromkeys([*allowed, *ALWAYS]))
-    names = ", ".join(show(n) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-    raise HTTPException(400, f"unknown query parameter{'s' if len(unknown) > 1 else ''} {names}; "
-                             f"{request.url.path} takes {listed}")
+    names = ", ".join(show(n) for n in unknown[:5])
+    key = "errors.api.unknown_parameters_more" if len(unknown) > 5 else (
+        "errors.api.unknown_parameters" if len(unknown) > 1 else "errors.api.unknown_parameter")
+    raise Refusal(400, key, names=names, more=len(unknown) - 5, path=request.url.path, listed=listed)
 
 
 def strict_query(feature: bool = False):

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from api.http.unknown_params import declared_query, refuse, unknown_parameters, wants_html
+from api.i18n.refusal import Key, Refusal
 from api.query.queryable_params import not_parameters, parameter_types, queryable_values
 from geo import ogc_crs
 from layers.db import dates
@@ -34,15 +35,21 @@ COLLECTION_ID = Path(..., description="Layer id, see /collections", json_schema_
 async def collection(collectionId: str = COLLECTION_ID) -> Layer:
     try:
         return get_layer(collectionId)
-    except KeyError as e:
-        raise HTTPException(404, e.args[0]) from None
+    except KeyError:
+        raise Refusal(404, "errors.api.collection_unknown", layer=repr(collectionId), known=", ".join(BY_ID)) from None
 
 
 async def output_crs(crs: str | None = Query(None, description="CRS of the response geometries (URI)")) -> ogc_crs.OgcCRS:
     try:
         return ogc_crs.parse(crs)
-    except ogc_crs.UnsupportedCRS as e:
-        raise HTTPException(400, f"crs: {e}") from None
+    except ogc_crs.UnsupportedCRS:
+        raise crs_refusal("crs", crs) from None
+
+
+def crs_refusal(param: str, text: str | None) -> Refusal:
+    """The CRS parameters' 400, naming the ones this service offers (as ogc_crs's message does)."""
+    return Refusal(400, "errors.api.crs", param=param, crs=repr(text), crs84=ogc_crs.CRS84,
+                   uri=ogc_crs.EPSG_URI.format("{code}"), codes=", ".join(map(str, ogc_crs.SUPPORTED_EPSG)))
 
 
 def _date_of(text: str, what: str) -> date | None:
@@ -54,12 +61,12 @@ def _date_of(text: str, what: str) -> date | None:
         else:
             day = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
     except ValueError:
-        raise HTTPException(400, f"datetime: {what} {text!r} is not an RFC 3339 date or date-time "
-                                 "(e.g. 2025-06-30 or 2025-06-30T00:00:00Z), nor '..'") from None
+        raise Refusal(400, "errors.api.datetime_format", what=Key(f"errors.api.part.{what}"), text=repr(text)) from None
     try:
         return dates.bounded(day, what)
-    except dates.DateOutOfRange as e:
-        raise HTTPException(400, f"datetime: {e}; use '..' for an open end") from None
+    except dates.DateOutOfRange:
+        raise Refusal(400, "errors.api.datetime_range", what=Key(f"errors.api.part.{what}"), day=day.isoformat(),
+                      range=dates.RANGE_TEXT) from None
 
 
 def parse_datetime(text: str) -> tuple[date | None, date | None]:
@@ -67,10 +74,10 @@ def parse_datetime(text: str) -> tuple[date | None, date | None]:
         start_text, _, end_text = text.partition("/")
         start, end = _date_of(start_text, "start"), _date_of(end_text, "end")
         if start and end and start > end:
-            raise HTTPException(400, f"datetime: the interval {text!r} ends before it starts")
+            raise Refusal(400, "errors.api.datetime_reversed", text=repr(text))
         return start, end
     if text == "..":
-        raise HTTPException(400, "datetime: '..' is only allowed as one end of an interval")
+        raise Refusal(400, "errors.api.datetime_open")
     instant = _date_of(text, "value")
     return instant, instant
 
@@ -79,8 +86,8 @@ def _names(text: str, layer: Layer, what: str, allowed: tuple[str, ...]) -> list
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n.lstrip("+-") for n in names if n.lstrip("+-") not in allowed]
     if unknown:
-        raise HTTPException(400, f"{what}: unknown propert{'ies' if len(unknown) > 1 else 'y'} "
-                                 f"{', '.join(map(repr, unknown))} of {layer.id}; use {', '.join(allowed)}")
+        raise Refusal(400, "errors.api.properties_unknown" if len(unknown) > 1 else "errors.api.property_unknown",
+                      param=what, names=", ".join(map(repr, unknown)), layer=layer.id, allowed=", ".join(allowed))
     return names
 
 
@@ -109,19 +116,19 @@ async def items_query(
         try:
             box_crs = ogc_crs.parse(bbox_crs)
             box = ogc_crs.bbox_to_xy(ogc_crs.parse_bbox(bbox), box_crs)
-        except ogc_crs.UnsupportedCRS as e:
-            raise HTTPException(400, f"bbox-crs: {e}") from None
+        except ogc_crs.UnsupportedCRS:
+            raise crs_refusal("bbox-crs", bbox_crs) from None
         except ValueError as e:
-            raise HTTPException(400, f"bbox: {e}") from None
+            raise Refusal(400, "errors.api.bbox", reason=str(e)) from None
         box_srid = box_crs.srid
     elif bbox_crs is not None:
-        raise HTTPException(400, "bbox-crs was given without a bbox")
+        raise Refusal(400, "errors.api.bbox_crs_alone")
     when = parse_datetime(datetime_) if datetime_ is not None else None
     expr, filter_srid = None, 4326
     if filter_ is not None:
         expr, filter_srid = await _filter(request.app.state.settings, layer, filter_, filter_lang, filter_crs)
     elif filter_crs is not None:
-        raise HTTPException(400, "filter-crs was given without a filter")
+        raise Refusal(400, "errors.api.filter_crs_alone")
     sortable = tuple(p.name for p in layer.properties if p.type != "array")
     order = [(n.lstrip("+-"), n.startswith("-")) for n in _names(sortby, layer, "sortby", sortable)] if sortby else []
     chosen = tuple(n for n in _names(properties, layer, "properties", layer.property_names)) if properties else None
@@ -138,8 +145,7 @@ async def _known_parameters(request: Request, layer: Layer) -> None:
         hints = not_parameters(layer)
         named = [n for n in unknown if n in hints]
         if named:
-            raise HTTPException(400, f"{named[0]} is a queryable of {layer.id} but not a query parameter "
-                                     f"(not a simple value); use {hints[named[0]]}")
+            raise Refusal(400, "errors.api.not_parameter", name=named[0], layer=layer.id, hint=hints[named[0]])
         refuse(request, unknown, allowed)
 
 
@@ -148,12 +154,12 @@ async def _filter(settings, layer: Layer, text: str, lang: str, crs_text: str | 
     now, so a bad one is a 400 before any response starts (layers/ turns it into SQL)."""
     try:
         crs = ogc_crs.parse(crs_text)
-    except ogc_crs.UnsupportedCRS as e:
-        raise HTTPException(400, f"filter-crs: {e}") from None
+    except ogc_crs.UnsupportedCRS:
+        raise crs_refusal("filter-crs", crs_text) from None
     try:
         expr = await cql.parse_off_loop(text, lang, cql.FilterLimits.of(settings), runner_for(settings))
         expr = flip_axes(expr) if crs.lat_first else expr
         check_filter(layer, expr, crs.srid)
     except cql.FilterError as e:
-        raise HTTPException(400, f"filter: {e}") from None
+        raise Refusal(400, "errors.api.filter", reason=str(e)) from None
     return expr, crs.srid

@@ -19,6 +19,7 @@ from datetime import date
 
 from fastapi import HTTPException
 
+from api.i18n.refusal import Key, Refusal
 from layers.read import cql
 from layers.read.cql.ops import show
 from layers.read.features import check_equals
@@ -69,9 +70,7 @@ def _value(name: str, kind: str, text: str):
             return {"date": date.fromisoformat(text).isoformat()}
         except ValueError:
             pass
-    expected = {"integer": "a whole number", "number": "a number", "boolean": "true or false",
-                "date": "a date YYYY-MM-DD"}[kind]
-    raise HTTPException(400, f"{name}: {show(text)} is not {expected} (the type of {name})")
+    raise Refusal(400, "errors.api.queryable_type", name=name, text=show(text), expected=Key(f"errors.api.type.{kind}"))
 
 
 def queryable_values(layer: Layer, params) -> tuple[tuple[str, object], ...]:
@@ -86,8 +85,7 @@ def queryable_values(layer: Layer, params) -> tuple[tuple[str, object], ...]:
         values = params.getlist(name)
         if len(values) > 1:
             listed = ", ".join(show(v) for v in values[:3])
-            raise HTTPException(400, f"{name}: given {len(values)} times; give one value, or for any of "
-                                     f"several use filter={name} IN ({listed})")
+            raise Refusal(400, "errors.api.queryable_repeated", name=name, n=len(values), listed=listed)
         terms.append((name, _value(name, kind, values[0])))
     try:
         check_equals(layer, tuple(terms))

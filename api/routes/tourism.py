@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from api.http.negotiation import language
 from api.pages.map_config import map_config
-from api.routes.map import base_url, checked_commune, checked_kind
+from api.routes.map import base_url, checked_commune, checked_kind, message_language
 from geo.vocabulary import PLACE_KINDS
 from layers.read.tourism_listing import communes_with_places, tourism_places
 from tiles.map_vocabulary import label
@@ -58,9 +58,9 @@ async def tourism_page(request: Request, lang: str = Depends(language),
                        kind: str | None = Query(None, description="Only places of this kind"),
                        commune: str | None = Query(None, description="Only places of this commune (5-digit code)"),
                        shown: int = Query(PAGE, ge=1, le=1000, description="How many cards the list shows")):
-    kind = checked_kind(kind or None)
+    kind = checked_kind(kind or None, message_language(request, lang))
     commune = commune or None
-    extent = await checked_commune(request, commune)
+    extent = await checked_commune(request, commune, message_language(request, lang))
     places, communes = await listing(request, kind, commune)
     base = base_url(request)
     config = map_config(request.app.state.settings, base, lang, mode="tourism", kind=kind,
@@ -79,9 +79,9 @@ async def tourism_page(request: Request, lang: str = Depends(language),
 async def tourism_cards(request: Request, lang: str = Depends(language),
                         kind: str | None = Query(None), commune: str | None = Query(None),
                         offset: int = Query(0, ge=0), limit: int = Query(PAGE, ge=1, le=100)):
-    kind = checked_kind(kind or None)
+    kind = checked_kind(kind or None, message_language(request, lang))
     commune = commune or None
-    await checked_commune(request, commune)
+    await checked_commune(request, commune, message_language(request, lang))
     places, _ = await listing(request, kind, commune)
     response = request.app.state.templates.TemplateResponse(request, "tourism_cards.html", {
         "lang": lang, "places": places[offset:offset + limit], "kinds": kind_words()})
