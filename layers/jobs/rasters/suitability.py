@@ -1,0 +1,170 @@
+"""Crop suitability rasters from rules kept as data (issue 13 item 5).
+
+A crop's rule is a list of criteria, each over a registered raster: a continuous one (slope in
+degrees, elevation in metres) with a `suitable` and a `marginal` range [low, high] (both ends
+included), or a categorical one (land cover) with `suitable_classes` and `marginal_classes`.
+A pixel is suitable when every criterion says suitable, not suitable when any says neither, and
+marginal otherwise (FAO's "most limiting factor"); nodata in any input is nodata. The default
+rules are layers/jobs/demo_data/suitability.json, indicative only: a province passes its own file
+(`ntm-map raster suitability --rules FILE`), and docs/rasters.md explains them.
+
+The result is raster `suitability_<crop>` (categorical, classes 1 suitable, 2 marginal, 3 not
+suitable), stored through the registry's add_raster (a new version when it exists), on the grid
+of the rule's first raster; the other inputs are warped onto it (nearest neighbour for classes,
+bilinear for measurements). Pixels are processed in strips of `STRIP` rows, so memory does not
+grow with the raster. Per commune suitable hectares are then its zonal statistics.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.enums import Resampling
+from rasterio.vrt import WarpedVRT
+from rasterio.windows import Window
+
+from geo.vocabulary import CROP_NAMES
+from layers.jobs.rasters.settings import raster_dir
+from layers.jobs.rasters.store import add_raster, get_raster
+from layers.jobs.rasters.zonal_refresh import refresh
+
+DEFAULT_RULES = Path(__file__).resolve().parents[1] / "demo_data" / "suitability.json"
+STRIP = 512
+SUITABLE, MARGINAL, NOT_SUITABLE, NODATA = 1, 2, 3, 0
+LEGEND = {"classes": [
+    {"value": SUITABLE, "colour": "#1a9641", "label_vi": "Thích hợp", "label_en": "suitable"},
+    {"value": MARGINAL, "colour": "#fdae61", "label_vi": "Ít thích hợp", "label_en": "marginal"},
+    {"value": NOT_SUITABLE, "colour": "#d7191c", "label_vi": "Không thích hợp", "label_en": "not suitable"},
+]}
+
+
+class RulesProblem(ValueError):
+    """A rules file that cannot be applied; the message says what to fix."""
+
+
+def read_rules(path: Path | str | None = None) -> dict:
+    """The rules file, checked: every crop's criteria are well formed."""
+    path = Path(path or DEFAULT_RULES)
+    try:
+        rules = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RulesProblem(f"{path.name}: not a readable JSON rules file ({exc})") from None
+    crops = rules.get("crops") if isinstance(rules, dict) else None
+    if not isinstance(crops, dict) or not crops:
+        raise RulesProblem(f'{path.name}: expected {{"crops": {{"tea": {{"criteria": [...]}}, ...}}}}')
+    for crop, rule in crops.items():
+        criteria = rule.get("criteria") if isinstance(rule, dict) else None
+        if not isinstance(criteria, list) or not criteria:
+            raise RulesProblem(f"{path.name}: crop {crop!r} has no criteria")
+        for c in criteria:
+            _check_criterion(path.name, crop, c)
+    return rules
+
+
+def _check_criterion(file: str, crop: str, c) -> None:
+    where = f"{file}: crop {crop!r}"
+    if not isinstance(c, dict) or not isinstance(c.get("raster"), str):
+        raise RulesProblem(f"{where}: each criterion names a raster")
+    if "suitable_classes" in c:
+        for key in ("suitable_classes", "marginal_classes"):
+            if not all(isinstance(v, (int, float)) for v in c.get(key, [])):
+                raise RulesProblem(f"{where}, {c['raster']}: {key} must be a list of class values")
+        return
+    for key in ("suitable", "marginal"):
+        r = c.get(key)
+        if not (isinstance(r, list) and len(r) == 2 and all(isinstance(v, (int, float)) for v in r) and r[0] <= r[1]):
+            raise RulesProblem(f"{where}, {c['raster']}: {key} must be [low, high] with low ≤ high")
+
+
+def classify(criteria: list[dict], arrays: list[np.ndarray], valid: np.ndarray) -> np.ndarray:
+    """The suitability class of every pixel from its criteria's values (same shape arrays)."""
+    worst = np.full(valid.shape, SUITABLE, dtype=np.uint8)
+    for c, a in zip(criteria, arrays):
+        if "suitable_classes" in c:
+            good = np.isin(a, c["suitable_classes"])
+            fair = np.isin(a, c.get("marginal_classes", []))
+        else:
+            good = (a >= c["suitable"][0]) & (a <= c["suitable"][1])
+            fair = (a >= c["marginal"][0]) & (a <= c["marginal"][1])
+        level = np.where(good, SUITABLE, np.where(fair, MARGINAL, NOT_SUITABLE)).astype(np.uint8)
+        worst = np.maximum(worst, level)
+    return np.where(valid, worst, NODATA).astype(np.uint8)
+
+
+def _inputs(conn, settings, criteria) -> list[dict]:
+    rows = []
+    for c in criteria:
+        row = get_raster(conn, c["raster"])
+        if row is None:
+            raise RulesProblem(f"the rules use raster {c['raster']!r}, which is not registered "
+                               "(add it with `ntm-map raster add`)")
+        want = "categorical" if "suitable_classes" in c else "continuous"
+        if row["kind"] != want:
+            raise RulesProblem(f"raster {c['raster']!r} is {row['kind']}, the rule needs a {want} raster")
+        rows.append(row)
+    return rows
+
+
+def write_suitability(criteria: list[dict], paths: list[Path], kinds: list[str], out: Path) -> None:
+    """Compute the suitability GeoTIFF on the grid of the first input, strip by strip."""
+    with rasterio.open(paths[0]) as ref:
+        profile = dict(driver="GTiff", width=ref.width, height=ref.height, count=1, dtype="uint8",
+                       crs=ref.crs, transform=ref.transform, nodata=NODATA, tiled=True,
+                       blockxsize=256, blockysize=256, compress="deflate")
+        sources = [rasterio.open(p) for p in paths]
+        try:
+            views = [s if (s.crs == ref.crs and s.transform == ref.transform and s.shape == ref.shape)
+                     else WarpedVRT(s, crs=ref.crs, transform=ref.transform, width=ref.width, height=ref.height,
+                                    resampling=Resampling.nearest if k == "categorical" else Resampling.bilinear)
+                     for s, k in zip(sources, kinds)]
+            with rasterio.open(out, "w", **profile) as dst:
+                for top in range(0, ref.height, STRIP):
+                    window = Window(0, top, ref.width, min(STRIP, ref.height - top))
+                    arrays, valid = [], np.ones((int(window.height), ref.width), dtype=bool)
+                    for v in views:
+                        a = v.read(1, window=window, masked=True)
+                        valid &= ~np.ma.getmaskarray(a)
+                        arrays.append(np.ma.getdata(a))
+                    dst.write(classify(criteria, arrays, valid), 1, window=window)
+        finally:
+            for s in sources:
+                s.close()
+
+
+def make_suitability(conn, settings, crops: list[str] | None = None, rules_path: Path | str | None = None,
+                     log=print) -> dict[str, dict]:
+    """Build `suitability_<crop>` for the rules' crops (or those named), then their statistics.
+    Returns {crop: {"raster": name, "version": n, "communes": [(code, suitable_ha)…]}}."""
+    rules = read_rules(rules_path)
+    digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()[:12]
+    unknown = set(crops or ()) - set(rules["crops"])
+    if unknown:
+        raise RulesProblem(f"no rule for {', '.join(sorted(unknown))}; the rules cover {', '.join(rules['crops'])}")
+    done = {}
+    for crop in crops or list(rules["crops"]):
+        criteria = rules["crops"][crop]["criteria"]
+        inputs = _inputs(conn, settings, criteria)
+        name = f"suitability_{crop}"
+        vi, en = CROP_NAMES.get(crop, (crop, crop))
+        raster_dir(settings).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=raster_dir(settings)) as tmp:
+            out = Path(tmp) / f"{name}.tif"
+            write_suitability(criteria, [raster_dir(settings) / r["file"] for r in inputs],
+                              [r["kind"] for r in inputs], out)
+            used = ", ".join(f"{r['name']} v{r['version']}" for r in inputs)
+            row = add_raster(
+                conn, settings, name, out, kind="categorical", legend=LEGEND, nodata=NODATA,
+                title_vi=f"Mức thích hợp trồng {vi.lower()}", title_en=f"Land suitability for {en.lower()}",
+                description_vi=rules.get("note_vi"), description_en=rules.get("note_en"),
+                source=f"ntm-map raster suitability: rules {digest} ({crop}) over {used}",
+                synthetic=any(r["synthetic"] for r in inputs), acquired=max((r["acquired"] for r in inputs
+                                                                             if r["acquired"]), default=None),
+                replace=get_raster(conn, name) is not None)
+        refresh(conn, settings, [name])
+        log(f"{name} v{row['version']}: {row['width']:,} × {row['height']:,} px from {used}")
+        done[crop] = {"raster": name, "version": row["version"]}
+    return done
