@@ -21,6 +21,7 @@ from layers.db.settings import Settings
 from layers.jobs.opendata import catalog_terms as terms
 from layers.jobs.opendata.catalog_terms import EU, SPDX
 from layers.jobs.opendata.manifest import BOUNDARY_ATTRIBUTION
+from layers.jobs.opendata.rasters import crs_iri
 
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -154,6 +155,9 @@ def catalog_graph(man: dict, base: str, settings: Settings) -> Graph:
         if ds.get("layer_id"):
             served.append(d)
             _api_distribution(g, d, ds, base, shared)
+        elif ds.get("raster"):
+            served.append(d)
+            _tiles_distribution(g, d, ds, base, shared)
     g.add((cat, DCAT.service, _service(g, base, settings, shared, served)))
     return g
 
@@ -176,7 +180,7 @@ def _dataset(g: Graph, ds: dict, man: dict, base: str, shared: _Shared) -> URIRe
     g.add((d, DCTERMS.license, shared.license))
     g.add((d, DCTERMS.rights, shared.rights))
     g.add((d, DCTERMS.accessRights, shared.access))
-    g.add((d, DCTERMS.conformsTo, shared.crs))  # GeoDCAT-AP: the reference system
+    g.add((d, DCTERMS.conformsTo, _crs(g, ds, shared)))  # GeoDCAT-AP: the reference system
     g.add((d, DCTERMS.spatial, shared.country))
     g.add((d, DCTERMS.spatial, _spatial(g, ds["bbox"] or [-180, -90, 180, 90])))
     start, end = ds["temporal"] or (created[:10], created[:10])
@@ -215,7 +219,7 @@ def _distribution(g: Graph, d, ds: dict, dist: dict, base: str, version: str, sh
     g.add((node, DCTERMS.license, shared.license))
     g.add((node, DCTERMS.rights, shared.rights))
     g.add((node, DCTERMS.modified, Literal(ds["modified"], datatype=XSD.dateTime)))
-    g.add((node, DCTERMS.conformsTo, shared.crs))
+    g.add((node, DCTERMS.conformsTo, _crs(g, ds, shared)))
 
 
 def _api_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None:
@@ -231,6 +235,27 @@ def _api_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None
     g.add((node, DCTERMS.license, shared.license))
     g.add((node, DCTERMS.rights, shared.rights))
     g.add((node, DCTERMS.conformsTo, terms.standard(g, terms.OGC_FEATURES)))
+
+
+def _crs(g: Graph, ds: dict, shared: _Shared) -> URIRef:
+    """WGS 84 for the vector files; a raster's COG keeps its own grid's CRS (VN-2000 TM-3, UTM)."""
+    iri = crs_iri(ds)
+    return terms.standard(g, URIRef(iri)) if iri else shared.crs
+
+
+def _tiles_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None:
+    """A raster, live, as coloured map tiles through OGC API - Tiles (PNG, WebMercatorQuad)."""
+    node = URIRef(f"{base}/opendata/datasets/{ds['id']}#ogc-api-tiles")
+    g.add((d, DCAT.distribution, node))
+    g.add((node, RDF.type, DCAT.Distribution))
+    _both(g, node, DCTERMS.title, f"{ds['title_vi']} (OGC API - Tiles)", f"{ds['title_en']} (OGC API - Tiles)")
+    g.add((node, DCAT.accessURL, _resource(g, f"{base}/collections/{ds['id']}/map/tiles")))
+    g.add((node, DCAT.accessService, shared.service))
+    g.add((node, DCAT.mediaType, terms.media_type(g, "image/png")))
+    g.add((node, DCTERMS.format, terms.file_type(g, "PNG")))
+    g.add((node, DCTERMS.license, shared.license))
+    g.add((node, DCTERMS.rights, shared.rights))
+    g.add((node, DCTERMS.conformsTo, terms.standard(g, terms.OGC_TILES)))
 
 
 def _service(g: Graph, base: str, settings: Settings, shared: _Shared, served: list) -> URIRef:

@@ -37,6 +37,7 @@ from layers.jobs.opendata.dataset import Dataset
 from layers.jobs.opendata.datasets import all_datasets
 from layers.jobs.opendata.extract import Tally, batches, schema_of
 from layers.jobs.opendata.privacy import check_fields
+from layers.jobs.opendata.rasters import raster_entries
 from layers.jobs.opendata.reproducible import gdal_clock, pin_zip, seal
 from layers.jobs.opendata.versioning import Change, diff_hashes, next_version
 from layers.write.growing.expiry import expire_now
@@ -135,8 +136,9 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
             extra: ExtraWriter | None = None, extra_key: str = "",
             progress: Callable[[str], None] | None = None,
             on_file: Callable[[str, Path], None] | None = None,
-            datasets: tuple[Dataset, ...] | None = None) -> PublishResult:
+            datasets: tuple[Dataset, ...] | None = None, rasters: bool | None = None) -> PublishResult:
     started = time.monotonic()
+    with_rasters = datasets is None if rasters is None else rasters  # chosen datasets: no rasters unless asked
     datasets = datasets or all_datasets()
     for ds in datasets:
         check_fields(ds.id, ds.field_names, ds.household_derived)
@@ -187,6 +189,11 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
                                                   modified, old.get("issued", now))
                 if progress:
                     progress(ds.id)
+            if with_rasters:  # each public raster: its COG (a hard link) and legend (layers.jobs.opendata.rasters)
+                raster_ds, raster_changes = raster_entries(conn, settings, tmp, prev, now, write=not dry_run,
+                                                           taken={d.id for d in datasets})
+                entries.update(raster_ds)
+                changes.update(raster_changes)
             withdrawn = sorted(set((prev or {}).get("datasets", {})) - set(entries))
             version = next_version(previous, changes, withdrawn)
             counts = {k: e["count"] for k, e in entries.items()}
