@@ -22,6 +22,7 @@ from api.routes import (
     api_docs, auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
     landing, map, opendata, search, staff_pages, tiles, tourism,
 )
+from api.routes import raster_stats
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
 from layers.jobs.rasters import zonal_refresh
@@ -78,6 +79,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     for module in (landing, conformance, api_docs, health, collections, features, tiles, search, auth, map, tourism,
                    growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
         app.include_router(module.router)
+    app.include_router(raster_stats.router)  # zonal statistics of rasters (issue 13)
     static_files.install(app, settings)
     template_words.install(app)
     return app

@@ -1,0 +1,76 @@
+"""A raster's zonal statistics as people read them: "Land cover: 62 % rice paddy (12,3 ha), …",
+"Slope: mean 4,1° (0,5 to 9,8°)", in the page's language, numbers by geo.formatting, class
+names from the raster's legend, every other word from api/i18n/messages/raster_stats.json."""
+from __future__ import annotations
+
+from api.i18n import t
+from geo import formatting
+
+TOP_CLASSES = 3  # a popup names the three largest classes and counts the rest
+
+
+def title_of(raster: dict, lang: str) -> str:
+    return (raster.get("title_en") if lang == "en" else None) or raster["title_vi"]
+
+
+def class_label(legend: dict | None, value, lang: str) -> str:
+    for c in (legend or {}).get("classes", []):
+        if c.get("value") == value:
+            return c.get(f"label_{lang}") or c.get("label_vi") or str(value)
+    return t("raster_stats.class", lang, value=formatting.number(value, lang, 2))
+
+
+def value_text(value, lang: str) -> str:
+    """Measurements to one decimal (slope 4,1°) below 100, whole above (elevation 356 m)."""
+    return formatting.number(value, lang, 1 if abs(float(value)) < 100 else 0)
+
+
+def units_text(units: str | None) -> str:
+    if not units:
+        return ""
+    return units if units in ("°", "%") else f" {units}"
+
+
+def summary(raster: dict, lang: str) -> str:
+    """One line for one raster's figures over one feature."""
+    stats, title = raster["stats"], title_of(raster, lang)
+    if raster["kind"] == "categorical":
+        classes = stats.get("classes") or []
+        if not classes:
+            return f"{title}: {t('raster_stats.none', lang)}"
+        parts = [t("raster_stats.share", lang, percent=formatting.number(c["share"] * 100, lang, 0 if c["share"] >= 0.1 else 1),
+                   label=class_label(raster.get("legend"), c["value"], lang), ha=formatting.area_ha(c["ha"], lang))
+                 for c in classes[:TOP_CLASSES]]
+        if len(classes) > TOP_CLASSES:
+            parts.append(t("raster_stats.more", lang, count=len(classes) - TOP_CLASSES))
+        return t("raster_stats.classes", lang, title=title, classes=", ".join(parts))
+    if stats.get("mean") is None:
+        return f"{title}: {t('raster_stats.none', lang)}"
+    return t("raster_stats.mean", lang, title=title, mean=value_text(stats["mean"], lang),
+             min=value_text(stats["min"], lang), max=value_text(stats["max"], lang),
+             units=units_text(raster.get("units")))
+
+
+def labelled(raster: dict, lang: str) -> dict:
+    """The statistics with each class's words added, for programs that show their own text."""
+    stats = dict(raster["stats"])
+    if raster["kind"] == "categorical":
+        stats["classes"] = [{**c, "label": class_label(raster.get("legend"), c["value"], lang)}
+                            for c in stats.get("classes") or []]
+    return stats
+
+
+def suitability_warnings(stats: dict | None, crop_words: str, lang: str, at_least: float = 0.1) -> list[dict]:
+    """A growing area's warnings from its suitability statistics: land not suitable (or only
+    marginal) over at least `at_least` of its measured area. Warnings, never refusals."""
+    if not stats:
+        return []
+    shares = {c["value"]: c["share"] for c in stats.get("classes") or []}
+    found = []
+    for value, code in ((3, "unsuitable"), (2, "marginal")):
+        share = shares.get(value, 0.0)
+        if share >= at_least:
+            found.append({"code": f"suitability.{code}", "share": round(share, 4),
+                          "message": t(f"raster_stats.warning.{code}", lang,
+                                       percent=formatting.number(share * 100, lang, 0), crop=crop_words)})
+    return found

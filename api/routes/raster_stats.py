@@ -1,0 +1,107 @@
+"""Zonal statistics over HTTP (issue 13): what every public raster says about one commune or
+growing area (`/collections/{layer}/items/{id}/rasters`, for popups and item pages), and what
+one raster says about every commune or growing area (`/collections/{raster}/statistics`, JSON or
+CSV, paged). The figures are computed ahead (layers.jobs.rasters.zonal_refresh); these routes
+read them (layers.read.raster_stats) and put them in words (api.pages.zonal_text).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.http.negotiation import language
+from api.http.unknown_params import strict_query
+from api.i18n import t
+from api.pages import zonal_text
+from geo.csv_cells import safe_text
+from layers.read.raster_stats import LAYERS, feature_stats, raster_statistics
+
+router = APIRouter(tags=["rasters"])
+MAX_LIMIT = 10_000  # rows of one statistics page: every commune of a province, or a page of areas
+
+
+def _layer(layer: str, lang: str) -> str:
+    if layer not in LAYERS:
+        raise HTTPException(404, t("raster_stats.unknown_layer", lang, layer=layer))
+    return layer
+
+
+@router.get("/collections/{collectionId}/items/{featureId}/rasters",
+            summary="What the raster layers say about one commune or growing area",
+            dependencies=[Depends(strict_query())])
+async def feature_rasters(request: Request, layer_id: str = Path(..., alias="collectionId"),
+                          feature_id: int = Path(..., alias="featureId", ge=0, lt=2 ** 63),
+                          lang: str = Depends(language)):
+    layer = _layer(layer_id, lang)
+    found = await feature_stats(request.app.state.engine, layer, feature_id)
+    if found is None:
+        raise HTTPException(404, t("raster_stats.no_feature", lang, layer=layer, id=feature_id))
+    rasters = [{"name": r["name"], "title": zonal_text.title_of(r, lang), "kind": r["kind"], "units": r["units"],
+                "version": r["version"], "computed_at": r["computed_at"].isoformat(),
+                "text": zonal_text.summary(r, lang), "statistics": zonal_text.labelled(r, lang)}
+               for r in found["rasters"]]
+    body = {"collection": layer, "id": feature_id, "heading": t("raster_stats.heading", lang), "rasters": rasters,
+            "pending": found["pending"],
+            "pending_text": t("raster_stats.pending", lang, names=", ".join(found["pending"])) if found["pending"] else None,
+            "none_text": None if rasters or found["pending"] else t("raster_stats.none", lang)}
+    return JSONResponse(body, headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/collections/{collectionId}/statistics",
+            summary="One raster's zonal statistics per commune or growing area (JSON or CSV)",
+            dependencies=[Depends(strict_query())])
+async def raster_table(request: Request, name: str = Path(..., alias="collectionId"),
+                       layer: str = Query("communes", description="communes or growing_areas"),
+                       f: str = Query("json", description="json or csv"),
+                       limit: int = Query(1000, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=10_000_000),
+                       lang: str = Depends(language)):
+    if f not in ("json", "csv"):
+        raise HTTPException(400, f"statistics are available as f=json or f=csv, not f={f}")
+    if layer not in LAYERS:
+        raise HTTPException(400, f"layer={layer}: statistics are kept for {' or '.join(LAYERS)}")
+    found = await raster_statistics(request.app.state.engine, name, layer, limit, offset)
+    if found is None:
+        raise HTTPException(404, t("raster_stats.no_raster", lang, name=name))
+    raster = found["raster"]
+    rows = [{"id": r["id"], "code": r["code"], "name": (r["name_en"] if lang == "en" else None) or r["name"],
+             "statistics": zonal_text.labelled({**raster, "stats": r["stats"]}, lang),
+             "text": zonal_text.summary({**raster, "stats": r["stats"]}, lang)} for r in found["rows"]]
+    if f == "csv":
+        return Response(_csv(raster, rows, lang), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{name}-{layer}.csv"'})
+    return JSONResponse({"raster": raster["name"], "title": zonal_text.title_of(raster, lang), "kind": raster["kind"],
+                         "units": raster["units"], "version": raster["version"], "layer": layer,
+                         "numberMatched": found["total"], "numberReturned": len(rows), "offset": offset,
+                         "rows": rows})
+
+
+def _csv(raster: dict, rows: list[dict], lang: str) -> str:
+    """One row per feature; categorical: a share and a hectares column per legend class."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    head = [t("raster_stats.csv.feature", lang), t("raster_stats.csv.name", lang), t("raster_stats.csv.area_ha", lang)]
+    if raster["kind"] == "categorical":
+        values = [c["value"] for c in (raster.get("legend") or {}).get("classes", [])]
+        seen = {c["value"] for r in rows for c in r["statistics"].get("classes", [])}
+        values += sorted(seen - set(values))
+        labels = [zonal_text.class_label(raster.get("legend"), v, lang) for v in values]
+        head += [x for label in labels for x in (t("raster_stats.csv.share", lang, label=label),
+                                                  t("raster_stats.csv.ha", lang, label=label))]
+    else:
+        head += [t(f"raster_stats.csv.{k}", lang) for k in ("mean", "min", "max")]
+    w.writerow([safe_text(h) for h in head])
+    for r in rows:
+        s = r["statistics"]
+        line = [safe_text(r["code"] or str(r["id"])), safe_text(r["name"] or ""), s.get("area_ha")]
+        if raster["kind"] == "categorical":
+            by = {c["value"]: c for c in s.get("classes", [])}
+            for v in values:
+                c = by.get(v)
+                line += [round(c["share"] * 100, 3) if c else 0, c["ha"] if c else 0]
+        else:
+            line += [s.get("mean"), s.get("min"), s.get("max")]
+        w.writerow(line)
+    return out.getvalue()
