@@ -74,3 +74,19 @@ def suitability_warnings(stats: dict | None, crop_words: str, lang: str, at_leas
                           "message": t(f"raster_stats.warning.{code}", lang,
                                        percent=formatting.number(share * 100, lang, 0), crop=crop_words)})
     return found
+
+
+async def item_section(engine, layer_id: str, feature_id, lang: str) -> dict | None:
+    """The item page's "From the raster layers" section: a heading and one line per raster
+    (or "being computed"); None for layers without statistics or a feature with no raster."""
+    from layers.read.raster_stats import LAYERS, feature_stats
+
+    if layer_id not in LAYERS or not isinstance(feature_id, int):
+        return None
+    found = await feature_stats(engine, layer_id, feature_id)
+    if not found or not (found["rasters"] or found["pending"]):
+        return None
+    lines = [summary(r, lang) for r in found["rasters"]]
+    if found["pending"]:
+        lines.append(t("raster_stats.pending", lang, names=", ".join(found["pending"])))
+    return {"heading": t("raster_stats.heading", lang), "lines": lines}

@@ -14,6 +14,7 @@ from api.http.negotiation import FEATURE_FORMATS, feature_format, language
 from api.http.unknown_params import strict_query
 from api.pages import feature_pages as pages
 from api.pages import item_view
+from api.pages import zonal_text
 from api.pages.collection_doc import collection_document
 from api.pages.error_page import FeatureNotFound
 from api.query.params import collection, items_query, output_crs
@@ -202,6 +203,8 @@ async def _item_page(request: Request, layer: Layer, feature: dict, lang: str):
     names = await item_view.referenced_names(request.app.state.collections, layer, [props], lang)
     rows = [(p, item_view.cell(layer, p, props.get(p.name), lang, names))
             for p in item_view.shown_properties(layer, lang) if p.name != "photos"]
+    rasters = await zonal_text.item_section(request.app.state.engine, layer.id, feature.get("id"), lang)
     return request.app.state.templates.TemplateResponse(request, "item.html", {
         "lang": lang, "layer": layer, "feature": feature, "rows": rows, "photos": props.get("photos") or [],
-        "title": item_view.title_of(layer, props, lang), "property_title": item_view.property_title})
+        "title": item_view.title_of(layer, props, lang), "property_title": item_view.property_title,
+        "rasters": rasters})

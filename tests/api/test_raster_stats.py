@@ -120,3 +120,15 @@ def test_the_app_recomputes_an_edited_area_by_itself(app_client, world):
         time.sleep(0.5)
     assert cover is not None, body
     assert [c["value"] for c in cover["statistics"]["classes"]] == [1]
+
+
+def test_item_pages_show_the_figures(app_client, world):
+    url, settings, area_id, commune_id, *_ = computed(world)
+    client = app_client(url, settings=settings, raster_stats_interval_s=0)
+    page = client.get(f"/collections/growing_areas/items/{area_id}?f=html&lang=en").text
+    section = page.split('id="item-rasters"', 1)[1].split("</section>", 1)[0]
+    assert "From the raster layers" in section and "% rice paddy (" in section and "slope_t: mean " in section
+    page = client.get(f"/collections/communes/items/{commune_id}?f=html&lang=vi").text
+    assert "Theo các lớp ảnh (raster)" in page and "Lúa" in page.split('id="item-rasters"', 1)[1]
+    page = client.get("/collections/villages/items/1?f=html&lang=en").text
+    assert 'id="item-rasters"' not in page
