@@ -119,6 +119,7 @@ export function popupContent(config, feature) {
   const rows = document.createElement("div");
   rows.className = "popup-rows";
   if (table.rows.length) { rows.append(table); root.append(rows); }
+  if (feature.id !== undefined && RASTER_STATS.has(collection)) root.append(rasterFigures(config, collection, feature.id));
   if (feature.id !== undefined && !isGrid(feature)) {
     const a = document.createElement("a");
     a.href = `${config.base}/collections/${collection}/items/${feature.id}?f=html&lang=${lang()}`;
@@ -128,4 +129,29 @@ export function popupContent(config, feature) {
     root.append(a);
   }
   return root;
+}
+
+// What the raster layers say about a commune or growing area ("62 % rice paddy", "mean slope
+// 4.1°"): fetched when the popup opens, in words the server takes from its catalogue.
+const RASTER_STATS = new Set(["communes", "growing_areas"]);
+
+function rasterFigures(config, collection, id) {
+  const box = document.createElement("div");
+  box.className = "popup-rasters";
+  box.setAttribute("aria-live", "polite");
+  fetch(`${config.base}/collections/${collection}/items/${id}/rasters?lang=${lang()}`)
+    .then((r) => (r.ok ? r.json() : null))
+    .then((body) => {
+      if (!body) return;
+      const lines = body.rasters.map((r) => r.text).concat(body.pending_text ? [body.pending_text] : []);
+      if (!lines.length) return;
+      const h = document.createElement("p");
+      h.className = "popup-rasters-heading";
+      h.textContent = body.heading;
+      const ul = document.createElement("ul");
+      for (const line of lines) ul.appendChild(document.createElement("li")).textContent = line;
+      box.append(h, ul);
+    })
+    .catch((err) => console.error("raster statistics:", err));
+  return box;
 }
