@@ -50,7 +50,10 @@ def check_size(width: int, height: int, bands: int, max_pixels: int) -> None:
 
 def check_grid(transform, gcps: int) -> None:
     """A north-up grid: rotated or GCP-only rasters are warped first (gdalwarp), not guessed."""
-    a, b, _c, d, e, _f = transform[:6]
+    a, b, c, d, e, f = transform[:6]
+    if (a, b, c, d, e, f) == (1, 0, 0, 0, 1, 0) and not gcps:
+        raise RasterProblem("the raster has no georeferencing (no GeoTIFF tags, no world file such as .tfw): "
+                            "georeference it first")
     if b or d:
         raise RasterProblem("the raster's grid is rotated: warp it to a north-up grid first (gdalwarp)")
     if a == 1 and e == 1 and gcps:

@@ -69,7 +69,7 @@ def add(ctx, name, file, kind, crs, nodata, legend_file, title_vi, title_en, des
     except (RasterProblem, LegendProblem) as exc:
         raise Fail(f"{exc}; nothing was stored") from None
     for note in row.get("notes", ()):
-        click.echo(f"CRS: {note}", err=True)
+        click.echo(f"note: {note}", err=True)
     click.echo(f"{row['name']} v{row['version']}: {row['kind']}, {row['width']:,} × {row['height']:,} px, "
                f"{row['resolution_m']:.2f} m/px, {row['crs']}, {row['bytes'] / 1e6:.1f} MB → {row['file']}")
 

@@ -48,7 +48,8 @@ def dem(h=200, w=300) -> np.ndarray:
     return np.linspace(0, 500, h * w, dtype="float32").reshape(h, w)
 
 
-@pytest.mark.parametrize("case", ["truncated", "text", "huge", "outside", "swapped", "grid", "kind"])
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")  # the files made here
+@pytest.mark.parametrize("case", ["truncated", "text", "huge", "outside", "swapped", "grid", "plain", "kind"])
 def test_bad_rasters_are_refused_with_nothing_stored(schema_db, home, tmp_path, case):
     path = tmp_path / "in.tif"
     if case == "truncated":
@@ -76,6 +77,10 @@ def test_bad_rasters_are_refused_with_nothing_stored(schema_db, home, tmp_path, 
                            transform=Affine(10, 2, ORIGIN[0], 2, -10, ORIGIN[1])) as d:
             d.write(np.ones((1, 10, 10), "uint8"))
         expected = "rotated"
+    elif case == "plain":  # a picture: no GeoTIFF tags, no world file
+        with rasterio.open(path, "w", driver="GTiff", width=10, height=10, count=1, dtype="float32") as d:
+            d.write(np.ones((1, 10, 10), "float32"))
+        expected = "no georeferencing"
     else:
         write_tif(path, dem())
         expected = "whole-number classes"
@@ -208,3 +213,20 @@ def test_cli_add_list_remove_and_one_line_refusals(schema_db, home, tmp_path):
     assert cli(schema_db, home, "remove", "landcover").exit_code == 0 and files(home) == []
     r = cli(schema_db, home, "remove", "landcover")
     assert r.exit_code == 1 and "no raster named 'landcover'" in r.output
+
+
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
+def test_world_file_without_crs_and_legend_gaps_are_told(schema_db, home, tmp_path):
+    """A TIFF placed by a .tfw (how many orthophotos arrive) with no CRS: the zone is guessed."""
+    src = tmp_path / "ortho.tif"
+    data = classes(100, 100)
+    data[0, 0] = 9  # a class the legend does not have
+    with rasterio.open(src, "w", driver="GTiff", width=100, height=100, count=1, dtype="uint8") as d:
+        d.write(data[None])
+    (tmp_path / "ortho.tfw").write_text("0.5\n0\n0\n-0.5\n560000.25\n2299999.75\n")
+    row = add(schema_db, home, src, kind="categorical")
+    assert row["crs"] == "EPSG:9208" and row["resolution_m"] == pytest.approx(0.5)
+    assert any("assumed VN-2000 TM-3 zone 104.75°" in n for n in row["notes"])
+    assert any("values run from 1 to 9 but the legend covers 1 to 3" in n for n in row["notes"])
+    with rasterio.open(home.raster_dir / row["file"]) as cog:
+        assert cog.transform == Affine(0.5, 0, 560_000, 0, -0.5, 2_300_000)  # the .tfw's pixel centre → corner

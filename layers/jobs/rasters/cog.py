@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import warnings
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pyproj import CRS
 from rasterio.dtypes import _gdal_typename
 from rasterio.enums import ColorInterp, MaskFlags
 from rasterio._err import CPLE_BaseError
-from rasterio.errors import RasterioError, RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioError, RasterioIOError
 
 from geo import raster_checks as checks
 from geo.gdal_config import UNTRUSTED_GDAL_CONFIG
@@ -94,7 +95,9 @@ def open_input(path: Path):
             for source in checks.vrt_sources(text, path):
                 with rasterio.open(source, driver=sniff_driver(source, checks.VRT_SOURCE_DRIVERS)):
                     pass
-        return rasterio.open(path, driver=driver)
+        with warnings.catch_warnings():  # no georeferencing is refused by check_grid, in words
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            return rasterio.open(path, driver=driver)
     except (RasterioIOError, CPLE_BaseError) as exc:
         raise RasterProblem(f"{path.name} cannot be read as a raster, it is damaged or truncated: "
                             f"{_gdal_message(exc)}") from None

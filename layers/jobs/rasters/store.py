@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
 from geo.raster_checks import RasterProblem
-from geo.raster_legend import check_legend
+from geo.raster_legend import check_legend, legend_range
 from layers.db.models.rasters import NAME_PATTERN, RASTER_KINDS, Raster
 from layers.jobs.rasters.cog import convert
 from layers.jobs.rasters.settings import raster_dir
@@ -170,8 +170,19 @@ def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind:
     old = [raster_dir(settings) / existing["file"]] if existing and existing["file"] != f"{name}/{final.name}" else []
     _after_transaction(conn, on_commit=old, on_rollback=[final])
     row = get_raster(conn, name)
-    row["notes"] = out.notes
+    row["notes"] = out.notes + _legend_notes(row)
     return row
+
+
+def _legend_notes(row: dict) -> list[str]:
+    """Values the legend does not colour: told, not refused (a class map may hold rare codes)."""
+    span = legend_range(row["legend"])
+    if span is None or row["value_min"] is None:
+        return []
+    if row["value_min"] < span[0] or row["value_max"] > span[1]:
+        return [f"the raster's values run from {row['value_min']:g} to {row['value_max']:g} but the legend covers "
+                f"{span[0]:g} to {span[1]:g}: check the legend, values outside it have no colour of their own"]
+    return []
 
 
 def remove_raster(conn: Connection, settings, name: str) -> dict:
