@@ -90,3 +90,25 @@ async def item_section(engine, layer_id: str, feature_id, lang: str) -> dict | N
     if found["pending"]:
         lines.append(t("raster_stats.pending", lang, names=", ".join(found["pending"])))
     return {"heading": t("raster_stats.heading", lang), "lines": lines}
+
+
+async def area_warnings(engine, settings, feature: dict, lang: str) -> list[dict]:
+    """Warnings for a growing area just registered or edited: its share of land the crop's
+    suitability raster calls not suitable (or marginal). Never a refusal, and never a failed save:
+    an unreadable raster is logged and gives no warning."""
+    import json
+    import logging
+
+    from geo.vocabulary import CROP_NAMES
+    from layers.read.raster_stats import suitability_of
+
+    crop = (feature.get("properties") or {}).get("crop")
+    if not crop or not feature.get("geometry"):
+        return []
+    try:
+        stats = await suitability_of(engine, settings, crop, json.dumps(feature["geometry"]))
+    except Exception as exc:  # noqa: BLE001 (a warning must never cost the staff member their save)
+        logging.getLogger("ntm_map").warning("suitability of a growing area not checked: %s", exc)
+        return []
+    words = CROP_NAMES.get(crop, (crop, crop))[0 if lang == "vi" else 1].lower()
+    return suitability_warnings(stats, words, lang)

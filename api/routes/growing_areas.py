@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import User, actor_of, current_user
+from api.pages import zonal_text
+from api.routes.growing_messages import scope_language
 from geo import ogc_crs
 from geo.lifecycle import ACTIONS, allowed_actions
 from layers.db import dates
@@ -87,6 +89,12 @@ async def staff_feature(conn, user: User, area_id: int, repaired: str | None = N
     return feat, read.etag(row.id, row.row_version)
 
 
+async def _suitability(request: Request, feat: dict) -> None:
+    """`warnings`: land the crop's suitability raster calls unsuitable (issue 13); saved anyway."""
+    feat["warnings"] = await zonal_text.area_warnings(request.app.state.engine, request.app.state.settings, feat,
+                                                      scope_language(request.scope) or "en")
+
+
 def answer(feat: dict, tag: str, status: int = 200, location: str | None = None) -> JSONResponse:
     headers = {"ETag": tag, "Cache-Control": "no-store"}
     if location:
@@ -103,6 +111,7 @@ async def create_area(request: Request, user: User = Depends(current_user),
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
         new_id, repaired = await edits.create(conn, user, body, settings, content_crs(crs))
         feat, tag = await staff_feature(conn, user, new_id, repaired)
+    await _suitability(request, feat)
     return answer(feat, tag, 201, f"{str(request.base_url).rstrip('/')}{ITEMS}/{new_id}")
 
 
@@ -113,6 +122,7 @@ async def _update(request: Request, user: User, area_id: int, if_match: str | No
     async with writing(request.app.state.engine, actor_of(user), settings) as conn:
         repaired = await edits.update(conn, user, area_id, body, if_match, settings, content_crs(crs), partial)
         feat, tag = await staff_feature(conn, user, area_id, repaired)
+    await _suitability(request, feat)
     return answer(feat, tag)
 
 
