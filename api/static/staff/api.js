@@ -45,3 +45,9 @@ export function errorText(err, t, known) {
   if (known(key)) return t(key);
   return t("error") + err.message;
 }
+
+// A saved area's warnings (land its crop's suitability raster calls unsuitable, issue 13): the
+// server words them in the page's language; they follow the "saved" notice, never replace it.
+export function warningText(body) {
+  return (body.warnings || []).map((w) => " " + w.message).join("");
+}

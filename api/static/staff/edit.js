@@ -2,7 +2,7 @@
 // (mapbox-gl-draw direct_select), saved with PATCH and the ETag as If-Match. A 412 means
 // someone changed the area meanwhile: say so and offer to reload it; a 422 is drawn on the map.
 
-import { ApiError, call, errorText } from "./api.js";
+import { ApiError, call, errorText, warningText } from "./api.js";
 import { $, el, say } from "./dom.js";
 import { fillForm, readForm } from "./form.js";
 import { known, t } from "./i18n.js";
@@ -89,7 +89,7 @@ export async function saveEdit(form) {
     closeEdit();
     await ctx.loadAreas();
     ctx.selectTab("areas");
-    ctx.notify(t("edit.saved", { name: body.properties.name }) + note);
+    ctx.notify(t("edit.saved", { name: body.properties.name }) + note + warningText(body));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 412) staleMessage(id);
