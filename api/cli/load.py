@@ -38,6 +38,9 @@ def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool
         except DemoError as exc:
             raise Fail(str(exc)) from None
         analyze(conn)
+        from layers.jobs.rasters.suitability import after_demo  # suitability and zonal statistics (issue 13)
+
+        after_demo(conn, settings_of(ctx), log=lambda m: click.echo(f"  {m}"))
     click.echo("loaded " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
                + f" in {time.monotonic() - started:.1f} s")
 

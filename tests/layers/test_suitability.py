@@ -95,3 +95,14 @@ def test_rules_over_a_missing_raster_or_crop_are_refused(inputs):
 
 def test_the_default_rules_are_valid():
     assert {"tea", "rice"} <= set(read_rules()["crops"])
+
+
+def test_after_the_demo_load_statistics_are_computed_even_without_suitability_inputs(inputs):
+    from layers.jobs.rasters.suitability import after_demo
+
+    url, settings, *_ = inputs
+    said = []
+    with connection(url) as conn:
+        after_demo(conn, settings, log=said.append)
+    assert said[0].startswith("no suitability rasters: the rules use raster 'elevation'")
+    assert said[1].startswith("zonal statistics: ") and not said[1].startswith("zonal statistics: 0 ")

@@ -168,3 +168,15 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
         log(f"{name} v{row['version']}: {row['width']:,} × {row['height']:,} px from {used}")
         done[crop] = {"raster": name, "version": row["version"]}
     return done
+
+
+def after_demo(conn, settings, log=print) -> None:
+    """What `ntm-map load demo` does once the demo rasters are in: the suitability rasters of the
+    default rules (when their inputs exist) and every raster's zonal statistics, so the demo's
+    popups and pages have their figures from the start."""
+    try:
+        make_suitability(conn, settings, log=log)
+    except RulesProblem as exc:  # a demo without land cover or elevation: statistics only
+        log(f"no suitability rasters: {exc}")
+    done = refresh(conn, settings)
+    log(f"zonal statistics: {sum(done.values()):,} over {len(done)} raster × layer pairs")
