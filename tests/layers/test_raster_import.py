@@ -4,23 +4,19 @@ row that describes it, or is refused with one line naming the problem, leaving n
 rio-cogeo's `cog_validate`, an implementation independent of GDAL's COG writer."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
 import rasterio
-from click.testing import CliRunner
-from pyproj import Transformer
 from affine import Affine
+from pyproj import Transformer
 from rio_cogeo.cogeo import cog_validate
 
-from api.cli import main
 from geo.raster_checks import RasterProblem
-from geo.raster_legend import LegendProblem
 from layers.db.engines import connection
-from layers.jobs.rasters.store import add_raster, get_raster, list_rasters, remove_raster
+from layers.jobs.rasters.store import add_raster, list_rasters, remove_raster
 
 # A 10 m grid in VN-2000 TM-3 105°45' (EPSG:9210) over northern Vietnam.
 TM3 = "EPSG:9210"
@@ -132,6 +128,22 @@ def test_replace_bumps_the_version_and_deletes_the_old_file_after_commit(schema_
     assert files(home) == []
     with psycopg.connect(schema_db) as c:
         assert c.execute("SELECT count(*) FROM rasters").fetchone()[0] == 0
+        history = c.execute("SELECT operation, changed_by, after->>'version' FROM change_history "
+                            "WHERE table_name = 'rasters' ORDER BY id").fetchall()
+        assert history == [("INSERT", "cli:raster add landcover", "1"), ("UPDATE", "cli:raster add landcover", "2"),
+                           ("DELETE", "cli:raster remove landcover", None)]
+        assert c.execute("SELECT version FROM layer_versions WHERE table_name = 'rasters'").fetchone()[0] == 3
+
+
+def test_crs_option_overrides_the_file_and_is_written_into_the_cog(conn, home, tmp_path):
+    src = write_tif(tmp_path / "lc.tif", classes(), crs="EPSG:9210")  # labelled with the wrong zone
+    row = add_raster(conn, home, "landcover", src, kind="categorical", title_vi="A", legend=LANDCOVER,
+                     crs="EPSG:9208")
+    with rasterio.open(home.raster_dir / row["file"]) as cog:
+        assert cog.crs.to_epsg() == 9208 and (cog.read(1) == classes()).all()
+    assert row["crs"] == row["source_crs"] == "EPSG:9208"
+    assert row["bbox"][0] == pytest.approx(Transformer.from_crs(9208, 4326, always_xy=True).transform(
+        ORIGIN[0], ORIGIN[1] - 3000)[0], abs=1e-5)
 
 
 def test_a_rolled_back_transaction_leaves_no_file(schema_db, home, tmp_path):

@@ -6,7 +6,6 @@ axes swapped, a VRT reaching beyond local GeoTIFF/JPEG2000 files, a bad legend c
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import psycopg

@@ -24,7 +24,7 @@ import rasterio.shutil
 import shapely
 from pyproj import CRS
 from rasterio.dtypes import _gdal_typename
-from rasterio.enums import ColorInterp, MaskFlags
+from rasterio.enums import MaskFlags
 from rasterio._err import CPLE_BaseError
 from rasterio.errors import NotGeoreferencedWarning, RasterioError, RasterioIOError
 
@@ -120,9 +120,12 @@ def check_kind(src, kind: str, nodata: float | None) -> None:
     if kind == "categorical" and not dtypes <= set(_INTEGER):
         raise RasterProblem(f"a categorical raster holds whole-number classes; this file holds {src.dtypes[0]}")
     if nodata is not None:
-        info = np.iinfo(src.dtypes[0]) if src.dtypes[0] in _INTEGER else np.finfo(src.dtypes[0])
-        if not (math.isnan(nodata) or info.min <= nodata <= info.max) or (
-                src.dtypes[0] in _INTEGER and nodata != int(nodata)):
+        dtype = src.dtypes[0]
+        integer = dtype in _INTEGER
+        info = np.iinfo(dtype) if integer else np.finfo(dtype)
+        fits = (not integer and math.isnan(nodata)) or (
+            not math.isnan(nodata) and info.min <= nodata <= info.max and (not integer or nodata == int(nodata)))
+        if not fits:
             raise RasterProblem(f"--nodata {nodata:g} cannot be stored in this raster's {src.dtypes[0]} pixels")
 
 
@@ -231,7 +234,7 @@ def _describe(dst: Path, kind: str, out: Converted) -> None:
         if kind != "imagery":
             try:
                 stats = cog.stats(indexes=1, approx=cog.width * cog.height > 4_000_000)
-            except RasterioError:  # every pixel is nodata
+            except (RasterioError, CPLE_BaseError):  # every pixel is nodata
                 return
             stat = stats[0] if isinstance(stats, list) else stats
             if math.isfinite(stat.min) and math.isfinite(stat.max):

@@ -85,6 +85,13 @@ def _province_lookup(conn: Connection):
     return province_at
 
 
+def _actor(conn: Connection, what: str) -> None:
+    """Who changed the row, for change_history: the caller's actor (a demo load, a bulk session)
+    when it set one, else this command."""
+    conn.execute(sa.text("SELECT set_config('ntm.actor', :actor, true) "
+                         "WHERE coalesce(current_setting('ntm.actor', true), '') = ''"), {"actor": what})
+
+
 def _after_transaction(conn: Connection, *, on_commit=(), on_rollback=()) -> None:
     """Delete files once the caller's transaction ends: `on_commit` paths when it commits,
     `on_rollback` paths when it rolls back."""
@@ -154,7 +161,7 @@ def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind:
             crs=out.crs, geom=sa.func.ST_GeomFromText(out.outline.wkt, 4326),
             file=f"{name}/{final.name}", bytes=out.bytes, sha256=out.sha256, version=version,
             source=source, licence=licence, acquired=acquired, synthetic=synthetic, public=public)
-        conn.execute(sa.select(sa.func.set_config("ntm.actor", f"cli:raster add {name}", True)))
+        _actor(conn, f"cli:raster add {name}")
         if existing:
             conn.execute(T.update().where(T.c.name == name).values(**values, updated_at=sa.func.now()))
         else:
@@ -191,7 +198,7 @@ def remove_raster(conn: Connection, settings, name: str) -> dict:
     if row is None:
         known = ", ".join(r["name"] for r in list_rasters(conn)) or "none"
         raise RasterProblem(f"no raster named {name!r} (rasters: {known})")
-    conn.execute(sa.select(sa.func.set_config("ntm.actor", f"cli:raster remove {name}", True)))
+    _actor(conn, f"cli:raster remove {name}")
     conn.execute(T.delete().where(T.c.name == name))
     _after_transaction(conn, on_commit=[raster_dir(settings) / name])
     return row
