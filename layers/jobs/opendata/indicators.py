@@ -110,6 +110,35 @@ def _tour_aggs(t):
             func.count().label("places"), _count_if(t.c.wifi.is_(True)).label("with_wifi")]
 
 
+def _raster_sub() -> sa.Subquery:
+    """Per commune: what the public rasters say (layers.jobs.rasters.zonal), current versions only.
+    Fixed columns for the rasters RASTER.md names (elevation, slope, suitability_<crop> for every
+    crop of geo.crops, null when that raster is absent) and every raster's figures as JSON text."""
+    suitable = [f"""CASE WHEN bool_or(r.name = 'suitability_{c}') THEN coalesce(sum((jsonb_path_query_first(
+                    s.stats, '$.classes[*] ? (@.value == 1).ha') #>> '{{}}')::float)
+                    FILTER (WHERE r.name = 'suitability_{c}'), 0) END AS suitable_ha_{c}""" for c in CROPS]
+    return sa.text(f"""
+        SELECT s.feature AS key,
+               max((s.stats->>'mean')::float) FILTER (WHERE r.name = 'elevation') AS mean_elevation_m,
+               max((s.stats->>'mean')::float) FILTER (WHERE r.name = 'slope') AS mean_slope_deg,
+               {", ".join(suitable)},
+               jsonb_object_agg(r.name, s.stats)::text AS raster_statistics
+        FROM raster_zonal_stats s JOIN rasters r ON r.id = s.raster_id AND r.version = s.raster_version AND r.public
+        WHERE s.layer = 'communes' GROUP BY s.feature
+    """).columns(sa.column("key", sa.String), sa.column("mean_elevation_m", sa.Float),
+                 sa.column("mean_slope_deg", sa.Float), *(sa.column(f"suitable_ha_{c}", sa.Float) for c in CROPS),
+                 sa.column("raster_statistics", sa.Text)).subquery("rz")
+
+
+RASTER_FIELDS = (
+    P("mean_elevation_m", "number", "Độ cao trung bình (m)", "Mean elevation (m)"),
+    P("mean_slope_deg", "number", "Độ dốc trung bình (°)", "Mean slope (°)"),
+    *(P(f"suitable_ha_{c.code}", "number", f"Đất thích hợp trồng {c.name_vi.lower()} (ha)",
+        f"Land suitable for {c.name_en.lower()} (ha)") for c in CROPS.values()),
+    P("raster_statistics", "string", "Số liệu các lớp raster (JSON)", "Raster zonal statistics (JSON)"),
+)
+
+
 def commune_statement(settings: Settings) -> sa.Select:
     t = settings.opendata_min_count
     c = _sub("communes", "id", "code", "name_vi", "name_en", "province_code", "geom")
@@ -123,17 +152,19 @@ def commune_statement(settings: Settings) -> sa.Select:
     ga = _by(g.c.commune_code, g, *_ga_aggs(g))
     ocop = _by(o.c.commune_code, o, *_ocop_aggs(o))
     tour = _by(tp.c.commune_code, tp, *_tour_aggs(tp))
+    rz = _raster_sub()
     q = (sa.select(
         c.c.id.label("id"), c.c.code.label("commune_code"), c.c.province_code, c.c.name_vi, c.c.name_en,
         *household_columns(hh, t), *agri_columns(ga, ocop, tour),
         r.c.year.label("ntm_year"), r.c.level.label("ntm_level"), r.c.criteria_met.label("ntm_criteria_met"),
         r.c.criteria_total.label("ntm_criteria_total"),
         sa.case((r.c.level.is_(None), sa.null()), else_=r.c.level != "not_met").label("ntm_target_met"),
+        *(rz.c[f.name] for f in RASTER_FIELDS),
         func.ST_AsBinary(c.c.geom).label("geometry"))
         .select_from(c)
         .outerjoin(hh, hh.c.key == c.c.code).outerjoin(ga, ga.c.key == c.c.code)
         .outerjoin(ocop, ocop.c.key == c.c.code).outerjoin(tour, tour.c.key == c.c.code)
-        .outerjoin(r, r.c.commune_code == c.c.code)
+        .outerjoin(r, r.c.commune_code == c.c.code).outerjoin(rz, rz.c.key == c.c.code)
         .order_by(c.c.id))
     return q
 
@@ -225,8 +256,8 @@ DERIVED: tuple[Dataset, ...] = (
             "Households with an address code, granted growing areas by crop, OCOP products by stars, tourism places "
             "by kind and the NTM result of each commune, computed live from the public layers. Small household "
             "counts are suppressed.",
-            "indicators", KW, (*COMMUNE_HEAD, *HOUSEHOLD_FIELDS, *AGRI_FIELDS, *NTM_FIELDS), "Polygon",
-            INDICATOR_SOURCES, commune_statement, household_derived=True),
+            "indicators", KW, (*COMMUNE_HEAD, *HOUSEHOLD_FIELDS, *AGRI_FIELDS, *NTM_FIELDS, *RASTER_FIELDS), "Polygon",
+            (*INDICATOR_SOURCES, "rasters"), commune_statement, household_derived=True),
     Dataset("village_indicators", "Chỉ tiêu theo thôn", "Indicators per village",
             "Số hộ có mã địa chỉ, vùng trồng, sản phẩm OCOP và điểm du lịch trong từng thôn. Số hộ dưới ngưỡng bị ẩn.",
             "Households with an address code, growing areas, OCOP products and tourism places in each village. "
