@@ -20,15 +20,17 @@ from api.pages import static_files, template_words
 from api.pages.opendata_cache import Releases
 from api.routes import (
     api_docs, auth, collections, conformance, features, growing_areas, growing_staff, growing_uploads, health,
-    landing, map, opendata, search, staff_pages, tiles, tourism,
+    landing, map, opendata, rasters, search, staff_pages, tiles, tourism,
 )
 from api.routes import raster_stats
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
 from layers.jobs.rasters import zonal_refresh
 from layers.read.collection import Collections
+from layers.read.rasters import RasterRegistry
 from layers.read.stats import LayerStats
 from layers.write.growing import expiry as growing_expiry
+from tiles.raster.service import RasterTileService
 from tiles.service import TileService
 
 HERE = Path(__file__).parent
@@ -49,6 +51,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
         zonal = zonal_refresh.start(settings, db)  # raster statistics of edited areas, in a thread
         yield
         await zonal_refresh.stop(zonal)
+        app.state.raster_tiles.close()
         await growing_expiry.stop(expiry)
         for engine in (app.state.engine, app.state.stream_engine, app.state.health_engine):
             await engine.dispose()
@@ -61,6 +64,8 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.stats = LayerStats()
     app.state.tiles = TileService(settings)
+    app.state.rasters = RasterRegistry(settings)  # raster rows, read again when the table changes
+    app.state.raster_tiles = RasterTileService(settings)  # raster tiles on a bounded thread pool
     app.state.releases = Releases(settings)  # open data: read again only when a release comes or goes
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     errors.install(app)
@@ -77,7 +82,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     trust_proxies(app, settings)  # X-Forwarded-* only from settings.trusted_proxies
     app.add_middleware(Edge, send_timeout_s=settings.send_timeout_s)  # outermost: request id, send timeout, 500
     for module in (landing, conformance, api_docs, health, collections, features, tiles, search, auth, map, tourism,
-                   growing_areas, growing_staff, growing_uploads, staff_pages, opendata):
+                   growing_areas, growing_staff, growing_uploads, staff_pages, opendata, rasters):
         app.include_router(module.router)
     app.include_router(raster_stats.router)  # zonal statistics of rasters (issue 13)
     static_files.install(app, settings)

@@ -58,13 +58,16 @@ SOURCE_MAXZOOM = 16
 
 
 def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels_url: str | None = None,
-              sprite_url: str | None = None, *, words: Callable[[str], dict[str, str]]) -> dict:
+              sprite_url: str | None = None, *, words: Callable[[str], dict[str, str]],
+              rasters: tuple[dict, list[dict]] = ({}, [])) -> dict:
     """`tiles_url` is the {z}/{x}/{y} template; the source is inline (no TileJSON round trip) and
     bounded to the data, so no tile outside the province is asked for. `bounds` also centre the
     view; toggles set each layer's visibility. `labels_url` has a {layer} placeholder.
     `sprite_url` (without .json/.png) holds the icons the layers name (tiles.sprite). `words` gives
     a catalogue key's {vi, en} (api.i18n: tiles/ names the panel's words by key, it cannot read
-    the catalogue): the boundaries' credit and a layer's note (popups show it in either language)."""
+    the catalogue): the boundaries' credit and a layer's note (popups show it in either language).
+    `rasters` are (sources, layers) from tiles.raster.documents.style_entries: hidden raster layers
+    drawn over the land and under every theme."""
     themed = []
     for group in groups(lang):
         for toggle in group.toggles:
@@ -94,6 +97,6 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
         "sources": {SOURCE: {"type": "vector", "tiles": [tiles_url], "minzoom": 0, "maxzoom": SOURCE_MAXZOOM,
                              "bounds": [west, south, east, north], "attribution": attribution(lang, words)},
                     **{labels_source(name): {"type": "geojson", "data": labels_url.format(layer=name)}
-                       for name in ("communes", "villages") if labels_url}},
-        "layers": [*under, *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],
+                       for name in ("communes", "villages") if labels_url}, **rasters[0]},
+        "layers": [*under, *rasters[1], *shapes[:lines_end], *over[:1], *shapes[lines_end:], *over[1:], *text],
     }

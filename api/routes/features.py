@@ -18,10 +18,12 @@ from api.pages import zonal_text
 from api.pages.collection_doc import collection_document
 from api.pages.error_page import FeatureNotFound
 from api.query.params import collection, items_query, output_crs
+from api.routes import rasters
 from geo.ogc_crs import OgcCRS
 from layers.read.collection import FeatureCollection
 from layers.read.features import ItemsQuery
 from layers.read.items_page import LargePagesBusy
+from layers.read.rasters import RasterInfo
 from layers.read.registry import Layer
 from tiles.etag import if_none_match
 
@@ -62,10 +64,12 @@ def _queryables_link(request: Request, layer: Layer) -> str:
 
 @router.get("/collections/{collectionId}", summary="One layer: extent, CRS list, links",
             dependencies=[Depends(strict_query())])
-async def describe_collection(request: Request, layer: Layer = Depends(collection),
+async def describe_collection(request: Request, layer: Layer | RasterInfo = Depends(rasters.layer_or_raster),
                               lang: str = Depends(language), fmt: str = Depends(feature_format)):
     if fmt not in ("json", "html"):
         raise HTTPException(400, "a collection is described as f=json or f=html")
+    if isinstance(layer, RasterInfo):  # a raster is a collection too (issue 13)
+        return rasters.describe(request, layer, lang)
     summary = await _collection(request, layer).summary()
     doc = collection_document(layer, summary, lang, str(request.base_url).rstrip("/"))
     if fmt == "html":

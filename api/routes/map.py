@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from api.http.negotiation import language
 from api.i18n import both, t
 from api.pages.map_config import map_config
+from api.routes import rasters
 from geo.vocabulary import PLACE_KINDS
 from layers.read.label_points import LABELLED, label_points
 from layers.read.tourism_listing import commune_extent
@@ -69,7 +70,7 @@ async def web_map_style(request: Request, lang: str = Depends(language)):
     url = f"{base}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
     return map_style(combined(), url, await data_bounds(request), lang,
                      labels_url=f"{base}/styles/map/labels/{{layer}}.geojson", sprite_url=f"{base}/styles/map/sprite",
-                     words=both)
+                     words=both, rasters=await rasters.style_entries(request, lang))
 
 
 def _sprite(request: Request, ratio: int, ext: str) -> Response:
