@@ -3,7 +3,8 @@
 Why exactextract: it computes, for every pixel a polygon touches, the exact fraction of the pixel
 the polygon covers (a planar intersection of the polygon's edges with the pixel grid), so a
 1-hectare growing area over 10 m pixels is neither rounded to whole pixels (rasterio's
-`rasterize`/`all_touched` is off by a pixel ring: ±30 % here) nor slow (no shapely per pixel).
+`rasterize` counts the boundary ring, ~40 % of the pixels touched, as all in or all out) nor
+slow (no shapely per pixel).
 We ask it for each touched pixel's value, coverage fraction and row centre, and weigh them here:
 
 - weight of a pixel = coverage fraction × the pixel's ground area in m²;
