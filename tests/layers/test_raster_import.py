@@ -156,3 +156,29 @@ def test_a_rolled_back_transaction_leaves_no_file(schema_db, home, tmp_path):
     assert [f for f in files(home) if f.endswith(".tif")] == []
     with psycopg.connect(schema_db) as c:
         assert c.execute("SELECT count(*) FROM rasters").fetchone()[0] == 0
+
+
+def test_a_savepoint_undoing_a_replacement_keeps_the_file_the_row_names(schema_db, home, tmp_path):
+    src = write_tif(tmp_path / "lc.tif", classes())
+    with connection(schema_db) as conn:
+        add_raster(conn, home, "landcover", src, kind="categorical", title_vi="A", legend=LANDCOVER)
+        add_raster(conn, home, "landcover_b", src, kind="categorical", title_vi="B", legend=LANDCOVER)
+    with connection(schema_db) as conn:
+        savepoint = conn.begin_nested()
+        add_raster(conn, home, "landcover", src, kind="categorical", title_vi="A", legend=LANDCOVER, replace=True)
+        savepoint.rollback()
+        add_raster(conn, home, "landcover_b", src, kind="categorical", title_vi="B", legend=LANDCOVER, replace=True)
+    with psycopg.connect(schema_db) as c:
+        rows = dict(c.execute("SELECT name, file FROM rasters").fetchall())
+    assert rows == {"landcover": "landcover/v1.tif", "landcover_b": "landcover_b/v2.tif"}
+    assert all((home.raster_dir / f).is_file() for f in rows.values())
+
+
+def test_every_raster_of_a_rolled_back_transaction_goes(schema_db, home, tmp_path):
+    src = write_tif(tmp_path / "lc.tif", classes())
+    with pytest.raises(RuntimeError):
+        with connection(schema_db) as conn:
+            for name in ("one", "two", "three"):
+                add_raster(conn, home, name, src, kind="categorical", title_vi=name, legend=LANDCOVER)
+            raise RuntimeError("the caller fails after three imports")
+    assert [f for f in files(home) if f.endswith(".tif")] == []

@@ -77,6 +77,8 @@ def test_raster_release_catalog_and_versions(demo_db, od):
         assert g.value(tiles, prop) is not None, prop
     for prop in catalog.DATASET_PROPERTIES:
         assert g.value(ds, prop) is not None, prop
+    service = URIRef(f"{catalog.catalog_iri(BASE)}#ogc-api")
+    assert (service, DCAT.servesDataset, ds) in g and (tiles, DCAT.accessService, service) in g
 
     assert publish(od, demo_db, datasets=provinces_only(), rasters=True).version is None  # nothing changed
 

@@ -94,7 +94,10 @@ def _actor(conn: Connection, what: str) -> None:
 
 def _after_transaction(conn: Connection, *, on_commit=(), on_rollback=()) -> None:
     """Delete files once the caller's transaction ends: `on_commit` paths when it commits,
-    `on_rollback` paths when it rolls back."""
+    `on_rollback` paths when it rolls back. A savepoint rolled back meanwhile may have undone
+    this row change, so then nothing is deleted on commit (at worst an unreferenced file stays)."""
+    state = {"commit": list(on_commit), "ended": False}
+
     def remove(paths):
         for p in paths:
             if p.is_dir():
@@ -103,15 +106,23 @@ def _after_transaction(conn: Connection, *, on_commit=(), on_rollback=()) -> Non
                 p.unlink(missing_ok=True)
 
     def committed(_conn):
-        remove(on_commit)
-        event.remove(conn, "rollback", rolled_back)
+        if not state["ended"]:
+            state["ended"] = True
+            remove(state["commit"])
 
     def rolled_back(_conn):
-        remove(on_rollback)
-        event.remove(conn, "commit", committed)
+        if not state["ended"]:
+            state["ended"] = True
+            remove(on_rollback)
 
-    event.listen(conn, "commit", committed, once=True)
-    event.listen(conn, "rollback", rolled_back, once=True)
+    def savepoint_undone(_conn, _name, _context):
+        state["commit"] = []
+
+    # Listeners stay on the connection (removing one while SQLAlchemy runs the list would skip the
+    # next raster's); each acts once, for the transaction it was made in.
+    event.listen(conn, "commit", committed)
+    event.listen(conn, "rollback", rolled_back)
+    event.listen(conn, "rollback_savepoint", savepoint_undone)
 
 
 def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind: str, title_vi: str,
