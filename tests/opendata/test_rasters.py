@@ -104,4 +104,7 @@ def test_raster_dataset_page_and_download(demo_db, od, app_client):
     assert r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == row["sha256"]
     page = client.get("/opendata/datasets/landcover?f=html&lang=en")
     assert page.status_code == 200 and "Land cover" in page.text and "landcover.tif" in page.text
+    assert "Cloud Optimized GeoTIFF (COG)" in page.text and "Legend (JSON)" in page.text
+    page = client.get("/opendata/datasets/landcover?f=html&lang=vi")
+    assert "GeoTIFF tối ưu cho đám mây (COG)" in page.text and "Chú giải (JSON)" in page.text
     assert np.asarray(json.loads(client.get("/opendata/datasets/landcover.legend").content)["legend"]["classes"]).size == 3

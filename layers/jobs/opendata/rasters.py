@@ -25,7 +25,7 @@ from layers.jobs.rasters.store import list_rasters, raster_path
 COG_MEDIA_TYPE = "image/tiff"  # IANA's registered type (DCAT wants one); the title says Cloud Optimized GeoTIFF
 FORMATS = {  # format key → (title, media type, EU file-type code)
     "cog": ("Cloud Optimized GeoTIFF", COG_MEDIA_TYPE, "GEOTIFF"),
-    "legend": ("Legend / chú giải (JSON)", "application/json", "JSON"),
+    "legend": ("Legend (JSON)", "application/json", "JSON"),  # the portal's words: opendata.format.*
 }
 KIND_WORDS = {  # a default description when the registry row has none
     "imagery": ("Ảnh chụp (ảnh trực giao / ảnh vệ tinh)", "Imagery (orthophoto or satellite mosaic)"),
