@@ -109,3 +109,12 @@ def test_unknown_names_and_layers_are_said(world):
             refresh(conn, settings, ["nope"])
         with pytest.raises(ValueError, match="unknown layer 'villages'"):
             refresh(conn, settings, layers=["villages"])
+
+
+def test_the_app_s_run_says_when_a_full_batch_leaves_more_to_do(world):
+    import asyncio
+
+    url, settings, *_ = world
+    assert asyncio.run(zonal_refresh._once(settings.model_copy(update={"raster_stats_batch": 1}), url)) is True
+    assert asyncio.run(zonal_refresh._once(settings, url)) is False  # the rest, under a batch of 2,000
+    assert asyncio.run(zonal_refresh._once(settings, url)) is False  # nothing left

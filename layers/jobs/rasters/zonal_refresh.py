@@ -8,8 +8,9 @@ work, and running it often costs one indexed query when there is none.
 
 Who runs it: `ntm-map raster stats` (all, at once), the demo load, and the web app's background
 task (`start`): every `raster_stats_interval_s` (default 60 s) it computes at most
-`raster_stats_batch` features in a worker thread, so a growing area's figures are back within
-about a minute of its registration or edit, and replacing a raster never stalls the server.
+`raster_stats_batch` features in a worker thread (the next batch a second later while work
+remains), so a growing area's figures are back within about a minute of its registration or
+edit, and replacing a raster never stalls the server.
 
 The write is guarded by the geometry it was computed from (an md5 of its EWKB read with it): if
 the boundary changed while the pixels were being read, the row is not written, and the next run
@@ -138,17 +139,21 @@ def _run_once(settings, url: str) -> dict[str, int]:
         return refresh(conn, settings, limit=settings.raster_stats_batch)
 
 
-async def _once(settings, url: str) -> None:
+async def _once(settings, url: str) -> bool:
+    """One run; True when a batch was full (more is waiting: a replaced raster's 20,000 areas)."""
     try:
-        await anyio.to_thread.run_sync(_run_once, settings, url)
+        done = await anyio.to_thread.run_sync(_run_once, settings, url)
     except Exception as exc:  # a missing file or a database that is down must not stop the app
         log.warning("raster statistics were not refreshed: %s", exc)
+        return False
+    return max(done.values(), default=0) >= settings.raster_stats_batch
 
 
 async def _loop(settings, url: str) -> None:
-    while True:
-        await asyncio.sleep(settings.raster_stats_interval_s)
-        await _once(settings, url)
+    more = False
+    while True:  # a full batch is followed by the next after a breath, not after the interval
+        await asyncio.sleep(1 if more else settings.raster_stats_interval_s)
+        more = await _once(settings, url)
 
 
 def start(settings, url: str) -> asyncio.Task | None:
