@@ -48,7 +48,8 @@ def dem(h=200, w=300) -> np.ndarray:
 
 
 @pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")  # the files made here
-@pytest.mark.parametrize("case", ["truncated", "text", "huge", "outside", "swapped", "grid", "plain", "kind"])
+@pytest.mark.parametrize("case", ["truncated", "text", "huge", "huge_vrt", "outside", "swapped", "grid", "plain",
+                                  "kind", "nodata"])
 def test_bad_rasters_are_refused_with_nothing_stored(schema_db, home, tmp_path, case):
     path = tmp_path / "in.tif"
     if case == "truncated":
@@ -65,6 +66,12 @@ def test_bad_rasters_are_refused_with_nothing_stored(schema_db, home, tmp_path, 
             pass
         assert path.stat().st_size < 50_000_000
         expected = "100,000 × 100,000 = 10,000,000,000 pixels, over the limit of 2,000,000,000"
+    elif case == "huge_vrt":  # a VRT declaring 100,000 × 100,000 over one small tile
+        write_tif(tmp_path / "a.tif", classes(100, 100))
+        path = tmp_path / "in.vrt"
+        path.write_text(_vrt([("a.tif", 0)]).replace('rasterXSize="100" rasterYSize="100"',
+                                                     'rasterXSize="100000" rasterYSize="100000"'))
+        expected = "100,000 × 100,000 = 10,000,000,000 pixels"
     elif case == "outside":  # UTM 33N: central Europe
         write_tif(path, dem(), crs="EPSG:32633", origin=(500_000, 5_000_000))
         expected = r"outside Vietnam \(longitude 15.0000 to 15.0382, latitude 45.1355 to 45.1535\)"
@@ -80,14 +87,17 @@ def test_bad_rasters_are_refused_with_nothing_stored(schema_db, home, tmp_path, 
         with rasterio.open(path, "w", driver="GTiff", width=10, height=10, count=1, dtype="float32") as d:
             d.write(np.ones((1, 10, 10), "float32"))
         expected = "no georeferencing"
+    elif case == "nodata":
+        write_tif(path, classes())
+        expected = "--nodata nan cannot be stored in this raster's uint8 pixels"
     else:
         write_tif(path, dem())
         expected = "whole-number classes"
-    kind = "categorical" if case in ("huge", "kind") else "continuous"
+    kind = "categorical" if case in ("huge", "huge_vrt", "kind", "nodata") else "continuous"
     started = time.perf_counter()
     with pytest.raises(RasterProblem, match=expected):
-        add(schema_db, home, path, kind=kind)
-    if case == "huge":
+        add(schema_db, home, path, kind=kind, **({"nodata": float("nan")} if case == "nodata" else {}))
+    if case.startswith("huge"):
         assert time.perf_counter() - started < 2  # refused on the header, not after reading pixels
     assert nothing_stored(schema_db, home)
 
