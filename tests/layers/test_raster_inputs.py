@@ -213,6 +213,9 @@ def test_cli_add_list_remove_and_one_line_refusals(schema_db, home, tmp_path):
     r = cli(schema_db, home, "add", "communes", str(src), "--kind", "categorical", "--legend", str(legend),
             "--title-vi", "X")
     assert r.exit_code == 1 and "already a vector layer's collection id" in r.output
+    r = cli(schema_db, home, "add", "commune_indicators", str(src), "--kind", "categorical", "--legend", str(legend),
+            "--title-vi", "X")
+    assert r.exit_code == 1 and "already an open-data dataset's id" in r.output
     r = cli(schema_db, home, "list")
     assert r.exit_code == 0 and r.output.startswith("landcover ") and "Hiện trạng" in r.output
     with psycopg.connect(schema_db) as c:

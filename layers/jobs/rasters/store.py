@@ -65,12 +65,17 @@ def raster_path(settings, row: dict) -> Path:
 
 
 def check_name(name: str) -> None:
-    """A raster's name is its collection id: the registry's pattern, and no vector layer's id."""
+    """A raster's name is its collection id and its open-data dataset id: the registry's pattern,
+    and no vector layer's or other dataset's id."""
     if not re.match(NAME_PATTERN, name or ""):
         raise RasterProblem(f"raster name {name!r} must be 2–63 lower-case letters, digits or _ starting with "
                             "a letter (e.g. landcover_2024)")
     if name in registry.BY_ID:
         raise RasterProblem(f"raster name {name!r} is already a vector layer's collection id: choose another")
+    from layers.jobs.opendata.datasets import all_datasets  # here: open data's release imports this module
+
+    if name in {d.id for d in all_datasets()}:
+        raise RasterProblem(f"raster name {name!r} is already an open-data dataset's id: choose another")
 
 
 def _province_lookup(conn: Connection):
