@@ -118,3 +118,17 @@ def test_the_app_s_run_says_when_a_full_batch_leaves_more_to_do(world):
     assert asyncio.run(zonal_refresh._once(settings.model_copy(update={"raster_stats_batch": 1}), url)) is True
     assert asyncio.run(zonal_refresh._once(settings, url)) is False  # the rest, under a batch of 2,000
     assert asyncio.run(zonal_refresh._once(settings, url)) is False  # nothing left
+
+
+def test_a_raster_whose_file_is_gone_does_not_stop_the_others(world):
+    url, settings, area_id, _, bounds = world
+    array, transform = split_array(bounds, 10, 2, 2)
+    register(url, settings, "aaa_gone", array, transform, kind="categorical")  # sorted first
+    (settings.raster_dir / "aaa_gone" / "v1.tif").unlink()
+    said = []
+    with connection(url) as conn:
+        done = refresh(conn, settings, layers=["growing_areas"], on_error=lambda name, exc: said.append(name))
+    assert said == ["aaa_gone"] and done["landcover_t/growing_areas"] >= 1
+    with connection(url) as conn:
+        with pytest.raises(Exception, match="v1.tif"):
+            refresh(conn, settings, ["aaa_gone"])

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
+import rasterio.errors
 import shapely
 from sqlalchemy import bindparam, text
 
@@ -90,10 +91,13 @@ def _write(layer: str) -> text:
 
 
 def refresh(conn, settings, names: list[str] | None = None, layers=ZONAL_LAYERS, *,
-            limit: int | None = None, log_line: Callable[[str], None] | None = None) -> dict[str, int]:
+            limit: int | None = None, log_line: Callable[[str], None] | None = None,
+            on_error: Callable[[str, Exception], None] | None = None) -> dict[str, int]:
     """Compute every missing or stale statistic of the named rasters (all by default) over
     `layers`; `limit` caps the features computed in this call (per raster and layer). Returns
-    {"<raster>/<layer>": features written}. Each raster and layer is its own transaction."""
+    {"<raster>/<layer>": features written}. Each raster and layer is its own transaction.
+    `on_error`: a raster that cannot be read (its file gone) is reported there and skipped, so
+    one broken raster does not stop the others' figures (the web app); without it, it raises."""
     for layer in layers:
         if layer not in TARGETS:
             raise ValueError(f"unknown layer {layer!r}: statistics are kept for {', '.join(TARGETS)}")
@@ -107,7 +111,13 @@ def refresh(conn, settings, names: list[str] | None = None, layers=ZONAL_LAYERS,
             conn.execute(FORGET_OLD_VERSIONS, {"raster": raster["id"]})
         path = raster_dir(settings) / raster["file"]
         for layer in layers:
-            written = _refresh_one(conn, settings, raster, path, layer, limit or 2**31 - 1)
+            try:
+                written = _refresh_one(conn, settings, raster, path, layer, limit or 2**31 - 1)
+            except rasterio.errors.RasterioIOError as exc:
+                if on_error is None:
+                    raise
+                on_error(raster["name"], exc)
+                break
             done[f"{raster['name']}/{layer}"] = written
             if log_line and written:
                 log_line(f"{raster['name']}: {written} {layer}")
@@ -136,7 +146,8 @@ def _refresh_one(conn, settings, raster, path, layer: str, limit: int) -> int:
 
 def _run_once(settings, url: str) -> dict[str, int]:
     with connection(url) as conn:
-        return refresh(conn, settings, limit=settings.raster_stats_batch)
+        return refresh(conn, settings, limit=settings.raster_stats_batch,
+                       on_error=lambda name, exc: log.warning("raster %s: statistics not computed: %s", name, exc))
 
 
 async def _once(settings, url: str) -> bool:
