@@ -112,3 +112,30 @@ async def area_warnings(engine, settings, feature: dict, lang: str) -> list[dict
         return []
     words = CROP_NAMES.get(crop, (crop, crop))[0 if lang == "vi" else 1].lower()
     return suitability_warnings(stats, words, lang)
+
+
+async def upload_warnings(engine, settings, entries: list[dict], candidates, lang: str) -> None:
+    """Add `warnings` to each stored entry of a file upload's report (one raster read per crop)."""
+    import logging
+
+    from geo.vocabulary import CROP_NAMES
+    from layers.read.raster_stats import suitability_many
+
+    stored = {e["index"] for e in entries if e.get("id") is not None}
+    by_crop: dict[str, list] = {}
+    for c in candidates:
+        if c.index in stored and c.geom is not None and c.values.get("crop"):
+            by_crop.setdefault(c.values["crop"], []).append((c.index, c.geom))
+    found: dict = {}
+    for crop, features in by_crop.items():
+        try:
+            stats = await suitability_many(engine, settings, crop, features)
+        except Exception as exc:  # noqa: BLE001 (a warning must never cost the upload)
+            logging.getLogger("ntm_map").warning("suitability of uploaded areas not checked: %s", exc)
+            continue
+        words = CROP_NAMES.get(crop, (crop, crop))[0 if lang == "vi" else 1].lower()
+        for index, s in stats.items():
+            found[index] = suitability_warnings(s, words, lang)
+    for e in entries:
+        if e["index"] in stored:
+            e["warnings"] = found.get(e["index"], [])

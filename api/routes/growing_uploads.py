@@ -18,6 +18,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from api.auth import User, actor_of, current_user
 from api.errors import growing_error
+from api.pages import zonal_text
 from api.routes.growing_messages import scope_language
 from api.http.limits import expensive
 from geo.lifecycle import may_create
@@ -160,6 +161,8 @@ async def upload_areas(request: Request, user: User = Depends(current_user), _sl
             if not parsed.crs_notes:
                 raise
             return _with_crs_notes(growing_error(exc, scope_language(request.scope)), parsed.crs_notes)
+    await zonal_text.upload_warnings(request.app.state.engine, settings, features, parsed.candidates,
+                                     scope_language(request.scope) or "en")  # unsuitable land (issue 13)
     return JSONResponse({"file": display, "crs": parsed.crs, "crs_notes": parsed.crs_notes,
                          "ignored_fields": parsed.ignored_fields,
                          "stored": len(features), "features": features}, status_code=201)

@@ -105,6 +105,23 @@ _SUITABILITY = text("""
     SELECT r.file, r.version FROM rasters r
     WHERE r.name = :name AND r.kind = 'categorical' AND r.geom && ST_GeomFromGeoJSON(:geojson)
 """)
+_SUITABILITY_FILE = text("SELECT file FROM rasters WHERE name = :name AND kind = 'categorical'")
+
+
+async def suitability_many(engine, settings, crop: str, features: list[tuple[object, object]]) -> dict:
+    """{key: statistics} of many WGS84 shapely boundaries of one crop (a file upload), read in one
+    worker thread; empty when the crop has no suitability raster; keys off the raster are left out."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(_SUITABILITY_FILE, {"name": f"suitability_{crop}"})).first()
+    if row is None or not features:
+        return {}
+    path: Path = raster_dir(settings) / row.file
+
+    def compute():
+        return {k: s for k, s in zonal_stats(path, "categorical", features, gdal_cache_mb=settings.raster_gdal_cache_mb)
+                if s["area_ha"] > 0}
+
+    return await anyio.to_thread.run_sync(compute)
 
 
 async def suitability_of(engine, settings, crop: str, geojson: str) -> dict | None:

@@ -62,3 +62,21 @@ def test_an_edit_onto_unsuitable_land_warns(app_client, site):
                      json={"type": "Feature", "geometry": square(lon - 0.0015, lat, 100), "properties": {}})
     assert r.status_code == 200, r.text
     assert [w["code"] for w in r.json()["warnings"]] == ["suitability.unsuitable"]
+
+
+def test_an_uploaded_file_s_areas_each_get_their_warnings(app_client, site):
+    import geopandas as gpd
+    import shapely.geometry
+
+    url, settings, commune, lon, lat, lan, _ = site
+    client = app_client(url, settings=settings, raster_stats_interval_s=0)
+    rows = [{"ten_vung": f"Vùng cam {i}", "cay_trong": "Cam", "ma_xa": commune} for i in range(2)]
+    geoms = [shapely.geometry.shape(square(lon - 0.0015, lat, 100)), shapely.geometry.shape(square(lon + 0.0015, lat, 100))]
+    data = gpd.GeoDataFrame(rows, geometry=geoms, crs=4326).to_json().encode()
+    r = client.post("/collections/growing_areas/uploads?lang=en", headers=lan,
+                    files={"file": ("cam.geojson", data, "application/geo+json")})
+    assert r.status_code == 201, r.text
+    west, east = sorted(r.json()["features"], key=lambda f: f["index"])
+    assert [w["code"] for w in west["warnings"]] == ["suitability.unsuitable"]
+    assert "not suitable for orange" in west["warnings"][0]["message"]
+    assert east["warnings"] == []
