@@ -37,6 +37,8 @@ def page_config(request: Request, lang: str) -> dict:
     return {
         "lang": lang,
         "styleUrl": f"/styles/map/style.json?lang={lang}",
+        # A deployment's own basemap under the themes, as on /map (api/static/staff/imagery.js).
+        "basemapStyleUrl": request.app.state.settings.basemap_style_url,
         "crops": [{"code": c.code, "vi": c.name_vi, "en": c.name_en, "varieties": list(c.varieties),
                    "min_area_ha": c.min_area_ha} for c in CROPS.values()],
         "certifications": list(CERTIFICATIONS),

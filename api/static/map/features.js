@@ -4,6 +4,7 @@
 import { closeInfo, isOpen, showInfo } from "./info.js";
 import { collectionOf, heading, placePoint } from "./popup.js";
 import { lang, pick, t } from "./i18n.js";
+import { rastersOn } from "./raster.js";
 
 const LIST_MAX = 40;
 
@@ -29,7 +30,11 @@ export function initClicks(map, config) {
     const pad = 4;
     const box = [[e.point.x - pad, e.point.y - pad], [e.point.x + pad, e.point.y + pad]];
     const hits = map.queryRenderedFeatures(box, { layers: interactiveLayers(map) });
-    if (!hits.length) { if (isOpen()) closeInfo(); return; }
+    if (!hits.length) {
+      if (rastersOn(map, config)) showInfo(map, config, null, e.lngLat);
+      else if (isOpen()) closeInfo();
+      return;
+    }
     const best = hits.map((f, i) => [rank(f), i, f]).sort((a, b) => a[0] - b[0] || a[1] - b[1])[0][2];
     showInfo(map, config, best, e.lngLat);
   });

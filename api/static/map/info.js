@@ -6,6 +6,7 @@
 
 import { popupContent } from "./popup.js";
 import { t } from "./i18n.js";
+import { rasterValues } from "./raster.js";
 
 const PHONE = window.matchMedia("(max-width: 640px)");
 let popup = null;
@@ -79,10 +80,26 @@ function openPopup(map, content, lngLat, byKeyboard) {
   keepInside(map, el);
 }
 
+// A clicked spot with no feature under it but a raster on: the rasters' values there.
+function pointContent() {
+  const root = document.createElement("div");
+  root.className = "popup";
+  const h = document.createElement("h3");
+  h.textContent = t("raster.here");
+  root.append(h);
+  return root;
+}
+
 // `from`: the element that opened it by keyboard (focus returns there), or null for a click.
+// `feature` null: a spot (only its raster values). A click (not the keyboard's list, whose
+// anchor is no place the user chose) also reads the values of the rasters on under it.
 export function showInfo(map, config, feature, lngLat, from = null) {
   opener = from;
-  const content = popupContent(config, feature);
+  const content = feature ? popupContent(config, feature) : pointContent();
+  const values = from ? null : rasterValues(map, config, lngLat);
+  const link = content.querySelector(".popup-link");
+  if (values && link) link.before(values);
+  else if (values) content.append(values);
   if (PHONE.matches) {
     if (popup) { const p = popup; popup = null; p.remove(); }
     openSheet(map, content, !!from);

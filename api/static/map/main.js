@@ -11,6 +11,7 @@ import { initLayers, initialState, onToggle, setToggle, visibleToggles } from ".
 import { watchLocate } from "./notice.js";
 import { readHash, writeHash } from "./permalink.js";
 import { loadPlaces } from "./popup.js";
+import { addRasterGroup, initRasters } from "./raster.js";
 import { initSearch } from "./search.js";
 
 const config = JSON.parse(document.getElementById("map-config").textContent);
@@ -85,6 +86,8 @@ async function start() {
     config.basemapStyleUrl ? loadIcons(config) : {},
     fetch(`${config.styleUrl}?lang=${lang()}`, { credentials: "same-origin" }).then((r) => r.json()),
   ]);
+  // The raster layers the style offers join the switcher (and the permalink's state).
+  if (!narrow && addRasterGroup(config, styleDoc, config.base).length) initialState(config, wanted);
   let style = prepareStyle(styleDoc, hash);
   if (config.basemapStyleUrl) style = await externalBasemap(style);
   // Framed from the start (not fitted after `load`), so the first tiles asked for are the ones shown.
@@ -107,6 +110,7 @@ async function start() {
 
   map.on("load", () => {
     initLayers(document.getElementById("layers"), map, config, shownGroups());
+    if (!narrow) initRasters(map, config);
     initInfo(map);
     initClicks(map, config);
     const refreshList = initInView(map, config);

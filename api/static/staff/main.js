@@ -9,6 +9,7 @@ import { readForm } from "./form.js";
 import { initCoords } from "./coords.js";
 import { openHistory, setSteps, showAsOf } from "./history.js";
 import { addWords, known, lang, pick, t } from "./i18n.js";
+import { initImagery, staffStyle } from "./imagery.js";
 import { STATUS_COLOURS, createMap, fitTo, hectares } from "./map.js";
 import { countLine, fillCommuneFilter, filtered, watchFilters } from "./queue.js";
 import { removeArea } from "./remove.js";
@@ -23,6 +24,7 @@ const CREATORS = config.creators;  // roles that may register an area (geo.lifec
 const TABS = ["areas", "new", "history", "review"];
 const CODED = ["granted", "suspended"];
 let staffMap = null;
+let imagery = null;  // the basemap switch (imagery / plain), once the map's style is loaded
 let areas = [];
 let communes = [];
 let drawnGeometry = null;
@@ -70,7 +72,8 @@ async function enter(me) {
   selectTab("areas");
   show("work");
   if (!staffMap) {
-    staffMap = createMap($("#map"), config.styleUrl, onDrawn, { polygon: t("draw.polygon"), trash: t("draw.trash") });
+    const style = await staffStyle(config);  // with NTM_BASEMAP_STYLE_URL: ours on the deployment's
+    staffMap = createMap($("#map"), style, onDrawn, { polygon: t("draw.polygon"), trash: t("draw.trash") });
     window.staffMap = staffMap.map;  // for tests and curious staff (read-only use)
     window.staffDraw = staffMap.draw;
     initEditor({ staffMap, selectTab, loadAreas, notify, showProblems, clearProblems });
@@ -80,6 +83,7 @@ async function enter(me) {
   }
   await staffMap.ready;
   staffMap.map.resize();
+  if (!imagery) imagery = initImagery(staffMap.map);  // a promise: the page goes on meanwhile
   $("#map .maplibregl-ctrl-top-left").hidden = !CREATORS.includes(me.role);  // the drawing tools
   const { body } = await call("GET", "/staff/api/communes");
   communes = body.communes;
