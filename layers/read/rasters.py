@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from layers.db.models.rasters import Raster
@@ -24,6 +25,9 @@ _versions = sa.table("layer_versions", sa.column("table_name"), sa.column("versi
 STAMP = sa.select(sa.cast(_versions.c.version, sa.Text) + sa.literal("@") + sa.func.coalesce(
     sa.cast(sa.func.extract("epoch", _versions.c.changed_at), sa.Text), sa.literal(""))
 ).where(_versions.c.table_name == "rasters")
+
+
+STAMP_SQL = str(STAMP.compile(dialect=asyncpg_dialect.dialect(), compile_kwargs={"literal_binds": True}))
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,7 +110,8 @@ class RasterRegistry:
 
     async def current(self, engine: AsyncEngine) -> dict[str, RasterInfo]:
         async with engine.connect() as conn:
-            stamp = (await conn.execute(STAMP)).scalar() or "0"
+            driver = (await conn.get_raw_connection()).driver_connection  # every tile asks: no ORM layer
+            stamp = await driver.fetchval(STAMP_SQL) or "0"
             if stamp != self._stamp:
                 async with self._lock:
                     if stamp != self._stamp:

@@ -150,7 +150,7 @@ def test_legend_in_both_languages(client):
     assert [c["label"] for c in en["classes"]] == ["Forest", "Rice", "Water"]
     assert vi["classes"][0]["colour"] == "#1a9641"
     dem = client.get("/collections/r3_elevation/legend").json()
-    assert dem["units"] == "m" and dem["value_min"] < dem["value_max"] and len(dem["stops"]) == 3
+    assert dem["units"] == "m" and dem["min"] < dem["max"] and dem["stops"] == cogs.STOPS["stops"]
     assert client.get("/collections/r3_imagery/legend").json()["kind"] == "imagery"
     is_error(client.get("/collections/r3_landcover/legend", params={"colour": "x"}), 400)
 
@@ -195,7 +195,9 @@ def test_style_has_hidden_raster_layers_with_what_the_switcher_needs(client):
         assert layer["layout"]["visibility"] == "none" and layer["metadata"]["ntm:kind"] == kind
         assert layer["metadata"]["ntm:legend"].endswith(f"/collections/{name}/legend")
         assert layer["metadata"]["ntm:basemap-candidate"] is (kind == "imagery")
-        assert ids.index(f"raster-{name}") < ids.index("provinces-line")  # under the boundaries
+        assert "ntm:basemap" not in layer["metadata"]  # kept under an external basemap style
+        assert layer["metadata"]["ntm:resolution_m"] > 0 and layer["metadata"]["ntm:synthetic"] is False
+        assert ids.index("land") < ids.index(f"raster-{name}") < ids.index("provinces-line")  # over land, under lines
     assert style["layers"][ids.index("raster-r3_landcover")]["paint"]["raster-resampling"] == "nearest"
 
 

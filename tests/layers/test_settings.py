@@ -43,6 +43,7 @@ NAMES = {
     # rasters (issue 13)
     "NTM_RASTER_DIR", "NTM_RASTER_MAX_PIXELS", "NTM_RASTER_GDAL_CACHE_MB",
     "NTM_RASTER_STATS_INTERVAL_S", "NTM_RASTER_STATS_BATCH",
+    "NTM_RASTER_TILE_WORKERS", "NTM_RASTER_TILE_DEADLINE_S",
 }
 # Folders: any path is a choice, none a mistake.
 UNCHECKED = {"NTM_HOME", "NTM_RUNTIME_DIR", "NTM_VENDOR_DIR", "NTM_TILE_CACHE_DIR", "NTM_OPENDATA_DIR", "NTM_RASTER_DIR"}
@@ -75,6 +76,7 @@ BAD = [
     ("NTM_PMTILES_MIN_ZOOM", "-1"), ("NTM_PMTILES_MAX_ZOOM", "23"),
     ("NTM_RASTER_MAX_PIXELS", "0"), ("NTM_RASTER_GDAL_CACHE_MB", "8"),
     ("NTM_RASTER_STATS_INTERVAL_S", "-1"), ("NTM_RASTER_STATS_BATCH", "0"),
+    ("NTM_RASTER_TILE_WORKERS", "-1"), ("NTM_RASTER_TILE_DEADLINE_S", "0"),
 ]
 # Cross-field checks: the values together are the mistake, and the message names both variables.
 BAD_TOGETHER = [

@@ -100,8 +100,8 @@ def legend(raster, lang: str) -> dict:
         doc["classes"] = [{"value": c["value"], "colour": c["colour"], "label": class_label(c, lang)}
                           for c in (raster.legend or {}).get("classes", [])]
     elif raster.kind == "continuous":
-        doc["value_min"], doc["value_max"] = raster.value_min, raster.value_max
-        doc["stops"] = [{"value": v, "colour": c} for v, c in (raster.legend or {}).get("stops", [])]
+        doc["min"], doc["max"] = raster.value_min, raster.value_max
+        doc["stops"] = [[v, c] for v, c in (raster.legend or {}).get("stops", [])]
     return doc
 
 
@@ -133,7 +133,9 @@ def style_entries(rasters, base: str, lang: str) -> tuple[dict, list[dict]]:
             "metadata": {"ntm:raster": r.name, "ntm:kind": r.kind, "ntm:basemap-candidate": r.kind == "imagery",
                          "ntm:title": {"vi": r.title_vi, "en": r.title_en or r.title_vi},
                          "ntm:legend": f"{base}/collections/{r.name}/legend",
-                         "ntm:position": f"{base}/collections/{r.name}/position"},
+                         "ntm:position": f"{base}/collections/{r.name}/position",
+                         "ntm:acquired": r.acquired and r.acquired.isoformat(), "ntm:source": r.source,
+                         "ntm:resolution_m": r.resolution_m, "ntm:synthetic": r.synthetic},
         })
     return sources, layers
 

@@ -67,8 +67,8 @@ def check_tile(raster, z: int, x: int, y: int) -> None:
 class RasterTileService:
     def __init__(self, settings, workers: int | None = None, deadline_s: float | None = None) -> None:
         self.settings = settings
-        self.workers = workers or getattr(settings, "raster_tile_workers", 0) or (os.cpu_count() or 2)
-        self.deadline_s = deadline_s or getattr(settings, "raster_tile_deadline_s", 0) or 10.0
+        self.workers = workers or settings.raster_tile_workers or (os.cpu_count() or 2)
+        self.deadline_s = deadline_s or settings.raster_tile_deadline_s
         self.cache = TileCache.from_settings(settings)
         self._pool: ThreadPoolExecutor | None = None
         self._waiting = 0

@@ -22,6 +22,10 @@ class RasterSettings(BaseSettings):
     # stats`), at most this many features per raster and layer per run (a worker thread's share).
     raster_stats_interval_s: int = Field(60, ge=0)
     raster_stats_batch: int = Field(2000, ge=1)
+    # Raster tiles (tiles.raster.service): renders run on this many threads per server process
+    # (0: one per CPU core), and a request waits at most this long for its tile (then 503).
+    raster_tile_workers: int = Field(0, ge=0, le=64)
+    raster_tile_deadline_s: float = Field(10.0, gt=0, le=120)
 
 
 def raster_dir(settings) -> Path:
