@@ -3,8 +3,15 @@
 names from the raster's legend, every other word from api/i18n/messages/raster_stats.json."""
 from __future__ import annotations
 
+import json
+import logging
+
 from api.i18n import t
 from geo import formatting
+from geo.vocabulary import CROP_NAMES
+from layers.read.raster_stats import LAYERS, feature_stats, suitability_many, suitability_of
+
+log = logging.getLogger("ntm_map")
 
 TOP_CLASSES = 3  # a popup names the three largest classes and counts the rest
 
@@ -79,8 +86,6 @@ def suitability_warnings(stats: dict | None, crop_words: str, lang: str, at_leas
 async def item_section(engine, layer_id: str, feature_id, lang: str) -> dict | None:
     """The item page's "From the raster layers" section: a heading and one line per raster
     (or "being computed"); None for layers without statistics or a feature with no raster."""
-    from layers.read.raster_stats import LAYERS, feature_stats
-
     if layer_id not in LAYERS or not isinstance(feature_id, int):
         return None
     found = await feature_stats(engine, layer_id, feature_id)
@@ -96,19 +101,13 @@ async def area_warnings(engine, settings, feature: dict, lang: str) -> list[dict
     """Warnings for a growing area just registered or edited: its share of land the crop's
     suitability raster calls not suitable (or marginal). Never a refusal, and never a failed save:
     an unreadable raster is logged and gives no warning."""
-    import json
-    import logging
-
-    from geo.vocabulary import CROP_NAMES
-    from layers.read.raster_stats import suitability_of
-
     crop = (feature.get("properties") or {}).get("crop")
     if not crop or not feature.get("geometry"):
         return []
     try:
         stats = await suitability_of(engine, settings, crop, json.dumps(feature["geometry"]))
     except Exception as exc:  # noqa: BLE001 (a warning must never cost the staff member their save)
-        logging.getLogger("ntm_map").warning("suitability of a growing area not checked: %s", exc)
+        log.warning("suitability of a growing area not checked: %s", exc)
         return []
     words = CROP_NAMES.get(crop, (crop, crop))[0 if lang == "vi" else 1].lower()
     return suitability_warnings(stats, words, lang)
@@ -116,11 +115,6 @@ async def area_warnings(engine, settings, feature: dict, lang: str) -> list[dict
 
 async def upload_warnings(engine, settings, entries: list[dict], candidates, lang: str) -> None:
     """Add `warnings` to each stored entry of a file upload's report (one raster read per crop)."""
-    import logging
-
-    from geo.vocabulary import CROP_NAMES
-    from layers.read.raster_stats import suitability_many
-
     stored = {e["index"] for e in entries if e.get("id") is not None}
     by_crop: dict[str, list] = {}
     for c in candidates:
@@ -131,7 +125,7 @@ async def upload_warnings(engine, settings, entries: list[dict], candidates, lan
         try:
             stats = await suitability_many(engine, settings, crop, features)
         except Exception as exc:  # noqa: BLE001 (a warning must never cost the upload)
-            logging.getLogger("ntm_map").warning("suitability of uploaded areas not checked: %s", exc)
+            log.warning("suitability of uploaded areas not checked: %s", exc)
             continue
         words = CROP_NAMES.get(crop, (crop, crop))[0 if lang == "vi" else 1].lower()
         for index, s in stats.items():
