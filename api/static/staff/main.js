@@ -2,7 +2,7 @@
 // may take, register a new area by drawing or uploading it, edit or delete a draft, read an
 // area's history, and see failed rules on the map. Each concern has its own module.
 
-import { ApiError, call, errorText, setCsrf, whenLoggedOut } from "./api.js";
+import { ApiError, call, errorText, setCsrf, warningText, whenLoggedOut } from "./api.js";
 import { $, el, say } from "./dom.js";
 import { closeEdit, initEditor, isEditing, onBoundary, openEdit, saveEdit } from "./edit.js";
 import { readForm } from "./form.js";
@@ -262,7 +262,7 @@ async function saveDraft(event) {
     await loadAreas();
     fitTo(staffMap.map, [body.geometry]);
     selectTab("areas");
-    notify(t("saved", { name: body.properties.name }) + note);
+    notify(t("saved", { name: body.properties.name }) + note + warningText(body));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showProblems(err);
@@ -286,8 +286,11 @@ async function upload(event) {
     // Columns of the file the platform does not store, said so nobody thinks they were kept.
     const ignored = (body.ignored_fields || []).length
       ? [el("p", { id: "ignored-fields" }, t("upload.ignored", { fields: body.ignored_fields.join(", ") }))] : [];
+    // Areas on land their crop's suitability raster calls unsuitable: saved, and said (issue 13).
+    const warned = (body.features || []).flatMap((f) => (f.warnings || []).map((w) => el("li", {}, w.message)));
     say($("#action-message"), t("uploaded", { n: body.stored ?? ids.size }), {
-      extra: [...ignored, ...(crsNotes.length ? [" " + t("upload.crsNotes"), el("ul", {}, ...crsNotes)] : [])] });
+      extra: [...ignored, ...(crsNotes.length ? [" " + t("upload.crsNotes"), el("ul", {}, ...crsNotes)] : []),
+              ...(warned.length ? [el("ul", { id: "upload-warnings" }, ...warned)] : [])] });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     showProblems(err);
