@@ -48,6 +48,18 @@ def check_size(width: int, height: int, bands: int, max_pixels: int) -> None:
         raise RasterProblem(f"the raster has {bands} bands; at most {MAX_BANDS} are accepted")
 
 
+def check_blocks(block: tuple[int, int], bands: int, itemsize: int, cache_mb: int) -> None:
+    """A block GDAL must decode whole (a one-strip TIFF, an untiled JPEG2000) larger than the block
+    cache would take that much memory at once, whatever the cache: refused before reading it."""
+    rows, cols = block
+    size = rows * cols * bands * itemsize
+    if size > cache_mb * 1024 * 1024:
+        raise RasterProblem(
+            f"the raster is stored in blocks of {cols:,} × {rows:,} pixels ({size / 1048576:,.0f} MB each), "
+            f"more than GDAL's cache of {cache_mb} MB (NTM_RASTER_GDAL_CACHE_MB) can hold: re-save it tiled "
+            "(gdal_translate -co TILED=YES) or raise the cache")
+
+
 def check_grid(transform, gcps: int) -> None:
     """A north-up grid: rotated or GCP-only rasters are warped first (gdalwarp), not guessed."""
     a, b, c, d, e, f = transform[:6]
@@ -158,5 +170,5 @@ def _fmt(bounds) -> str:
     return "(" + ", ".join(f"{b:,.4f}" for b in bounds) + ")"
 
 
-__all__ = ["INPUT_DRIVERS", "RasterProblem", "VRT_SOURCE_DRIVERS", "check_grid", "check_in_vietnam",
+__all__ = ["INPUT_DRIVERS", "RasterProblem", "VRT_SOURCE_DRIVERS", "check_blocks", "check_grid", "check_in_vietnam",
            "check_size", "footprint", "resolution_m", "resolve_raster_crs", "vrt_sources"]

@@ -242,3 +242,17 @@ def test_world_file_without_crs_and_legend_gaps_are_told(schema_db, home, tmp_pa
     assert any("values run from 1 to 9 but the legend covers 1 to 3" in n for n in row["notes"])
     with rasterio.open(home.raster_dir / row["file"]) as cog:
         assert cog.transform == Affine(0.5, 0, 560_000, 0, -0.5, 2_300_000)  # the .tfw's pixel centre → corner
+
+
+def test_a_block_larger_than_the_gdal_cache_is_refused(schema_db, settings, tmp_path):
+    """Tiles of 4,096 × 4,096 × 16 bits (32 MB each once decoded) against a 16 MB cache."""
+    small_cache = settings.model_copy(update={"raster_dir": tmp_path / "rasters", "raster_gdal_cache_mb": 16})
+    src = write_tif(tmp_path / "big_tiles.tif", np.zeros((4096, 4096), "uint16"), tiled=True, blockxsize=4096,
+                    blockysize=4096, compress="deflate")
+    with rasterio.open(src) as d:
+        assert d.block_shapes[0] == (4096, 4096)
+    with pytest.raises(RasterProblem, match=r"blocks of 4,096 × 4,096 pixels \(32 MB each\), more than GDAL's "
+                                            r"cache of 16 MB"):
+        add(schema_db, small_cache, src, kind="categorical")
+    assert add(schema_db, small_cache.model_copy(update={"raster_gdal_cache_mb": 64}), src,
+               kind="categorical")["width"] == 4096

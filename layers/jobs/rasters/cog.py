@@ -189,6 +189,7 @@ def convert(path: Path, dst: Path, *, kind: str, crs: str | None = None, nodata:
         step("reading the header")
         with open_input(path) as src:
             checks.check_size(src.width, src.height, src.count, max_pixels)
+            checks.check_blocks(src.block_shapes[0], src.count, np.dtype(src.dtypes[0]).itemsize, cache_mb)
             checks.check_grid(src.transform, len(src.gcps[0]) if src.gcps and src.gcps[0] else 0)
             check_kind(src, kind, nodata)
             file_crs = CRS.from_wkt(src.crs.to_wkt()) if src.crs else None
