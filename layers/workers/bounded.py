@@ -4,8 +4,9 @@ Some work cannot be stopped from inside the thread that runs it: a parser overfl
 stack takes the whole process down, and `make_valid` of a self-crossing star spends minutes and
 gigabytes in GEOS. On the event loop either stalls or kills every request. Here such work runs
 in a few worker processes (layers/workers/bounded_worker.py): each task has a deadline, each worker an
-address-space limit (RLIMIT_AS), and a worker that overruns, dies or runs out of memory is
-killed and replaced while the caller gets `Unbounded`. `concurrent.futures.ProcessPoolExecutor`
+address-space limit (RLIMIT_AS) kept by a watcher that says when the cap ends a task, and a worker
+that overruns, dies or reaches its memory cap is killed and replaced while the caller gets
+`Unbounded` saying which. `concurrent.futures.ProcessPoolExecutor`
 cannot kill the one process running a late task (only break the whole pool), hence this pool.
 
 Workers are plain `python -m` processes that import only the task modules: multiprocessing's
@@ -35,7 +36,12 @@ START_TIMEOUT_S = 120.0  # a worker's imports, on a loaded machine
 
 
 class Unbounded(Exception):
-    """The task overran its time or memory, or its worker died (a crash)."""
+    """The task overran its time or memory, or its worker died (a crash). `reason` is "time",
+    "memory" (the worker's cap, reached: see bounded_worker.MemoryWatch) or "died"."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 class Busy(Exception):
@@ -147,14 +153,14 @@ class Runner:
             w = self._start() if got is _SPAWN else got
             w.conn.send((fn, args))
             if not w.conn.poll(timeout):
-                raise Unbounded(f"it took more than {timeout:g} s")
+                raise Unbounded(f"it took more than {timeout:g} s", "time")
             kind, value = w.conn.recv()
-            ok = True
+            ok = kind != "capped"  # a capped worker is ending itself
         except (EOFError, OSError):
-            raise Unbounded("its worker process died") from None
+            raise Unbounded("its worker process died", "died") from None
         finally:
             self._release(w, ok)
-        return _unpack(kind, value)
+        return _unpack(kind, value, self.memory_mb)
 
     # --- the event loop ---
     async def run(self, fn: Callable, *args, timeout: float) -> Any:
@@ -170,16 +176,16 @@ class Runner:
             try:
                 await asyncio.wait_for(ready, timeout)
             except asyncio.TimeoutError:
-                raise Unbounded(f"it took more than {timeout:g} s") from None
+                raise Unbounded(f"it took more than {timeout:g} s", "time") from None
             finally:
                 loop.remove_reader(fd)
             kind, value = w.conn.recv()  # ready (or EOF): the worker writes the answer at once
-            ok = True
+            ok = kind != "capped"  # a capped worker is ending itself
         except (EOFError, OSError):
-            raise Unbounded("its worker process died") from None
+            raise Unbounded("its worker process died", "died") from None
         finally:
             self._release(w, ok)
-        return _unpack(kind, value)
+        return _unpack(kind, value, self.memory_mb)
 
     async def _acquire(self, wait: float) -> _Worker:
         loop = asyncio.get_running_loop()
@@ -207,11 +213,11 @@ class Runner:
             delay = min(delay * 2, 0.05)
 
 
-def _unpack(kind: str, value: Any) -> Any:
+def _unpack(kind: str, value: Any, memory_mb: int) -> Any:
     if kind == "ok":
         return value
-    if kind == "memory":
-        raise Unbounded("it ran out of memory")
+    if kind in ("memory", "capped"):  # an allocation refused at the limit, or the watcher's cap
+        raise Unbounded(f"it reached its memory cap of {memory_mb:,} MB", "memory")
     raise value
 
 

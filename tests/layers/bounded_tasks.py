@@ -35,3 +35,16 @@ def allocate(mb: int) -> int:
 
 def fail(message: str) -> None:
     raise ValueError(message)
+
+
+def grow_in_c(step_mb: int, pause_s: float) -> None:
+    """Allocates as C code does (malloc, no MemoryError), step by step like GEOS repairing a star,
+    and dies as such code dies when an allocation fails (here SIGSEGV: a NULL pointer used)."""
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    while True:
+        block = libc.malloc(step_mb << 20)
+        if not block:
+            ctypes.string_at(0)
+        time.sleep(pause_s)

@@ -36,7 +36,7 @@ def test_answers_and_exceptions_come_back(runner):
 @pytest.mark.parametrize("task,args,why", [
     (tasks.crash, (), "worker process died"),
     (tasks.sleep, (30,), "took more than 1 s"),
-    (tasks.allocate, (1024,), "ran out of memory"),
+    (tasks.allocate, (1024,), "reached its memory cap of 256 MB"),
 ])
 def test_a_crash_an_overrun_or_a_blow_up_costs_the_worker(runner, task, args, why):
     runner.call(tasks.pid, timeout=60)  # started, so the deadline below is the task's alone
@@ -44,8 +44,27 @@ def test_a_crash_an_overrun_or_a_blow_up_costs_the_worker(runner, task, args, wh
         asyncio.run(runner.run(task, *args, timeout=1))
     with pytest.raises(Unbounded, match=why):
         runner.call(task, *args, timeout=1)
-    assert runner.replaced == (2 if why != "ran out of memory" else 0)  # an OOM answer keeps its worker
+    assert runner.replaced == (2 if "memory" not in why else 0)  # an OOM answer keeps its worker
     assert runner.call(tasks.allocate, 100, timeout=60) == 100 << 20  # and the next task is served
+
+
+def test_memory_growing_in_c_to_the_cap_is_named_not_a_death(runner):
+    """C code that meets a failed allocation dies without a word (a signal, exit 127...): the
+    watcher ends the task at the cap first and says so; the worker is replaced."""
+    runner.call(tasks.pid, timeout=60)
+    for attempt in (lambda: runner.call(tasks.grow_in_c, 4, 0.002, timeout=30),
+                    lambda: asyncio.run(runner.run(tasks.grow_in_c, 4, 0.002, timeout=30))):
+        with pytest.raises(Unbounded, match="reached its memory cap of 256 MB") as caught:
+            attempt()
+        assert caught.value.reason == "memory"
+    assert runner.replaced == 2
+    assert runner.call(tasks.allocate, 100, timeout=60) == 100 << 20
+
+
+def test_a_crash_is_still_a_death_not_the_memory_cap(runner):
+    with pytest.raises(Unbounded, match="worker process died") as caught:
+        runner.call(tasks.crash, timeout=30)
+    assert caught.value.reason == "died"
 
 
 def test_all_workers_busy_is_busy_not_a_wait_without_end(runner, tmp_path):

@@ -97,6 +97,13 @@ _PATTERNS: list[tuple[str | None, re.Pattern, str, tuple[str, ...]]] = [(r, re.c
     (None, r"^coordinates are not finite numbers", "not_finite", ()),
     (None, r"^coordinates .* are not longitude/latitude", "not_lonlat", ()),
     (None, r"^invalid polygon that cannot be repaired \((.*)\)$", "unrepairable", ("reason",)),
+    # layers.write.growing.shapes.too_complex: the bound that stopped the repair (layers.workers.bounded)
+    (None, rf"^the boundary is too complex to repair \(it reached its memory cap of {_NUMBER} MB\)",
+     "too_complex_memory", ("max",)),
+    (None, rf"^the boundary is too complex to repair \(it took more than {_NUMBER} s\)", "too_complex_time", ("n",)),
+    (None, rf"^the boundary is too complex to repair \(it crosses itself in more than {_NUMBER} places\)",
+     "too_complex_crossings", ("n",)),
+    (None, r"^the boundary is too complex to repair \(its worker process died\)", "too_complex_died", ()),
     (None, r"^the polygon has no area", "no_area", ()),
     (None, rf"^the area is {_NUMBER} ha; at most {_NUMBER} ha", "over_max_area", ("area", "max")),
     (None, r"^address or commune_code is required", "need_place", ()),
