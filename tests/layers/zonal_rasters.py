@@ -12,6 +12,8 @@ from pyproj import Transformer
 from rasterio.transform import from_origin
 from shapely import box, to_wkt, transform
 
+from layers.jobs.rasters.settings import raster_dir
+
 UTM = "EPSG:32648"
 TO_UTM = Transformer.from_crs("EPSG:4326", UTM, always_xy=True)
 TO_WGS = Transformer.from_crs(UTM, "EPSG:4326", always_xy=True)
@@ -43,7 +45,7 @@ def split_array(bounds, pixel: float, left: int, right: int, dtype="uint8"):
 def register(url: str, settings, name: str, array, transform_, *, kind: str, version: int = 1,
              legend=None, units=None, nodata=0) -> int:
     """Write the GeoTIFF under raster_dir/<name>/v<version>.tif and upsert its registry row."""
-    folder = settings.raster_dir / name
+    folder = raster_dir(settings) / name
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"v{version}.tif"
     with rasterio.open(path, "w", driver="GTiff", width=array.shape[1], height=array.shape[0], count=1,
