@@ -26,6 +26,7 @@ from fastapi import Depends, HTTPException, Request
 
 from api.auth import SESSION_COOKIE, optional_user
 from api.http.negotiation import feature_format
+from api.i18n.refusal import Refusal
 from api.pages import feature_pages
 from api.query.params import items_query
 from layers.db.engines import without_password
@@ -107,9 +108,7 @@ async def client_slot(request: Request) -> AsyncIterator[None]:
     slot = request.app.state.client_slots.take(client, cap)
     if slot is None:
         log.info("%s refused: %s already runs %d expensive requests", request.url.path, client, cap)
-        raise HTTPException(429, f"too many expensive requests from this client at once (at most {cap}: "
-                                 "big or HTML pages, search, uploads); wait for one to finish",
-                            headers={"Retry-After": str(RETRY_AFTER_S)})
+        raise Refusal(429, "errors.api.too_many", headers={"Retry-After": str(RETRY_AFTER_S)}, cap=cap)
     try:
         yield
     finally:

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.http.limits import expensive_page
 from api.http.negotiation import FEATURE_FORMATS, feature_format, language
 from api.http.unknown_params import strict_query
+from api.i18n.refusal import Refusal
 from api.pages import feature_pages as pages
 from api.pages import item_view
 from api.pages import zonal_text
@@ -67,7 +68,7 @@ def _queryables_link(request: Request, layer: Layer) -> str:
 async def describe_collection(request: Request, layer: Layer | RasterInfo = Depends(rasters.layer_or_raster),
                               lang: str = Depends(language), fmt: str = Depends(feature_format)):
     if fmt not in ("json", "html"):
-        raise HTTPException(400, "a collection is described as f=json or f=html")
+        raise Refusal(400, "errors.api.collection_format")
     if isinstance(layer, RasterInfo):  # a raster is a collection too (issue 13)
         return rasters.describe(request, layer, lang)
     summary = await _collection(request, layer).summary()
@@ -178,7 +179,7 @@ async def get_item(request: Request, layer: Layer = Depends(collection),
                    out: OgcCRS = Depends(output_crs), fmt: str = Depends(feature_format),
                    lang: str = Depends(language)):
     if fmt not in ("json", "html"):
-        raise HTTPException(400, "a single feature is available as f=json or f=html")
+        raise Refusal(400, "errors.api.feature_format")
     if not 0 <= feature_id < 2 ** 63:  # ids are bigint: beyond that no feature can exist
         raise FeatureNotFound(layer, feature_id)
     async with _collection(request, layer).reading() as reader:

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.http.negotiation import language, output_format
 from api.i18n import t
+from api.i18n.refusal import Refusal
 from api.pages import opendata_view
 from api.pages.opendata_cache import Releases
 from layers.jobs.opendata import store
@@ -168,7 +169,7 @@ async def catalog_resource(request: Request, lang: str = Depends(language), f: s
         None, description="jsonld, ttl, rdf or html (instead of the Accept header)",
         json_schema_extra={"enum": list(CATALOG_F)})):
     if f is not None and f not in CATALOG_F:
-        raise HTTPException(400, f"unknown format f={f!r}; use one of {', '.join(CATALOG_F)}")
+        raise Refusal(400, "errors.api.format", f=repr(f), formats=", ".join(CATALOG_F))
     kind = CATALOG_F[f] if f else catalog_kind(request.headers.get("accept"))
     if kind is None:
         offered = ", ".join(dict.fromkeys(m for m, _ in CATALOG_ACCEPT))

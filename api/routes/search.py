@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from api.http.limits import expensive
 from api.http.negotiation import language, output_format
 from api.http.unknown_params import strict_query
+from api.i18n.refusal import Refusal
 from layers.read import search as searching
 
 router = APIRouter()
@@ -28,8 +29,8 @@ def _kinds(kind: str | None) -> set[str] | None:
     kinds = {k.strip() for k in kind.split(",") if k.strip()}
     unknown = sorted(kinds - set(searching.KINDS))
     if unknown or not kinds:
-        raise HTTPException(400, f"kind: unknown value {', '.join(map(repr, unknown)) or repr(kind)}; "
-                                 f"use a comma list of {', '.join(searching.KINDS)}")
+        raise Refusal(400, "errors.api.search_kind", names=", ".join(map(repr, unknown)) or repr(kind),
+                      kinds=", ".join(searching.KINDS))
     return kinds
 
 
@@ -59,9 +60,9 @@ async def search(
     _slot: None = Depends(expensive),
 ) -> Response:
     if q is None or not q.strip():
-        raise HTTPException(400, "q: give a name, an address code or a growing-area code to search for")
+        raise Refusal(400, "errors.api.search_q")
     if not 1 <= limit <= MAX_LIMIT:
-        raise HTTPException(400, f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
+        raise Refusal(400, "errors.api.search_limit", max=MAX_LIMIT, limit=limit)
     kinds = _kinds(kind)
     try:
         async with request.app.state.engine.connect() as conn:

@@ -39,6 +39,12 @@ CASES = [
     ("/tourism?kind=castle", 400, "kind: không có loại hình điểm du lịch “castle”", "kind: unknown kind of place “castle”"),
     ("/tourism?commune=abc", 400, "commune: mã xã gồm 5 chữ số", "commune: a commune code is 5 digits"),
     ("/tourism/cards?kind=castle", 400, "kind: không có loại hình", "kind: unknown kind of place"),
+    ("/search?q=%20", 400, "q: hãy nhập tên", "q: give a name"),
+    ("/search?q=ha&limit=99", 400, "limit: phải từ 1 đến 50, nhận được 99", "limit: must be between 1 and 50, got 99"),
+    ("/search?q=ha&kind=castle", 400, "kind: không có loại 'castle'", "kind: unknown value 'castle'"),
+    ("/collections/households?f=csv", 400, "Lớp dữ liệu được mô tả dạng f=json", "a collection is described as f=json"),
+    (f"{ITEMS}/1?f=csv", 400, "Một đối tượng có ở dạng f=json", "a single feature is available as f=json"),
+    ("/opendata/catalog?f=xml", 400, "Không có định dạng f='xml'", "unknown format f='xml'"),
 ]
 
 
@@ -88,3 +94,15 @@ def test_no_placeholder_is_named_like_an_argument_of_t():
     """t(key, lang, **values): a {lang} or {key} placeholder would be a TypeError, a 500."""
     for key, (vi, _) in CATALOGUE.entries.items():
         assert not re.search(r"\{(lang|key)\}", vi), key
+
+
+def test_a_429_keeps_its_retry_after_and_speaks_the_language_asked():
+    """The client-slot refusal (api.http.limits), written as api.errors writes it for any request."""
+    from api.errors import for_exception
+    from api.i18n.refusal import Refusal
+
+    refusal = Refusal(429, "errors.api.too_many", headers={"Retry-After": "2"}, cap=2)
+    for query, words in ((b"lang=vi", "quá nhiều yêu cầu nặng cùng lúc (tối đa 2"), (b"", "at most 2")):
+        response = for_exception(refusal, {"type": "http", "path": "/search", "query_string": query, "headers": []})
+        assert response.status_code == 429 and response.headers["Retry-After"] == "2"
+        assert words in response.body.decode("utf-8")
