@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
 
 from layers.db.engines import connection
-from layers.jobs.opendata import catalog
+from layers.jobs.opendata import catalog, store
 from layers.jobs.opendata.datasets import all_datasets
 from layers.jobs.opendata.release import publish
 from layers.jobs.rasters.store import add_raster
@@ -108,3 +108,12 @@ def test_raster_dataset_page_and_download(demo_db, od, app_client):
     page = client.get("/opendata/datasets/landcover?f=html&lang=vi")
     assert "GeoTIFF tối ưu cho đám mây (COG)" in page.text and "Chú giải (JSON)" in page.text
     assert np.asarray(json.loads(client.get("/opendata/datasets/landcover.legend").content)["legend"]["classes"]).size == 3
+
+
+def test_a_missing_cog_fails_the_release_in_words(demo_db, od):
+    od.raster_dir.mkdir(parents=True)
+    row = add(demo_db, od, classes())
+    (od.raster_dir / row["file"]).unlink()
+    with pytest.raises(ValueError, match="raster 'landcover': its COG .* is missing"):
+        publish(od, demo_db, datasets=provinces_only(), rasters=True)
+    assert store.latest(od) is None  # nothing published

@@ -84,7 +84,11 @@ def raster_entries(conn: Connection, settings, folder: Path, prev: dict | None, 
         cog_name, legend_name = f"{name}.tif", f"{name}.legend.json"
         legend = _bytes(legend_document(row))
         if write:
-            _link(raster_path(settings, row), folder / cog_name)
+            stored = raster_path(settings, row)
+            if not stored.is_file() or stored.stat().st_size != row["bytes"]:
+                raise ValueError(f"raster {name!r}: its COG {stored} is missing or not the {row['bytes']:,} bytes "
+                                 "the registry records; store it again with `ntm-map raster add … --replace`")
+            _link(stored, folder / cog_name)
             (folder / legend_name).write_bytes(legend)
         old = (prev or {}).get("datasets", {}).get(name)
         fp = _fingerprint(row)
