@@ -72,10 +72,15 @@ async def raster_table(request: Request, name: str = Path(..., alias="collection
     if f == "csv":
         return Response(_csv(raster, rows, lang), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="{name}-{layer}.csv"'})
+    links = []
+    if offset + len(rows) < found["total"]:  # the next page, same parameters
+        query = request.query_params.multi_items()
+        nxt = [(k, v) for k, v in query if k != "offset"] + [("offset", str(offset + len(rows)))]
+        links.append({"rel": "next", "type": "application/json", "href": str(request.url.replace_query_params(**dict(nxt)))})
     return JSONResponse({"raster": raster["name"], "title": zonal_text.title_of(raster, lang), "kind": raster["kind"],
                          "units": raster["units"], "version": raster["version"], "layer": layer,
                          "numberMatched": found["total"], "numberReturned": len(rows), "offset": offset,
-                         "rows": rows})
+                         "rows": rows, "links": links})
 
 
 def _csv(raster: dict, rows: list[dict], lang: str) -> str:

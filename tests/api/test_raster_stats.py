@@ -77,6 +77,24 @@ def test_one_raster_per_commune_as_json_and_csv(app_client, world):
     line = next(r for r in table[1:] if r[0] == commune_code)
     assert float(line[3]) + float(line[5]) == pytest.approx(100, abs=0.01)
     assert client.get("/collections/slope_t/statistics?layer=growing_areas").json()["numberMatched"] >= 1
+    assert client.get("/collections/slope_t/statistics?layer=communes&limit=1").json()["links"] == []
+
+
+def test_statistics_pages_link_to_the_next(app_client, world):
+    url, settings, _, _, commune_code, _ = world
+    wide = utm_bounds(url, "SELECT geom FROM communes WHERE code = %s", commune_code)
+    array, transform = split_array(wide, 100, 1, 2)
+    register(url, settings, "wide_t", array, transform, kind="categorical", legend=LANDCOVER_LEGEND)
+    with connection(url) as conn:
+        refresh(conn, settings, ["wide_t"], ["communes"])
+    client = app_client(url, settings=settings, raster_stats_interval_s=0)
+    first = client.get("/collections/wide_t/statistics?layer=communes&limit=1&lang=en").json()
+    assert first["numberMatched"] > 1 and first["numberReturned"] == 1
+    second = client.get(first["links"][0]["href"]).json()
+    assert "lang=en" in first["links"][0]["href"] and second["offset"] == 1
+    assert second["rows"][0]["code"] != first["rows"][0]["code"]
+    last = client.get(f"/collections/wide_t/statistics?layer=communes&limit=1&offset={first['numberMatched'] - 1}")
+    assert last.json()["links"] == []
 
 
 @pytest.mark.parametrize(("path", "status", "words"), [
