@@ -182,3 +182,13 @@ def test_every_raster_of_a_rolled_back_transaction_goes(schema_db, home, tmp_pat
                 add_raster(conn, home, name, src, kind="categorical", title_vi=name, legend=LANDCOVER)
             raise RuntimeError("the caller fails after three imports")
     assert [f for f in files(home) if f.endswith(".tif")] == []
+
+
+def test_remove_then_add_again_in_one_transaction_keeps_the_new_file(schema_db, home, tmp_path):
+    src = write_tif(tmp_path / "lc.tif", classes())
+    with connection(schema_db) as conn:
+        add_raster(conn, home, "landcover", src, kind="categorical", title_vi="A", legend=LANDCOVER)
+    with connection(schema_db) as conn:
+        remove_raster(conn, home, "landcover")
+        row = add_raster(conn, home, "landcover", src, kind="categorical", title_vi="A", legend=LANDCOVER)
+    assert row["file"] == "landcover/v2.tif" and files(home) == ["landcover", "landcover/v2.tif"]

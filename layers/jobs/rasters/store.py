@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -105,10 +104,11 @@ def _after_transaction(conn: Connection, *, on_commit=(), on_rollback=()) -> Non
 
     def remove(paths):
         for p in paths:
-            if p.is_dir():
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                p.unlink(missing_ok=True)
+            p.unlink(missing_ok=True)
+            try:
+                p.parent.rmdir()  # the raster's folder, once it holds no version
+            except OSError:
+                pass
 
     def committed(_conn):
         if not state["ended"]:
@@ -151,7 +151,10 @@ def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind:
     if existing and not replace:
         raise RasterProblem(f"raster {name!r} already exists (version {existing['version']}): pass --replace "
                             "to store a new version")
-    version = existing["version"] + 1 if existing else 1
+    # After a removal in this transaction the numbers go on (v1 of a new raster must not be the
+    # removed raster's v1, which the commit deletes).
+    removed = conn.info.get("rasters_removed", {}).get(name, 0)
+    version = max(existing["version"] if existing else 0, removed) + 1
     folder = raster_dir(settings) / name
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"v{version}.tif"
@@ -209,14 +212,15 @@ def _legend_notes(row: dict) -> list[str]:
 
 
 def remove_raster(conn: Connection, settings, name: str) -> dict:
-    """Delete raster `name`'s row now and its files once the transaction commits; the old row."""
+    """Delete raster `name`'s row now and its file once the transaction commits; the old row."""
     row = get_raster(conn, name, lock=True)
     if row is None:
         known = ", ".join(r["name"] for r in list_rasters(conn)) or "none"
         raise RasterProblem(f"no raster named {name!r} (rasters: {known})")
     _actor(conn, f"cli:raster remove {name}")
     conn.execute(T.delete().where(T.c.name == name))
-    _after_transaction(conn, on_commit=[raster_dir(settings) / name])
+    conn.info.setdefault("rasters_removed", {})[name] = row["version"]
+    _after_transaction(conn, on_commit=[raster_dir(settings) / row["file"]])
     return row
 
 
