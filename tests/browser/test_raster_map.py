@@ -34,6 +34,7 @@ from tests.browser.test_one_language import VISIBLE_TEXTS
 from tests.support import serve
 
 WEST, EAST = (200, 40, 160), (30, 160, 200)  # the imagery's two halves (RGB)
+OVERVIEW = (240, 200, 40)  # a coarse image around it (6 km, 30 m pixels), listed after it by name
 SIDE_M, PIXEL_M = 1000, 1.0
 UTM = "EPSG:32648"
 PHONE = {"width": 360, "height": 740}
@@ -69,6 +70,10 @@ def raster_site(settings, databases, demo_template, tmp_path_factory):
     for band in range(3):
         rgb[band, :, : n // 2], rgb[band, :, n // 2:] = WEST[band], EAST[band]
     _write(tmp / "image.tif", rgb, x - SIDE_M / 2, y + SIDE_M / 2, PIXEL_M, 3)
+    coarse = np.empty((3, 200, 200), np.uint8)
+    for band in range(3):
+        coarse[band] = OVERVIEW[band]
+    _write(tmp / "overview.tif", coarse, x - 3000, y + 3000, 30.0, 3)
     cover = np.ones((200, 200), np.uint8)  # 20 m pixels, 4 km: class 1 in the west, 2 in the east
     cover[:, 100:] = 2
     _write(tmp / "cover.tif", cover, x - 2000, y + 2000, 20.0, 1)
@@ -77,6 +82,9 @@ def raster_site(settings, databases, demo_template, tmp_path_factory):
     with connection(db) as conn:
         add_raster(conn, rs, "test_image", tmp / "image.tif", kind="imagery", title_vi="Ảnh thử", title_en="Test imagery",
                    source="Synthetic, made by test_raster_map", acquired=date(2026, 6, 30), synthetic=True)
+        add_raster(conn, rs, "test_overview", tmp / "overview.tif", kind="imagery", title_vi="Ảnh tổng quan thử",
+                   title_en="Test overview imagery", source="Synthetic, made by test_raster_map",
+                   acquired=date(2026, 5, 1), synthetic=True)
         add_raster(conn, rs, "test_cover", tmp / "cover.tif", kind="categorical", title_vi="Lớp phủ thử",
                    title_en="Test land cover", legend=COVER, acquired=date(2026, 6, 30), synthetic=True)
         add_raster(conn, rs, "test_height", tmp / "height.tif", kind="continuous", title_vi="Độ cao thử",
@@ -164,6 +172,14 @@ def test_staff_map_shows_the_imagery_pixels_where_they_are(browser, raster_site,
         assert page.is_visible("#imagery-credit")
         box = page.locator("#basemap-switch").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+        # Outside the sharp image, inside the coarse one: the coarse one is drawn, and named. At
+        # the middle the sharp one was drawn over it, though the style lists it first.
+        away = _metres_east(lon, lat, 2000)
+        page.evaluate("([lon, lat]) => staffMap.jumpTo({center: [lon, lat], zoom: 16})", list(away))
+        _staff_idle(page)
+        assert _near(_colour_at(page, "staffMap", *away), OVERVIEW)
+        assert page.text_content("#imagery-credit") == "Imagery: synthetic (demo), 1 May 2026, 30 m/pixel"
+        page.focus("#basemap-switch input[value=imagery]")
         page.keyboard.press("ArrowDown")  # back to plain
         assert page.get_attribute("#basemap-switch", "data-basemap") == "plain"
         assert page.evaluate("staffMap.getLayoutProperty('raster-test_image', 'visibility')") == "none"
@@ -227,6 +243,8 @@ def test_switcher_turns_a_raster_on_with_legend_opacity_and_value(browser, raste
         page.wait_for_selector(".toggle[data-raster=test_height] .raster-legend[data-ready=true]")
         assert other.locator(".raster-ramp-ends span").all_text_contents() == ["0 m", "1,000 m"]
         assert "linear-gradient" in other.locator(".raster-ramp-bar").evaluate("(e) => e.style.backgroundImage")
+        other.scroll_into_view_if_needed()
+        _shot(page, f"map_panel_{viewport['width']}")
         # A click 500 m west of the middle (class 1) says the class under it in the popup.
         if viewport is PHONE:
             page.click("#panel-toggle")
