@@ -192,6 +192,7 @@ def test_imagery_with_nodata_is_lossless_and_rgba_keeps_its_mask(schema_db, home
     with rasterio.open(home.raster_dir / row["file"]) as cog:
         assert cog.profile["compress"].lower() == "jpeg"
         assert (cog.dataset_mask()[:, :10] == 0).all() and (cog.dataset_mask()[:, 10:] == 255).all()
+    assert row["band_count"] == cog.count == 3  # the alpha band became the mask: the row says what is stored
 
 
 def cli(url, home, *args):

@@ -232,6 +232,8 @@ def _describe(dst: Path, kind: str, out: Converted) -> None:
     with rasterio.open(dst, driver="GTiff") as cog:
         if cog.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") != "COG":
             raise RasterProblem(f"GDAL did not write a COG layout for {dst.name}")
+        # JPEG turns an alpha band into a mask: the row describes the bands the COG has
+        out.band_count, out.dtype, out.width, out.height = cog.count, cog.dtypes[0], cog.width, cog.height
         if kind != "imagery":
             try:
                 stats = cog.stats(indexes=1, approx=cog.width * cog.height > 4_000_000)
