@@ -163,7 +163,8 @@ def wrapper_vrt(src, path: Path, crs: CRS, nodata: float | None) -> str:
         nd = nodata if nodata is not None else src.nodatavals[i - 1]
         if nd is not None:
             ET.SubElement(band, "NoDataValue").text = repr(float(nd))
-        ET.SubElement(band, "ColorInterp").text = src.colorinterp[i - 1].name.capitalize()
+        interp = src.colorinterp[i - 1].name.capitalize()  # a palette's table is not carried: the legend colours
+        ET.SubElement(band, "ColorInterp").text = "Gray" if interp == "Palette" else interp
         _source(band, path, str(i), src)
     if per_dataset_mask:
         mask = ET.SubElement(ET.SubElement(root, "MaskBand"), "VRTRasterBand", dataType="Byte")
