@@ -257,3 +257,18 @@ def test_a_block_larger_than_the_gdal_cache_is_refused(schema_db, settings, tmp_
         add(schema_db, small_cache, src, kind="categorical")
     assert add(schema_db, small_cache.model_copy(update={"raster_gdal_cache_mb": 64}), src,
                kind="categorical")["width"] == 4096
+
+
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
+def test_a_paletted_class_map_keeps_its_values_through_the_crs_vrt(tmp_path):
+    from layers.jobs.rasters.cog import convert
+
+    src = tmp_path / "pal.tif"
+    data = classes(300, 300)
+    with rasterio.open(src, "w", driver="GTiff", width=300, height=300, count=1, dtype="uint8",
+                       transform=Affine(10, 0, *ORIGIN[:1], 0, -10, ORIGIN[1])) as d:  # no CRS: guessed
+        d.write(data[None])
+        d.write_colormap(1, {1: (255, 0, 0, 255), 2: (0, 255, 0, 255), 3: (0, 0, 255, 255)})
+    out = convert(src, tmp_path / "out.tif", kind="categorical", nodata=0, max_pixels=10**9, cache_mb=64)
+    with rasterio.open(tmp_path / "out.tif") as cog:
+        assert out.crs == "EPSG:9208" and cog.nodata == 0 and (cog.read(1) == data).all()
