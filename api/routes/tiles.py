@@ -11,13 +11,16 @@ MapLibre handles more gracefully than a 204.
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api.http.negotiation import language
 from api.http.tile_responses import tile_reply
+from api.i18n.refusal import Refusal
 from api.query.params import COLLECTION_ID
+from layers.read.registry import BY_ID
 from tiles import ogc
-from tiles.grid import TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set
+from tiles.grid import (TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, summary, tile_matrix_set,
+                        web_mercator, zoom_range)
 from tiles.style import style
 from tiles.tilejson import tilejson
 from tiles.tilesets import Tileset, combined, for_collection
@@ -37,15 +40,15 @@ def base_url(request: Request) -> str:
 async def collection_tileset(collectionId: str = COLLECTION_ID) -> Tileset:
     try:
         return for_collection(collectionId)
-    except KeyError as exc:
-        raise HTTPException(404, exc.args[0]) from None
+    except KeyError:
+        raise Refusal(404, "errors.api.collection_unknown", layer=repr(collectionId), known=", ".join(BY_ID)) from None
 
 
 async def checked_tms(tileMatrixSetId: str = Path(..., json_schema_extra={"enum": [TMS_ID]})) -> str:
     try:
         return tile_matrix_set(tileMatrixSetId).id
-    except UnknownTileMatrixSet as exc:
-        raise HTTPException(404, str(exc)) from None
+    except UnknownTileMatrixSet:
+        raise Refusal(404, "errors.api.tms_unknown", tms=repr(tileMatrixSetId), offered=TMS_ID) from None
 
 
 async def bounds(request: Request):
@@ -53,13 +56,23 @@ async def bounds(request: Request):
         return await request.app.state.tiles.data_bounds(conn)
 
 
+def tile_refusal(z: int, x: int, y: int) -> Refusal:
+    """The 400 of a tile outside the matrix set, with the valid range (as tiles.grid.check_tile)."""
+    low, high = zoom_range()
+    if not low <= z <= high:
+        return Refusal(400, "errors.api.tile_zoom", z=z, tms=TMS_ID, low=low, high=high)
+    matrix = web_mercator().matrix(z)
+    return Refusal(400, "errors.api.tile_xy", tile=f"{z}/{x}/{y}", tms=TMS_ID, z=z, xmax=matrix.matrixWidth - 1,
+                   ymax=matrix.matrixHeight - 1)
+
+
 async def tile_response(request: Request, tileset: Tileset, z: int, x: int, y: int) -> Response:
     service = request.app.state.tiles
     try:
         result = await service.tile(request.app.state.engine, tileset, z, x, y,
                                     request.headers.get("if-none-match"))
-    except TileOutOfRange as exc:
-        raise HTTPException(400, str(exc)) from None
+    except TileOutOfRange:
+        raise tile_refusal(z, x, y) from None
     status, headers, body = tile_reply(result, service.settings.tile_max_age_s,
                                        request.headers.get("accept-encoding", ""), request.app.state.gzip)
     response = Response(body, status_code=status)

@@ -45,6 +45,13 @@ CASES = [
     ("/collections/households?f=csv", 400, "Lớp dữ liệu được mô tả dạng f=json", "a collection is described as f=json"),
     (f"{ITEMS}/1?f=csv", 400, "Một đối tượng có ở dạng f=json", "a single feature is available as f=json"),
     ("/opendata/catalog?f=xml", 400, "Không có định dạng f='xml'", "unknown format f='xml'"),
+    ("/tiles/WebMercatorQuad/25/0/0", 400, "Mức ma trận ô (zoom) 25 nằm ngoài WebMercatorQuad: dùng 0..24",
+     "tile matrix (zoom) 25 is outside WebMercatorQuad: use 0..24"),
+    ("/collections/communes/tiles/WebMercatorQuad/3/8/0", 400, "x phải trong 0..7 và y trong 0..7",
+     "x must be 0..7 and y 0..7"),
+    ("/tileMatrixSets/WorldCRS84Quad", 404, "Không có tập ma trận ô 'WorldCRS84Quad'",
+     "unknown tile matrix set 'WorldCRS84Quad'"),
+    ("/collections/nope/tiles", 404, "Không có lớp dữ liệu 'nope'", "unknown layer 'nope'; known layers: provinces"),
 ]
 
 
