@@ -33,7 +33,7 @@ ORIGIN = (500_000.0, 2_200_000.0)  # UTM 48N, the demo province's latitude
 SHAPES = {"continuous": (16_384, 10.0, "float32"), "categorical": (32_768, 5.0, "uint8")}
 
 
-def generate_raster(path: Path, kind: str) -> None:
+def generate_raster(path: Path, kind: str, origin: tuple[float, float] = ORIGIN) -> None:
     import rasterio
     from rasterio.transform import from_origin
     from rasterio.windows import Window
@@ -41,7 +41,7 @@ def generate_raster(path: Path, kind: str) -> None:
     size, pixel, dtype = SHAPES[kind]
     block = 512
     profile = dict(driver="GTiff", width=size, height=size, count=1, dtype=dtype, crs="EPSG:32648",
-                   transform=from_origin(ORIGIN[0], ORIGIN[1] + size * pixel, pixel, pixel),
+                   transform=from_origin(origin[0], origin[1] + size * pixel, pixel, pixel),
                    tiled=True, blockxsize=block, blockysize=block, compress="none", BIGTIFF="YES",
                    nodata=255 if kind == "categorical" else -9999)
     yy, xx = np.mgrid[0:block, 0:block].astype("float32")
@@ -95,13 +95,77 @@ def child(raster: Path, areas: Path, kind: str, out: Path) -> None:
     out.write_text(json.dumps({"features": n, "with_pixels": touched, "seconds": round(seconds, 2)}))
 
 
+# -- --database: the whole `ntm-map raster stats` (SQL included) on a copy you can spare -------
+
+PLACE_AREAS = """
+    INSERT INTO growing_areas (name, crop, commune_code, geom)
+    SELECT 'bench ' || row_number() OVER (), 'orange', code, geom FROM (
+        SELECT c.code, ST_Multi(ST_Buffer(ST_Centroid(g.geom), 0.0007, 'quad_segs=2')) AS geom
+        FROM communes c, LATERAL ST_SquareGrid(0.0025, c.geom) g
+        WHERE ST_Within(g.geom, c.geom)
+          AND ST_Within(g.geom, ST_Transform(ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 32648), 4326))
+          AND NOT EXISTS (SELECT 1 FROM growing_areas o WHERE o.geom && g.geom)
+        ORDER BY md5(c.code || ST_AsText(g.geom)) LIMIT %(n)s) s
+"""
+
+
+def database_run(url: str, folder: Path, kind: str, n: int) -> dict:
+    """Place n small areas over the raster, register the raster, time `refresh` for them, and
+    roll everything back: the database is left as it was (one transaction)."""
+    import psycopg
+    from sqlalchemy import create_engine, text
+
+    from layers.db.settings import Settings
+    from layers.jobs.rasters.zonal_refresh import refresh
+
+    size, pixel, dtype = SHAPES[kind]
+    with psycopg.connect(url) as conn:
+        cx, cy = conn.execute("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Transform(ST_SetSRID(ST_Centroid(ST_Extent(geom)::geometry), 4326), "
+                              "32648) c FROM communes) s").fetchone()
+    origin = (round(cx - size * pixel / 2, -3), round(cy - size * pixel / 2, -3))
+    raster = folder / f"{kind}-{int(origin[0])}-{int(origin[1])}.tif"
+    if not raster.exists():
+        generate_raster(raster, kind, origin)
+    box = {"x0": origin[0] + 500, "y0": origin[1] + 500, "x1": origin[0] + size * pixel - 500,
+           "y1": origin[1] + size * pixel - 500, "n": n}
+    settings = Settings(database_url=url, raster_dir=folder)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            t = time.perf_counter()
+            placed = conn.exec_driver_sql(PLACE_AREAS, box).rowcount
+            place_s = time.perf_counter() - t
+            conn.execute(text(f"""
+                INSERT INTO rasters (name, kind, title_vi, band_count, dtype, width, height, resolution_m, source_crs,
+                    crs, geom, file, bytes, sha256)
+                VALUES ('bench_zonal', '{kind}', 'bench', 1, '{dtype}', {size}, {size}, {pixel}, 'EPSG:32648',
+                    'EPSG:32648', ST_Transform(ST_MakeEnvelope({origin[0]}, {origin[1]}, {origin[0] + size * pixel},
+                    {origin[1] + size * pixel}, 32648), 4326), '{raster.name}', {raster.stat().st_size}, 'bench')"""))
+            t = time.perf_counter()
+            done = refresh(conn, settings, ["bench_zonal"], ["growing_areas"])
+            seconds = time.perf_counter() - t
+        finally:
+            trans.rollback()
+    engine.dispose()
+    return {"placed": placed, "place_s": round(place_s, 1), "computed": done["bench_zonal/growing_areas"],
+            "refresh_seconds": round(seconds, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", type=Path, default=Path("/tmp/ntm-zonal"))
     ap.add_argument("--areas", type=int, default=20_000)
     ap.add_argument("--kind", choices=sorted(SHAPES), default="continuous")
     ap.add_argument("--child", nargs=3, metavar=("RASTER", "AREAS", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--database", metavar="URL",
+                    help="also time `ntm-map raster stats` with its SQL on this database (a demo copy: areas are "
+                         "placed over the raster and everything is rolled back at the end)")
     args = ap.parse_args()
+    if args.database:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(database_run(args.database, args.dir, args.kind, args.areas)))
+        return
     if args.child:
         child(Path(args.child[0]), Path(args.child[1]), args.kind, Path(args.child[2]))
         return
