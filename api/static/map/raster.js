@@ -109,7 +109,11 @@ async function fillLegend(box, toggle) {
     const doc = await response.json();
     const units = doc.units || "";
     const parts = [];
-    if (Array.isArray(doc.classes) && doc.classes.length) parts.push(categories(doc));
+    if (Array.isArray(doc.classes) && doc.classes.length) {
+      parts.push(categories(doc));
+      // The printed map's legend (print.js) draws a toggle's `legend` items: the classes, in words.
+      toggle.legend = doc.classes.map((c) => ({ shape: "fill", color: colourOf(c), label: { vi: labelOf(c), en: labelOf(c) } }));
+    }
     else if (Array.isArray(doc.stops) && doc.stops.length) parts.push(ramp(doc, units));
     if (r.kind === "imagery") parts.push(el("p", "raster-credit", imageryCredit(doc)));
     else if (doc.synthetic || doc.source || doc.acquired) {
