@@ -52,8 +52,8 @@ def test_memory_growing_in_c_to_the_cap_is_named_not_a_death(runner):
     """C code that meets a failed allocation dies without a word (a signal, exit 127...): the
     watcher ends the task at the cap first and says so; the worker is replaced."""
     runner.call(tasks.pid, timeout=60)
-    for attempt in (lambda: runner.call(tasks.grow_in_c, 4, 0.002, timeout=30),
-                    lambda: asyncio.run(runner.run(tasks.grow_in_c, 4, 0.002, timeout=30))):
+    for attempt in (lambda: runner.call(tasks.grow_in_c, 4, 0.005, timeout=30),
+                    lambda: asyncio.run(runner.run(tasks.grow_in_c, 4, 0.005, timeout=30))):
         with pytest.raises(Unbounded, match="reached its memory cap of 256 MB") as caught:
             attempt()
         assert caught.value.reason == "memory"
