@@ -132,3 +132,11 @@ def test_a_raster_whose_file_is_gone_does_not_stop_the_others(world):
     with connection(url) as conn:
         with pytest.raises(Exception, match="v1.tif"):
             refresh(conn, settings, ["aaa_gone"])
+
+
+def test_only_one_app_process_refreshes_at_a_time(world):
+    url, settings, *_ = world
+    with psycopg.connect(url) as other:  # another worker holds the lock
+        assert other.execute(zonal_refresh.REFRESH_LOCK.text).fetchone()[0] is True
+        assert zonal_refresh._run_once(settings, url) == {}
+    assert zonal_refresh._run_once(settings, url)["landcover_t/growing_areas"] >= 1  # released with its connection

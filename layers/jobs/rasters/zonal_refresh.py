@@ -144,8 +144,15 @@ def _refresh_one(conn, settings, raster, path, layer: str, limit: int) -> int:
 
 # -- the web app's background task ------------------------------------------------------------
 
+# One refresher per database: `ntm-map serve --workers 4` starts four apps, and only the one holding
+# this session lock computes (the others skip the run); it goes with the connection.
+REFRESH_LOCK = text("SELECT pg_try_advisory_lock(hashtext('ntm-map raster_zonal_stats refresh'))")
+
+
 def _run_once(settings, url: str) -> dict[str, int]:
     with connection(url) as conn:
+        if not conn.execute(REFRESH_LOCK).scalar_one():
+            return {}
         return refresh(conn, settings, limit=settings.raster_stats_batch,
                        on_error=lambda name, exc: log.warning("raster %s: statistics not computed: %s", name, exc))
 
