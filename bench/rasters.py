@@ -240,31 +240,41 @@ def main(argv=None) -> int:
         bases = start(procs, args, settings, url, cog, logdir)
         results["agreement"] = check_same_tiles(bases, tiles, cog)
         log(f"tiles agree: {results['agreement']}")
-        for name in ("titiler", "ntm-nocache", "ntm-cache"):
-            paths_file = logdir / f"paths-{name}.txt"
-            paths_file.write_text("\n".join(paths_for(name, tiles, cog)) + "\n")
+        names = ("titiler", "ntm-nocache", "ntm-cache")
+        files = {}
+        for name in names:
+            files[name] = logdir / f"paths-{name}.txt"
+            files[name].write_text("\n".join(paths_for(name, tiles, cog)) + "\n")
             if name == "ntm-cache":
                 fill_cache(bases[name], paths_for(name, tiles, cog), args.connections)
-            run_wrk({"wrk": "wrk"}, bases[name], paths_file, args.warmup, args)
-            runs = []
-            for _ in range(args.repeats):
-                runs.append(run_wrk({"wrk": "wrk"}, bases[name], paths_file, args.duration, args))
-                log(f"  {name}: {runs[-1]['rps']:.0f} req/s, p50 {runs[-1]['p50_ms']:.1f} ms"
-                    + (f" ERRORS {runs[-1]['errors']}" if runs[-1]["failed"] else ""))
-            results["runs"][name] = runs
+            run_wrk({"wrk": "wrk"}, bases[name], files[name], args.warmup, args)
+            results["runs"][name] = []
+        # Rounds, each server in turn: the machine's other load changes by the minute, and a
+        # round's servers share it; ratios are taken within a round.
+        for _ in range(args.repeats):
+            for name in names:
+                run = run_wrk({"wrk": "wrk"}, bases[name], files[name], args.duration, args)
+                results["runs"][name].append(run)
+                log(f"  {name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms"
+                    + (f" ERRORS {run['errors']}" if run["failed"] else ""))
     finally:
         procs.stop_all()
     med = {n: float(np.median([r["rps"] for r in runs])) for n, runs in results["runs"].items()}
     results["median_rps"] = med
-    results["ratios"] = {"uncached": round(med["ntm-nocache"] / med["titiler"], 2),
-                         "cached": round(med["ntm-cache"] / med["titiler"], 1)}
+    rounds = list(zip(*(results["runs"][n] for n in ("titiler", "ntm-nocache", "ntm-cache"))))
+    results["round_ratios"] = [{"uncached": round(u["rps"] / t["rps"], 2), "cached": round(c["rps"] / t["rps"], 1)}
+                               for t, u, c in rounds]
+    results["ratios"] = {k: float(np.median([r[k] for r in results["round_ratios"]])) for k in ("uncached", "cached")}
+    results["load_average"] = os.getloadavg()
     out = BENCH / "results" / f"rasters-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=1))
     log(f"results in {out}")
     for n, runs in results["runs"].items():
         p50 = np.median([r["p50_ms"] for r in runs])
         print(f"| {n} | {med[n]:.0f} | {p50:.1f} | {[r['rps'] for r in runs]} |")
-    print(f"uncached ntm/TiTiler = {results['ratios']['uncached']}×, cached = {results['ratios']['cached']}×")
+    print(f"per round: {results['round_ratios']}")
+    print(f"median of rounds: uncached ntm/TiTiler = {results['ratios']['uncached']}×, "
+          f"cached = {results['ratios']['cached']}×; load average {results['load_average']}")
     return 0
 
 

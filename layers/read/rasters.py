@@ -8,6 +8,7 @@ request instead of the row's JSON, and an edit still shows on the next request.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -100,16 +101,27 @@ async def get_raster(engine: AsyncEngine, settings, name: str) -> RasterInfo | N
 
 
 class RasterRegistry:
-    """The public rasters by name, read again only when the `rasters` table's stamp changes."""
+    """The public rasters by name, read again only when the `rasters` table's stamp changes.
+
+    The stamp itself is read at most every `settings.raster_recheck_s` seconds (0: on every
+    request): a cached raster tile is then served without a database round trip, which on a busy
+    database costs more than the tile. Rasters change by an administrator's import, so a new
+    version or legend showing within a second is worth that; vector tiles, edited all day,
+    check on every request (tiles.service)."""
 
     def __init__(self, settings) -> None:
         self.settings = settings
         self._stamp: str | None = None
+        self._checked = float("-inf")
         self._rows: dict[str, RasterInfo] = {}
         self._lock = asyncio.Lock()
 
     async def current(self, engine: AsyncEngine) -> dict[str, RasterInfo]:
+        now = time.monotonic()
+        if now - self._checked < self.settings.raster_recheck_s:
+            return self._rows
         async with engine.connect() as conn:
+            self._checked = now
             driver = (await conn.get_raw_connection()).driver_connection  # every tile asks: no ORM layer
             stamp = await driver.fetchval(STAMP_SQL) or "0"
             if stamp != self._stamp:

@@ -4,6 +4,7 @@ style; every bad request answered in the API's JSON error shape, never a 500."""
 from __future__ import annotations
 
 import io
+import time
 
 import morecantile
 import numpy as np
@@ -37,7 +38,7 @@ def rows(db, settings, tmp_path_factory):
 @pytest.fixture(scope="module")
 def client(settings, db, rows):
     with started_client(settings, db, raster_dir=rows["r3_landcover"]["path"].parent.parent,
-                        raise_server_exceptions=False) as c:
+                        raise_server_exceptions=False, raster_recheck_s=0) as c:
         yield c
 
 
@@ -210,3 +211,23 @@ def test_a_raster_made_private_disappears(client, db):
     finally:
         with psycopg.connect(db) as conn:
             conn.execute("UPDATE rasters SET public = true WHERE name = 'r3_imagery'")
+
+
+def test_with_a_recheck_interval_a_new_legend_shows_after_it(settings, db, rows):
+    """NTM_RASTER_RECHECK_S (default 1 s, 3 s here): within it the registry is not read again (cached tiles need no
+    database), after it the new legend is served."""
+    with started_client(settings, db, raster_dir=rows["r3_landcover"]["path"].parent.parent, raster_recheck_s=3.0) as c:
+        url = "/collections/r3_landcover/legend"
+        assert c.get(url).json()["classes"][0]["colour"] == "#1a9641"
+        legend = {"classes": [{**cl, "colour": "#000000"} for cl in cogs.LANDCOVER["classes"]]}
+        with psycopg.connect(db) as conn:
+            conn.execute("UPDATE rasters SET legend = %s::jsonb WHERE name = 'r3_landcover'",
+                         (psycopg.types.json.Json(legend),))
+        try:
+            assert c.get(url).json()["classes"][0]["colour"] == "#1a9641"  # read < 3 s ago
+            time.sleep(3.1)
+            assert c.get(url).json()["classes"][0]["colour"] == "#000000"
+        finally:
+            with psycopg.connect(db) as conn:
+                conn.execute("UPDATE rasters SET legend = %s::jsonb WHERE name = 'r3_landcover'",
+                             (psycopg.types.json.Json(cogs.LANDCOVER),))

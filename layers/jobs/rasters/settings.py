@@ -26,6 +26,9 @@ class RasterSettings(BaseSettings):
     # (0: one per CPU core), and a request waits at most this long for its tile (then 503).
     raster_tile_workers: int = Field(0, ge=0, le=64)
     raster_tile_deadline_s: float = Field(10.0, gt=0, le=120)
+    # How often the web app asks the database whether a raster was added, replaced or re-styled
+    # (layers.read.rasters.RasterRegistry); 0: on every request.
+    raster_recheck_s: float = Field(1.0, ge=0, le=60)
 
 
 def raster_dir(settings) -> Path:
