@@ -263,6 +263,17 @@ def test_switcher_turns_a_raster_on_with_legend_opacity_and_value(browser, raste
         page.wait_for_selector(".popup-raster tr[data-raster=test_height][data-ready=true]")
         assert page.text_content(".popup-raster tr[data-raster=test_height] td").endswith(" m")
         _shot(page, f"map_{viewport['width']}")
+        # By keyboard: the map focused, Enter reads the values at its centre (moved 500 m east:
+        # class 2), Escape closes and focus stays on the map.
+        page.keyboard.press("Escape")
+        page.evaluate("([lon, lat]) => ntmMap.jumpTo({center: [lon, lat]})", list(_metres_east(lon, lat, 500)))
+        page.focus("canvas.maplibregl-canvas")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".popup-raster tr[data-raster=test_cover][data-ready=true]")
+        assert page.text_content(".popup-raster tr[data-raster=test_cover] td") == "Test housing"
+        page.keyboard.press("Escape")
+        assert not page.locator(".popup-raster").count()
+        assert page.evaluate("document.activeElement.classList.contains('maplibregl-canvas')")
         found = axe_violations(page)
         assert not found, describe(found)
         log.assert_clean()

@@ -38,6 +38,12 @@ export function initClicks(map, config) {
     const best = hits.map((f, i) => [rank(f), i, f]).sort((a, b) => a[0] - b[0] || a[1] - b[1])[0][2];
     showInfo(map, config, best, e.lngLat);
   });
+  // By keyboard (the map focused, arrows having moved it): Enter reads the rasters on at its centre.
+  map.getCanvas().addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !rastersOn(map, config)) return;
+    e.preventDefault();
+    showInfo(map, config, null, map.getCenter(), map.getCanvas());
+  });
   map.on("mousemove", (e) => {
     const hits = map.queryRenderedFeatures(e.point, { layers: interactiveLayers(map) });
     map.getCanvas().style.cursor = hits.length ? "pointer" : "";

@@ -91,12 +91,13 @@ function pointContent() {
 }
 
 // `from`: the element that opened it by keyboard (focus returns there), or null for a click.
-// `feature` null: a spot (only its raster values). A click (not the keyboard's list, whose
-// anchor is no place the user chose) also reads the values of the rasters on under it.
+// `feature` null: a spot (only its raster values: a click, or Enter on the map for its centre).
+// A feature clicked (not opened from the keyboard's list, whose anchor is no place the user
+// chose) also reads the values of the rasters on under it.
 export function showInfo(map, config, feature, lngLat, from = null) {
   opener = from;
   const content = feature ? popupContent(config, feature) : pointContent();
-  const values = from ? null : rasterValues(map, config, lngLat);
+  const values = feature && from ? null : rasterValues(map, config, lngLat);
   const link = content.querySelector(".popup-link");
   if (values && link) link.before(values);
   else if (values) content.append(values);
