@@ -25,6 +25,7 @@ MODULES = ("tiles/map_vocabulary.py", "tiles/map_layers.py", "tiles/map_style.py
 # Coded values' words (a data vocabulary, like geo.vocabulary), not the panel's.
 CODED_TABLES = {"AGRI_ZONE_KINDS", "LAND_USE", "VILLAGE_KINDS", "CERTIFICATES"}
 DATA_VALUES = {"Xã"}  # the communes layer's `kind` value a filter compares with
+CODE_LIKE = re.compile(r"[a-z_-]+")
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
 
@@ -39,7 +40,8 @@ def inline_words(source: str) -> list[str]:
             skip |= {id(n) for n in ast.walk(node)}
         if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Module)) and ast.get_docstring(node, clean=False):
             skip.add(id(node.body[0].value))
-    texts = {s for pair in CATALOGUE.entries.values() for s in pair if len(s) > 3}
+    # A catalogue text, unless it is also a style keyword ("none", "line": lower-case, one word).
+    texts = {s for pair in CATALOGUE.entries.values() for s in pair if len(s) > 3 and not CODE_LIKE.fullmatch(s)}
     found = []
     for node in ast.walk(tree):
         if id(node) in skip:
