@@ -68,6 +68,19 @@ PAGE_FACTS = """() => {
 }"""
 
 
+def waterfall(done: list, sizes: list[dict]) -> list[dict]:
+    """Every request until usable (the workers' tiles too, which the page's resource timing
+    lacks), by start: what to cut next is read from here. Times in ms from the first request."""
+    rows = [(r, z, r.timing) for r, z in zip(done, sizes)]
+    if not rows:
+        return []
+    t0 = min(t["startTime"] for _, _, t in rows)
+    out = [{"path": r.url.split("://", 1)[-1].split("/", 1)[-1][:90],
+            "start_ms": round(t["startTime"] - t0), "end_ms": round(t["startTime"] - t0 + t["responseEnd"]),
+            "kB": round((z["responseBodySize"] + z["responseHeadersSize"]) / 1024, 1)} for r, z, t in rows]
+    return sorted(out, key=lambda row: row["start_ms"])
+
+
 def one_run(browser, url: str, preset: str, cpu: float, timeout_s: float) -> dict:
     from tests.browser.chromium import wait_without_eval
 
@@ -93,7 +106,8 @@ def one_run(browser, url: str, preset: str, cpu: float, timeout_s: float) -> dic
         facts = page.evaluate(PAGE_FACTS)
         sizes = [r.sizes() for r in done]
         facts.update(requests=len(done), tiles=sum("/tiles/" in r.url for r in done),
-                     kilobytes=round(sum(z["responseBodySize"] + z["responseHeadersSize"] for z in sizes) / 1024))
+                     kilobytes=round(sum(z["responseBodySize"] + z["responseHeadersSize"] for z in sizes) / 1024),
+                     waterfall=waterfall(done, sizes))
         if facts["state"] != "idle":
             raise BenchError(f"the map failed to start ({preset})")
         before = page.evaluate("ntmMap.getZoom()")

@@ -13,6 +13,7 @@ import { readHash, writeHash } from "./permalink.js";
 import { loadPlaces } from "./popup.js";
 import { addRasterGroup, initRasters } from "./raster.js";
 import { initSearch } from "./search.js";
+import { styleDoc as readStyle } from "./warm.js";
 
 const config = JSON.parse(document.getElementById("map-config").textContent);
 const view = config.view || {};
@@ -40,6 +41,22 @@ function prepareStyle(style, hash) {
   }
   if (hash.center && !narrow) { style.center = hash.center; style.zoom = hash.zoom; }
   return style;
+}
+
+// Village names show from z13 and their points are a large file (55 kB): over a slow connection
+// they would delay the first view, which never shows them. Their source starts empty and gets its
+// URL once the first view is drawn (popup.js reads the same URL for village names).
+const LATER_SOURCES = ["labels-villages"];
+
+function deferSources(style) {
+  const later = {};
+  for (const id of LATER_SOURCES) {
+    const source = style.sources[id];
+    if (!source || typeof source.data !== "string") continue;
+    later[id] = source.data;
+    style.sources[id] = { ...source, data: { type: "FeatureCollection", features: [] } };
+  }
+  return later;
 }
 
 async function externalBasemap(ours) {
@@ -84,10 +101,12 @@ async function start() {
   // needed only under an external basemap (icons.js): not waited for otherwise.
   const [icons, styleDoc] = await Promise.all([
     config.basemapStyleUrl ? loadIcons(config) : {},
-    fetch(`${config.styleUrl}?lang=${lang()}`, { credentials: "same-origin" }).then((r) => r.json()),
+    readStyle(`${config.styleUrl}?lang=${lang()}`),  // read once by warm.js, from the page head's preload
   ]);
   // The raster layers the style offers join the switcher (and the permalink's state).
   if (!narrow && addRasterGroup(config, styleDoc, config.base).length) initialState(config, wanted);
+  const sources = { ...styleDoc.sources };  // with every URL, for popup.js
+  const later = deferSources(styleDoc);
   let style = prepareStyle(styleDoc, hash);
   if (config.basemapStyleUrl) style = await externalBasemap(style);
   // Framed from the start (not fitted after `load`), so the first tiles asked for are the ones shown.
@@ -114,7 +133,7 @@ async function start() {
     initInfo(map);
     initClicks(map, config);
     const refreshList = initInView(map, config);
-    loadPlaces(styleDoc.sources);
+    loadPlaces(sources);
     initSearch(document.getElementById("search"), map, config, (collection) => {
       const toggle = config.groups.flatMap((g) => g.toggles).find((tg) => tg.collection === collection);
       if (toggle && !visibleToggles().includes(toggle.id)) setToggle(map, config, toggle.id, true);
@@ -127,6 +146,7 @@ async function start() {
     map.once("idle", () => {
       showNtmYears(map);
       document.body.dataset.mapState = "idle";
+      for (const [id, url] of Object.entries(later)) if (map.getSource(id)) map.getSource(id).setData(url);
       // Share and print (they mount themselves on #map-tools): loaded once the first view is
       // drawn, so a slow connection spends its first seconds on the map.
       if (view.mode === "full") import("./share.js").then(() => import("./print.js"));  // buttons in this order

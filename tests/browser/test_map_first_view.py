@@ -1,0 +1,77 @@
+"""The map's first view over a slow connection (issue 21's 3G budget, bench/map_3g.py): the page
+head asks for the first view's tiles, sprite and commune names while MapLibre loads
+(api/static/map/warm.js), and MapLibre then reads them from the HTTP cache; the village names
+(a large file, shown from z13) wait until the first view is drawn.
+
+Throttled to Fast 3G as the benchmark is, so MapLibre arrives after the warm-up as on a phone.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.chromium import PageLog, wait_without_eval
+from tests.browser.mapping import IDLE, jump, rendered
+
+TILE = r"/tiles/WebMercatorQuad/\d+/\d+/\d+$"
+FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180000, "uploadThroughput": 84375}
+
+
+def first_view(browser, url: str, viewport: dict) -> list:
+    """Every request finished until the map is idle: a first visit throttled to Fast 3G, in a
+    context without request routing (routing turns Chromium's HTTP cache off)."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=2, locale="vi-VN",
+                                  service_workers="block")
+    try:
+        page = context.new_page()
+        wait_without_eval(page, 90000)
+        log = PageLog()
+        log.attach(page)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", FAST_3G)
+        finished: list = []
+        context.on("requestfinished", lambda r: finished.append((r.url, r.sizes()["responseBodySize"])))
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(IDLE, timeout=90000)
+        done = list(finished)
+        log.assert_clean()
+        return done
+    finally:
+        context.close()
+
+
+def downloads(requests: list, pattern: str) -> dict[str, list[int]]:
+    """URL → body bytes of each request for it (0 or less: answered by the HTTP cache)."""
+    out: dict[str, list[int]] = {}
+    for url, size in requests:
+        if re.search(pattern, url):
+            out.setdefault(url, []).append(size)
+    return out
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}, {"width": 1280, "height": 800}])
+def test_first_view_is_asked_for_once_ahead_of_maplibre(browser, live_url, viewport):
+    requests = first_view(browser, f"{live_url}/map?lang=vi", viewport)
+    tiles = downloads(requests, TILE)
+    # The warm-up guessed the map's tiles exactly: each asked for twice (the warm-up, then the
+    # map), downloaded once; none downloaded for nothing.
+    assert tiles and all(len(sizes) == 2 for sizes in tiles.values()), tiles
+    assert all(sorted(sizes)[0] <= 0 < sorted(sizes)[1] for sizes in tiles.values()), tiles
+    for pattern in (r"/styles/map/sprite@2x\.(json|png)$", r"/styles/map/labels/communes\.geojson$"):
+        found = downloads(requests, pattern)
+        assert found and all(sum(s > 0 for s in sizes) == 1 for sizes in found.values()), (pattern, found)
+    # The style was preloaded once and read once (warm.js hands it to main.js).
+    assert len(downloads(requests, r"/styles/map/style\.json")[f"{live_url}/styles/map/style.json?lang=vi"]) == 1
+
+
+def test_village_names_come_after_the_first_view_and_still_show(page, page_log, live_url, shared_demo):
+    page.goto(f"{live_url}/map?lang=vi")
+    page.wait_for_function(IDLE, timeout=60000)
+    # Not part of the first view's style: the source started empty and got its URL at idle.
+    page.wait_for_function("typeof ntmMap.getSource('labels-villages').serialize().data === 'string'")
+    lon, lat = page.evaluate("(() => { const c = ntmMap.getCenter(); return [c.lng, c.lat]; })()")
+    jump(page, lon, lat, 14)
+    assert rendered(page, "villages-label")
+    page_log.assert_clean()
