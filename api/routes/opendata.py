@@ -45,7 +45,7 @@ def _releases(request: Request) -> Releases:
 def _latest(request: Request) -> tuple[str, dict]:
     version = _releases(request).latest()
     if version is None:
-        raise HTTPException(404, "no open-data release has been published yet (run `ntm-map publish`)")
+        raise Refusal(404, "errors.api.no_release_yet")
     return version, _releases(request).manifest(version)
 
 
@@ -225,14 +225,14 @@ def _version_or_404(request: Request, version: str) -> str:
     found = _releases(request).resolve(version)
     if found is None:
         known = ", ".join(["latest", *_releases(request).versions()])
-        raise HTTPException(404, f"no release {version!r}; releases: {known}")
+        raise Refusal(404, "errors.api.release_unknown", version=repr(version), known=known)
     return found
 
 
 def _file(request: Request, version: str, name: str, cache: str) -> Response:
     path = _releases(request).file_path(version, name)
     if path is None:
-        raise HTTPException(404, f"release {version} has no file {name!r}; see /opendata/releases/{version}/")
+        raise Refusal(404, "errors.api.release_file", version=version, name=repr(name))
     dist = next((d for ds in _releases(request).manifest(version)["datasets"].values()
                  for d in ds["distributions"] if d["path"] == name), None)
     headers = {"Cache-Control": cache}
@@ -259,7 +259,7 @@ def _moved(request: Request, version: str, name: str) -> Response:
         return JSONResponse(_releases(request).removed_manifest(version), headers={"Cache-Control": IMMUTABLE})
     where = _releases(request).moved(version, name)
     if where is None:
-        raise HTTPException(404, f"release {version} (removed) had no file {name!r}; see /opendata/releases/{version}/")
+        raise Refusal(404, "errors.api.removed_release_file", version=version, name=repr(name))
     location = _location(request, where)
     same = where.status == SAME_BYTES
     body = {"removed_release": version, "location": location,
@@ -310,15 +310,15 @@ async def dataset(request: Request, name: str, fmt: str = Depends(output_format)
     man = _releases(request).manifest(version) if version else {"datasets": {}}
     entry = man["datasets"].get(ds_id)
     if entry is None:
-        raise HTTPException(404, f"unknown dataset {ds_id!r}; datasets: {', '.join(known)}"
-                            + ("" if version else " (no release published yet)"))
+        raise Refusal(404, "errors.api.dataset_unknown" if version else "errors.api.dataset_unknown_no_release",
+                      dataset=repr(ds_id), known=", ".join(known))
     if ext:
         formats = {d["format"]: d["path"] for d in entry["distributions"]}
         suffixes = {d["path"].removeprefix(f"{ds_id}."): d["path"] for d in entry["distributions"]}
         if ext not in formats and ext in suffixes:  # the file's own suffix works too: .shp.zip
             return _file(request, version, suffixes[ext], LATEST)
         if ext not in formats:
-            raise HTTPException(404, f"dataset {ds_id!r} has no format {ext!r}; formats: {', '.join(formats)}")
+            raise Refusal(404, "errors.api.dataset_format", dataset=repr(ds_id), ext=repr(ext), formats=", ".join(formats))
         return _file(request, version, formats[ext], LATEST)
     base = _base(request)
     body = {**entry, "version": version, "distributions": _dataset_links(base, version, entry),
@@ -342,7 +342,7 @@ async def dataset_changes(request: Request, ds_id: str, fmt: str = Depends(outpu
     version, man = _latest(request)
     entry = man["datasets"].get(ds_id)
     if entry is None:
-        raise HTTPException(404, f"unknown dataset {ds_id!r}; datasets: {', '.join(man['datasets'])}")
+        raise Refusal(404, "errors.api.dataset_unknown", dataset=repr(ds_id), known=", ".join(man["datasets"]))
     path = _releases(request).file_path(version, entry["changelog"])
     log = json.loads(path.read_text("utf-8")) if path else {}
     if fmt != "html":
