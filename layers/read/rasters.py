@@ -121,7 +121,6 @@ class RasterRegistry:
         if now - self._checked < self.settings.raster_recheck_s:
             return self._rows
         async with engine.connect() as conn:
-            self._checked = now
             driver = (await conn.get_raw_connection()).driver_connection  # every tile asks: no ORM layer
             stamp = await driver.fetchval(STAMP_SQL) or "0"
             if stamp != self._stamp:
@@ -130,6 +129,7 @@ class RasterRegistry:
                         rows = await conn.execute(_select(True))
                         self._rows = {r.name: _info(self.settings, r) for r in rows}
                         self._stamp = stamp
+        self._checked = now  # only once the rows are current: a request meanwhile reads them itself
         return self._rows
 
     async def get(self, engine: AsyncEngine, name: str) -> RasterInfo | None:

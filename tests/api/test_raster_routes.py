@@ -231,3 +231,26 @@ def test_with_a_recheck_interval_a_new_legend_shows_after_it(settings, db, rows)
             with psycopg.connect(db) as conn:
                 conn.execute("UPDATE rasters SET legend = %s::jsonb WHERE name = 'r3_landcover'",
                              (psycopg.types.json.Json(cogs.LANDCOVER),))
+
+
+def test_requests_racing_a_cold_registry_all_see_the_rasters(settings, db, rows):
+    """The first requests after start-up arrive together: none may be answered from the empty
+    registry the first one is still filling (a 404 for a raster that exists)."""
+    import asyncio
+
+    from layers.db.engines import async_engine
+    from layers.read.rasters import RasterRegistry
+
+    async def go():
+        engine = async_engine(settings, db)
+        try:
+            registry = RasterRegistry(settings.model_copy(update={"raster_recheck_s": 60.0}))
+            tasks = []
+            for _ in range(40):  # staggered: some arrive while the first is between its queries
+                tasks.append(asyncio.create_task(registry.get(engine, "r3_landcover")))
+                await asyncio.sleep(0.0005)
+            seen = await asyncio.gather(*tasks)
+            assert all(r is not None and r.kind == "categorical" for r in seen)
+        finally:
+            await engine.dispose()
+    asyncio.run(go())
