@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.pages.precompressed import BrotliCopies, accepts_brotli
 from layers.db.settings import Settings
 
 log = logging.getLogger("ntm_map")
@@ -28,6 +29,9 @@ VENDOR_FILES = {"swagger-ui": ("swagger-ui-dist", {"swagger-ui-bundle.js": JS, "
                 # the map's share (QR code) and print (PDF) tools; the folder inside the package after "/"
                 "qrcode-generator": ("qrcode-generator/dist", {"qrcode.mjs": JS}),
                 "jspdf": ("jspdf/dist", {"jspdf.umd.min.js": JS})}
+# Files sent as Brotli to browsers that take it (api/pages/precompressed.py): MapLibre is most of
+# the map page's bytes over a phone's 3G.
+PRECOMPRESSED = {"maplibre-gl": {"maplibre-gl.js": JS, "maplibre-gl.css": "text/css; charset=utf-8"}}
 FIX = "run `make setup` (npm ci) in the ntm-map checkout, or set NTM_VENDOR_DIR to a node_modules folder"
 
 
@@ -56,7 +60,32 @@ def _serve_files(app: FastAPI, settings: Settings, name: str) -> bool:
     return all((folder / file).is_file() for file in files)
 
 
+def _precompressed_route(copies: BrotliCopies, name: str, path: Path, media: str):
+    def serve(request: Request):  # sync: its stat calls run in the thread pool, off the event loop
+        if not path.is_file():
+            raise HTTPException(503, f"the browser library {name} is not installed on this server: {FIX}")
+        vary = {"Vary": "Accept-Encoding"}
+        if accepts_brotli(request.headers.get("accept-encoding", "")):
+            copy = copies.copy_of(path)
+            if copy is not None:
+                return FileResponse(copy, media_type=media, headers={**vary, "Content-Encoding": "br"})
+        return FileResponse(path, media_type=media, headers=vary)
+
+    return serve
+
+
+def _serve_precompressed(app: FastAPI, settings: Settings, copies: BrotliCopies) -> None:
+    """Routes ahead of the package's mount for its largest files: the Brotli copy when the browser
+    accepts it and the copy is made, else the file (gzipped by the middleware when accepted)."""
+    for name, files in PRECOMPRESSED.items():
+        folder = vendor_path(settings, name)
+        for file, media in files.items():
+            app.add_api_route(f"/static/vendor/{name}/{file}", _precompressed_route(copies, name, folder / file, media),
+                              methods=["GET"], include_in_schema=False, name=f"vendor-{name}-{file}")
+
+
 def install(app: FastAPI, settings: Settings) -> None:
+    _serve_precompressed(app, settings, BrotliCopies(settings.home / "cache" / "static-br"))
     missing = [name for name in VENDOR_FILES if not _serve_files(app, settings, name)]
     for name in VENDOR:
         folder = vendor_path(settings, name)
