@@ -114,6 +114,7 @@ async function start() {
   const map = new maplibregl.Map({
     container: "map", style, hash: false, attributionControl: { compact: true },
     maxZoom: 19, cooperativeGestures: view.mode === "embed", locale: mapLocale(),
+    fadeDuration: 0,  // labels and icons appear as placed: the first view is complete 0.3 s sooner
     ...(frame ? { bounds: [[frame[0], frame[1]], [frame[2], frame[3]]], fitBoundsOptions: { padding: 20, maxZoom: 14 } } : {}),
   });
   window.ntmMap = map;  // for the browser tests and the curious
