@@ -19,7 +19,8 @@ event after `load`, i.e. the style is loaded, every tile of the first view is dr
 layer panel, search, information and keyboard handlers are wired (they are set up in `load`).
 Each run then proves it: a click on the zoom-in button must change the zoom within 2 s.
 Reported per preset: the median of the runs (and each run), with DOMContentLoaded, the bytes
-and requests of the page until usable.
+and requests of the page until usable; the JSON keeps each run's requests with their timing
+(`waterfall`, MapLibre's worker requests included), where the next cut is read from.
 """
 from __future__ import annotations
 
