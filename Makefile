@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 run: setup db-up
 	$(BIN)/ntm-map migrate
 	$(BIN)/ntm-map load demo --if-empty
+	$(BIN)/ntm-map raster demo --if-missing
 	@# Open data: 25–45 s the first time, a few s after. A failed publish says what failed and
 	@# changes nothing (exit 3); the `-` goes on to serve, with the last good release.
 	-$(BIN)/ntm-map publish --if-changed

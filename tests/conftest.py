@@ -28,6 +28,8 @@ from layers.db.settings import Settings
 from layers.db.engines import sync_engine
 from tests.support import DEMO_HOUSEHOLDS, DEMO_SEED, isolated_settings, started_client
 
+DEMO_RASTER_SCALE = 4.0  # the demo rasters of the tests: 200 m land cover, 9.6 m imagery
+
 
 
 def _with_db(url: str, name: str) -> str:
@@ -156,6 +158,23 @@ def demo_template(databases, settings, schema_template) -> str:
             report.update(rows_loaded=sum(counts.values()))
         analyze(conn)
     return make_url(url).database
+
+
+@pytest.fixture(scope="session")
+def demo_rasters(databases, demo_template, settings, tmp_path_factory) -> types.SimpleNamespace:
+    """A template database: the small demo plus its five rasters (layers.jobs.demo.rasters, grids
+    DEMO_RASTER_SCALE times coarser), the COGs under `.settings`' own raster_dir. Copy it with
+    `databases.create(template=demo_rasters.template)` and run apps with `demo_rasters.settings`;
+    do not replace these rasters in a copy (the files are shared by every copy)."""
+    from layers.db.engines import connection
+    from layers.jobs.demo.rasters import make_demo_rasters
+    from tests.support import with_overrides
+
+    own = with_overrides(settings, raster_dir=tmp_path_factory.mktemp("demo-rasters"))
+    url = databases.create(template=demo_template)
+    with connection(url) as conn:
+        make_demo_rasters(conn, own, seed=DEMO_SEED, scale=DEMO_RASTER_SCALE, log=lambda m: None)
+    return types.SimpleNamespace(template=make_url(url).database, url=url, settings=own)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli import check, db, growing, imports, load, publish, raster, raster_stats, serve, users
+from api.cli import check, db, growing, imports, load, publish, raster, raster_demo, raster_stats, serve, users
 from api.cli import map as maps
 from layers.db.settings import ERRORS, Settings, explain
 
@@ -24,5 +24,5 @@ for command in (db.db, db.migrate, load.load, imports.import_cmd, serve.serve, m
                 users.users, publish.publish, growing.growing_areas, maps.map_command, check.check,
                 raster.raster):
     main.add_command(command)
-for command in (raster_stats.stats, raster_stats.suitability):  # zonal statistics and suitability
+for command in (raster_stats.stats, raster_stats.suitability, raster_demo.demo):  # statistics, suitability, demo
     raster.raster.add_command(command)

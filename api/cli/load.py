@@ -19,8 +19,9 @@ def load() -> None:
 @click.option("--households", default=200_000, show_default=True, help="Number of households to generate.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already holds data.")
 @click.option("--replace", is_flag=True, help="Wipe all layers first.")
+@click.option("--no-rasters", is_flag=True, help="Skip the demo rasters (land cover, elevation, slope, imagery).")
 @click.pass_context
-def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool) -> None:
+def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool, no_rasters: bool) -> None:
     """Load Nghệ An's real boundaries and a generated demo province."""
     from layers.jobs.bulk import analyze, bulk_session
     from layers.jobs.demo import DemoError, is_empty, load_demo
@@ -38,6 +39,10 @@ def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool
         except DemoError as exc:
             raise Fail(str(exc)) from None
         analyze(conn)
+        if not no_rasters:  # after the vectors: the rasters follow the villages and growing areas
+            from layers.jobs.demo.rasters import make_demo_rasters
+
+            make_demo_rasters(conn, settings_of(ctx), seed=seed, log=lambda m: click.echo(f"  {m}"))
         from layers.jobs.rasters.suitability import after_demo  # suitability and zonal statistics (issue 13)
 
         after_demo(conn, settings_of(ctx), log=lambda m: click.echo(f"  {m}"))

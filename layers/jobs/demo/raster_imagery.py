@@ -1,0 +1,152 @@
+"""Synthetic aerial imagery of the demo province (issue 13 item 6): RGB pictures painted from
+the same land cover, heights and vectors as the other demo rasters, so what staff see under the
+drawing map is where the data says it is.
+
+The sharp mosaic (≤ 2.4 m per pixel, a few communes) is drawn for tracing at z16: paddy in
+parcels with lighter bunds, each growing area in its crop's colour and texture inside a bare
+earth path along its boundary, houses as roofs where the households are, roads between village
+centres, rivers; hill shading from the elevation. The overview (province-wide, ~60 m) is the
+land cover's colours with the same shading. Colours are plausible, not a sensor's.
+"""
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from layers.jobs.demo import raster_terrain as t
+
+# Base colour (RGB) per land-cover class, like a dry-season true-colour mosaic.
+CLASS_RGB = {0: (0, 0, 0), t.PADDY: (104, 150, 70), t.ANNUAL: (150, 152, 92), t.PERENNIAL: (66, 112, 54),
+             t.SHRUB: (128, 140, 86), t.PLANTATION: (56, 96, 50), t.FOREST: (36, 72, 40),
+             t.BUILT: (158, 150, 138), t.WATER: (52, 78, 92), t.BARE: (182, 166, 138)}
+# Growing areas: (colour, row spacing in metres or 0 for a canopy of trees).
+CROP_LOOK = {"rice": ((118, 168, 64), 0), "tea": ((74, 132, 62), 6), "orange": ((58, 104, 48), 0),
+             "pomelo": ((62, 110, 52), 0), "passion_fruit": ((92, 140, 62), 8), "pineapple": ((126, 142, 96), 5),
+             "banana": ((96, 146, 72), 0), "peanut": ((132, 156, 76), 4), "sugarcane": ((104, 152, 72), 6),
+             "vegetables": ((112, 156, 76), 3)}
+PATH_RGB = (196, 178, 142)
+ROAD_RGB = (206, 200, 188)
+ROOFS = np.array([(164, 72, 52), (138, 136, 140), (96, 104, 122), (204, 202, 196), (176, 96, 64)], dtype=np.float32)
+PATH_M = 3.0  # the earth path along a growing area's boundary
+ROAD_M = 5.0
+HOUSE_M = 9.0
+
+
+def _palette(cover: np.ndarray) -> np.ndarray:
+    lut = np.zeros((256, 3), dtype=np.float32)
+    for k, rgb in CLASS_RGB.items():
+        lut[k] = rgb
+    return lut[cover]
+
+
+def _hash(*ints: np.ndarray) -> np.ndarray:
+    """A deterministic pseudo-random value in [0, 1) per integer tuple (parcel, house)."""
+    h = np.uint64(1469598103934665603)
+    for v in ints:
+        h = (h ^ np.asarray(v).astype(np.uint64)) * np.uint64(1099511628211)
+    return ((h >> np.uint64(40)) & np.uint64(0xFFFF)).astype(np.float32) / 65536.0
+
+
+def shade(elev: np.ndarray, res: float) -> np.ndarray:
+    """Hill shading (sun from the north-west, 45°), 1.0 on flat land."""
+    gy, gx = np.gradient(elev, res)
+    nx, ny, nz = -gx, gy, np.ones_like(gx)
+    norm = np.sqrt(nx * nx + ny * ny + 1)
+    sun = np.array([-0.5, 0.5, 0.7071])
+    light = (nx * sun[0] + ny * sun[1] + nz * sun[2]) / norm
+    return (0.55 + 0.45 * light / 0.7071).astype(np.float32)
+
+
+def _parcels(grid: t.Grid, width_m: float, length_m: float, angle: float):
+    """Parcel ids and a bund mask for a rotated grid of fields."""
+    x = (np.arange(grid.width, dtype=np.float32) * grid.res)[None, :]
+    y = (np.arange(grid.height, dtype=np.float32) * grid.res)[:, None]
+    u = (x * np.cos(angle) + y * np.sin(angle)) / width_m
+    v = (-x * np.sin(angle) + y * np.cos(angle)) / length_m
+    bund = (u % 1 < grid.res / width_m * 0.6) | (v % 1 < grid.res / length_m * 0.6)
+    return np.floor(u).astype(np.int64), np.floor(v).astype(np.int64), bund
+
+
+def sharp(terrain: t.Terrain, grid: t.Grid, world, rng: np.random.Generator) -> np.ndarray:
+    """The tracing mosaic on `grid`: an (4, h, w) uint8 RGBA array, transparent off the province."""
+    cover, elev, _ = t.land_cover(terrain, grid, world)
+    rgb = _palette(cover)
+    pu, pv, bund = _parcels(grid, 28.0, 70.0, 0.35)
+    tone = _hash(pu, pv)[..., None]
+    for cls, (wet, ripe) in {t.PADDY: ((70, 104, 84), (170, 164, 92)), t.ANNUAL: ((128, 112, 84), (160, 168, 96))}.items():
+        m = cover == cls
+        mix = np.where(tone[m] < 0.5, np.asarray(wet, np.float32), np.asarray(ripe, np.float32))
+        rgb[m] = rgb[m] * 0.35 + mix * 0.65 * (0.8 + 0.4 * tone[m])
+        rgb[m & bund] = (168, 162, 118)
+    canopy = 0.5 + 0.5 * np.sin(pu * 7.3 + pv * 3.1)  # cheap variety for tree crowns below
+    trees = np.isin(cover, (t.FOREST, t.PLANTATION, t.PERENNIAL))
+    speck = rng.random(grid.shape, dtype=np.float32)
+    rgb[trees] *= (0.78 + 0.3 * speck[trees] * (0.6 + 0.4 * canopy[trees]))[:, None]
+    _fields(grid, world, rgb)
+    _roads(grid, world, rgb)
+    _houses(grid, world, rgb)
+    water = cover == t.WATER
+    rgb[water] = np.asarray(CLASS_RGB[t.WATER], np.float32) * (0.95 + 0.1 * speck[water])[:, None]
+    rgb *= shade(elev, grid.res)[..., None]
+    rgb += (rng.standard_normal(grid.shape, dtype=np.float32) * 4.0)[..., None]
+    alpha = np.where(cover > 0, 255, 0).astype(np.uint8)
+    return np.concatenate([np.clip(rgb, 0, 255).astype(np.uint8).transpose(2, 0, 1), alpha[None]])
+
+
+def _fields(grid: t.Grid, world, rgb: np.ndarray) -> None:
+    """Growing areas in their crop's look, ringed by an earth path."""
+    inside = grid.burn([(g, i + 1) for i, g in enumerate(world.areas_utm)], dtype="int32")
+    rows, cols = np.nonzero(inside)
+    which = inside[rows, cols] - 1
+    crops = np.asarray(world.area_crops)[which]
+    for crop, (colour, spacing) in CROP_LOOK.items():
+        sel = crops == crop
+        if not sel.any():
+            continue
+        r, c = rows[sel], cols[sel]
+        base = np.asarray(colour, np.float32)
+        if spacing:
+            phase = ((c + r * 0.4) * grid.res / spacing) % 1
+            factor = np.where(phase < 0.5, 1.08, 0.86)
+        else:  # tree canopy: crowns every ~5 m
+            factor = 0.82 + 0.3 * _hash(np.floor(c * grid.res / 5), np.floor(r * grid.res / 5), which[sel])
+        rgb[r, c] = base * factor[:, None]
+    width = max(PATH_M, 1.2 * grid.res) / 2
+    rings = [g.boundary.buffer(width) for g in world.areas_utm]
+    rgb[grid.burn([(g, 1) for g in rings]) > 0] = PATH_RGB
+
+
+def _roads(grid: t.Grid, world, rgb: np.ndarray) -> None:
+    """Roads joining each village centre to its two nearest neighbours."""
+    xy = np.column_stack([world.village_x, world.village_y])
+    lines = set()
+    for i in range(len(xy)):
+        d = np.hypot(*(xy - xy[i]).T)
+        for j in np.argsort(d)[1:3]:
+            if d[j] < 6_000:
+                lines.add((min(i, int(j)), max(i, int(j))))
+    if lines:
+        half = max(ROAD_M, 1.2 * grid.res) / 2
+        roads = shapely.union_all([shapely.LineString([xy[a], xy[b]]).buffer(half) for a, b in sorted(lines)])
+        rgb[grid.burn([(roads, 1)]) > 0] = ROAD_RGB
+
+
+def _houses(grid: t.Grid, world, rgb: np.ndarray) -> None:
+    """A roof at every household: a square of HOUSE_M metres, its colour the house's own."""
+    row, col, ok = grid.pixel(world.house_x, world.house_y)
+    row, col = row[ok], col[ok]
+    colour = ROOFS[(_hash(row, col) * len(ROOFS)).astype(int)]
+    k = max(1, int(round(HOUSE_M / grid.res)))
+    for dy in range(k):
+        for dx in range(k):
+            rr, cc = row + dy, col + dx
+            keep = (rr < grid.height) & (cc < grid.width)
+            rgb[rr[keep], cc[keep]] = colour[keep] * (0.9 if dy == k - 1 else 1.0)
+
+
+def overview(cover: np.ndarray, elev: np.ndarray, res: float, rng: np.random.Generator) -> np.ndarray:
+    """The province-wide picture from land cover and heights on one grid: (4, h, w) RGBA."""
+    rgb = _palette(cover) * shade(elev, res)[..., None]
+    rgb += (rng.standard_normal(cover.shape, dtype=np.float32) * 5.0)[..., None]
+    alpha = np.where(cover > 0, 255, 0).astype(np.uint8)
+    return np.concatenate([np.clip(rgb, 0, 255).astype(np.uint8).transpose(2, 0, 1), alpha[None]])
