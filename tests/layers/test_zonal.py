@@ -130,3 +130,17 @@ def test_a_polygon_outside_the_raster_has_a_result_of_nothing(utm_raster):
 def test_imagery_is_refused(utm_raster):
     with pytest.raises(ValueError, match="categorical or continuous"):
         list(zonal_stats(utm_raster[0], "imagery", []))
+
+
+def test_geographic_continuous_mean_is_weighted_by_each_row_s_area(tmp_path):
+    array = np.linspace(10, 60, 100, dtype="float32").reshape(10, 10)
+    transform = from_origin(105.0, 21.01, 0.001, 0.001)
+    path = write(tmp_path / "geo_dem.tif", array, "EPSG:4326", transform, -9999)
+    polygon = Polygon([(105.0012, 21.0093), (105.0091, 21.0081), (105.0078, 21.0012), (105.0021, 21.0031)])
+    [(_, stats)] = list(zonal_stats(path, "continuous", [("g", polygon)]))
+    pairs = oracle(array, transform, polygon, -9999, lambda cell: abs(GEOD.geometry_area_perimeter(cell)[0]))
+    weights = np.array([m2 for _, m2 in pairs])
+    values = np.array([v for v, _ in pairs], dtype=float)
+    assert stats["mean"] == pytest.approx((weights * values).sum() / weights.sum(), rel=1e-5)
+    assert stats["area_ha"] == pytest.approx(weights.sum() / 1e4, rel=2e-4)
+    assert stats["min"] == pytest.approx(values.min()) and stats["max"] == pytest.approx(values.max())
