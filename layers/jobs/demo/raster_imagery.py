@@ -48,13 +48,20 @@ def _hash(*ints: np.ndarray) -> np.ndarray:
 
 
 def shade(elev: np.ndarray, res: float) -> np.ndarray:
-    """Hill shading (sun from the north-west, 45°), 1.0 on flat land."""
-    gy, gx = np.gradient(elev, res)
-    nx, ny, nz = -gx, gy, np.ones_like(gx)
-    norm = np.sqrt(nx * nx + ny * ny + 1)
-    sun = np.array([-0.5, 0.5, 0.7071])
-    light = (nx * sun[0] + ny * sun[1] + nz * sun[2]) / norm
-    return (0.55 + 0.45 * light / 0.7071).astype(np.float32)
+    """Hill shading (sun from the north-west, 45° up), 1.0 on flat land; float32 in place."""
+    gy, gx = np.gradient(elev.astype(np.float32, copy=False), np.float32(res))
+    light = gx * np.float32(0.5)
+    light += gy * np.float32(0.5)  # the sun's (-0.5, 0.5, 0.707) against the normal (-gx, gy, 1)
+    light += np.float32(0.7071)
+    np.multiply(gx, gx, out=gx)
+    np.multiply(gy, gy, out=gy)
+    gx += gy
+    gx += np.float32(1)
+    np.sqrt(gx, out=gx)
+    light /= gx
+    light *= np.float32(0.45 / 0.7071)
+    light += np.float32(0.55)
+    return light
 
 
 def _parcels(grid: t.Grid, width_m: float, length_m: float, angle: float):
@@ -117,18 +124,21 @@ def _fields(grid: t.Grid, world, rgb: np.ndarray) -> None:
 
 
 def _roads(grid: t.Grid, world, rgb: np.ndarray) -> None:
-    """Roads joining each village centre to its two nearest neighbours."""
+    """Roads joining each village centre near the picture to its two nearest neighbours."""
     xy = np.column_stack([world.village_x, world.village_y])
+    reach = 6_000.0
+    x1, y0 = grid.x0 + grid.width * grid.res, grid.y0 - grid.height * grid.res
+    near = (xy[:, 0] > grid.x0 - reach) & (xy[:, 0] < x1 + reach) & (xy[:, 1] > y0 - reach) & (xy[:, 1] < grid.y0 + reach)
+    xy = xy[near]
     lines = set()
     for i in range(len(xy)):
         d = np.hypot(*(xy - xy[i]).T)
         for j in np.argsort(d)[1:3]:
-            if d[j] < 6_000:
+            if d[j] < reach:
                 lines.add((min(i, int(j)), max(i, int(j))))
-    if lines:
-        half = max(ROAD_M, 1.2 * grid.res) / 2
-        roads = shapely.union_all([shapely.LineString([xy[a], xy[b]]).buffer(half) for a, b in sorted(lines)])
-        rgb[grid.burn([(roads, 1)]) > 0] = ROAD_RGB
+    half = max(ROAD_M, 1.2 * grid.res) / 2
+    roads = grid.burn([(shapely.LineString([xy[a], xy[b]]).buffer(half), 1) for a, b in sorted(lines)])
+    rgb[roads > 0] = ROAD_RGB
 
 
 def _houses(grid: t.Grid, world, rgb: np.ndarray) -> None:

@@ -143,9 +143,7 @@ class Terrain:
         big, mid, small = (noise(rng, frame, c).on(frame) for c in (9_000, 3_000, 1_000))
         relief = 0.55 * big + 0.3 * mid + 0.15 * small
         elev = base + (0.45 * base + 3.0) * relief + 0.25 * base * np.abs(mid)
-        centres = shapely.points(x.ravel(), y.ravel())
-        d = shapely.distance(centres, shapely.union_all([to_utm(shapely.LineString(c)) for c in RIVERS]))
-        carve = 1 - np.exp(-(d.reshape(x.shape) / 2_500.0) ** 2)
+        carve = 1 - np.exp(-(self._river_distance(frame) / 2_500.0) ** 2)
         bed = 0.3 * base
         elev = bed + (elev - bed) * carve
         patches = noise(rng, frame, 1_500).on(frame)  # which land use a hillside gets
@@ -153,6 +151,17 @@ class Terrain:
         # One stack, resampled onto a grid in one pass: height, patches, specks.
         self.stack = Field(np.stack([np.maximum(elev, 0.5), patches, specks]), frame)
         self.rough = noise(rng, frame, 120)
+
+    @staticmethod
+    def _river_distance(frame: Grid, step: int = 4) -> np.ndarray:
+        """Metres to the nearest river on `frame`, measured every `step` cells and interpolated."""
+        coarse = Grid(frame.x0, frame.y0, frame.width // step + 2, frame.height // step + 2, frame.res * step)
+        x = coarse.x0 + (np.arange(coarse.width) + 0.5) * coarse.res
+        y = coarse.y0 - (np.arange(coarse.height) + 0.5) * coarse.res
+        xx, yy = np.meshgrid(x, y)
+        rivers = shapely.union_all([to_utm(shapely.LineString(c)) for c in RIVERS])
+        d = shapely.distance(shapely.points(xx.ravel(), yy.ravel()), rivers).reshape(xx.shape)
+        return Field(d, coarse).on(frame, Resampling.bilinear)
 
     def surfaces_on(self, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Height in metres above sea level (the smooth surface plus small-scale roughness), and
