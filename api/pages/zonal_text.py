@@ -38,6 +38,11 @@ def units_text(units: str | None) -> str:
     return units if units in ("°", "%") else f" {units}"
 
 
+def percent_text(share: float, lang: str) -> str:
+    """62 %; one decimal under 10 % (4,5 %), where a whole number would say too little."""
+    return formatting.number(share * 100, lang, 0 if share >= 0.1 else 1)
+
+
 def summary(raster: dict, lang: str) -> str:
     """One line for one raster's figures over one feature."""
     stats, title = raster["stats"], title_of(raster, lang)
@@ -45,7 +50,7 @@ def summary(raster: dict, lang: str) -> str:
         classes = stats.get("classes") or []
         if not classes:
             return f"{title}: {t('raster_stats.none', lang)}"
-        parts = [t("raster_stats.share", lang, percent=formatting.number(c["share"] * 100, lang, 0 if c["share"] >= 0.1 else 1),
+        parts = [t("raster_stats.share", lang, percent=percent_text(c["share"], lang),
                    label=class_label(raster.get("legend"), c["value"], lang), ha=formatting.area_ha(c["ha"], lang))
                  for c in classes[:TOP_CLASSES]]
         if len(classes) > TOP_CLASSES:

@@ -114,7 +114,7 @@ def write_suitability(criteria: list[dict], paths: list[Path], kinds: list[str],
     with rasterio.open(paths[0]) as ref:
         profile = dict(driver="GTiff", width=ref.width, height=ref.height, count=1, dtype="uint8",
                        crs=ref.crs, transform=ref.transform, nodata=NODATA, tiled=True,
-                       blockxsize=256, blockysize=256, compress="deflate")
+                       blockxsize=256, blockysize=256, compress="none")  # a temporary file: add_raster compresses
         sources = [rasterio.open(p) for p in paths]
         try:
             views = [s if (s.crs == ref.crs and s.transform == ref.transform and s.shape == ref.shape)

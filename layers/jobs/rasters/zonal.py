@@ -119,9 +119,9 @@ def _from_operations(kind: str, p: dict, cell_m2: float) -> dict:
     if kind == "categorical":
         if m2 <= 0:
             return {"area_ha": 0.0, "classes": []}
+        pairs = zip(np.asarray(p["unique"]).tolist(), np.asarray(p["frac"]).tolist())
         classes = [{"value": int(v) if float(v).is_integer() else float(v), "ha": round(f * m2 / 1e4, 4),
-                    "share": round(float(f), 6)} for v, f in zip(np.asarray(p["unique"]).tolist(), np.asarray(p["frac"]).tolist())
-                   if f > 0]
+                    "share": round(float(f), 6)} for v, f in pairs if f > 0]
         classes.sort(key=lambda c: -c["ha"])
         return {"area_ha": round(m2 / 1e4, 4), "classes": classes}
     if m2 <= 0:
