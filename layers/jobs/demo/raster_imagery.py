@@ -40,11 +40,18 @@ def _palette(cover: np.ndarray) -> np.ndarray:
 
 
 def _hash(*ints: np.ndarray) -> np.ndarray:
-    """A deterministic pseudo-random value in [0, 1) per integer tuple (parcel, house)."""
-    h = np.uint64(1469598103934665603)
-    for v in ints:
-        h = (h ^ np.asarray(v).astype(np.uint64)) * np.uint64(1099511628211)
-    return ((h >> np.uint64(40)) & np.uint64(0xFFFF)).astype(np.float32) / 65536.0
+    """A deterministic pseudo-random value in [0, 1) per integer tuple (parcel, house): each
+    integer mixed in with MurmurHash3's finaliser, so neighbours get unrelated values."""
+    h = np.zeros(np.broadcast(*ints).shape, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for v in ints:
+            h ^= np.asarray(v).astype(np.int64).astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+            h ^= h >> np.uint64(33)
+            h *= np.uint64(0xFF51AFD7ED558CCD)
+            h ^= h >> np.uint64(33)
+            h *= np.uint64(0xC4CEB9FE1A85EC53)
+            h ^= h >> np.uint64(33)
+    return (h >> np.uint64(40)).astype(np.float32) / np.float32(1 << 24)
 
 
 def shade(elev: np.ndarray, res: float) -> np.ndarray:
