@@ -156,3 +156,24 @@ def test_missing_names_what_make_run_would_add(demo_rasters, databases, demo_tem
         assert missing(conn) == []
     with connection(databases.create(template=demo_template)) as conn:
         assert missing(conn) == list(NAMES)
+
+
+def _cli(url: str, raster_dir, *args):
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    return CliRunner().invoke(main, ["raster", "demo", *args],
+                              env={"DATABASE_URL": url, "NTM_RASTER_DIR": str(raster_dir)})
+
+
+def test_make_runs_check_is_cheap_and_quiet(demo_rasters, databases, schema_template):
+    """`make run` calls `ntm-map raster demo --if-missing` every time: with the rasters there it
+    does nothing; on a database with no demo it does nothing either, while without the flag it
+    says what to load first."""
+    done = _cli(databases.create(template=demo_rasters.template), demo_rasters.settings.raster_dir, "--if-missing")
+    assert done.exit_code == 0 and "nothing to do" in done.output
+    empty = databases.create(template=schema_template)
+    assert _cli(empty, demo_rasters.settings.raster_dir, "--if-missing").exit_code == 0
+    refused = _cli(empty, demo_rasters.settings.raster_dir)
+    assert refused.exit_code == 1 and "ntm-map load demo" in refused.output
