@@ -148,8 +148,8 @@ class Terrain:
         elev = bed + (elev - bed) * carve
         patches = noise(rng, frame, 1_500).on(frame)  # which land use a hillside gets
         specks = noise(rng, frame, 400).on(frame)      # small clearings, orchards, bare ground
-        # One stack, resampled onto a grid in one pass: height, patches, specks.
-        self.stack = Field(np.stack([np.maximum(elev, 0.5), patches, specks]), frame)
+        self.height = Field(np.maximum(elev, 0.5), frame)
+        self.noises = Field(np.stack([patches, specks]), frame)  # resampled in one pass
         self.rough = noise(rng, frame, 120)
 
     @staticmethod
@@ -166,13 +166,13 @@ class Terrain:
     def surfaces_on(self, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Height in metres above sea level (the smooth surface plus small-scale roughness), and
         the patch and speck noise that choose land uses, on `grid`."""
-        out = np.zeros((3, *grid.shape), dtype=np.float32)
-        reproject(self.stack.data, out, src_transform=self.frame.transform, src_crs=CRS,
-                  dst_transform=grid.transform, dst_crs=CRS, resampling=Resampling.cubic, num_threads=2)
-        elev = out[0]
+        out = np.zeros((2, *grid.shape), dtype=np.float32)
+        reproject(self.noises.data, out, src_transform=self.frame.transform, src_crs=CRS,
+                  dst_transform=grid.transform, dst_crs=CRS, resampling=Resampling.bilinear, num_threads=2)
+        elev = self.height.on(grid, Resampling.cubic)
         elev += self.rough.on(grid, Resampling.bilinear) * (1.0 + 0.02 * elev)
         np.maximum(elev, 0.5, out=elev)
-        return elev, out[1], out[2]
+        return elev, out[0], out[1]
 
 
 def slope_of(elev: np.ndarray, res: float) -> np.ndarray:
