@@ -13,8 +13,9 @@ What it does, each step skipped when its result is already there:
    image, PNG; both servers resample bilinearly (TiTiler: `resampling=bilinear&reproject=bilinear`).
 4. Servers: TiTiler (`titiler.core` TilerFactory, uvicorn), ntm-map with its tile cache off
    (NTM_TILE_CACHE_MB=0) and ntm-map as deployed (cache on, filled by the warm-up); the same GDAL
-   settings for all. Uncached: ntm-map (cache off) vs TiTiler. Cached: ntm-map (cache on) vs
-   TiTiler, which has no tile cache of its own.
+   settings for all. Uncached: ntm-map (cache off) vs TiTiler. Cached: ntm-map (cache on, memory
+   plus the disk tier NTM_TILE_CACHE_DIR that its worker processes share, filled by one pass over
+   the list) vs TiTiler, which has no tile cache of its own.
 Results: bench/results/rasters-<time>.json and a table to paste into docs/performance.md.
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ from rasterio.windows import Window
 from sqlalchemy.engine import make_url
 
 from bench.common import BENCH, NTM_MAP, ROOT, BenchError, log
+from bench.cpu import CpuMeter
 from bench.load import run_wrk
 from bench.procs import Processes, free_port, wait_http
 
@@ -148,7 +150,7 @@ def tile_list(row: dict, count: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def start(procs: Processes, args, settings, url: str, cog: Path, logdir: Path) -> dict[str, str]:
+def start(procs: Processes, args, settings, url: str, cog: Path, logdir: Path) -> tuple[dict, dict]:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("NTM_")} | GDAL_ENV
     bases, servers = {}, {}
     port = free_port()
@@ -161,13 +163,15 @@ def start(procs: Processes, args, settings, url: str, cog: Path, logdir: Path) -
         port = free_port()
         env = {**base_env, "DATABASE_URL": url, "NTM_RASTER_DIR": str(settings.raster_dir), "NTM_TILE_CACHE_MB": cache,
                "NTM_HOST": "127.0.0.1", "NTM_PORT": str(port)}
+        if cache != "0":  # the worker processes share the disk tier: one fill serves them all
+            env["NTM_TILE_CACHE_DIR"] = str(logdir / "tile-cache")
         servers[name] = procs.start(name, [NTM_MAP, "serve", "--host", "127.0.0.1", "--port", port,
                                            "--workers", args.workers], env, ROOT)
         bases[name] = f"http://127.0.0.1:{port}"
     for name, proc in servers.items():
         wait_http(bases[name] + "/healthz", proc, logdir / f"{name}.log")
         log(f"{name} on {bases[name]} (pid {proc.pid})")
-    return bases
+    return bases, servers
 
 
 def paths_for(name: str, tiles, cog: Path) -> list[str]:
@@ -237,7 +241,7 @@ def main(argv=None) -> int:
                      "tiles": len(tiles), "zooms": sorted({t[0] for t in tiles}), "connections": args.connections,
                      "workers": args.workers, "duration_s": args.duration, "cpus": os.cpu_count(), "runs": {}}
     try:
-        bases = start(procs, args, settings, url, cog, logdir)
+        bases, servers = start(procs, args, settings, url, cog, logdir)
         results["agreement"] = check_same_tiles(bases, tiles, cog)
         log(f"tiles agree: {results['agreement']}")
         names = ("titiler", "ntm-nocache", "ntm-cache")
@@ -253,9 +257,14 @@ def main(argv=None) -> int:
         # round's servers share it; ratios are taken within a round.
         for _ in range(args.repeats):
             for name in names:
+                meter = CpuMeter(servers[name].pid, args.db, "wrk")
+                meter.start()
                 run = run_wrk({"wrk": "wrk"}, bases[name], files[name], args.duration, args)
+                run["cpu"] = meter.stop(run["requests"])
                 results["runs"][name].append(run)
-                log(f"  {name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms"
+                log(f"  {name}: {run['rps']:.0f} req/s, p50 {run['p50_ms']:.1f} ms, server CPU "
+                    f"{run['cpu']['cpu_ms_per_request'].get('server', 0):.1f} ms/tile, other programs "
+                    f"{run['cpu']['cores_busy'].get('other', 0):.2f} cores"
                     + (f" ERRORS {run['errors']}" if run["failed"] else ""))
     finally:
         procs.stop_all()
@@ -266,6 +275,12 @@ def main(argv=None) -> int:
                                for t, u, c in rounds]
     results["ratios"] = {k: float(np.median([r[k] for r in results["round_ratios"]])) for k in ("uncached", "cached")}
     results["load_average"] = os.getloadavg()
+    # Server CPU per tile does not depend on how much of the machine the others took.
+    cpu = {n: float(np.median([r["cpu"]["cpu_ms_per_request"].get("server", 0) for r in runs]))
+           for n, runs in results["runs"].items()}
+    results["median_server_cpu_ms_per_tile"] = cpu
+    results["cpu_ratios"] = {"uncached": round(cpu["titiler"] / cpu["ntm-nocache"], 2),
+                             "cached": round(cpu["titiler"] / max(cpu["ntm-cache"], 1e-6), 1)}
     out = BENCH / "results" / f"rasters-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=1))
     log(f"results in {out}")
@@ -273,6 +288,7 @@ def main(argv=None) -> int:
         p50 = np.median([r["p50_ms"] for r in runs])
         print(f"| {n} | {med[n]:.0f} | {p50:.1f} | {[r['rps'] for r in runs]} |")
     print(f"per round: {results['round_ratios']}")
+    print(f"server CPU ms per tile (median): {cpu}; TiTiler/ntm-map: {results['cpu_ratios']}")
     print(f"median of rounds: uncached ntm/TiTiler = {results['ratios']['uncached']}×, "
           f"cached = {results['ratios']['cached']}×; load average {results['load_average']}")
     return 0
