@@ -33,7 +33,7 @@ def _layer(layer: str, lang: str) -> str:
             summary="What the raster layers say about one commune or growing area",
             dependencies=[Depends(strict_query())])
 async def feature_rasters(request: Request, layer_id: str = Path(..., alias="collectionId"),
-                          feature_id: int = Path(..., alias="featureId", ge=0, lt=2 ** 63),
+                          feature_id: int = Path(..., alias="featureId", ge=0, le=2 ** 63 - 1),
                           lang: str = Depends(language)):
     layer = _layer(layer_id, lang)
     found = await feature_stats(request.app.state.engine, layer, feature_id)

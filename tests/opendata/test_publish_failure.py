@@ -63,5 +63,5 @@ def test_make_run_serves_after_a_failed_publish(tmp_path):
                          capture_output=True, text=True, timeout=60, env={**os.environ, "MAKEFLAGS": ""})
     assert run.returncode == 0, run.stdout + run.stderr
     calls = log.read_text().splitlines()
-    assert calls == ["migrate", "load demo --if-empty", "publish --if-changed", "serve"], calls
+    assert calls == ["migrate", "load demo --if-empty", "raster demo --if-missing", "publish --if-changed", "serve"], calls
     assert "publishing open data failed" in run.stderr
