@@ -71,21 +71,31 @@ def shade(elev: np.ndarray, res: float) -> np.ndarray:
     return light
 
 
-def _parcels(grid: t.Grid, width_m: float, length_m: float, angle: float):
-    """Parcel ids and a bund mask for a rotated grid of fields."""
-    x = (np.arange(grid.width, dtype=np.float32) * grid.res)[None, :]
-    y = (np.arange(grid.height, dtype=np.float32) * grid.res)[:, None]
+def _parcels(grid: t.Grid, width_m: float, length_m: float, angle: float, origin=(0, 0)):
+    """Parcel ids and a bund mask for a rotated grid of fields, in the whole picture's pixel
+    coordinates (`origin` is this block's top-left row, column in it): a block's parcels continue
+    its neighbour's."""
+    x = ((origin[1] + np.arange(grid.width, dtype=np.float64)) * grid.res)[None, :]
+    y = ((origin[0] + np.arange(grid.height, dtype=np.float64)) * grid.res)[:, None]
     u = (x * np.cos(angle) + y * np.sin(angle)) / width_m
     v = (-x * np.sin(angle) + y * np.cos(angle)) / length_m
     bund = (u % 1 < grid.res / width_m * 0.6) | (v % 1 < grid.res / length_m * 0.6)
     return np.floor(u).astype(np.int64), np.floor(v).astype(np.int64), bund
 
 
-def sharp(terrain: t.Terrain, grid: t.Grid, world, rng: np.random.Generator) -> np.ndarray:
-    """The tracing mosaic on `grid`: an (4, h, w) uint8 RGBA array, transparent off the province."""
+def _pixel_ids(grid: t.Grid, origin) -> tuple[np.ndarray, np.ndarray]:
+    return ((origin[0] + np.arange(grid.height, dtype=np.int64))[:, None],
+            (origin[1] + np.arange(grid.width, dtype=np.int64))[None, :])
+
+
+def sharp(terrain: t.Terrain, grid: t.Grid, world, seed: int, origin=(0, 0), roads=()) -> np.ndarray:
+    """The tracing mosaic on `grid` (one block of the picture whose top-left pixel is `origin`
+    rows, columns away from the picture's): an (4, h, w) uint8 RGBA array, transparent off the
+    province. Every random value is a hash of the seed and the picture's pixel, not a stream, so
+    blocks join without a seam and the same seed gives the same bytes whatever the block size."""
     cover, elev, _ = t.land_cover(terrain, grid, world)
     rgb = _palette(cover)
-    pu, pv, bund = _parcels(grid, 28.0, 70.0, 0.35)
+    pu, pv, bund = _parcels(grid, 28.0, 70.0, 0.35, origin)
     tone = _hash(pu, pv)[..., None]
     for cls, (wet, ripe) in {t.PADDY: ((70, 104, 84), (170, 164, 92)), t.ANNUAL: ((128, 112, 84), (160, 168, 96))}.items():
         m = cover == cls
@@ -94,15 +104,21 @@ def sharp(terrain: t.Terrain, grid: t.Grid, world, rng: np.random.Generator) -> 
         rgb[m & bund] = (168, 162, 118)
     canopy = 0.5 + 0.5 * np.sin(pu * 7.3 + pv * 3.1)  # cheap variety for tree crowns below
     trees = np.isin(cover, (t.FOREST, t.PLANTATION, t.PERENNIAL))
-    speck = rng.random(grid.shape, dtype=np.float32)
+    rows, cols = _pixel_ids(grid, origin)
+    speck = _hash(np.int64(seed), np.int64(1), rows, cols)
     rgb[trees] *= (0.78 + 0.3 * speck[trees] * (0.6 + 0.4 * canopy[trees]))[:, None]
     _fields(grid, world, rgb)
-    _roads(grid, world, rgb)
-    _houses(grid, world, rgb)
+    if roads:
+        rgb[grid.burn([(g, 1) for g in roads]) > 0] = ROAD_RGB
+    _houses(grid, world, rgb, origin)
     water = cover == t.WATER
     rgb[water] = np.asarray(CLASS_RGB[t.WATER], np.float32) * (0.95 + 0.1 * speck[water])[:, None]
     rgb *= shade(elev, grid.res)[..., None]
-    rgb += (rng.standard_normal(grid.shape, dtype=np.float32) * 4.0)[..., None]
+    grain = _hash(np.int64(seed), np.int64(2), rows, cols)
+    grain += _hash(np.int64(seed), np.int64(3), rows, cols)
+    grain -= np.float32(1)
+    grain *= np.float32(9.8)  # triangular, standard deviation 4 like the former Gaussian grain
+    rgb += grain[..., None]
     alpha = np.where(cover > 0, 255, 0).astype(np.uint8)
     return np.concatenate([np.clip(rgb, 0, 255).astype(np.uint8).transpose(2, 0, 1), alpha[None]])
 
@@ -130,8 +146,9 @@ def _fields(grid: t.Grid, world, rgb: np.ndarray) -> None:
     rgb[grid.burn([(g, 1) for g in rings]) > 0] = PATH_RGB
 
 
-def _roads(grid: t.Grid, world, rgb: np.ndarray) -> None:
-    """Roads joining each village centre near the picture to its two nearest neighbours."""
+def road_shapes(grid: t.Grid, world) -> list:
+    """Roads (UTM polygons) joining each village centre near the whole picture to its two nearest
+    neighbours: chosen once for the picture, burnt block by block."""
     xy = np.column_stack([world.village_x, world.village_y])
     reach = 6_000.0
     x1, y0 = grid.x0 + grid.width * grid.res, grid.y0 - grid.height * grid.res
@@ -144,20 +161,19 @@ def _roads(grid: t.Grid, world, rgb: np.ndarray) -> None:
             if d[j] < reach:
                 lines.add((min(i, int(j)), max(i, int(j))))
     half = max(ROAD_M, 1.2 * grid.res) / 2
-    roads = grid.burn([(shapely.LineString([xy[a], xy[b]]).buffer(half), 1) for a, b in sorted(lines)])
-    rgb[roads > 0] = ROAD_RGB
+    return [shapely.LineString([xy[a], xy[b]]).buffer(half) for a, b in sorted(lines)]
 
 
-def _houses(grid: t.Grid, world, rgb: np.ndarray) -> None:
-    """A roof at every household: a square of HOUSE_M metres, its colour the house's own."""
-    row, col, ok = grid.pixel(world.house_x, world.house_y)
-    row, col = row[ok], col[ok]
-    colour = ROOFS[(_hash(row, col) * len(ROOFS)).astype(int)]
+def _houses(grid: t.Grid, world, rgb: np.ndarray, origin=(0, 0)) -> None:
+    """A roof at every household: a square of HOUSE_M metres, its colour the house's own (a hash
+    of its pixel in the whole picture)."""
+    row, col, _ = grid.pixel(world.house_x, world.house_y)
+    colour = ROOFS[(_hash(row + origin[0], col + origin[1]) * len(ROOFS)).astype(int)]
     k = max(1, int(round(HOUSE_M / grid.res)))
     for dy in range(k):
         for dx in range(k):
             rr, cc = row + dy, col + dx
-            keep = (rr < grid.height) & (cc < grid.width)
+            keep = (rr >= 0) & (rr < grid.height) & (cc >= 0) & (cc < grid.width)
             rgb[rr[keep], cc[keep]] = colour[keep] * (0.9 if dy == k - 1 else 1.0)
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import rasterio
+import rasterio.enums
+import rasterio.windows
 import shapely
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -29,7 +31,7 @@ from layers.jobs.rasters.store import add_raster, get_raster
 NAMES = ("landcover", "elevation", "slope", "imagery", "imagery_overview")
 COVER_M, OVERVIEW_M, IMAGERY_M = 50.0, 50.0, 2.4
 IMAGERY_COMMUNES = 3
-IMAGERY_SIDE_M = 5_000.0  # the sharp mosaic's side: parts of a few communes, not a district
+BLOCK_PX, PAD_PX = 2048, 24  # the sharp mosaic is painted in blocks (bounded memory), each padded
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), like the demo's other data"
 LANDCOVER_LEGEND = {"classes": [
     {"value": t.PADDY, "colour": "#e6d85c", "label_vi": "Đất trồng lúa", "label_en": "rice paddy"},
@@ -73,9 +75,10 @@ def read_world(conn: Connection) -> World:
     geoms = lambda rows, i=0: [t.to_utm(g) for g in shapely.from_wkb([bytes(r[i]) for r in rows])] if rows else []  # noqa: E731
     prov = q("SELECT ST_AsBinary(ST_Union(geom)) FROM communes")
     com = q("SELECT c.code, c.kind, ST_AsBinary(c.geom), (SELECT count(*) FROM growing_areas g "
-            "WHERE g.commune_code = c.code) FROM communes c ORDER BY c.code")
+            "WHERE g.commune_code = c.code), c.full_name_vi, c.full_name_en FROM communes c ORDER BY c.code")
     communes = pd.DataFrame({"code": [r[0] for r in com], "kind": [r[1] for r in com],
-                             "geom": geoms(com, 2), "areas": [r[3] for r in com]})
+                             "geom": geoms(com, 2), "areas": [r[3] for r in com],
+                             "name_vi": [r[4] for r in com], "name_en": [r[5] for r in com]})
     areas = q("SELECT ST_AsBinary(geom), crop, commune_code FROM growing_areas WHERE geom IS NOT NULL ORDER BY id")
     zones = q("SELECT ST_AsBinary(geom), kind FROM agri_zones ORDER BY id")
     houses = q("SELECT ST_X(geom), ST_Y(geom), village_id FROM households ORDER BY id")
@@ -91,23 +94,76 @@ def read_world(conn: Connection) -> World:
                  geoms(zones), [r[1] for r in zones], hx, hy, centre["x"].to_numpy(), centre["y"].to_numpy())
 
 
-def imagery_window(world: World, count: int = IMAGERY_COMMUNES, side_m: float = IMAGERY_SIDE_M):
-    """The square (UTM bounds, commune codes) of the sharp mosaic: of the squares centred on a
-    growing area, the one holding the most growing areas among those that reach into at least
-    `count` communes' fields — where staff would trace. A square, not whole communes: the
-    merged communes (2025) are 30–500 km² each, too large to picture at 2.4 m in seconds."""
-    areas = np.asarray(world.areas_utm, dtype=object)
-    centres = shapely.centroid(areas)
-    owner = np.asarray(world.area_communes)
+def imagery_communes(world: World, count: int = IMAGERY_COMMUNES) -> pd.DataFrame:
+    """The `count` neighbouring rural communes (kind 'Xã', with growing areas) the sharp mosaic
+    covers whole: grown from each such commune by adding its smallest neighbour in turn, the set
+    of least total area wins (ties by codes). Small communes keep the picture within seconds;
+    whole ones let staff trace every field of a commune."""
+    rural = world.communes[(world.communes["kind"] == "Xã") & (world.communes["areas"] > 0)].reset_index(drop=True)
+    geoms = np.asarray(rural["geom"], dtype=object)
+    area = shapely.area(geoms)
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=1.0)
+    near = {i: set() for i in range(len(geoms))}
+    for i, j in zip(left, right):
+        if i != j:
+            near[int(i)].add(int(j))
     best, best_key = None, None
-    for k, p in enumerate(centres):
-        box = shapely.box(p.x - side_m / 2, p.y - side_m / 2, p.x + side_m / 2, p.y + side_m / 2)
-        inside = shapely.contains(box, centres)
-        communes = set(owner[inside])
-        key = (len(communes) >= count, int(inside.sum()), -k)
-        if best_key is None or key > best_key:
-            best, best_key = (box.bounds, sorted(communes)), key
-    return best
+    for start in range(len(geoms)):
+        chosen = [start]
+        while len(chosen) < count:
+            options = sorted(set().union(*(near[i] for i in chosen)) - set(chosen),
+                             key=lambda j: (area[j], rural["code"][j]))
+            if not options:
+                break
+            chosen.append(options[0])
+        if len(chosen) < count:
+            continue
+        key = (float(area[chosen].sum()), sorted(rural["code"][j] for j in chosen))
+        if best_key is None or key < best_key:
+            best, best_key = sorted(chosen, key=lambda j: rural["code"][j]), key
+    if best is None:
+        raise ValueError(f"no {count} neighbouring rural communes with growing areas for the sharp imagery")
+    return rural.iloc[best].reset_index(drop=True)
+
+
+def _near(world: World, bounds, margin: float) -> World:
+    """The part of the world that can paint a block: what lies within `margin` of its bounds."""
+    box = shapely.box(bounds[0] - margin, bounds[1] - margin, bounds[2] + margin, bounds[3] + margin)
+    a = np.nonzero(shapely.intersects(np.asarray(world.areas_utm, dtype=object), box))[0] if world.areas_utm else []
+    z = np.nonzero(shapely.intersects(np.asarray(world.zones_utm, dtype=object), box))[0] if world.zones_utm else []
+    h = shapely.contains_xy(box, world.house_x, world.house_y)
+    v = shapely.contains_xy(box, world.village_x, world.village_y)
+    return World(world.province, world.communes, [world.areas_utm[i] for i in a], [world.area_crops[i] for i in a],
+                 [world.area_communes[i] for i in a], [world.zones_utm[i] for i in z], [world.zone_kinds[i] for i in z],
+                 world.house_x[h], world.house_y[h], world.village_x[v], world.village_y[v])
+
+
+def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed: int,
+                block: int = BLOCK_PX, pad: int = PAD_PX) -> Path:
+    """Paint the sharp mosaic block by block into a tiled GeoTIFF: each block is drawn `pad`
+    pixels wider (shading, the built-up window and roofs look at neighbours) and cropped, its
+    alpha cleared outside `footprint` (the chosen communes). Memory stays that of one block."""
+    roads = raster_imagery.road_shapes(grid, world)
+    profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=4, dtype="uint8", crs=t.CRS,
+                   transform=grid.transform, tiled=True, blockxsize=256, blockysize=256, photometric="RGB")
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.colorinterp = [rasterio.enums.ColorInterp.red, rasterio.enums.ColorInterp.green,
+                           rasterio.enums.ColorInterp.blue, rasterio.enums.ColorInterp.alpha]
+        for r0 in range(0, grid.height, block):
+            for c0 in range(0, grid.width, block):
+                h, w = min(block, grid.height - r0), min(block, grid.width - c0)
+                sub = t.Grid(grid.x0 + (c0 - pad) * grid.res, grid.y0 - (r0 - pad) * grid.res,
+                             w + 2 * pad, h + 2 * pad, grid.res)
+                bounds = (sub.x0, sub.y0 - sub.height * sub.res, sub.x0 + sub.width * sub.res, sub.y0)
+                box = shapely.box(*bounds)
+                near_roads = [g for g in roads if g.intersects(box)]
+                pic = raster_imagery.sharp(terrain, sub, _near(world, bounds, 200.0), seed, (r0 - pad, c0 - pad),
+                                           near_roads)[:, pad: pad + h, pad: pad + w]
+                inside = t.Grid(sub.x0 + pad * grid.res, sub.y0 - pad * grid.res, w, h, grid.res)
+                pic[3][inside.burn([(footprint, 1)], all_touched=True) == 0] = 0
+                dst.write(pic, window=rasterio.windows.Window(c0, r0, w, h))
+    return path
 
 
 def _write(path: Path, data: np.ndarray, grid: t.Grid, *, nodata=None, photometric=None) -> Path:
@@ -159,15 +215,20 @@ def build(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, log=
         kind="imagery", title_vi="Ảnh toàn tỉnh, độ phân giải thấp (mẫu)",
         title_en="Province-wide imagery, coarse (demo)", **common))
     log(f"elevation, slope, overview: done at {time.monotonic() - started:.1f} s")
-    box, chosen = imagery_window(world)
-    sharp_grid = t.Grid.covering(box, IMAGERY_M * scale)
-    pic = raster_imagery.sharp(terrain, sharp_grid, world, stream(3))
-    made["imagery"] = (_write(folder / "imagery.tif", pic, sharp_grid, photometric="RGB"), dict(
+    chosen = imagery_communes(world)
+    footprint = shapely.union_all(list(chosen["geom"]))
+    sharp_grid = t.Grid.covering(footprint.bounds, IMAGERY_M * scale, margin=2 * IMAGERY_M * scale)
+    path = write_sharp(folder / "imagery.tif", terrain, sharp_grid, world, footprint, seed)
+    vi, en = ", ".join(chosen["name_vi"]), ", ".join(chosen["name_en"])
+    km2 = footprint.area / 1e6
+    made["imagery"] = (path, dict(
         kind="imagery", title_vi="Ảnh chụp độ phân giải cao (mẫu)", title_en="High-resolution imagery (demo)",
-        description_vi=f"Ảnh giả lập {sharp_grid.res:g} m/điểm ảnh các xã {', '.join(chosen)}.",
-        description_en=f"Synthetic {sharp_grid.res:g} m/pixel imagery of communes {', '.join(chosen)}.", **common))
+        description_vi=f"Ảnh giả lập {sharp_grid.res:g} m/điểm ảnh, phủ trọn {len(chosen)} xã: {vi} "
+                       f"({km2:.0f} km²); nơi khác xem ảnh toàn tỉnh độ phân giải thấp.",
+        description_en=f"Synthetic {sharp_grid.res:g} m/pixel imagery covering {len(chosen)} whole communes: {en} "
+                       f"({km2:.0f} km²); elsewhere the coarse province-wide imagery.", **common))
     log(f"imagery: {sharp_grid.width:,} × {sharp_grid.height:,} px at {sharp_grid.res:g} m over communes "
-        f"{', '.join(chosen)}, done at {time.monotonic() - started:.1f} s")
+        f"{', '.join(chosen['code'])} ({km2:.1f} km²), done at {time.monotonic() - started:.1f} s")
     return made
 
 
