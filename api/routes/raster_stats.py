@@ -3,10 +3,17 @@ growing area (`/collections/{layer}/items/{id}/rasters`, for popups and item pag
 one raster says about every commune or growing area (`/collections/{raster}/statistics`, JSON or
 CSV, paged). The figures are computed ahead (layers.jobs.rasters.zonal_refresh); these routes
 read them (layers.read.raster_stats) and put them in words (api.pages.zonal_text).
+
+Both answer with a strong ETag, like items and tiles, so a popup or a spreadsheet refresh
+revalidates with a 304 instead of reading the figures again: the tag hashes the request (path,
+query, language) and `layers.read.rasters.stats_stamp`, which changes when a raster is
+replaced, a boundary edit deletes figures, a refresh writes them, or a feature's name or
+status changes.
 """
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -18,9 +25,30 @@ from api.i18n import t
 from api.pages import zonal_text
 from geo.csv_cells import safe_text
 from layers.read.raster_stats import LAYERS, feature_stats, raster_statistics
+from layers.read.rasters import stats_stamp
+from tiles.etag import if_none_match, quoted
 
 router = APIRouter(tags=["rasters"])
 MAX_LIMIT = 10_000  # rows of one statistics page: every commune of a province, or a page of areas
+
+
+CACHE = "public, no-cache"  # as items: keep, but ask each time (a boundary edit shows at once)
+
+
+async def _tag(request: Request, lang: str, layer: str, name: str | None = None) -> str:
+    raw = f"{request.url.path}?{request.url.query}|{lang}|{await stats_stamp(request.app.state.engine, layer, name)}"
+    return quoted(hashlib.blake2b(raw.encode(), digest_size=12).hexdigest())
+
+
+def _headers(tag: str) -> dict:
+    """The words follow Accept-Language when there is no lang=, so caches must key on it too."""
+    return {"ETag": tag, "Cache-Control": CACHE, "Vary": "Accept-Language"}
+
+
+def _not_modified(request: Request, tag: str) -> Response | None:
+    if if_none_match(request.headers.get("if-none-match"), tag.strip('"')):
+        return Response(status_code=304, headers={**_headers(tag)})
+    return None
 
 
 def _layer(layer: str, lang: str) -> str:
@@ -36,6 +64,9 @@ async def feature_rasters(request: Request, layer_id: str = Path(..., alias="col
                           feature_id: int = Path(..., alias="featureId", ge=0, le=2 ** 63 - 1),
                           lang: str = Depends(language)):
     layer = _layer(layer_id, lang)
+    tag = await _tag(request, lang, layer)
+    if (unchanged := _not_modified(request, tag)) is not None:
+        return unchanged
     found = await feature_stats(request.app.state.engine, layer, feature_id)
     if found is None:
         raise HTTPException(404, t("raster_stats.no_feature", lang, layer=layer, id=feature_id))
@@ -47,7 +78,7 @@ async def feature_rasters(request: Request, layer_id: str = Path(..., alias="col
             "pending": found["pending"],
             "pending_text": t("raster_stats.pending", lang, names=", ".join(found["pending"])) if found["pending"] else None,
             "none_text": None if rasters or found["pending"] else t("raster_stats.none", lang)}
-    return JSONResponse(body, headers={"Cache-Control": "no-cache"})
+    return JSONResponse(body, headers=_headers(tag))
 
 
 @router.get("/collections/{collectionId}/statistics",
@@ -62,6 +93,9 @@ async def raster_table(request: Request, name: str = Path(..., alias="collection
         raise HTTPException(400, f"statistics are available as f=json or f=csv, not f={f}")
     if layer not in LAYERS:
         raise HTTPException(400, f"layer={layer}: statistics are kept for {' or '.join(LAYERS)}")
+    tag = await _tag(request, lang, layer, name)
+    if (unchanged := _not_modified(request, tag)) is not None:
+        return unchanged
     found = await raster_statistics(request.app.state.engine, name, layer, limit, offset)
     if found is None:
         raise HTTPException(404, t("raster_stats.no_raster", lang, name=name))
@@ -71,7 +105,7 @@ async def raster_table(request: Request, name: str = Path(..., alias="collection
              "text": zonal_text.summary({**raster, "stats": r["stats"]}, lang)} for r in found["rows"]]
     if f == "csv":
         return Response(_csv(raster, rows, lang), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{name}-{layer}.csv"'})
+            "Content-Disposition": f'attachment; filename="{name}-{layer}.csv"', **_headers(tag)})
     links = []
     if offset + len(rows) < found["total"]:  # the next page, same parameters
         query = request.query_params.multi_items()
@@ -80,7 +114,7 @@ async def raster_table(request: Request, name: str = Path(..., alias="collection
     return JSONResponse({"raster": raster["name"], "title": zonal_text.title_of(raster, lang), "kind": raster["kind"],
                          "units": raster["units"], "version": raster["version"], "layer": layer,
                          "numberMatched": found["total"], "numberReturned": len(rows), "offset": offset,
-                         "rows": rows, "links": links})
+                         "rows": rows, "links": links}, headers={**_headers(tag)})
 
 
 def _csv(raster: dict, rows: list[dict], lang: str) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -136,4 +137,33 @@ class RasterRegistry:
         return (await self.current(engine)).get(name)
 
 
-__all__ = ["RasterInfo", "RasterRegistry", "get_raster", "list_rasters"]
+# The tables whose rows a statistics answer names (layer_versions.table_name), by statistics layer.
+_FEATURE_TABLES = {"communes": "admin_units", "growing_areas": "growing_areas"}
+_ZONAL = sa.table("raster_zonal_stats", sa.column("raster_id"), sa.column("layer"), sa.column("raster_version"),
+                  sa.column("computed_at"))
+
+
+async def stats_stamp(engine: AsyncEngine, layer: str, name: str | None = None) -> str:
+    """What a statistics answer over `layer` depends on, as one string for its ETag: the public
+    rasters' sha256 and version (of `name` only, if given), how many current figures there are and
+    when the last was computed (a boundary edit deletes rows, a refresh writes them), and the
+    stamps of `rasters` and of the feature table (names and public status live there)."""
+    current = sa.and_(_ZONAL.c.raster_id == T.c.id, _ZONAL.c.raster_version == T.c.version, _ZONAL.c.layer == layer)
+    rasters = sa.select(sa.func.array_agg(aggregate_order_by(
+        T.c.name + ":" + T.c.sha256 + ":" + sa.cast(T.c.version, sa.Text), T.c.name))).where(T.c.public)
+    figures = sa.select(sa.func.count(), sa.cast(sa.func.max(_ZONAL.c.computed_at), sa.Text)
+                        ).select_from(_ZONAL.join(T, current)).where(T.c.public)
+    tables = sa.select(sa.func.array_agg(aggregate_order_by(
+        _versions.c.table_name + "=" + sa.cast(_versions.c.version, sa.Text) + "@"
+        + sa.func.coalesce(sa.cast(sa.func.extract("epoch", _versions.c.changed_at), sa.Text), sa.literal("")),
+        _versions.c.table_name))).where(_versions.c.table_name.in_(["rasters", _FEATURE_TABLES[layer]]))
+    if name is not None:
+        rasters, figures = rasters.where(T.c.name == name), figures.where(T.c.name == name)
+    async with engine.connect() as conn:
+        r = (await conn.execute(rasters)).scalar()
+        count, last = (await conn.execute(figures)).one()
+        v = (await conn.execute(tables)).scalar()
+    return f"{r}|{count}|{last}|{v}"
+
+
+__all__ = ["RasterInfo", "RasterRegistry", "get_raster", "list_rasters", "stats_stamp"]
