@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from api.http.negotiation import language
 from api.http.unknown_params import strict_query
 from api.i18n.refusal import Key, Refusal
+from api.pages import raster_page
 from api.query.params import COLLECTION_ID, collection
 from layers.read.registry import BY_ID, Layer
 from layers.read.rasters import RasterInfo
@@ -57,9 +58,24 @@ async def checked_tms(tileMatrixSetId: str = TMS) -> str:
     return tileMatrixSetId
 
 
-def describe(request: Request, found: RasterInfo, lang: str) -> dict:
-    """/collections/{name} of a raster (api.routes.features hands rasters here): JSON, also for
-    f=html (a raster has no items to list; the map shows it)."""
+def wants_html(request: Request) -> bool:
+    """As api.http.negotiation.feature_format decided (it has already refused other f= values):
+    f=html, or no f= and a browser's Accept naming text/html before JSON."""
+    f = request.query_params.get("f")
+    if f is not None:
+        return f == "html"
+    accept = request.headers.get("accept", "")
+    html = accept.find("text/html")
+    return html >= 0 and all(accept.find(m) < 0 or html < accept.find(m) for m in ("application/json",
+                                                                                   "application/geo+json"))
+
+
+def describe(request: Request, found: RasterInfo, lang: str):
+    """/collections/{name} of a raster (api.routes.features hands rasters here): JSON, or for a
+    browser the page of api.pages.raster_page."""
+    if wants_html(request):
+        return request.app.state.templates.TemplateResponse(
+            request, "raster_collection.html", raster_page.context(found, base_url(request), lang))
     return documents.collection_document(found, base_url(request), lang)
 
 
