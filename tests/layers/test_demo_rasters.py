@@ -11,12 +11,14 @@ import rasterio
 import shapely
 import sqlalchemy as sa
 from pyproj import Transformer
+from rasterio.features import rasterize
 from rio_cogeo.cogeo import cog_validate
 
 from layers.db.engines import connection
 from layers.jobs.demo import raster_imagery, raster_terrain as t
 from layers.jobs.demo.agriculture import DEMO_TODAY
-from layers.jobs.demo.rasters import IMAGERY_M, NAMES, build, imagery_window, make_demo_rasters, missing, read_world
+from layers.jobs.demo.rasters import (IMAGERY_M, NAMES, build, imagery_communes, make_demo_rasters, missing,
+                                      read_world, write_sharp)
 from layers.jobs.rasters.store import list_rasters, raster_path
 from tests.conftest import DEMO_RASTER_SCALE
 from tests.support import DEMO_SEED, with_overrides
@@ -64,13 +66,58 @@ def test_five_synthetic_rasters_registered_as_valid_cogs(demo_rasters):
     assert IMAGERY_M <= 2.4  # make run's mosaic: fields traceable at z16
 
 
-def test_imagery_spans_at_least_three_communes_with_fields(demo_rasters):
+def test_imagery_covers_three_whole_neighbouring_rural_communes(demo_rasters):
+    """Staff can trace every field of each chosen commune: the mosaic is opaque over the whole of
+    each (rasterized from PostGIS's polygon), transparent well away from them, and the communes
+    are rural ones with fields that touch one another, named in the description."""
+    row = _rows(demo_rasters.url)["imagery"]
+    with rasterio.open(raster_path(demo_rasters.settings, row)) as src:
+        alpha, transform, res = src.dataset_mask(), src.transform, src.res[0]  # the COG keeps alpha as a mask
     with connection(demo_rasters.url) as conn:
-        (xmin, ymin, xmax, ymax), codes = imagery_window(read_world(conn))
-        inside = conn.execute(sa.text(
-            "SELECT DISTINCT commune_code FROM growing_areas WHERE ST_Within(ST_Transform(ST_Centroid(geom), 32648), "
-            "ST_MakeEnvelope(:a, :b, :c, :d, 32648))"), dict(a=xmin, b=ymin, c=xmax, d=ymax)).scalars().all()
-    assert len(codes) >= 3 and sorted(inside) == codes
+        codes = list(imagery_communes(read_world(conn))["code"])
+        rows = conn.execute(sa.text(
+            "SELECT code, kind, full_name_vi, full_name_en, ST_AsBinary(ST_Transform(geom, 32648)), "
+            "(SELECT count(*) FROM growing_areas g WHERE g.commune_code = c.code) FROM communes c "
+            "WHERE code = ANY(:c) ORDER BY code"), {"c": codes}).all()
+        pairs = conn.execute(sa.text(
+            "SELECT a.code, b.code FROM communes a JOIN communes b ON a.code < b.code AND ST_DWithin("
+            "ST_Transform(a.geom, 32648), ST_Transform(b.geom, 32648), 1) WHERE a.code = ANY(:c) AND b.code = ANY(:c)"),
+            {"c": codes}).all()
+    assert len(rows) == len(codes) >= 3
+    assert all(r[1] == "Xã" and r[5] > 0 for r in rows)
+    linked, grew = {codes[0]}, True  # the communes form one connected group of neighbours
+    while grew:
+        new = {b for a, b in pairs if a in linked} | {a for a, b in pairs if b in linked}
+        grew, linked = not new <= linked, linked | new
+    assert linked == set(codes)
+    geoms = shapely.from_wkb([bytes(r[4]) for r in rows])
+    for code, geom in zip(codes, geoms):
+        inside = rasterize([(geom, 1)], out_shape=alpha.shape, transform=transform) > 0
+        assert inside.sum() > 100 and (alpha[inside] == 255).mean() > 0.995, code
+    away = rasterize([(shapely.union_all(geoms).buffer(3 * res), 1)], out_shape=alpha.shape, transform=transform) == 0
+    assert away.sum() > 0 and (alpha[away] == 0).all()
+    assert all(r[2] in row["description_vi"] and r[3] in row["description_en"] for r in rows)
+
+
+def test_imagery_blocks_join_without_a_seam(demo_rasters, tmp_path):
+    """Painted in small blocks or in one, the mosaic is the same picture: parcels, crop rows,
+    crowns, roofs and grain continue across every block boundary."""
+    with connection(demo_rasters.url) as conn:
+        world = read_world(conn)
+    chosen = imagery_communes(world)
+    footprint = shapely.union_all(list(chosen["geom"]))
+    grid = t.Grid.covering(footprint.bounds, IMAGERY_M * 4 * DEMO_RASTER_SCALE, margin=20)
+    terrain = t.Terrain(np.random.default_rng([DEMO_SEED, 1001]), world.province)
+    pictures = []
+    for block in (96, 4096):
+        path = write_sharp(tmp_path / f"{block}.tif", terrain, grid, world, footprint, DEMO_SEED, block=block)
+        with rasterio.open(path) as src:
+            pictures.append(src.read())
+    small, whole = pictures
+    assert grid.width > 2 * 96 and grid.height > 2 * 96
+    assert (small == whole).all()  # byte for byte, seams included
+    seam = np.arange(96, grid.width, 96)
+    assert (small[3][:, seam] == 255).any()  # and the seams cross the picture, not only its transparent margin
 
 
 def test_same_seed_same_bytes_other_seed_other_land(demo_rasters, databases, demo_template, settings, tmp_path):

@@ -107,7 +107,7 @@ def sharp(terrain: t.Terrain, grid: t.Grid, world, seed: int, origin=(0, 0), roa
     rows, cols = _pixel_ids(grid, origin)
     speck = _hash(np.int64(seed), np.int64(1), rows, cols)
     rgb[trees] *= (0.78 + 0.3 * speck[trees] * (0.6 + 0.4 * canopy[trees]))[:, None]
-    _fields(grid, world, rgb)
+    _fields(grid, world, rgb, origin)
     if roads:
         rgb[grid.burn([(g, 1) for g in roads]) > 0] = ROAD_RGB
     _houses(grid, world, rgb, origin)
@@ -123,8 +123,10 @@ def sharp(terrain: t.Terrain, grid: t.Grid, world, seed: int, origin=(0, 0), roa
     return np.concatenate([np.clip(rgb, 0, 255).astype(np.uint8).transpose(2, 0, 1), alpha[None]])
 
 
-def _fields(grid: t.Grid, world, rgb: np.ndarray) -> None:
-    """Growing areas in their crop's look, ringed by an earth path."""
+def _fields(grid: t.Grid, world, rgb: np.ndarray, origin=(0, 0)) -> None:
+    """Growing areas in their crop's look, ringed by an earth path; a canopy's crowns hash the
+    picture's pixel and the area's index in the whole world, so they continue across blocks."""
+    ids = world.area_ids if world.area_ids is not None else np.arange(len(world.areas_utm))
     inside = grid.burn([(g, i + 1) for i, g in enumerate(world.areas_utm)], dtype="int32")
     rows, cols = np.nonzero(inside)
     which = inside[rows, cols] - 1
@@ -136,10 +138,11 @@ def _fields(grid: t.Grid, world, rgb: np.ndarray) -> None:
         r, c = rows[sel], cols[sel]
         base = np.asarray(colour, np.float32)
         if spacing:
-            phase = ((c + r * 0.4) * grid.res / spacing) % 1
+            phase = (((c + origin[1]) + (r + origin[0]) * 0.4) * grid.res / spacing) % 1
             factor = np.where(phase < 0.5, 1.08, 0.86)
         else:  # tree canopy: crowns every ~5 m
-            factor = 0.82 + 0.3 * _hash(np.floor(c * grid.res / 5), np.floor(r * grid.res / 5), which[sel])
+            factor = 0.82 + 0.3 * _hash(np.floor((c + origin[1]) * grid.res / 5),
+                                        np.floor((r + origin[0]) * grid.res / 5), ids[which[sel]])
         rgb[r, c] = base * factor[:, None]
     width = max(PATH_M, 1.2 * grid.res) / 2
     rings = [g.boundary.buffer(width) for g in world.areas_utm]

@@ -65,6 +65,7 @@ class World:
     house_y: np.ndarray
     village_x: np.ndarray
     village_y: np.ndarray
+    area_ids: np.ndarray | None = None  # each growing area's index in the whole world (a block's subset)
 
 
 def read_world(conn: Connection) -> World:
@@ -136,7 +137,7 @@ def _near(world: World, bounds, margin: float) -> World:
     v = shapely.contains_xy(box, world.village_x, world.village_y)
     return World(world.province, world.communes, [world.areas_utm[i] for i in a], [world.area_crops[i] for i in a],
                  [world.area_communes[i] for i in a], [world.zones_utm[i] for i in z], [world.zone_kinds[i] for i in z],
-                 world.house_x[h], world.house_y[h], world.village_x[v], world.village_y[v])
+                 world.house_x[h], world.house_y[h], world.village_x[v], world.village_y[v], np.asarray(a, dtype=np.int64))
 
 
 def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed: int,
