@@ -44,3 +44,13 @@ def context(raster, base: str, lang: str) -> dict:
                       "tilesets": documents.prefix(base, raster), "legend": f"{here}/legend",
                       "json": f"{here}?f=json", "opendata": f"{base}/opendata?lang={lang}",
                       "map": f"{base}/map?lang={lang}"}}
+
+
+def tilesets_context(raster, base: str, lang: str) -> dict:
+    """The tilesets page: one tileset (WebMercatorQuad), its zooms, formats and addresses."""
+    low, high = zoom_range(raster.resolution_m, raster.bbox)
+    tilesets = documents.prefix(base, raster)
+    return {"lang": lang, "r": raster, "title": raster.title(lang), "low": low, "high": high,
+            "tile_url": documents.tiles_url(base, raster), "formats": "PNG, WebP",
+            "links": {"tileset": f"{tilesets}/WebMercatorQuad", "tilejson": f"{tilesets}/WebMercatorQuad/tilejson.json",
+                      "json": f"{tilesets}?f=json", "page": f"{base}/collections/{raster.name}?f=html&lang={lang}"}}

@@ -90,7 +90,13 @@ async def style_entries(request: Request, lang: str) -> tuple[dict, list[dict]]:
 
 
 @router.get("/collections/{collectionId}/map/tiles", summary="Map tilesets of a raster")
-async def raster_tilesets(request: Request, found: RasterInfo = Depends(raster), lang: str = Depends(language)):
+async def raster_tilesets(request: Request, found: RasterInfo = Depends(raster), lang: str = Depends(language),
+                          f: str | None = Query(None, description="json or html (a browser's default)")):
+    if f not in (None, "json", "html"):
+        raise Refusal(400, "rasters.page.format", f=repr(f))
+    if wants_html(request):
+        return request.app.state.templates.TemplateResponse(
+            request, "raster_tilesets.html", raster_page.tilesets_context(found, base_url(request), lang))
     return documents.tileset_list(found, base_url(request), lang)
 
 

@@ -46,3 +46,15 @@ def test_a_continuous_raster_shows_its_ramp_with_units(client):
     assert "Colour ramp from 0 to 1,000" in text and "linear-gradient(to right, #00ff00, #ffff00, #ff0000)" in text
     assert ">m<" in text
     assert "Imagery" in client.get("/collections/r3_imagery?f=html&lang=en").text
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", ["Bộ ô ảnh của Lớp phủ", "Mức thu phóng", "Về trang lớp Lớp phủ"]),
+                                             ("en", ["Tilesets of Land cover", "Zoom levels", "Back to Land cover"])])
+def test_the_tilesets_page(client, lang, words):
+    r = client.get(f"/collections/r3_landcover/map/tiles?f=html&lang={lang}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert all(w in r.text for w in words)
+    assert "/map/tiles/WebMercatorQuad/{z}/{x}/{y}" in r.text
+    assert client.get("/collections/r3_landcover/map/tiles").json()["tilesets"]
+    bad = client.get("/collections/r3_landcover/map/tiles?f=xml&lang=en")
+    assert bad.status_code == 400 and "f=json or f=html" in bad.json()["description"]

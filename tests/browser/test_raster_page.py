@@ -111,3 +111,19 @@ def test_the_page_shows_the_legend_and_the_pixels_it_names(browser, site, viewpo
         log.assert_clean()
     finally:
         context.close()
+
+
+def test_the_tilesets_page_fits_a_phone(browser, site):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="vi-VN")
+    log = PageLog()
+    context.route("**/*", block_outside(log))
+    page = context.new_page()
+    log.attach(page)
+    try:
+        page.goto(f"{site}/collections/test_cover/map/tiles?f=html&lang=vi")
+        assert "Bộ ô ảnh của Lớp phủ thử" in page.inner_text("h1")
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        page.screenshot(path=str(ARTIFACTS / "raster_page_tilesets_phone_vi.png"), full_page=True)
+        log.assert_clean()
+    finally:
+        context.close()
