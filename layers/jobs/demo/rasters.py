@@ -31,7 +31,7 @@ from layers.jobs.rasters.store import add_raster, get_raster
 NAMES = ("landcover", "elevation", "slope", "imagery", "imagery_overview")
 COVER_M, OVERVIEW_M, IMAGERY_M = 50.0, 50.0, 2.4
 IMAGERY_COMMUNES = 3
-BLOCK_PX, PAD_PX = 2048, 24  # the sharp mosaic is painted in blocks (bounded memory), each padded
+BLOCK_PX, PAD_PX = 1024, 24  # the sharp mosaic is painted in blocks (bounded memory), each padded
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), like the demo's other data"
 LANDCOVER_LEGEND = {"classes": [
     {"value": t.PADDY, "colour": "#e6d85c", "label_vi": "Đất trồng lúa", "label_en": "rice paddy"},
@@ -144,7 +144,9 @@ def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed
                 block: int = BLOCK_PX, pad: int = PAD_PX) -> Path:
     """Paint the sharp mosaic block by block into a tiled GeoTIFF: each block is drawn `pad`
     pixels wider (shading, the built-up window and roofs look at neighbours) and cropped, its
-    alpha cleared outside `footprint` (the chosen communes). Memory stays that of one block."""
+    alpha cleared outside `footprint` (the chosen communes); blocks wholly outside it are skipped.
+    Memory stays that of one block."""
+    shapely.prepare(footprint)
     roads = raster_imagery.road_shapes(grid, world)
     profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=4, dtype="uint8", crs=t.CRS,
                    transform=grid.transform, tiled=True, blockxsize=256, blockysize=256, photometric="RGB")
@@ -154,6 +156,10 @@ def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed
         for r0 in range(0, grid.height, block):
             for c0 in range(0, grid.width, block):
                 h, w = min(block, grid.height - r0), min(block, grid.width - c0)
+                inside = t.Grid(grid.x0 + c0 * grid.res, grid.y0 - r0 * grid.res, w, h, grid.res)
+                if not footprint.intersects(shapely.box(inside.x0 - grid.res, inside.y0 - (h + 1) * grid.res,
+                                                        inside.x0 + (w + 1) * grid.res, inside.y0 + grid.res)):
+                    continue  # wholly transparent: the GeoTIFF's unwritten tiles read as zeros
                 sub = t.Grid(grid.x0 + (c0 - pad) * grid.res, grid.y0 - (r0 - pad) * grid.res,
                              w + 2 * pad, h + 2 * pad, grid.res)
                 bounds = (sub.x0, sub.y0 - sub.height * sub.res, sub.x0 + sub.width * sub.res, sub.y0)
@@ -161,8 +167,7 @@ def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed
                 near_roads = [g for g in roads if g.intersects(box)]
                 pic = raster_imagery.sharp(terrain, sub, _near(world, bounds, 200.0), seed, (r0 - pad, c0 - pad),
                                            near_roads)[:, pad: pad + h, pad: pad + w]
-                inside = t.Grid(sub.x0 + pad * grid.res, sub.y0 - pad * grid.res, w, h, grid.res)
-                pic[3][inside.burn([(footprint, 1)], all_touched=True) == 0] = 0
+                pic[:, inside.burn([(footprint, 1)], all_touched=True) == 0] = 0  # as a skipped block
                 dst.write(pic, window=rasterio.windows.Window(c0, r0, w, h))
     return path
 
