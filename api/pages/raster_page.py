@@ -11,6 +11,7 @@ import math
 from tiles.raster import documents
 from tiles.raster.zooms import zoom_range
 
+OPACITY = 0.8  # as the web map draws a classes or values raster over its basemap (tiles.raster.documents)
 MAX_SIDE = 3  # tiles across the picture at most: 768 px of tiles, shown at the page's width
 
 
@@ -40,6 +41,7 @@ def context(raster, base: str, lang: str) -> dict:
     here = f"{base}/collections/{raster.name}"
     return {"lang": lang, "r": raster, "c": documents.collection_document(raster, base, lang),
             "legend": documents.legend(raster, lang), "picture": picture(raster, base),
+            "opacity": 1.0 if raster.kind == "imagery" else OPACITY,
             "links": {"tilejson": f"{documents.prefix(base, raster)}/WebMercatorQuad/tilejson.json",
                       "tilesets": documents.prefix(base, raster), "legend": f"{here}/legend",
                       "json": f"{here}?f=json", "opendata": f"{base}/opendata?lang={lang}",

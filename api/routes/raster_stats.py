@@ -32,6 +32,7 @@ router = APIRouter(tags=["rasters"])
 MAX_LIMIT = 10_000  # rows of one statistics page: every commune of a province, or a page of areas
 
 
+NOT_MODIFIED = {304: {"description": "Not modified: the ETag in If-None-Match is current"}}
 CACHE = "public, no-cache"  # as items: keep, but ask each time (a boundary edit shows at once)
 
 
@@ -58,7 +59,7 @@ def _layer(layer: str, lang: str) -> str:
 
 
 @router.get("/collections/{collectionId}/items/{featureId}/rasters",
-            summary="What the raster layers say about one commune or growing area",
+            summary="What the raster layers say about one commune or growing area", responses=NOT_MODIFIED,
             dependencies=[Depends(strict_query())])
 async def feature_rasters(request: Request, layer_id: str = Path(..., alias="collectionId"),
                           feature_id: int = Path(..., alias="featureId", ge=0, le=2 ** 63 - 1),
@@ -82,7 +83,7 @@ async def feature_rasters(request: Request, layer_id: str = Path(..., alias="col
 
 
 @router.get("/collections/{collectionId}/statistics",
-            summary="One raster's zonal statistics per commune or growing area (JSON or CSV)",
+            summary="One raster's zonal statistics per commune or growing area (JSON or CSV)", responses=NOT_MODIFIED,
             dependencies=[Depends(strict_query())])
 async def raster_table(request: Request, name: str = Path(..., alias="collectionId"),
                        layer: str = Query("communes", description="communes or growing_areas"),

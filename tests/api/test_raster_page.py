@@ -43,7 +43,7 @@ def test_a_browser_gets_the_page_and_an_api_client_json(client):
 
 def test_a_continuous_raster_shows_its_ramp_with_units(client):
     text = client.get("/collections/r3_elevation?f=html&lang=en").text
-    assert "Colour ramp from 0 to 1,000" in text and "linear-gradient(to right, #00ff00, #ffff00, #ff0000)" in text
+    assert "Colour ramp from 0 to 1,000" in text and "linear-gradient(to right, #00ff00 0.0%, #ffff00 50.0%, #ff0000 100.0%)" in text
     assert ">m<" in text
     assert "Imagery" in client.get("/collections/r3_imagery?f=html&lang=en").text
 
