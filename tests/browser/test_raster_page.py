@@ -25,6 +25,7 @@ UTM = "EPSG:32648"
 LEFT, TOP, PIXEL, SIDE = 580_000.0, 2_342_000.0, 20.0, 200  # 4 km square in northern Viet Nam
 COVER = {"classes": [{"value": 1, "colour": "#1a9641", "label_vi": "Lúa nước thử", "label_en": "Test paddy"},
                      {"value": 2, "colour": "#d7191c", "label_vi": "Đất ở thử", "label_en": "Test housing"}]}
+HEIGHT = {"stops": [[0, "#2b83ba"], [500, "#ffffbf"], [1000, "#d7191c"]]}
 BACKGROUND = (0xee, 0xf1, 0xec)  # .picture's background, seen through the 80% opaque tiles
 TOLERANCE = 18
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1366, "height": 768}}
@@ -40,8 +41,14 @@ def site(settings, databases, schema_template, tmp_path_factory):
     with rasterio.open(tmp / "cover.tif", "w", driver="GTiff", width=SIDE, height=SIDE, count=1, dtype="uint8",
                        crs=UTM, transform=from_origin(LEFT, TOP, PIXEL, PIXEL)) as dst:
         dst.write(cover[np.newaxis])
+    height = np.tile(np.linspace(0, 1000, SIDE, dtype=np.float32), (SIDE, 1))
+    with rasterio.open(tmp / "height.tif", "w", driver="GTiff", width=SIDE, height=SIDE, count=1, dtype="float32",
+                       crs=UTM, transform=from_origin(LEFT, TOP, PIXEL, PIXEL)) as dst:
+        dst.write(height[np.newaxis])
     with connection(db) as conn:
         conn.execute(sa.text(r"DELETE FROM rasters"))
+        add_raster(conn, rs, "test_height", tmp / "height.tif", kind="continuous", title_vi="Độ cao thử",
+                   title_en="Test height", legend=HEIGHT, units="m", synthetic=True)
         add_raster(conn, rs, "test_cover", tmp / "cover.tif", kind="categorical", title_vi="Lớp phủ thử",
                    title_en="Test land cover", legend=COVER, synthetic=True)
     with serve(create_app(rs, url=db)) as url:
@@ -124,6 +131,23 @@ def test_the_tilesets_page_fits_a_phone(browser, site):
         assert "Bộ ô ảnh của Lớp phủ thử" in page.inner_text("h1")
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         page.screenshot(path=str(ARTIFACTS / "raster_page_tilesets_phone_vi.png"), full_page=True)
+        log.assert_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "Thang màu từ 0 đến 1.000"), ("en", "Colour ramp from 0 to 1,000")])
+def test_a_continuous_raster_shows_its_ramp(browser, site, lang, words):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="en-GB")
+    log = PageLog()
+    context.route("**/*", block_outside(log))
+    page = context.new_page()
+    log.attach(page)
+    try:
+        page.goto(f"{site}/collections/test_height?f=html&lang={lang}")
+        assert page.get_attribute(".ramp", "aria-label") == words and f"{words} m" in page.inner_text("main")
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        page.screenshot(path=str(ARTIFACTS / f"raster_page_ramp_phone_{lang}.png"), full_page=True)
         log.assert_clean()
     finally:
         context.close()
