@@ -10,6 +10,7 @@ do not belong in git. `scale` coarsens every grid (tests use a coarse province t
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,22 +154,32 @@ def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed
     with rasterio.open(path, "w", **profile) as dst:
         dst.colorinterp = [rasterio.enums.ColorInterp.red, rasterio.enums.ColorInterp.green,
                            rasterio.enums.ColorInterp.blue, rasterio.enums.ColorInterp.alpha]
-        for r0 in range(0, grid.height, block):
-            for c0 in range(0, grid.width, block):
-                h, w = min(block, grid.height - r0), min(block, grid.width - c0)
-                inside = t.Grid(grid.x0 + c0 * grid.res, grid.y0 - r0 * grid.res, w, h, grid.res)
-                if not footprint.intersects(shapely.box(inside.x0 - grid.res, inside.y0 - (h + 1) * grid.res,
-                                                        inside.x0 + (w + 1) * grid.res, inside.y0 + grid.res)):
-                    continue  # wholly transparent: the GeoTIFF's unwritten tiles read as zeros
-                sub = t.Grid(grid.x0 + (c0 - pad) * grid.res, grid.y0 - (r0 - pad) * grid.res,
-                             w + 2 * pad, h + 2 * pad, grid.res)
-                bounds = (sub.x0, sub.y0 - sub.height * sub.res, sub.x0 + sub.width * sub.res, sub.y0)
-                box = shapely.box(*bounds)
-                near_roads = [g for g in roads if g.intersects(box)]
-                pic = raster_imagery.sharp(terrain, sub, _near(world, bounds, 200.0), seed, (r0 - pad, c0 - pad),
-                                           near_roads)[:, pad: pad + h, pad: pad + w]
-                pic[:, inside.burn([(footprint, 1)], all_touched=True) == 0] = 0  # as a skipped block
-                dst.write(pic, window=rasterio.windows.Window(c0, r0, w, h))
+        def paint(r0: int, c0: int):
+            h, w = min(block, grid.height - r0), min(block, grid.width - c0)
+            inside = t.Grid(grid.x0 + c0 * grid.res, grid.y0 - r0 * grid.res, w, h, grid.res)
+            sub = t.Grid(grid.x0 + (c0 - pad) * grid.res, grid.y0 - (r0 - pad) * grid.res,
+                         w + 2 * pad, h + 2 * pad, grid.res)
+            bounds = (sub.x0, sub.y0 - sub.height * sub.res, sub.x0 + sub.width * sub.res, sub.y0)
+            box = shapely.box(*bounds)
+            near_roads = [g for g in roads if g.intersects(box)]
+            pic = raster_imagery.sharp(terrain, sub, _near(world, bounds, 200.0), seed, (r0 - pad, c0 - pad),
+                                       near_roads)[:, pad: pad + h, pad: pad + w]
+            pic[:, inside.burn([(footprint, 1)], all_touched=True) == 0] = 0  # as a skipped block
+            return rasterio.windows.Window(c0, r0, w, h), pic
+
+        def touches(r0: int, c0: int) -> bool:
+            h, w = min(block, grid.height - r0), min(block, grid.width - c0)
+            x0, y0 = grid.x0 + c0 * grid.res, grid.y0 - r0 * grid.res
+            return footprint.intersects(shapely.box(x0 - grid.res, y0 - (h + 1) * grid.res,
+                                                    x0 + (w + 1) * grid.res, y0 + grid.res))
+
+        # Wholly transparent blocks are skipped (a GeoTIFF's unwritten tiles read as zeros); the
+        # others are painted two at a time (numpy and GDAL release the GIL) and written in order.
+        blocks = [(r0, c0) for r0 in range(0, grid.height, block) for c0 in range(0, grid.width, block)
+                  if touches(r0, c0)]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for window, pic in pool.map(lambda rc: paint(*rc), blocks):
+                dst.write(pic, window=window)
     return path
 
 
@@ -184,6 +195,9 @@ def _write(path: Path, data: np.ndarray, grid: t.Grid, *, nodata=None, photometr
         if data.shape[0] == 4:
             dst.colorinterp = [rasterio.enums.ColorInterp.red, rasterio.enums.ColorInterp.green,
                                rasterio.enums.ColorInterp.blue, rasterio.enums.ColorInterp.alpha]
+    return path
+
+
     return path
 
 
