@@ -9,6 +9,7 @@ else varies between tiles, so a future literal that depends on x/y fails loudly,
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -62,13 +63,23 @@ def compile_tile(tileset: Tileset, z: int, settings: Settings) -> CompiledTile:
 
 
 class PreparedTiles:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._compiled: dict[tuple[str, int], CompiledTile] = {}
+    """Compiled tile SQL per (tileset, zoom), the least recently used dropped past `entries`: a
+    client choosing collections at will must not grow it without end."""
+
+    def __init__(self, settings: Settings, entries: int = 512) -> None:
+        self.settings, self.entries = settings, entries
+        self._compiled: OrderedDict[tuple[str, int], CompiledTile] = OrderedDict()
 
     def get(self, tileset: Tileset, z: int) -> CompiledTile:
         key = (tileset.id, z)
         found = self._compiled.get(key)
         if found is None:
             found = self._compiled[key] = compile_tile(tileset, z, self.settings)
+            if len(self._compiled) > self.entries:
+                self._compiled.popitem(last=False)
+        else:
+            self._compiled.move_to_end(key)
         return found
+
+    def __len__(self) -> int:
+        return len(self._compiled)

@@ -6,6 +6,7 @@ where addresses are without handing out every point of the province in one tile.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from layers.read.registry import LAYERS, Layer, get
@@ -59,8 +60,31 @@ class MvtLayer:
         return f"{src.title_en}: number per grid cell (1/{GRID_CELLS} of a tile side) below zoom {src.min_zoom}"
 
 
-def combined() -> Tileset:
-    return Tileset(COMBINED, "Bản đồ nông thôn mới", "New Rural Development map", LAYERS)
+class UnknownCollections(KeyError):
+    """Names in a `collections` selection that are no layer of the combined map."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def combined(collections: Iterable[str] | None = None) -> Tileset:
+    """The combined map, or the part of it holding `collections` (OGC API - Tiles' collections
+    selection): the web map asks for the layers it shows at first and the rest only when one of
+    them is switched on. A part is its own tileset (id `ntm~a+b`), so its tiles, tags and cache
+    entries never mix with the whole map's; the layers keep the registry's order, so every
+    spelling of one selection is one tileset. Raises UnknownCollections."""
+    if collections is None:
+        return Tileset(COMBINED, "Bản đồ nông thôn mới", "New Rural Development map", LAYERS)
+    wanted = {name.strip() for name in collections if name.strip()}
+    unknown = sorted(wanted - {layer.id for layer in LAYERS})
+    if unknown or not wanted:
+        raise UnknownCollections(unknown)
+    chosen = tuple(layer for layer in LAYERS if layer.id in wanted)
+    if len(chosen) == len(LAYERS):
+        return combined()
+    return Tileset(f"{COMBINED}~{'+'.join(layer.id for layer in chosen)}", "Bản đồ nông thôn mới",
+                   "New Rural Development map", chosen)
 
 
 def for_collection(collection_id: str) -> Tileset:

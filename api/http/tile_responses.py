@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from urllib.parse import parse_qsl
 from collections import OrderedDict
 
 from api import errors
@@ -18,7 +19,7 @@ from tiles.etag import quoted
 from tiles.grid import TMS_ID, TileOutOfRange
 from tiles.ogc import MVT
 from tiles.service import TileResult
-from tiles.tilesets import combined, for_collection
+from tiles.tilesets import Tileset, UnknownCollections, combined, for_collection
 
 GZIP_ABOVE = 1024  # bytes; smaller tiles are not worth a compressor's time
 
@@ -58,6 +59,16 @@ def tile_reply(result: TileResult, max_age: int, accept_encoding: str, memo: Gzi
 TILE_PATH = re.compile(rf"^/(?:collections/([A-Za-z_]+)/)?tiles/{TMS_ID}/(\d{{1,2}})/(\d{{1,9}})/(\d{{1,9}})$")
 
 
+def selected(query: bytes) -> Tileset | None:
+    """The combined map's tileset a query string's `collections` selects; None when it names no
+    layer of the map (the route refuses it with the reason)."""
+    chosen = [v for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if k == "collections"]
+    try:
+        return combined(chosen[-1].split(",") if chosen else None)
+    except UnknownCollections:
+        return None
+
+
 class TileFastPath:
     def __init__(self, app, state) -> None:
         self.app, self.state = app, state
@@ -68,7 +79,9 @@ class TileFastPath:
         m = TILE_PATH.match(scope["path"])
         if m is None or (m.group(1) is not None and m.group(1) not in BY_ID):
             return await self.app(scope, receive, send)
-        tileset = for_collection(m.group(1)) if m.group(1) else combined()
+        tileset = for_collection(m.group(1)) if m.group(1) else selected(scope["query_string"])
+        if tileset is None:
+            return await self.app(scope, receive, send)  # the route explains the bad selection
         z, x, y = int(m.group(2)), int(m.group(3)), int(m.group(4))
         headers = dict(scope["headers"])
         service = self.state.tiles

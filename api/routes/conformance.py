@@ -47,6 +47,7 @@ CONFORMANCE = [
     f"{OGC}/ogcapi-tiles-1/1.0/conf/tilesets-list",
     f"{OGC}/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
     f"{OGC}/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+    f"{OGC}/ogcapi-tiles-1/1.0/conf/collections-selection",
     f"{OGC}/ogcapi-tiles-1/1.0/conf/mvt",
     f"{OGC}/ogcapi-tiles-1/1.0/conf/oas30",
     f"{OGC}/tms/2.0/conf/tilematrixset",

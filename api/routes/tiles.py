@@ -11,7 +11,7 @@ MapLibre handles more gracefully than a 204.
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.http.negotiation import language
 from api.http.tile_responses import tile_reply
@@ -23,7 +23,7 @@ from tiles.grid import (TMS_ID, TileOutOfRange, UnknownTileMatrixSet, document, 
                         web_mercator, zoom_range)
 from tiles.style import style
 from tiles.tilejson import tilejson
-from tiles.tilesets import Tileset, combined, for_collection
+from tiles.tilesets import Tileset, UnknownCollections, combined, for_collection
 
 router = APIRouter(tags=["tiles"])
 TILE_MATRIX = Path(..., description="Zoom level (tile matrix id of WebMercatorQuad)")
@@ -49,6 +49,18 @@ async def checked_tms(tileMatrixSetId: str = Path(..., json_schema_extra={"enum"
         return tile_matrix_set(tileMatrixSetId).id
     except UnknownTileMatrixSet:
         raise Refusal(404, "errors.api.tms_unknown", tms=repr(tileMatrixSetId), offered=TMS_ID) from None
+
+
+COLLECTIONS = Query(None, description="Only these collections' layers, comma-separated (OGC API - Tiles, "
+                    "collections selection); all of them when absent.", examples=["communes,growing_areas"])
+
+
+def selection(collections: str | None) -> Tileset:
+    try:
+        return combined(None if collections is None else collections.split(","))
+    except UnknownCollections as exc:
+        raise Refusal(400, "errors.api.collection_unknown", layer=", ".join(map(repr, exc.names)) or "''",
+                      known=", ".join(BY_ID)) from None
 
 
 async def bounds(request: Request):
@@ -150,8 +162,8 @@ async def map_tilejson(request: Request, tms: str = Depends(checked_tms), lang: 
 @router.get("/tiles/{tileMatrixSetId}/{tileMatrix}/{tileCol}/{tileRow}", summary="A vector tile of the combined map",
             response_class=Response, responses=TILE_RESPONSES)
 async def map_tile(request: Request, tileMatrix: int = TILE_MATRIX, tileCol: int = TILE_COL, tileRow: int = TILE_ROW,
-                   tms: str = Depends(checked_tms)):
-    return await tile_response(request, combined(), tileMatrix, tileCol, tileRow)
+                   tms: str = Depends(checked_tms), collections: str | None = COLLECTIONS):
+    return await tile_response(request, selection(collections), tileMatrix, tileCol, tileRow)
 
 
 @router.get("/styles/default/style.json", summary="MapLibre style of the combined map")

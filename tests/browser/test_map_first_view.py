@@ -15,11 +15,12 @@ import pytest
 from tests.browser.chromium import PageLog, wait_without_eval
 from tests.browser.mapping import IDLE, jump, rendered
 
-TILE = r"/tiles/WebMercatorQuad/\d+/\d+/\d+$"
+TILE = r"/tiles/WebMercatorQuad/\d+/\d+/\d+(\?collections=[a-z_,]+)?$"
 VILLAGES_LOADED = """(() => {
   const data = ntmMap.getSource('labels-villages').serialize().data;
   return typeof data === 'string' || data.features.length > 0;
 })()"""
+SHOWN = "provinces,communes,villages,ntm_results,growing_areas,tourism_places,tourism_routes"
 FIRST_VIEW_AT = "performance.timeOrigin + performance.getEntriesByName('ntm:first-view')[0].startTime"
 FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180000, "uploadThroughput": 84375}
 
@@ -65,11 +66,25 @@ def test_first_view_is_asked_for_once_ahead_of_maplibre(browser, live_url, viewp
     # map), downloaded once; none downloaded for nothing.
     assert tiles and all(len(sizes) == 2 for sizes in tiles.values()), tiles
     assert all(sorted(sizes)[0] <= 0 < sorted(sizes)[1] for sizes in tiles.values()), tiles
+    # Only the layers shown: the hidden ones (households, cooperatives…) are not downloaded.
+    assert {re.search(r"collections=([a-z_,]+)", url).group(1) for url in tiles} == {SHOWN}, tiles
     for pattern in (r"/styles/map/sprite@2x\.(json|png)$", r"/styles/map/labels/communes\.geojson$"):
         found = downloads(requests, pattern)
         assert found and all(sum(s > 0 for s in sizes) == 1 for sizes in found.values()), (pattern, found)
     # The style was preloaded once and read once (warm.js hands it to main.js).
     assert len(downloads(requests, r"/styles/map/style\.json")[f"{live_url}/styles/map/style.json?lang=vi"]) == 1
+
+
+def test_a_hidden_layer_switched_on_is_fetched_then_and_drawn(page, page_log, live_url):
+    page.goto(f"{live_url}/map?lang=en")
+    page.wait_for_function(IDLE, timeout=60000)
+    assert not [url for url, _ in page_log.responses if "cooperatives" in url]
+    page.get_by_label("Cooperatives").check()
+    page.wait_for_function(IDLE, timeout=60000)
+    later = [url for url, status in page_log.responses if re.search(TILE, url) and "cooperatives" in url]
+    assert later and all("tourism_places" not in url for url in later), later
+    assert rendered(page, "cooperatives-circle")
+    page_log.assert_clean()
 
 
 def test_village_names_come_after_the_first_view_and_still_show(page, page_log, live_url, shared_demo):

@@ -9,11 +9,13 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from api.i18n import both
 from api.pages.map_config import group_doc
+from layers.read.registry import LAYERS
 from tiles.map_layers import CRITERIA_CLASSES, criteria_color, groups, toggles
 from tiles.map_style import map_style
 from tiles.tilesets import combined, mvt_layers
@@ -50,16 +52,17 @@ def test_style_needs_nothing_from_outside_and_no_glyph_server(style):
     # icons' sprite is ntm-map's own (tiles.sprite, tests/tiles/test_sprite.py).
     assert "glyphs" not in style and style["sprite"] == "http://127.0.0.1:1/styles/map/sprite"
     urls = re.findall(r"https?://[^\"]+", json.dumps(style))
-    assert len(urls) == 4 and all(u.startswith("http://127.0.0.1:1/") for u in urls)
+    assert len(urls) == 5 and all(u.startswith("http://127.0.0.1:1/") for u in urls)
     # Names come from one label point per place (GeoJSON), not repeated per polygon tile.
     assert style["sources"]["labels-communes"] == {"type": "geojson", "data": LABELS.format(layer="communes")}
     assert any(layer["type"] == "symbol" and "text-field" in layer["layout"] for layer in style["layers"])
 
 
 def test_tiles_stop_at_z16_and_at_the_data_bounds(style):
-    source = style["sources"]["ntm"]
-    assert source["tiles"] == ["http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}"]
-    assert source["maxzoom"] == 16 and source["bounds"] == list(BOUNDS)
+    for name in ("ntm", "ntm-more"):
+        source = style["sources"][name]
+        assert source["tiles"][0].startswith("http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}?collections=")
+        assert source["maxzoom"] == 16 and source["bounds"] == list(BOUNDS)
     hh = next(layer for layer in style["layers"] if layer["id"] == "households-point")
     assert hh["minzoom"] <= 16  # household points appear before the tiles stop
 
@@ -69,7 +72,10 @@ def test_every_switcher_layer_is_in_the_style_over_a_real_tile_layer(style):
     assert len(by_id) == len(style["layers"])
     sources = {m.id for m in mvt_layers(combined())}
     for layer in style["layers"][1:]:
-        assert layer["source-layer"] in sources if layer["source"] == "ntm" else layer["source"].startswith("labels-")
+        if layer["source"] in ("ntm", "ntm-more"):
+            assert layer["source-layer"] in sources
+        else:
+            assert layer["source"].startswith("labels-")
     for toggle in toggles().values():
         for item in toggle.layers:
             layer = by_id[item["id"]]
@@ -80,6 +86,25 @@ def test_every_switcher_layer_is_in_the_style_over_a_real_tile_layer(style):
         shown = [t.id for t in toggles().values() if t.exclusive == name and t.visible]
         assert len(shown) == 1
     assert by_id["ntm_level-fill"]["layout"]["visibility"] == "visible"
+
+
+def test_the_first_view_asks_only_for_the_layers_it_shows(style):
+    """The shown layers' collections come from one source, the hidden ones' from another that
+    MapLibre asks only once one of them is switched on; together they are the whole map."""
+    chosen = {name: parse_qs(urlsplit(style["sources"][name]["tiles"][0]).query)["collections"][0].split(",")
+              for name in ("ntm", "ntm-more")}
+    assert set(chosen["ntm"]).isdisjoint(chosen["ntm-more"])
+    assert set(chosen["ntm"]) | set(chosen["ntm-more"]) == {layer.id for layer in LAYERS}
+    assert {"households", "cooperatives", "ocop_products", "agri_zones"} <= set(chosen["ntm-more"])
+    for layer in style["layers"]:
+        if layer.get("source") in chosen:
+            collection = layer["source-layer"].removesuffix("_grid")
+            assert collection in chosen[layer["source"]]
+            if layer["source"] == "ntm-more":
+                assert layer["layout"]["visibility"] == "none", layer["id"]
+    shown = {layer["source-layer"].removesuffix("_grid") for layer in style["layers"]
+             if layer.get("source") == "ntm" and layer.get("layout", {}).get("visibility") != "none"}
+    assert shown == set(chosen["ntm"])
 
 
 def test_drawing_order_fills_lines_points_text(style):

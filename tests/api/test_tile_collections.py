@@ -1,0 +1,72 @@
+"""The combined map's tiles for a chosen set of collections (OGC API - Tiles, collections
+selection): the web map asks for the layers it shows first and the rest only when switched on."""
+from __future__ import annotations
+
+import mapbox_vector_tile
+import pytest
+
+from layers.read.registry import LAYERS
+from tests.api.test_tiles import tile_of
+from tiles.prepared import PreparedTiles
+from tiles.tilesets import combined
+
+TILES = "/tiles/WebMercatorQuad/"
+
+
+@pytest.fixture(scope="module")
+def address(shared_demo) -> str:
+    # A tile with tourism places, growing areas and households' counts in it.
+    return tile_of(shared_demo, "SELECT ST_X(geom), ST_Y(geom) FROM tourism_places LIMIT 1", 8)
+
+
+def layers_of(r) -> dict:
+    assert r.status_code == 200, r.text
+    return mapbox_vector_tile.decode(r.content)
+
+
+def test_a_selection_holds_its_layers_only_and_the_same_features(reader, address):
+    whole = layers_of(reader.get(TILES + address))
+    part = reader.get(TILES + address, params={"collections": "tourism_places,households"})
+    got = layers_of(part)
+    assert set(got) == {"tourism_places", "households_grid"} and set(whole) > set(got)
+    for name in got:
+        assert got[name]["features"] == whole[name]["features"]
+    assert part.headers["etag"] != reader.get(TILES + address).headers["etag"]
+    # One selection however it is spelled: same bytes, same tag, 304 on the other spelling.
+    again = reader.get(TILES + address, params={"collections": "households, tourism_places,households"})
+    assert again.content == part.content and again.headers["etag"] == part.headers["etag"]
+    assert reader.get(TILES + address + "?collections=households,tourism_places",
+                      headers={"If-None-Match": part.headers["etag"]}).status_code == 304
+
+
+def test_every_collection_is_the_whole_map(reader, address):
+    whole = reader.get(TILES + address)
+    every = reader.get(TILES + address, params={"collections": ",".join(layer.id for layer in reversed(LAYERS))})
+    assert every.headers["etag"] == whole.headers["etag"] and every.content == whole.content
+
+
+@pytest.mark.parametrize("value, names", [("tourism_places,castles", "'castles'"), ("", "''"), (",", "''")])
+def test_an_unknown_or_empty_selection_is_a_400_in_the_asked_language(reader, address, value, names):
+    for lang, says in (("vi", f"Không có lớp dữ liệu {names}"), ("en", f"unknown layer {names}")):
+        r = reader.get(TILES + address, params={"collections": value, "lang": lang},
+                       headers={"Accept": "application/json"})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("application/")
+        body = r.json()
+        assert says in body["description"] and "tourism_places" in body["description"], body
+
+
+def test_the_selection_is_advertised(reader):
+    assert ("http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/collections-selection"
+            in reader.get("/conformance").json()["conformsTo"])
+    path = reader.get("/api").json()["paths"]["/tiles/{tileMatrixSetId}/{tileMatrix}/{tileCol}/{tileRow}"]
+    assert "collections" in {p["name"] for p in path["get"]["parameters"]}
+
+
+def test_compiled_tile_sql_is_kept_for_a_bounded_number_of_selections(settings):
+    prepared = PreparedTiles(settings, entries=2)
+    names = [layer.id for layer in LAYERS]
+    first = prepared.get(combined(names[:1]), 8)
+    prepared.get(combined(names[:2]), 8)
+    assert prepared.get(combined(names[:1]), 8) is first  # used last: kept
+    prepared.get(combined(names[:3]), 8)
+    assert len(prepared) == 2 and prepared.get(combined(names[:1]), 8) is first
