@@ -44,6 +44,10 @@ fi
 if ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
+# Label sheets (geo/labels.py) print Vietnamese with DejaVu Sans, a TTF font read at run time.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  apt_install fonts-dejavu-core
+fi
 # The browser tests drive Debian's Chromium through Playwright (no browser download).
 if [ -n "${NTM_TEST_DEPS:-}" ] && ! command -v chromium >/dev/null; then
   apt_install chromium
