@@ -14,6 +14,7 @@ from api.http.unknown_params import declared_query, refuse, unknown_parameters, 
 from api.i18n.refusal import Key, Refusal
 from api.query.queryable_params import not_parameters, parameter_types, queryable_values
 from geo import ogc_crs
+from geo.said import said_of
 from layers.db import dates
 from layers.read import cql
 from layers.read.cql.axes import flip_axes
@@ -161,5 +162,5 @@ async def _filter(settings, layer: Layer, text: str, lang: str, crs_text: str | 
         expr = flip_axes(expr) if crs.lat_first else expr
         check_filter(layer, expr, crs.srid)
     except cql.FilterError as e:
-        raise Refusal(400, "errors.api.filter", reason=str(e)) from None
+        raise Refusal(400, "errors.api.filter", reason=said_of(e)) from None
     return expr, crs.srid

@@ -17,9 +17,8 @@ import math
 import re
 from datetime import date
 
-from fastapi import HTTPException
-
 from api.i18n.refusal import Key, Refusal
+from geo.said import said_of
 from layers.read import cql
 from layers.read.cql.ops import show
 from layers.read.features import check_equals
@@ -90,5 +89,5 @@ def queryable_values(layer: Layer, params) -> tuple[tuple[str, object], ...]:
     try:
         check_equals(layer, tuple(terms))
     except cql.FilterError as e:  # the values were checked above: not expected, but a 400 if so
-        raise HTTPException(400, f"query parameters: {e}") from None
+        raise Refusal(400, "errors.api.query_parameters", reason=said_of(e)) from None
     return tuple(terms)

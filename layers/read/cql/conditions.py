@@ -12,9 +12,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from geo.said import Said
 from layers.read.cql.ops import (
-    ARRAY_OPS, DESCRIBE, SPATIAL, TEMPORAL, FilterError, Val, array_sql, as_timestamp, bind,
-    geometry_sql, instant, literal, show, strip_accents, temporal_sql,
+    ARRAY_OPS, DESCRIBE, SPATIAL, TEMPORAL, Val, array_sql, as_timestamp, bind, geometry_sql, instant,
+    literal, refuse, show, strip_accents, temporal_sql,
 )
 from layers.read.cql.parsing import measure_tree
 from layers.read.registry import Layer
@@ -27,6 +28,16 @@ OPERATORS = ("and", "or", "not", *COMPARE, "like", "in", "between", "isNull", *S
              "t_finishedBy", "t_finishes", "t_intersects", "t_meets", "t_metBy",
              "t_overlappedBy", "t_overlaps", "t_startedBy", "t_starts",
              "a_equals", "a_contains", "a_containedBy", "a_overlaps")
+
+
+COMPARE_HINTS = {"geometry": "use S_INTERSECTS, S_EQUALS, … for geometries",
+                 "array": "use A_EQUALS, A_CONTAINS, A_CONTAINEDBY or A_OVERLAPS for arrays",
+                 "interval": "use T_INTERSECTS, T_DURING, … for intervals",
+                 "null": "use IS NULL to test for missing values"}
+
+
+def _property_label(name: str) -> Said:
+    return Said(f"property {name!r}", "cql.said.property", name=repr(name))
 
 
 def to_sql(expr: dict, layer: Layer, rel: sa.TableClause, *, filter_srid: int = 4326) -> sa.ColumnElement[bool]:
@@ -54,9 +65,11 @@ class _Walker:
     def _op(self, node: dict, arity: int | None = None) -> tuple[str, list]:
         op, args = node["op"], node.get("args", [])
         if not isinstance(op, str) or not isinstance(args, list):
-            raise FilterError(f"cannot read {show(node)}: 'op' must be a name and 'args' a list")
+            raise refuse(f"cannot read {show(node)}: 'op' must be a name and 'args' a list", "op_shape",
+                         text=show(node))
         if arity is not None and len(args) != arity:
-            raise FilterError(f"{op} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}")
+            raise refuse(f"{op} takes {arity} argument{'s' * (arity > 1)}, got {len(args)}",
+                         "arity" if arity > 1 else "arity_one", op=op, n=arity, got=len(args))
         return op.lower(), args
 
     # --- conditions ---
@@ -66,14 +79,14 @@ class _Walker:
         if isinstance(node, dict) and "property" in node:
             v = self.value(node)
             if v.type != "boolean":
-                raise FilterError(f"{v.label} is {v.desc}, not a condition")
+                raise refuse(f"{v.label} is {v.desc}, not a condition", "not_condition", label=v.label, desc=v.desc)
             return sa.type_coerce(v.sql, sa.Boolean())
         if not isinstance(node, dict) or "op" not in node:
-            raise FilterError(f"expected a condition, got {show(node)}")
+            raise refuse(f"expected a condition, got {show(node)}", "expected_condition", text=show(node))
         op, args = self._op(node)
         if op in ("and", "or"):
             if not args:
-                raise FilterError(f"{op} needs at least one condition")
+                raise refuse(f"{op} needs at least one condition", "empty_logic", op=op)
             parts = [self.predicate(a) for a in args]
             return sa.and_(*parts) if op == "and" else sa.or_(*parts)
         if op == "not":
@@ -85,12 +98,12 @@ class _Walker:
             a, p = (self.value(x) for x in self._op(node, 2)[1])
             for v in (a, p):
                 if v.type != "string":
-                    raise FilterError(f"LIKE needs text; {v.label} is {v.desc}")
+                    raise refuse(f"LIKE needs text; {v.label} is {v.desc}", "like_text", label=v.label, desc=v.desc)
             return bind(a).like(bind(p))
         if op == "in":
             a, items = self._op(node, 2)[1]
             if not isinstance(items, list):
-                raise FilterError(f"IN needs a list, got {show(items)}")
+                raise refuse(f"IN needs a list, got {show(items)}", "in_list", text=show(items))
             a = self.value(a)
             pairs = [self._pair(a, self.value(x)) for x in items]
             if not pairs:
@@ -105,7 +118,7 @@ class _Walker:
         if op == "isnull":
             v = self.value(self._op(node, 1)[1][0])
             if v.type in ("array", "interval") and v.sql is None:
-                raise FilterError(f"IS NULL needs a property, got {v.label}")
+                raise refuse(f"IS NULL needs a property, got {v.label}", "isnull_property", label=v.label)
             return (sa.true() if v.type == "null" else sa.false()) if v.sql is None else v.sql.is_(None)
         if op in SPATIAL:
             a, b = (self._typed(self.value(x), op, ("geometry",)) for x in self._op(node, 2)[1])
@@ -115,8 +128,10 @@ class _Walker:
         if op in ARRAY_OPS:
             return array_sql(op, *(self._typed(self.value(x), op, ("array",)) for x in self._op(node, 2)[1]))
         if op in FUNCTIONS:
-            raise FilterError(f"{op}() is a value, not a condition; compare it, e.g. {op}(name) = {op}('x')")
-        raise FilterError(f"unsupported operator {op!r}; supported: {', '.join(OPERATORS)}")
+            raise refuse(f"{op}() is a value, not a condition; compare it, e.g. {op}(name) = {op}('x')",
+                         "function_as_condition", op=op)
+        raise refuse(f"unsupported operator {op!r}; supported: {', '.join(OPERATORS)}", "unknown_operator",
+                     op=repr(op), known=", ".join(OPERATORS))
 
     # --- values ---
     def value(self, node: Any) -> Val:
@@ -126,45 +141,47 @@ class _Walker:
             op, args = self._op(node)
             if op not in FUNCTIONS:
                 if op in (o.lower() for o in OPERATORS):
-                    raise FilterError(f"{op} is a condition; it cannot be used as a value")
+                    raise refuse(f"{op} is a condition; it cannot be used as a value", "condition_as_value", op=op)
                 if op in ("+", "-", "*", "/", "%", "^", "div"):
-                    raise FilterError(f"arithmetic ({op!r}) is not supported in filters")
-                raise FilterError(f"unsupported function {op!r}; supported: {', '.join(FUNCTIONS)}")
+                    raise refuse(f"arithmetic ({op!r}) is not supported in filters", "arithmetic", op=repr(op))
+                raise refuse(f"unsupported function {op!r}; supported: {', '.join(FUNCTIONS)}", "unknown_function",
+                             op=repr(op), known=", ".join(FUNCTIONS))
             v = self.value(self._op(node, 1)[1][0])
             if v.type != "string":
-                raise FilterError(f"{op}() needs text; {v.label} is {v.desc}")
+                raise refuse(f"{op}() needs text; {v.label} is {v.desc}", "function_text", op=op, label=v.label,
+                             desc=v.desc)
             sql = sa.func.lower(bind(v)) if op == "casei" else strip_accents(bind(v))
-            return Val("string", f"{op}({v.label})", sql=sql)
+            return Val("string", Said(f"{op}({v.label})", "cql.said.function", op=op, label=v.label), sql=sql)
         if isinstance(node, dict) and "interval" in node:
             return Val("interval", show(node), raw=node)
         return literal(node)
 
     def prop(self, name: Any) -> Val:
         if name == "geometry":
-            return Val("geometry", "property 'geometry'", sql=self.rel.c.geom)
+            return Val("geometry", _property_label("geometry"), sql=self.rel.c.geom)
         if not isinstance(name, str) or name not in self.types:
-            raise FilterError(f"unknown property {show(name)} in {self.layer.id}; queryables: "
-                              f"{', '.join([*self.types, 'geometry'])}")
+            known = ", ".join([*self.types, "geometry"])
+            raise refuse(f"unknown property {show(name)} in {self.layer.id}; queryables: {known}",
+                         "unknown_property", name=show(name), layer=self.layer.id, known=known)
         ptype = self.types[name]
         coltype = _column_type(self.layer, name) if ptype == "array" else None
-        return Val("number" if ptype == "integer" else ptype, f"property {name!r}", sql=self.rel.c[name],
+        return Val("number" if ptype == "integer" else ptype, _property_label(name), sql=self.rel.c[name],
                    desc=DESCRIBE[ptype], coltype=coltype)
 
     def _typed(self, v: Val, op: str, types: tuple[str, ...]) -> Val:
         if v.type not in types:
-            raise FilterError(f"{op.upper()} needs {' or '.join(DESCRIBE[t] for t in types)}; "
-                              f"{v.label} is {v.desc}")
+            needs = Said(" or ".join(DESCRIBE[t] for t in types), f"cql.types.{'_'.join(types)}")
+            raise refuse(f"{op.upper()} needs {needs}; {v.label} is {v.desc}", "operand_type", op=op.upper(),
+                         needs=needs, label=v.label, desc=v.desc)
         return v
 
     def _pair(self, a: Val, b: Val) -> tuple[Any, Any]:
         """Both sides of a comparison as SQL of one type; a literal takes its partner's type."""
         for v in (a, b):
-            hint = {"geometry": "use S_INTERSECTS, S_EQUALS, … for geometries",
-                    "array": "use A_EQUALS, A_CONTAINS, A_CONTAINEDBY or A_OVERLAPS for arrays",
-                    "interval": "use T_INTERSECTS, T_DURING, … for intervals",
-                    "null": "use IS NULL to test for missing values"}.get(v.type)
+            hint = COMPARE_HINTS.get(v.type)
             if hint:
-                raise FilterError(f"cannot compare {v.label} here: {hint}")
+                raise refuse(f"cannot compare {v.label} here: {hint}", "compare_here", label=v.label,
+                             hint=Said(hint, f"cql.compare_hint.{v.type}"))
         if a.sql is None and b.sql is not None:
             return self._pair(b, a)[::-1]
         temporal = ("date", "timestamp")
@@ -173,7 +190,10 @@ class _Walker:
         ok = a.type == b.type or (a.type in temporal and b.type in temporal)
         if not ok:
             what = f"{a.label} is {a.desc}; cannot compare it with {b.label}"
-            raise FilterError(what if b.sql is None else f"{what} ({b.desc})")
+            if b.sql is None:
+                raise refuse(what, "compare_types", label=a.label, desc=a.desc, other=b.label)
+            raise refuse(f"{what} ({b.desc})", "compare_properties", label=a.label, desc=a.desc, other=b.label,
+                         other_desc=b.desc)
         if a.type != b.type:
             a, b = as_timestamp(a), as_timestamp(b)
         return bind(a), bind(b)
@@ -183,7 +203,7 @@ class _Walker:
         if isinstance(node, dict) and "interval" in node:
             ends = node["interval"]
             if not isinstance(ends, list) or len(ends) != 2:
-                raise FilterError(f"an interval has 2 ends, got {show(ends)}")
+                raise refuse(f"an interval has 2 ends, got {show(ends)}", "interval_ends", text=show(ends))
             start, end = (None if e == ".." else self._instant(e, op) for e in ends)
             return [start, end, True]
         v = self._instant(node, op)

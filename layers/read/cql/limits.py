@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from layers.read.cql.ops import FilterError
+from layers.read.cql.ops import refuse
 
 _QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
 _TOKEN = re.compile(r"""
@@ -144,21 +144,25 @@ def _at_most(text: str, limits: FilterLimits) -> Shape | None:
 def check(text: str, lang: str, limits: FilterLimits) -> Shape:
     """The filter's shape, or FilterError when it is beyond what the parser can take safely."""
     if len(text) > limits.max_chars:
-        raise FilterError(f"filter too long: {len(text):,} characters; at most {limits.max_chars:,}")
+        raise refuse(f"filter too long: {len(text):,} characters; at most {limits.max_chars:,}", "too_long_chars",
+                     n=len(text), max=limits.max_chars)
     if lang != "cql2-text":
         return Shape(len(text))  # CQL2 JSON: serde refuses more than 128 levels itself
     shape = _at_most(text, limits) or measure(text)
     if shape.tokens > limits.max_tokens:
-        raise FilterError(f"filter too long: {shape.tokens:,} terms and symbols; at most {limits.max_tokens:,}")
+        raise refuse(f"filter too long: {shape.tokens:,} terms and symbols; at most {limits.max_tokens:,}",
+                     "too_long_tokens", n=shape.tokens, max=limits.max_tokens)
     if shape.connectives > limits.max_connectives:
-        raise FilterError(f"filter too long: {shape.connectives:,} ANDs and ORs; at most {limits.max_connectives:,} "
-                          "(use IN for a list of values)")
+        raise refuse(f"filter too long: {shape.connectives:,} ANDs and ORs; at most {limits.max_connectives:,} "
+                     "(use IN for a list of values)", "too_long_connectives", n=shape.connectives,
+                     max=limits.max_connectives)
     if (shape.parens > limits.max_parens or shape.chain > limits.max_chain or shape.nots > limits.max_not
             or shape.signs > limits.max_signs):
-        raise FilterError(
+        raise refuse(
             f"filter nested too deeply: at most {limits.max_parens} levels of parentheses, "
             f"{limits.max_chain} operators chained in one condition (as in a = b = c), "
-            f"{limits.max_not} NOTs and {limits.max_signs} signs in a row")
+            f"{limits.max_not} NOTs and {limits.max_signs} signs in a row", "too_deep",
+            parens=limits.max_parens, chain=limits.max_chain, nots=limits.max_not, signs=limits.max_signs)
     return shape
 
 

@@ -17,16 +17,24 @@ import sqlalchemy as sa
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from geo.said import Said
+
 
 class FilterError(ValueError):
-    """A filter that cannot be run; the message says what was wrong and where."""
+    """A filter that cannot be run; the message says what was wrong and where. Raised with a
+    `Said` (`refuse`), so the API says it in the reader's language (api/i18n/messages/cql.json)."""
 
 
-DESCRIBE = {
+def refuse(english: str, name: str, /, **values) -> FilterError:
+    """The FilterError whose English is `english` and whose words are the catalogue's `cql.<name>`."""
+    return FilterError(Said(english, f"cql.{name}", **values))
+
+
+DESCRIBE = {kind: Said(text, f"cql.type.{kind}") for kind, text in {
     "string": "text", "number": "a number", "integer": "an integer", "boolean": "a boolean",
     "date": "a date", "timestamp": "a timestamp", "array": "an array", "geometry": "a geometry",
     "interval": "an interval", "null": "NULL",
-}
+}.items()}
 
 
 @dataclass
@@ -56,14 +64,15 @@ def parse_date(s: Any) -> date:
     try:
         return date.fromisoformat(s)
     except (TypeError, ValueError):
-        raise FilterError(f"invalid date {show(s)}; expected YYYY-MM-DD") from None
+        raise refuse(f"invalid date {show(s)}; expected YYYY-MM-DD", "date", text=show(s)) from None
 
 
 def parse_timestamp(s: Any) -> datetime:
     try:
         ts = datetime.fromisoformat(s)
     except (TypeError, ValueError):
-        raise FilterError(f"invalid timestamp {show(s)}; expected e.g. 2024-01-31T08:00:00Z") from None
+        raise refuse(f"invalid timestamp {show(s)}; expected e.g. 2024-01-31T08:00:00Z", "timestamp",
+                     text=show(s)) from None
     return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
 
 
@@ -80,7 +89,7 @@ def literal(node: Any) -> Val:
         return Val(kind, show(node), raw=node)
     if isinstance(node, (int, float)):
         if not math.isfinite(node):
-            raise FilterError(f"number {node} is out of range")
+            raise refuse(f"number {node} is out of range", "number_range", number=str(node))
         if float(node).is_integer() and abs(node) < 2**63:
             node = int(node)
         return Val("number", show(node), raw=node)
@@ -90,7 +99,7 @@ def literal(node: Any) -> Val:
         return Val("timestamp", f"TIMESTAMP({show(node['timestamp'])})", raw=parse_timestamp(node["timestamp"]))
     if isinstance(node, dict) and ("bbox" in node or "type" in node):
         return Val("geometry", show(node), raw=node)
-    raise FilterError(f"cannot read {show(node)} as a value")
+    raise refuse(f"cannot read {show(node)} as a value", "not_value", text=show(node))
 
 
 SA_TYPES = {"string": sa.String(), "boolean": sa.Boolean(), "date": sa.Date(),
@@ -126,12 +135,15 @@ def _coords(c: Any, depth: int, kind: str, srid: int) -> None:
     if depth == 0:
         if not (isinstance(c, list) and 2 <= len(c) <= 4 and all(
                 isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in c)):
-            raise FilterError(f"invalid {kind}: {show(c)} is not a position [x, y]")
+            raise refuse(f"invalid {kind}: {show(c)} is not a position [x, y]", "geometry.position",
+                         kind=kind, text=show(c))
         if srid == 4326 and not (-180 <= c[0] <= 180 and -90 <= c[1] <= 90):
-            raise FilterError(f"invalid {kind}: {show(c)} is outside lon -180..180, lat -90..90")
+            raise refuse(f"invalid {kind}: {show(c)} is outside lon -180..180, lat -90..90", "geometry.lonlat",
+                         kind=kind, text=show(c))
         return
     if not isinstance(c, list) or not c:
-        raise FilterError(f"invalid {kind}: coordinates {show(c)} are not nested {depth} deep")
+        raise refuse(f"invalid {kind}: coordinates {show(c)} are not nested {depth} deep", "geometry.nesting",
+                     kind=kind, text=show(c), depth=depth)
     for x in c:
         _coords(x, depth - 1, kind, srid)
 
@@ -145,28 +157,46 @@ def check_geojson(g: dict, srid: int) -> None:
     if kind == "GeometryCollection":
         parts = g.get("geometries")
         if not isinstance(parts, list) or not parts:
-            raise FilterError("invalid GeometryCollection: 'geometries' must be a non-empty list")
+            raise refuse("invalid GeometryCollection: 'geometries' must be a non-empty list", "geometry.collection")
         for part in parts:
             if not isinstance(part, dict):
-                raise FilterError(f"invalid GeometryCollection member {show(part)}")
+                raise refuse(f"invalid GeometryCollection member {show(part)}", "geometry.member", text=show(part))
             check_geojson(part, srid)
         return
     if kind not in DEPTH:
-        raise FilterError(f"unsupported geometry type {show(kind)}; use one of "
-                          f"{', '.join(DEPTH)}, GeometryCollection or BBOX")
+        raise refuse(f"unsupported geometry type {show(kind)}; use one of {', '.join(DEPTH)}, GeometryCollection "
+                     "or BBOX", "geometry.type", text=show(kind), types=", ".join(DEPTH))
     _coords(g.get("coordinates"), DEPTH[kind], kind, srid)
     for line in _lines(g["coordinates"], LINES.get(kind, -1)):
         if "Line" in kind and len(line) < 2:
-            raise FilterError(f"invalid {kind}: a line needs at least 2 positions, got {show(line)}")
+            raise refuse(f"invalid {kind}: a line needs at least 2 positions, got {show(line)}", "geometry.line",
+                         kind=kind, text=show(line))
         if "Polygon" in kind and (len(line) < 4 or line[0] != line[-1]):
-            raise FilterError(f"invalid {kind}: a ring needs 4 or more positions, the last equal to "
-                              f"the first; got {show(line)}")
+            raise refuse(f"invalid {kind}: a ring needs 4 or more positions, the last equal to the first; "
+                         f"got {show(line)}", "geometry.ring", kind=kind, text=show(line))
     try:
         geom = shape(g)
     except Exception as e:  # shapely's own message says what is wrong
-        raise FilterError(f"invalid {kind}: {e}") from None
+        raise refuse(f"invalid {kind}: {e}", "geometry.unreadable", kind=kind, reason=str(e)) from None
     if not geom.is_valid:
-        raise FilterError(f"invalid {kind}: {explain_validity(geom)}")
+        raise refuse(f"invalid {kind}: {explain_validity(geom)}", "geometry.invalid", kind=kind,
+                     reason=validity(explain_validity(geom)))
+
+
+# GEOS's reasons (shapely.validation.explain_validity: "Self-intersection[105.1 21.2]"), by name.
+VALIDITY = {"Self-intersection": "self_intersection", "Ring Self-intersection": "ring_self_intersection",
+            "Interior is disconnected": "disconnected", "Hole lies outside shell": "hole_outside",
+            "Nested holes": "nested_holes", "Nested shells": "nested_shells", "Duplicate Rings": "duplicate_rings",
+            "Too few points": "too_few_points", "Invalid Coordinate": "invalid_coordinate",
+            "Ring is not closed": "not_closed"}
+
+
+def validity(reason: str) -> str:
+    """GEOS's reason, said in the reader's words when it is one of VALIDITY, quoted otherwise."""
+    name, _, where = reason.partition("[")
+    if name in VALIDITY:
+        return Said(reason, f"cql.validity.{VALIDITY[name]}", where="[" + where if where else "")
+    return Said(reason, "cql.validity.other", reason=reason)
 
 
 def geometry_sql(v: Val, srid: int) -> Any:
@@ -178,10 +208,10 @@ def geometry_sql(v: Val, srid: int) -> Any:
         box = v.raw["bbox"]
         if not (isinstance(box, list) and len(box) in (4, 6) and all(
                 isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in box)):
-            raise FilterError(f"invalid BBOX {show(box)}: expected 4 (or 6) numbers")
+            raise refuse(f"invalid BBOX {show(box)}: expected 4 (or 6) numbers", "bbox_numbers", text=show(box))
         x1, y1, x2, y2 = box if len(box) == 4 else (box[0], box[1], box[3], box[4])
         if x1 > x2 or y1 > y2:
-            raise FilterError(f"invalid BBOX {show(box)}: expected minx, miny, maxx, maxy")
+            raise refuse(f"invalid BBOX {show(box)}: expected minx, miny, maxx, maxy", "bbox_order", text=show(box))
         _coords([[x1, y1], [x2, y2]], 1, "BBOX", srid)
         geom = sa.func.ST_MakeEnvelope(*(sa.literal(float(x), sa.Float()) for x in (x1, y1, x2, y2)), srid_p)
     else:
@@ -235,7 +265,8 @@ def temporal_sql(op: str, a: list, b: list) -> Any:
     for p in (a, b):
         if p[0] is not None and p[1] is not None and p[0].sql is None and p[1].sql is None \
                 and as_timestamp(p[0]).raw > as_timestamp(p[1]).raw:
-            raise FilterError(f"interval {p[0].label} .. {p[1].label} ends before it starts")
+            raise refuse(f"interval {p[0].label} .. {p[1].label} ends before it starts", "interval_reversed",
+                         start=p[0].label, end=p[1].label)
     pa = (end(a[0], "-", a[2]), end(a[1], "", a[2]))
     pb = (end(b[0], "-", b[2]), end(b[1], "", b[2]))
     return TEMPORAL[op](pa, pb)
@@ -265,8 +296,9 @@ def array_sql(op: str, a: Val, b: Val) -> Any:
             return x.raw if x.type == "string" else show(x.raw)  # compared as text
         if (item is str and x.type == "string") or (item is int and isinstance(x.raw, int) and x.type == "number"):
             return x.raw
-        what = "text" if item is str else "integers"
-        raise FilterError(f"{prop.label} holds {what}; cannot compare it with {x.label}")
+        what = Said("text", "cql.type.string") if item is str else Said("integers", "cql.type.integers")
+        raise refuse(f"{prop.label} holds {what}; cannot compare it with {x.label}", "array_item",
+                     label=prop.label, what=what, other=x.label)
 
     def side(v: Val) -> Any:
         if v.sql is not None:

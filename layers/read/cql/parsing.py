@@ -12,8 +12,9 @@ from typing import Any
 
 import cql2
 
+from geo.said import Said
 from layers.read.cql.limits import FilterLimits, check, fits_inline
-from layers.read.cql.ops import FilterError
+from layers.read.cql.ops import FilterError, refuse
 from layers.workers.bounded import Runner, Unbounded
 
 LANGS = ("cql2-text", "cql2-json")
@@ -41,12 +42,15 @@ async def parse_off_loop(filter: str | dict, lang: str, limits: FilterLimits, ru
     try:  # the worker checks too: tokenizing 60 kB takes the loop 20 ms
         return await runner.run(parse, text, lang, limits, timeout=limits.timeout_s)
     except Unbounded as e:
-        raise FilterError(f"filter too complex to read ({e}); simplify it") from None
+        bound = re.search(r"\d[\d,.]*", str(e))
+        why = Said(str(e), f"cql.bound.{e.reason}", n=float(bound[0].replace(",", "")) if bound else "")
+        raise refuse(f"filter too complex to read ({e}); simplify it", "too_complex", why=why) from None
 
 
 def _text(filter: str | dict, lang: str) -> str:
     if lang not in LANGS:
-        raise FilterError(f"unknown filter-lang {lang!r}; supported: {', '.join(LANGS)}")
+        raise refuse(f"unknown filter-lang {lang!r}; supported: {', '.join(LANGS)}", "filter_lang", grammar=repr(lang),
+                     known=", ".join(LANGS))
     return json.dumps(filter) if isinstance(filter, dict) else filter
 
 
@@ -57,7 +61,7 @@ def parse_checked(text: str, lang: str) -> dict:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as e:  # the parser's errors, and pyo3's PanicException (a BaseException)
-        raise FilterError(_syntax_message(str(e), lang)) from None
+        raise FilterError(syntax_message(str(e), lang)) from None
     measure_tree(expr)
     return expr
 
@@ -71,22 +75,41 @@ def measure_tree(expr: Any) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise FilterError(f"filter nested too deeply (more than {MAX_DEPTH} levels)")
+            raise refuse(f"filter nested too deeply (more than {MAX_DEPTH} levels)", "tree_depth", max=MAX_DEPTH)
         children = [v for k, v in node.items() if k not in ("coordinates", "bbox")] if isinstance(node, dict) else node
         count += len(children)
         if count > MAX_NODES:
-            raise FilterError(f"filter too large (more than {MAX_NODES} terms)")
+            raise refuse(f"filter too large (more than {MAX_NODES} terms)", "tree_size", max=str(MAX_NODES))
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
-def _syntax_message(msg: str, lang: str) -> str:
+# What the cql2 grammar expects where a text stops making sense, said in people's words.
+EXPECTED = {"Expr": "condition",
+            "GEOMETRY, Identifier, Negative, UnaryNot, True, False, Null, DECIMAL, Double, SingleQuotedString, "
+            "ExpressionInParentheses, or Array": "value"}
+JSON_SHAPE = ('not CQL2 JSON: each part must be {"op": name, "args": [...]}, {"property": name}, '
+              'a literal, a GeoJSON geometry, {"bbox": [...]}, {"date": ...}, {"timestamp": ...} '
+              'or {"interval": [...]}')
+
+
+def syntax_message(msg: str, lang: str) -> Said:
+    """The parser's complaint as a Said: the line and column, what it expected when that is one of
+    EXPECTED (the grammar's own names, quoted, otherwise)."""
     where = re.search(r"-->\s*(\d+):(\d+)", msg)
     expected = re.search(r"=\s*expected (.*)", msg)
     if where:
         text = f"invalid {lang} filter at line {where[1]}, column {where[2]}"
-        return text + (f": expected {expected[1].strip()}" if expected else "")
+        if not expected:
+            return Said(text, "cql.syntax.at", grammar=lang, line=where[1], column=where[2])
+        wanted = expected[1].strip()
+        said = Said(wanted, f"cql.expected.{EXPECTED[wanted]}") if wanted in EXPECTED else \
+            Said(wanted, "cql.expected.other", tokens=wanted)
+        return Said(f"{text}: expected {wanted}", "cql.syntax.expected", grammar=lang, line=where[1],
+                    column=where[2], expected=said)
     if "untagged enum" in msg:
-        msg = ('not CQL2 JSON: each part must be {"op": name, "args": [...]}, {"property": name}, '
-               'a literal, a GeoJSON geometry, {"bbox": [...]}, {"date": ...}, {"timestamp": ...} '
-               'or {"interval": [...]}')
-    return f"invalid {lang} filter: {msg.strip()}"
+        return Said(f"invalid {lang} filter: {JSON_SHAPE}", "cql.syntax.json_shape", grammar=lang)
+    json_at = re.fullmatch(r"(.*) at line (\d+) column (\d+)", msg.strip())
+    if json_at:
+        return Said(f"invalid {lang} filter: {msg.strip()}", "cql.syntax.json_at", grammar=lang, line=json_at[2],
+                    column=json_at[3], reason=json_at[1])
+    return Said(f"invalid {lang} filter: {msg.strip()}", "cql.syntax.other", grammar=lang, reason=msg.strip())
