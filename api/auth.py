@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
+from api.i18n.refusal import Refusal
+from geo.said import Said
 from layers.write import accounts
 from layers.write.accounts import User, actor_of
 
@@ -25,9 +27,10 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def unauthorized(description: str, error: str | None = None) -> HTTPException:
+def unauthorized(key: str, error: str | None = None, **values) -> Refusal:
+    """The 401 with its challenge, in the catalogue's words (`errors.api.auth.<key>`)."""
     challenge = 'Bearer realm="ntm-map"' + (f', error="{error}"' if error else "")
-    return HTTPException(401, description, headers={"WWW-Authenticate": challenge})
+    return Refusal(401, f"errors.api.auth.{key}", headers={"WWW-Authenticate": challenge}, **values)
 
 
 async def _from_request(request: Request, optional: bool = False) -> User | None:
@@ -42,24 +45,23 @@ async def _from_request(request: Request, optional: bool = False) -> User | None
     if header is not None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
+            raise unauthorized("header", "invalid_request")
         async with request.app.state.engine.begin() as conn:
             user = await accounts.authenticate_token(conn, token.strip())
         if user is None:
-            raise unauthorized("the token is unknown, expired or revoked", "invalid_token")
+            raise unauthorized("token", "invalid_token")
     elif session_id:
         async with request.app.state.engine.connect() as conn:
             found = await accounts.session_user(conn, session_id)
         if found is None:
             if optional:
                 return None
-            raise unauthorized("the session has expired or ended; log in again")
+            raise unauthorized("session")
         user, csrf = found
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent.encode(), csrf.encode()):
-                raise HTTPException(403, f"a request with a session cookie must send the {CSRF_HEADER} "
-                                         f"header from GET /auth/me (or cookie {CSRF_COOKIE})")
+                raise Refusal(403, "errors.api.auth.csrf", header=CSRF_HEADER, cookie=CSRF_COOKIE)
         request.state.csrf_token = csrf
     request.state.user = user
     return user
@@ -73,7 +75,7 @@ async def optional_user(request: Request) -> User | None:
 async def current_user(request: Request) -> User:
     user = await _from_request(request)
     if user is None:
-        raise unauthorized("log in or send 'Authorization: Bearer <token>' (tokens: `ntm-map users token`)")
+        raise unauthorized("missing")
     return user
 
 
@@ -85,7 +87,8 @@ def require_roles(*roles: str):
 
     async def dependency(user: User = Depends(current_user)) -> User:
         if user.role != "admin" and user.role not in roles:
-            raise HTTPException(403, f"role {user.role} may not do this; it needs {' or '.join(roles)}")
+            raise Refusal(403, "errors.api.auth.role", role=user.role,
+                          roles=Said(" or ".join(roles), "errors.api.auth.roles", listed=", ".join(roles)))
         return user
 
     return dependency

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from pyproj import CRS, Transformer
 
+from geo.said import Said
+
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{}"
 
@@ -78,13 +80,15 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     """`minx,miny,maxx,maxy` (or 6 numbers with heights, which are dropped), in the axis order given."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) not in (4, 6):
-        raise ValueError(f"bbox needs 4 numbers (or 6 with heights), got {len(parts)}: {text!r}")
+        raise ValueError(Said(f"bbox needs 4 numbers (or 6 with heights), got {len(parts)}: {text!r}", "errors.bbox.count",
+                              n=len(parts), text=repr(text)))
     try:
         nums = [float(p) for p in parts]
     except ValueError:
-        raise ValueError(f"bbox must be numbers separated by commas, got {text!r}") from None
+        raise ValueError(Said(f"bbox must be numbers separated by commas, got {text!r}", "errors.bbox.numbers",
+                              text=repr(text))) from None
     if any(n != n or n in (float("inf"), float("-inf")) for n in nums):
-        raise ValueError(f"bbox must be finite numbers, got {text!r}")
+        raise ValueError(Said(f"bbox must be finite numbers, got {text!r}", "errors.bbox.finite", text=repr(text)))
     if len(nums) == 6:
         nums = [nums[0], nums[1], nums[3], nums[4]]
     return nums[0], nums[1], nums[2], nums[3]
@@ -95,20 +99,24 @@ def bbox_to_xy(bbox: tuple[float, float, float, float], crs: OgcCRS) -> tuple[fl
     a, b, c, d = bbox
     xmin, ymin, xmax, ymax = (b, a, d, c) if crs.lat_first else (a, b, c, d)
     if xmin > xmax or ymin > ymax:
-        raise ValueError(f"bbox lower corner is not below and left of the upper corner in {crs.uri} "
-                         f"({'latitude first' if crs.lat_first else 'x first'}): {bbox}")
+        order = Said("latitude first", "errors.bbox.lat_first") if crs.lat_first else Said("x first", "errors.bbox.x_first")
+        raise ValueError(Said(f"bbox lower corner is not below and left of the upper corner in {crs.uri} "
+                              f"({order}): {bbox}", "errors.bbox.corners", uri=crs.uri, order=order, bbox=str(bbox)))
     if crs.geographic:
         if not (-90 <= ymin <= 90 and -90 <= ymax <= 90):
-            raise ValueError(f"bbox latitude out of range [-90, 90] in {crs.uri} "
-                             f"({'latitude first' if crs.lat_first else 'longitude first'}): {bbox}")
+            order = Said("latitude first", "errors.bbox.lat_first") if crs.lat_first else \
+                Said("longitude first", "errors.bbox.lon_first")
+            raise ValueError(Said(f"bbox latitude out of range [-90, 90] in {crs.uri} ({order}): {bbox}",
+                                  "errors.bbox.latitude", uri=crs.uri, order=order, bbox=str(bbox)))
         if not (-180 <= xmin <= 180 and -180 <= xmax <= 180):
-            raise ValueError(f"bbox longitude out of range [-180, 180]: {bbox}")
+            raise ValueError(Said(f"bbox longitude out of range [-180, 180]: {bbox}", "errors.bbox.longitude", bbox=str(bbox)))
     else:
         w, s, e, n = usable_bounds(crs.srid)
         if xmin < w or ymin < s or xmax > e or ymax > n:
-            raise ValueError(f"bbox reaches beyond where {crs.uri} is usable (x {w:,.0f} to {e:,.0f}, "
-                             f"y {s:,.0f} to {n:,.0f} m: its area of use and {USABLE_MARGIN_M // 1000:,} km "
-                             f"around): {bbox}")
+            raise ValueError(Said(f"bbox reaches beyond where {crs.uri} is usable (x {w:,.0f} to {e:,.0f}, "
+                                  f"y {s:,.0f} to {n:,.0f} m: its area of use and {USABLE_MARGIN_M // 1000:,} km "
+                                  f"around): {bbox}", "errors.bbox.usable", uri=crs.uri, w=round(w), e=round(e), s=round(s),
+                                  n=round(n), km=USABLE_MARGIN_M // 1000, bbox=str(bbox)))
     return xmin, ymin, xmax, ymax
 
 

@@ -11,7 +11,7 @@ language too, its English being the text the lower layer wrote.
 """
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
+from fastapi import HTTPException  # also a Starlette HTTPException: every handler and `except` sees it
 
 from api.i18n.catalogue import t
 from geo import formatting

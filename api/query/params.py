@@ -120,7 +120,7 @@ async def items_query(
         except ogc_crs.UnsupportedCRS:
             raise crs_refusal("bbox-crs", bbox_crs) from None
         except ValueError as e:
-            raise Refusal(400, "errors.api.bbox", reason=str(e)) from None
+            raise Refusal(400, "errors.api.bbox", reason=said_of(e)) from None
         box_srid = box_crs.srid
     elif bbox_crs is not None:
         raise Refusal(400, "errors.api.bbox_crs_alone")

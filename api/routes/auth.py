@@ -23,6 +23,8 @@ from fastapi.responses import JSONResponse, Response
 
 from api.auth import CSRF_COOKIE, SESSION_COOKIE, User, _from_request, current_user, unauthorized
 from api.http.limits import client_address
+from api.i18n.refusal import Refusal
+from geo.said import Said
 from geo.vocabulary import ROLES
 from layers.write import accounts
 
@@ -91,8 +93,8 @@ def describe(user: User, csrf: str | None) -> dict:
     return body
 
 
-def _too_large() -> HTTPException:
-    return HTTPException(413, f"a login body is at most {LOGIN_MAX_BYTES:,} bytes")
+def _too_large() -> Refusal:
+    return Refusal(413, "errors.api.auth.body_size", max=Said(f"{LOGIN_MAX_BYTES:,}", "errors.number", n=LOGIN_MAX_BYTES))
 
 
 async def _small_body(request: Request) -> bytes:
@@ -112,29 +114,30 @@ async def _small_body(request: Request) -> bytes:
 async def _credentials(request: Request) -> tuple[str, str]:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in ("application/json", "application/x-www-form-urlencoded", "multipart/form-data"):
-        raise HTTPException(415, "send the username and password as JSON or as a form")
+        raise Refusal(415, "errors.api.auth.body_type")
     raw = await _small_body(request)
     if kind == "application/json":
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError):
-            raise HTTPException(400, "the body is not valid JSON") from None
+            raise Refusal(400, "errors.api.auth.body_json") from None
         if not isinstance(data, dict):
-            raise HTTPException(400, "the body must be a JSON object {\"username\", \"password\"}")
+            raise Refusal(400, "errors.api.auth.body_object")
     elif kind == "application/x-www-form-urlencoded":
         try:
             data = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
         except (UnicodeDecodeError, ValueError):
-            raise HTTPException(400, "the form is not valid UTF-8") from None
+            raise Refusal(400, "errors.api.auth.body_utf8") from None
     else:
         request._body = raw  # Starlette parses a multipart form from the body already read
         data = dict(await request.form(max_files=0, max_fields=10))
     username, password = data.get("username"), data.get("password")
     missing = [k for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v]
     if missing:
-        raise HTTPException(400, f"missing {' and '.join(missing)}")
+        raise Refusal(400, "errors.api.auth.missing_both" if len(missing) > 1 else "errors.api.auth.missing_one",
+                      names=" and ".join(missing))
     if len(username) > 80 or len(password) > 1024:
-        raise HTTPException(400, "username or password too long")
+        raise Refusal(400, "errors.api.auth.too_long")
     return username, password
 
 
@@ -159,8 +162,7 @@ class LoginSlots:
         have come in meanwhile). The slot is given back when the thread ends, not when the
         request does: a client that hangs up cannot start more verifications than there are slots."""
         if self.waiting >= self.max_waiting:
-            raise HTTPException(503, "too many logins at once; try again in a few seconds",
-                                headers={"Retry-After": "5"})
+            raise Refusal(503, "errors.api.auth.busy", headers={"Retry-After": "5"})
         self.waiting += 1
         try:
             await self.free.acquire()
@@ -187,8 +189,7 @@ async def login(request: Request) -> JSONResponse:
     def allowed() -> None:
         wait = throttle.wait_s(keys)
         if wait:
-            raise HTTPException(429, f"too many failed logins; try again in {wait} s",
-                                headers={"Retry-After": str(wait)})
+            raise Refusal(429, "errors.api.auth.throttled", headers={"Retry-After": str(wait)}, wait=wait)
 
     allowed()
     engine = request.app.state.engine
@@ -197,7 +198,7 @@ async def login(request: Request) -> JSONResponse:
     user = await slots.verify(found, password, allowed)
     if user is None:
         throttle.failed(keys)
-        raise unauthorized("unknown user name or wrong password")
+        raise unauthorized("login")
     throttle.succeeded(keys)
     async with engine.begin() as conn:
         # A fresh session id at every login (no fixation); the old one, and expired ones, go.
