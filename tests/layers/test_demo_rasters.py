@@ -5,6 +5,7 @@ rasters are DEMO_RASTER_SCALE times coarser than `make run`'s (200 m land cover,
 from __future__ import annotations
 
 import hashlib
+import warnings
 
 import numpy as np
 import rasterio
@@ -118,6 +119,24 @@ def test_imagery_blocks_join_without_a_seam(demo_rasters, tmp_path):
     assert (small == whole).all()  # byte for byte, seams included
     seam = np.arange(96, grid.width, 96)
     assert (small[3][:, seam] == 255).any()  # and the seams cross the picture, not only its transparent margin
+
+
+def test_imagery_painted_in_threads_leaves_warning_filters_alone(demo_rasters, tmp_path):
+    """Blocks painted two at a time call rasterio's array-to-GDAL functions, which hide a warning
+    with `warnings.catch_warnings()` (not thread-safe): unguarded, a "Dataset has no geotransform"
+    warning escaped and the process's filter list was swapped for a stale one after the picture."""
+    with connection(demo_rasters.url) as conn:
+        world = read_world(conn)
+    footprint = shapely.union_all(list(imagery_communes(world)["geom"]))
+    grid = t.Grid.covering(footprint.bounds, IMAGERY_M * 4 * DEMO_RASTER_SCALE, margin=20)
+    terrain = t.Terrain(np.random.default_rng([DEMO_SEED, 1001]), world.province)
+    for attempt in range(3):  # unguarded, 2 of 3 attempts at least went wrong on the 2-core machine
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            filters = warnings.filters
+            write_sharp(tmp_path / f"{attempt}.tif", terrain, grid, world, footprint, DEMO_SEED, block=96)
+            assert warnings.filters is filters, attempt
+        assert [str(w.message) for w in caught] == [], attempt
 
 
 def test_same_seed_same_bytes_other_seed_other_land(demo_rasters, databases, demo_template, settings, tmp_path):

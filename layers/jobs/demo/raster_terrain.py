@@ -14,6 +14,7 @@ roughly on their real courses) carve valleys. Nothing here is measured: it is pl
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,14 @@ from rasterio.warp import reproject
 CRS = "EPSG:32648"
 _TO_UTM = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
 _TO_LONLAT = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
+# rasterio wraps a numpy array in a GDAL dataset (reproject, rasterize) inside
+# `warnings.catch_warnings()`, which swaps the process-wide filter list and is not thread-safe
+# before Python 3.14: two blocks painted at once (demo.rasters.write_sharp) restore each other's
+# filters, so a NotGeoreferencedWarning meant to be hidden escapes ("Dataset has no geotransform"
+# from rasterio/warp.py, for an array whose transform is given), and the thread leaving last can
+# leave an "ignore everything" filter behind for the rest of the process. One array-to-GDAL
+# call at a time; each is short and already uses two GDAL threads.
+ARRAY_GDAL_LOCK = threading.Lock()
 
 # Land-cover classes: the values layers/jobs/demo_data/suitability.json assumes (RASTER.md).
 PADDY, ANNUAL, PERENNIAL, SHRUB, PLANTATION, FOREST, BUILT, WATER, BARE = range(1, 10)
@@ -81,8 +90,9 @@ class Grid:
         shapes = [(g, v) for g, v in shapes if g is not None and not g.is_empty]
         if not shapes:
             return np.zeros(self.shape, dtype=dtype)
-        return rasterize(shapes, out_shape=self.shape, transform=self.transform, fill=0, dtype=dtype,
-                         all_touched=all_touched)
+        with ARRAY_GDAL_LOCK:
+            return rasterize(shapes, out_shape=self.shape, transform=self.transform, fill=0, dtype=dtype,
+                             all_touched=all_touched)
 
     def pixel(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows, columns of UTM points and whether they fall on the grid."""
@@ -100,8 +110,9 @@ class Field:
 
     def on(self, grid: Grid, resampling=Resampling.cubic_spline) -> np.ndarray:
         out = np.zeros(grid.shape, dtype=np.float32)
-        reproject(self.data, out, src_transform=self.lattice.transform, src_crs=CRS,
-                  dst_transform=grid.transform, dst_crs=CRS, resampling=resampling, num_threads=2)
+        with ARRAY_GDAL_LOCK:
+            reproject(self.data, out, src_transform=self.lattice.transform, src_crs=CRS,
+                      dst_transform=grid.transform, dst_crs=CRS, resampling=resampling, num_threads=2)
         return out
 
 
@@ -167,8 +178,9 @@ class Terrain:
         """Height in metres above sea level (the smooth surface plus small-scale roughness), and
         the patch and speck noise that choose land uses, on `grid`."""
         out = np.zeros((2, *grid.shape), dtype=np.float32)
-        reproject(self.noises.data, out, src_transform=self.frame.transform, src_crs=CRS,
-                  dst_transform=grid.transform, dst_crs=CRS, resampling=Resampling.bilinear, num_threads=2)
+        with ARRAY_GDAL_LOCK:
+            reproject(self.noises.data, out, src_transform=self.frame.transform, src_crs=CRS,
+                      dst_transform=grid.transform, dst_crs=CRS, resampling=Resampling.bilinear, num_threads=2)
         elev = self.height.on(grid, Resampling.cubic)
         elev += self.rough.on(grid, Resampling.bilinear) * (1.0 + 0.02 * elev)
         np.maximum(elev, 0.5, out=elev)

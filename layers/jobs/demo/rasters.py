@@ -198,9 +198,6 @@ def _write(path: Path, data: np.ndarray, grid: t.Grid, *, nodata=None, photometr
     return path
 
 
-    return path
-
-
 def build(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, log=print) -> dict[str, tuple[Path, dict]]:
     """Write the five GeoTIFFs into `folder`: {name: (path, add_raster keywords)}."""
     world = read_world(conn)
