@@ -120,8 +120,8 @@ def sheet_named(name: str) -> Sheet:
     return SHEETS[name]
 
 
-# (style, largest size, smallest size in pt) of each line, top to bottom.
-_LINES = (("B", 11.0, 5.0), ("", 8.5, 4.5), ("", 8.5, 4.5), ("", 7.0, 4.0))
+# (style, largest size, smallest size in pt, where a line too long is cut) of each line, top to bottom.
+_LINES = (("B", 11.0, 5.0, "end"), ("", 8.5, 4.5, "end"), ("", 8.5, 4.5, "end"), ("", 7.0, 5.0, "middle"))
 _LEADING = 1.2
 
 
@@ -178,10 +178,8 @@ def _draw(pdf: FPDF, sheet: Sheet, label: Label, x: float, y: float, outline: bo
     left = x + pad + side + pad
     width = sheet.label_w - (side + 3 * pad)
     texts = [_clean(t) for t in (label.product, label.lot, label.harvest, label.url_text)]
-    lines = [(t, style, big, small) for t, (style, big, small) in zip(texts, _LINES) if t]
     height = sheet.label_h - 2 * pad
-    scale = min(1.0, height / sum(big * PT * _LEADING for _, _, big, _ in lines)) if lines else 1.0
-    fitted = [_fit(pdf, t, style, max(big * scale, small), small, width) for t, style, big, small in lines]
+    fitted = _layout(pdf, texts, width, height)
     used = sum(size * PT * _LEADING for _, _, size in fitted)
     cursor = y + pad + max(0.0, (height - used) / 2)
     for text, style, size in fitted:
@@ -191,9 +189,41 @@ def _draw(pdf: FPDF, sheet: Sheet, label: Label, x: float, y: float, outline: bo
         cursor += size * PT * _LEADING
 
 
-def _fit(pdf: FPDF, text: str, style: str, size: float, smallest: float, width: float):
+def _layout(pdf: FPDF, texts: list[str], width: float, height: float) -> list[tuple[str, str, float]]:
+    """(text, style, size) of each printed line. A product name that would be cut or set much
+    smaller on one line is tried on two, kept when both lines print whole at a larger size."""
+    lines = [(t, *spec) for t, spec in zip(texts, _LINES) if t]
+    one = _fit_all(pdf, lines, width, height)
+    product = texts[0]
+    if not product or " " not in product:
+        return one
+    first, size = one[0][0], one[0][2]
+    if first == product and size >= 0.8 * _scale(lines, height) * _LINES[0][1]:
+        return one
+    words = product.split(" ")
+    halves = min(((" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))),
+                 key=lambda h: abs(len(h[0]) - len(h[1])))
+    spec = _LINES[0]
+    two = _fit_all(pdf, [(halves[0], *spec), (halves[1], *spec), *lines[1:]], width, height)
+    common = min(two[0][2], two[1][2])
+    whole = (two[0][0], two[1][0]) == halves
+    if whole and common > size and sum(s * PT * _LEADING for *_, s in two) <= height:
+        return [(halves[0], spec[0], common), (halves[1], spec[0], common), *two[2:]]
+    return one
+
+
+def _scale(lines, height: float) -> float:
+    return min(1.0, height / sum(big * PT * _LEADING for _, _, big, _, _ in lines)) if lines else 1.0
+
+
+def _fit_all(pdf: FPDF, lines, width: float, height: float) -> list[tuple[str, str, float]]:
+    scale = _scale(lines, height)
+    return [_fit(pdf, t, style, max(big * scale, small), small, width, cut) for t, style, big, small, cut in lines]
+
+
+def _fit(pdf: FPDF, text: str, style: str, size: float, smallest: float, width: float, cut: str = "end"):
     """(text, style, size): the largest size down to `smallest` at which `text` fits `width`,
-    else `text` cut with an ellipsis at `smallest`."""
+    else `text` cut with an ellipsis at `smallest`, at its end or (a URL) in its middle."""
     pdf.set_font("DejaVu", style, size)
     natural = pdf.get_string_width(text)
     if natural <= width:
@@ -202,14 +232,21 @@ def _fit(pdf: FPDF, text: str, style: str, size: float, smallest: float, width: 
     pdf.set_font("DejaVu", style, size)
     if pdf.get_string_width(text) <= width:
         return text, style, size
-    low, high = 0, len(text)  # the longest prefix that fits with "…"
+
+    def shortened(n: int) -> str:
+        if cut == "middle":
+            front = (n + 1) // 2
+            return text[:front] + "…" + (text[len(text) - (n - front):] if n > front else "")
+        return text[:n].rstrip() + "…"
+
+    low, high = 0, len(text)  # the most characters kept that fit with "…"
     while low < high:
         mid = (low + high + 1) // 2
-        if pdf.get_string_width(text[:mid].rstrip() + "…") <= width:
+        if pdf.get_string_width(shortened(mid)) <= width:
             low = mid
         else:
             high = mid - 1
-    return text[:low].rstrip() + "…", style, size
+    return shortened(low), style, size
 
 
 def _clean(text) -> str:
