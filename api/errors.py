@@ -49,7 +49,7 @@ def request_id(scope) -> str:
 
 def internal_error(scope) -> JSONResponse:
     """The 500 (JSON; a page for a browser, api.pages.error_page)."""
-    response = error(500, f"an unexpected error occurred; it is logged as request {request_id(scope)}")
+    response = error(500, t("errors.api.internal", scope_language(scope) or "en", id=request_id(scope)))
     return error_page.for_browser(scope, response)
 
 

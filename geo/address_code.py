@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo import check_character
+from geo.said import Said
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BASE = 32
@@ -242,24 +243,24 @@ def normalize(text: str) -> str:
         up = ch.upper()
         up = _ALIASES.get(up, up)
         if up not in _INDEX:
-            raise ValueError(
+            raise ValueError(Said(
                 f"bad character {ch!r} at position {pos} of {text!r}: address codes use digits "
-                "and letters except U (O is read as 0, I and L as 1)"
-            )
+                "and letters except U (O is read as 0, I and L as 1)", "errors.address.character",
+                ch=repr(ch), pos=pos, text=repr(text)))
         chars.append(up)
     if len(chars) != 9:
-        raise ValueError(
-            f"an address code has 9 characters (CCCC-SSSS-K), got {len(chars)} in {text!r}"
-        )
+        raise ValueError(Said(f"an address code has 9 characters (CCCC-SSSS-K), got {len(chars)} in {text!r}",
+                              "errors.address.length", n=len(chars), text=repr(text)))
     code = "".join(chars)
     if not check_character.is_valid(code, ALPHABET):
-        raise ValueError(f"check character mismatch: maybe a typo in {text!r}")
+        raise ValueError(Said(f"check character mismatch: maybe a typo in {text!r}", "errors.address.check",
+                              text=repr(text)))
     cell = decode(code[:4])
     if cell >= N_CELLS:
-        raise ValueError(
+        raise ValueError(Said(
             f"{text!r} names cell {cell}, outside the address-code grid (0..{N_CELLS - 1}); "
-            "that range is reserved for island extensions"
-        )
+            "that range is reserved for island extensions", "errors.address.cell", text=repr(text), cell=str(cell),
+            last=str(N_CELLS - 1)))
     return f"{code[:4]}-{code[4:8]}-{code[8]}"
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
+from api.i18n import t
 from layers.db.settings import Settings
 
 # Starlette's TestClient sends this; not a name DNS resolves, so no link can lead anywhere with it.
@@ -58,8 +59,7 @@ class HostCheck:
         raw = next((v for k, v in scope["headers"] if k == b"host"), b"").decode("latin-1")
         if raw not in self.seen and host_name(raw) not in self.hosts:
             # The name is not echoed: nothing a client invents comes back in the answer.
-            response = errors.error(400, "this server does not answer to the host name in the Host header; "
-                                         "its operator lists the names it serves in NTM_ALLOWED_HOSTS")
+            response = errors.error(400, t("errors.api.host", errors.scope_language(scope) or "en"))
             return await response(scope, receive, send)
         if len(self.seen) < 64:  # the few Host values a server meets, remembered as good
             self.seen.add(raw)

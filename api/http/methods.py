@@ -24,7 +24,8 @@ import re
 
 from starlette.routing import Match, Mount
 
-from api.errors import error
+from api.errors import error, scope_language
+from api.i18n import t
 from layers.read.registry import BY_ID
 
 PROBED = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -111,7 +112,8 @@ class AllowedMethods:
     async def _options(self, scope, receive, send):
         methods = allowed_methods(self.routes_of.router.routes, scope["path"])
         if not methods:
-            return await error(404, f"no resource at {scope['path']}")(scope, receive, send)
+            said = t("errors.api.no_resource", scope_language(scope) or "en", path=scope["path"])
+            return await error(404, said)(scope, receive, send)
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"allow", ", ".join(methods).encode()), (b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.http.limits import expensive_page
@@ -21,9 +21,10 @@ from api.pages.error_page import FeatureNotFound
 from api.query.params import collection, items_query, output_crs
 from api.routes import rasters
 from geo.ogc_crs import OgcCRS
+from geo.said import Said
 from layers.read.collection import FeatureCollection
 from layers.read.features import ItemsQuery
-from layers.read.items_page import LargePagesBusy
+from layers.read.items_page import STREAM_ABOVE, LargePagesBusy
 from layers.read.rasters import RasterInfo
 from layers.read.registry import Layer
 from tiles.etag import if_none_match
@@ -100,7 +101,8 @@ async def get_items(request: Request, q: ItemsQuery = Depends(items_query), fmt:
     try:
         page = await items.page(q, "csv" if fmt == "csv" else "json")
     except LargePagesBusy as e:
-        raise HTTPException(503, str(e), {"Retry-After": str(e.retry_after_s)}) from None
+        raise Refusal(503, "errors.api.large_pages", {"Retry-After": str(e.retry_after_s)},
+                      max=Said(f"{STREAM_ABOVE:,}", "errors.number", n=STREAM_ABOVE)) from None
     if fmt == "html":
         page_response = await _html_page(request, q, page, lang, matched, asked)
         page_response.headers["Link"] = headers["Link"]  # no ETag: the page's language is not in it

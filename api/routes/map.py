@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.http.negotiation import language
 from api.i18n import both, t
+from api.i18n.refusal import Refusal
 from api.pages.map_config import map_config
 from api.routes import rasters
 from geo.vocabulary import PLACE_KINDS
@@ -75,7 +76,7 @@ async def web_map_style(request: Request, lang: str = Depends(language)):
 
 def _sprite(request: Request, ratio: int, ext: str) -> Response:
     if ext not in ("json", "png"):
-        raise HTTPException(404, f"no sprite file {ext!r}; the sprite is .json and .png (and @2x)")
+        raise Refusal(404, "errors.api.sprite_file", ext=repr(ext))
     sheet = sprite(ICONS, ratio)
     tag = f'"{sheet.etag}-{ext}"'
     headers = {"ETag": tag, "Cache-Control": SPRITE_CACHE}
@@ -109,7 +110,7 @@ async def web_map_sprite_2x(request: Request, ext: str):
 @router.get("/styles/map/labels/{layer}.geojson", summary="Label points of communes or villages (GeoJSON)")
 async def web_map_labels(request: Request, layer: str):
     if layer not in LABELLED:
-        raise HTTPException(404, f"no label points for {layer!r}; use one of {', '.join(LABELLED)}")
+        raise Refusal(404, "errors.api.label_layer", layer=repr(layer), known=", ".join(LABELLED))
     async with request.app.state.engine.connect() as conn:
         body = await label_points(conn, layer)
     return JSONResponse(body, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=300"})

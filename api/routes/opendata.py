@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.http.negotiation import language, output_format
@@ -173,7 +173,7 @@ async def catalog_resource(request: Request, lang: str = Depends(language), f: s
     kind = CATALOG_F[f] if f else catalog_kind(request.headers.get("accept"))
     if kind is None:
         offered = ", ".join(dict.fromkeys(m for m, _ in CATALOG_ACCEPT))
-        raise HTTPException(406, f"the catalog is available as {offered}")
+        raise Refusal(406, "errors.api.catalog_accept", offered=offered)
     if kind == "html":
         response = _page(request, lang, _page_body(request, lang), "")
     else:

@@ -22,8 +22,10 @@ from fastapi.responses import JSONResponse, Response
 from api.http.negotiation import language
 from api.http.unknown_params import strict_query
 from api.i18n import t
+from api.i18n.refusal import Refusal
 from api.pages import zonal_text
 from geo.csv_cells import safe_text
+from geo.said import Said
 from layers.read.raster_stats import LAYERS, feature_stats, raster_statistics
 from layers.read.rasters import stats_stamp
 from tiles.etag import if_none_match, quoted
@@ -91,9 +93,10 @@ async def raster_table(request: Request, name: str = Path(..., alias="collection
                        limit: int = Query(1000, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=10_000_000),
                        lang: str = Depends(language)):
     if f not in ("json", "csv"):
-        raise HTTPException(400, f"statistics are available as f=json or f=csv, not f={f}")
+        raise Refusal(400, "raster_stats.error.format", f=f)
     if layer not in LAYERS:
-        raise HTTPException(400, f"layer={layer}: statistics are kept for {' or '.join(LAYERS)}")
+        raise Refusal(400, "raster_stats.error.layer", layer=layer,
+                      layers=Said(" or ".join(LAYERS), "raster_stats.error.layers", listed=", ".join(LAYERS)))
     tag = await _tag(request, lang, layer, name)
     if (unchanged := _not_modified(request, tag)) is not None:
         return unchanged

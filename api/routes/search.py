@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.http.limits import expensive
 from api.http.negotiation import language, output_format
 from api.http.unknown_params import strict_query
 from api.i18n.refusal import Refusal
+from geo.said import said_of
 from layers.read import search as searching
 
 router = APIRouter()
@@ -68,7 +69,7 @@ async def search(
         async with request.app.state.engine.connect() as conn:
             query, hits = await searching.search(conn, q, limit=limit, lang=lang, kinds=kinds)
     except searching.SearchError as exc:
-        raise HTTPException(400, f"q: {exc}") from None
+        raise Refusal(400, "errors.api.search_reason", reason=said_of(exc)) from None
     base = str(request.base_url).rstrip("/")
     if fmt == "html":  # the page links each hit to its item page: a bare Plus Code cell has none
         return request.app.state.templates.TemplateResponse(

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from api.auth import SESSION_COOKIE, User, current_user, optional_user
 from api.http.negotiation import language
+from api.i18n.refusal import Refusal
 from api.routes.auth import describe
 from geo.crops import CROPS
 from geo.lifecycle import ACTIONS, DELETABLE, EDITABLE, STATUSES, STEPS, may_create
@@ -93,9 +94,9 @@ async def my_communes(request: Request, user: User = Depends(current_user)):
 async def draw_library(request: Request, name: str):
     """@mapbox/mapbox-gl-draw's browser build from node_modules (npm ci), never a CDN."""
     if name not in DRAW_FILES:
-        raise HTTPException(404, f"no file {name!r}; files: {', '.join(DRAW_FILES)}")
+        raise Refusal(404, "errors.api.draw_file", name=repr(name), files=", ".join(DRAW_FILES))
     vendor = getattr(request.app.state.settings, "vendor_dir", None) or HERE.parent / "node_modules"
     path = Path(vendor) / "@mapbox" / "mapbox-gl-draw" / "dist" / name
     if not path.is_file():
-        raise HTTPException(503, "the drawing library is not installed on this server: run `make setup` (npm ci)")
+        raise Refusal(503, "errors.api.draw_missing")
     return FileResponse(path, media_type=DRAW_FILES[name], headers={"Cache-Control": "public, max-age=86400"})

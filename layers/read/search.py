@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from geo import address_code
 from geo.growing_area_code import DEFAULT_SCHEME
+from geo.said import Said, said_of
 from layers.read import search_labels as labels, search_places, search_plus_code as plus_codes
 from layers.read.search_rows import COLUMNS, KINDS, in_commune, ranked as _ranked, row as _row
 from layers.read.registry import BY_ID
@@ -65,9 +66,11 @@ def clean(q: str) -> str:
 def classify(q: str) -> Query:
     text = clean(q)
     if len(text) < MIN_LENGTH:
-        raise SearchError(f"q must have at least {MIN_LENGTH} characters, got {len(text)}")
+        raise SearchError(Said(f"q must have at least {MIN_LENGTH} characters, got {len(text)}", "errors.api.search.short",
+                               min=MIN_LENGTH, n=len(text)))
     if len(text) > MAX_LENGTH:
-        raise SearchError(f"q must have at most {MAX_LENGTH} characters, got {len(text)}")
+        raise SearchError(Said(f"q must have at most {MAX_LENGTH} characters, got {len(text)}", "errors.api.search.long",
+                               max=MAX_LENGTH, n=len(text)))
     plus = plus_codes.read(text)
     if plus:
         return Query("plus_code", plus)
@@ -84,7 +87,7 @@ def classify(q: str) -> Query:
         try:
             address_code.normalize(text)
         except ValueError as exc:  # say which character is wrong rather than find another house
-            raise SearchError(str(exc)) from None
+            raise SearchError(said_of(exc)) from None
     if _ADDRESS_PART.fullmatch(upper) and set(key) <= set(address_code.ALPHABET) \
             and address_code.decode(key[:4]) < address_code.N_CELLS:
         return Query("address_prefix", key[:4] + (f"-{key[4:]}" if len(key) > 4 else ""))
@@ -245,7 +248,8 @@ async def search(conn: AsyncConnection, q: str, *, limit: int, lang: str,
     """(how q was read, hits best first). Raises SearchError for a query that cannot be run."""
     unknown = set(kinds or ()) - set(KINDS)
     if unknown:
-        raise SearchError(f"unknown kind {', '.join(sorted(unknown))}; use {', '.join(KINDS)}")
+        raise SearchError(Said(f"unknown kind {', '.join(sorted(unknown))}; use {', '.join(KINDS)}", "errors.api.search.kind",
+                               names=", ".join(sorted(unknown)), kinds=", ".join(KINDS)))
     kinds = set(kinds or KINDS)
     query = classify(q)
     if query.type == "plus_code" and not plus_codes.is_full(query.text):
