@@ -20,7 +20,11 @@ continuous → area-weighted mean, min and max over the pixels the polygon touch
 Polygons come in WGS84 and are reprojected to the raster's CRS (pyproj, vectorised by shapely),
 never the raster to the polygons: values and classes are not resampled. Memory is bounded: the
 polygons go to exactextract in batches (`BATCH`), it reads the pixels feature by feature with at
-most `MAX_CELLS` in memory, and GDAL's block cache is capped by `raster_gdal_cache_mb`.
+most `MAX_CELLS` in memory, and GDAL's block cache is capped by `raster_gdal_cache_mb`. When a
+batch's polygons would decode at least half of a band's blocks and the band is no larger than
+`WHOLE_BAND_BYTES` (the province's communes, or its 600 growing areas, over a 50 m grid), the
+band is read once, whole, and each polygon's window is a slice of it: the same pixels, so the
+same figures, without a GDAL read per polygon (the demo's statistics 2–8× faster).
 """
 from __future__ import annotations
 
@@ -32,13 +36,15 @@ from pathlib import Path
 import numpy as np
 import rasterio
 import shapely
+from rasterio.enums import MaskFlags
 from exactextract import exact_extract
-from exactextract.raster import RasterioRasterSource
+from exactextract.raster import NumPyRasterSource, RasterioRasterSource
 from pyproj import Transformer
 from shapely.geometry import mapping
 
 BATCH = 500  # polygons per exactextract call: their results are held until the batch is written
 MAX_CELLS = 4_000_000  # pixels exactextract may hold at once (a large commune is read in parts)
+WHOLE_BAND_BYTES = 64 * 2**20  # a band up to this size may be read whole, once (module docstring)
 
 # WGS84
 _A = 6378137.0
@@ -129,12 +135,47 @@ def _from_operations(kind: str, p: dict, cell_m2: float) -> dict:
     return {"area_ha": round(m2 / 1e4, 4), "mean": float(p["mean"]), "min": float(p["min"]), "max": float(p["max"])}
 
 
-def _reprojected(geoms: list, grid: Grid) -> list:
-    """WGS84 shapely geometries → GeoJSON dicts in the raster's CRS."""
+def _reprojected(geoms: list, grid: Grid) -> np.ndarray:
+    """WGS84 shapely geometries → shapely geometries in the raster's CRS."""
     transformer = Transformer.from_crs("EPSG:4326", grid.crs.to_wkt(), always_xy=True)
-    moved = shapely.transform(np.asarray(geoms, dtype=object),
-                              lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
-    return [mapping(g) for g in moved]
+    return shapely.transform(np.asarray(geoms, dtype=object),
+                             lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _whole_band_pays(src, band: int, geoms: np.ndarray) -> bool:
+    """Whether reading the band whole beats a window per polygon: the blocks the polygons'
+    windows touch (GDAL decodes a window's every block; 600 growing areas touch over 10× the
+    demo's 50 m grid) add up to half the band or more, the band fits WHOLE_BAND_BYTES, and its
+    pixels need nothing the windowed reads would add (a mask band, scale or offset)."""
+    if src.width * src.height * np.dtype(src.dtypes[band - 1]).itemsize > WHOLE_BAND_BYTES:
+        return False
+    if src.scales[band - 1] != 1.0 or src.offsets[band - 1] != 0.0:
+        return False
+    if not set(src.mask_flag_enums[band - 1]) <= {MaskFlags.all_valid, MaskFlags.nodata}:
+        return False
+    box = shapely.bounds(geoms)
+    box = box[~np.isnan(box).any(axis=1)]
+    if not len(box):
+        return False
+    inverse = ~src.transform
+    c0, r0 = inverse @ (box[:, 0], box[:, 3])
+    c1, r1 = inverse @ (box[:, 2], box[:, 1])
+    bh, bw = src.block_shapes[band - 1]
+    clip = lambda v, n, size: np.clip(np.floor(np.minimum(v, n - 1) / size), 0, None)  # noqa: E731
+    across = np.where((c1 < 0) | (c0 >= src.width), 0,
+                      clip(np.asarray(c1), src.width, bw) - clip(np.asarray(c0), src.width, bw) + 1)
+    down = np.where((r1 < 0) | (r0 >= src.height), 0,
+                    clip(np.asarray(r1), src.height, bh) - clip(np.asarray(r0), src.height, bh) + 1)
+    return float((across * down).sum()) * bh * bw >= src.width * src.height / 2
+
+
+def _whole_band(src, band: int) -> NumPyRasterSource:
+    """The band in memory, as exactextract's RasterioRasterSource describes it (same extent, hence
+    the same cell grid; nodata as it reports it)."""
+    windowed = RasterioRasterSource(src, band_idx=band)
+    b = src.bounds
+    return NumPyRasterSource(src.read(band), b.left, b.bottom, b.right, b.top, nodata=windowed.nodata_value(),
+                             srs_wkt=windowed.srs_wkt())
 
 
 def zonal_stats(path: Path | str, kind: str, features: Iterable[tuple[str, object]], *,
@@ -157,13 +198,19 @@ def zonal_stats(path: Path | str, kind: str, features: Iterable[tuple[str, objec
             ops = ["unique", "frac", "count"] if kind == "categorical" else ["mean", "min", "max", "count"]
         batch: list[tuple[str, object]] = []
 
-        source = RasterioRasterSource(src, band_idx=band)  # one band, whatever the file holds
+        windows = RasterioRasterSource(src, band_idx=band)  # one band, whatever the file holds
+        whole = None
 
         def run(batch):
+            nonlocal whole
             keys = [k for k, _ in batch]
-            geojson = [{"type": "Feature", "properties": {"i": i}, "geometry": g}
-                       for i, g in enumerate(_reprojected([g for _, g in batch], grid))]
-            results = exact_extract(source, geojson, ops, include_cols=["i"], max_cells_in_memory=MAX_CELLS)
+            moved = _reprojected([g for _, g in batch], grid)
+            if whole is None and _whole_band_pays(src, band, moved):
+                whole = _whole_band(src, band)
+            geojson = [{"type": "Feature", "properties": {"i": i}, "geometry": mapping(g)}
+                       for i, g in enumerate(moved)]
+            results = exact_extract(windows if whole is None else whole, geojson, ops, include_cols=["i"],
+                                    max_cells_in_memory=MAX_CELLS)
             for row in results:
                 p = row["properties"]
                 if grid.geographic:
