@@ -17,9 +17,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.i18n import t
-from api.i18n.refusal import Refusal
+from api.i18n.refusal import Refusal, say
 from api.pages import error_page
 from api.routes.growing_messages import localised_entry, problem_text, scope_language
+from geo.said import Said
 from layers.db import errors as db_errors
 from layers.read.paging import BadCursor
 from layers.workers.bounded import Busy
@@ -130,6 +131,8 @@ def growing_error(exc: GrowingError, lang: str | None = None) -> JSONResponse:
     elif lang is not None and isinstance(exc, BadBody) and explain_file(exc.message):
         key, values = explain_file(exc.message)
         description = t(key, lang, **values)
+    elif lang is not None and isinstance(exc.message, Said):  # Part 4 refusals (layers.write.growing, routes)
+        description = say(exc.message, lang)
     elif lang is not None and isinstance(exc, UploadRejected):
         failed = sum(1 for r in exc.report if not r.get("ok"))
         description = t("staff.problem.upload_rejected", lang, n=failed, total=len(exc.report))

@@ -18,6 +18,7 @@ from api.pages import zonal_text
 from api.routes.growing_messages import scope_language
 from geo import ogc_crs
 from geo.lifecycle import ACTIONS, allowed_actions
+from geo.said import Said
 from layers.db import dates
 from layers.write.growing import actions, edits, read
 from layers.write.growing.errors import BadBody, PreconditionRequired, TooLarge
@@ -45,12 +46,14 @@ async def read_json(request: Request, optional: bool = False):
     body is None when `optional`."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_JSON_BYTES:
-        raise TooLarge(f"the body is {int(declared):,} bytes; at most {MAX_JSON_BYTES:,} (upload files instead)")
+        raise TooLarge(Said(f"the body is {int(declared):,} bytes; at most {MAX_JSON_BYTES:,} (upload files instead)",
+                            "errors.api.growing.body_size", n=int(declared), max=MAX_JSON_BYTES))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_JSON_BYTES:
-            raise TooLarge(f"the body is over {MAX_JSON_BYTES:,} bytes (upload files instead)")
+            raise TooLarge(Said(f"the body is over {MAX_JSON_BYTES:,} bytes (upload files instead)",
+                                "errors.api.growing.body_over", max=MAX_JSON_BYTES))
         chunks.append(chunk)
     raw = b"".join(chunks)
     if optional and not raw.strip():
@@ -58,9 +61,9 @@ async def read_json(request: Request, optional: bool = False):
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadBody(f"the body is not JSON ({exc})") from None
+        raise BadBody(Said(f"the body is not JSON ({exc})", "errors.api.growing.body_json", reason=str(exc))) from None
     except RecursionError:
-        raise BadBody("the body is JSON nested too deeply") from None
+        raise BadBody(Said("the body is JSON nested too deeply", "errors.api.growing.body_deep")) from None
 
 
 def content_crs(value: str | None) -> ogc_crs.OgcCRS | None:
@@ -69,13 +72,14 @@ def content_crs(value: str | None) -> ogc_crs.OgcCRS | None:
     try:
         return ogc_crs.parse(value.strip().strip("<>"))
     except ogc_crs.UnsupportedCRS as exc:
-        raise BadBody(f"Content-Crs: {exc}") from None
+        raise BadBody(Said(f"Content-Crs: {exc}", "errors.api.growing.content_crs", crs=repr(value.strip().strip("<>")),
+                           codes=", ".join(map(str, ogc_crs.SUPPORTED_EPSG)))) from None
 
 
 def require_if_match(value: str | None) -> str:
     if not value:
-        raise PreconditionRequired("send If-Match with the ETag you read (GET /staff/api/growing-areas/{id}), "
-                                   "so a change made meanwhile is not overwritten")
+        raise PreconditionRequired(Said("send If-Match with the ETag you read (GET /staff/api/growing-areas/{id}), "
+                                        "so a change made meanwhile is not overwritten", "errors.api.growing.if_match"))
     return value
 
 
@@ -156,15 +160,16 @@ def _action_body(raw) -> tuple[str | None, date | None]:
     if raw is None:
         return None, None
     if not isinstance(raw, dict) or set(raw) - {"note", "valid_to"}:
-        raise BadBody('the body is optional JSON {"note": "...", "valid_to": "YYYY-MM-DD"}')
+        raise BadBody(Said('the body is optional JSON {"note": "...", "valid_to": "YYYY-MM-DD"}',
+                           "errors.api.growing.action_body"))
     note, valid_to = raw.get("note"), raw.get("valid_to")
     if note is not None and (not isinstance(note, str) or len(note) > 2000 or "\x00" in note):
-        raise BadBody("note must be a string of at most 2,000 characters")
+        raise BadBody(Said("note must be a string of at most 2,000 characters", "errors.api.growing.note"))
     if valid_to is not None:
         try:
             valid_to = date.fromisoformat(valid_to)
         except (TypeError, ValueError):
-            raise BadBody("valid_to must be a date YYYY-MM-DD") from None
+            raise BadBody(Said("valid_to must be a date YYYY-MM-DD", "errors.api.growing.valid_to")) from None
         try:
             dates.bounded(valid_to, "valid_to")
         except dates.DateOutOfRange as exc:

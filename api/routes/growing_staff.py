@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import User, current_user, optional_user
 from geo.lifecycle import STATUSES, allowed_actions
+from geo.said import Said
 from layers.db import dates
 from layers.read.registry import get as layer
 from layers.write.growing import access, history, read
@@ -74,11 +75,13 @@ async def area_history(request: Request, area_id: int = AreaId, user: User | Non
         try:
             row = await read.one(conn, area_id)
         except NotFound:
-            raise NotFound(f"no growing area {area_id} with a history to show") from None
+            raise NotFound(Said(f"no growing area {area_id} with a history to show", "errors.api.growing.no_history",
+                                id=str(area_id))) from None
         full = (user is not None and access.sees_personal(user)
                 and access.covers(user, row.commune_code, row.province_code))
         if not full and row.status not in _public_statuses():
-            raise NotFound(f"no growing area {area_id} with a history to show")
+            raise NotFound(Said(f"no growing area {area_id} with a history to show", "errors.api.growing.no_history",
+                                id=str(area_id)))
         entries = await history.entries(conn, area_id, full)
     return JSONResponse({"id": area_id, "code": row.code, "status": row.status, "entries": entries},
                         headers={"Cache-Control": "no-store"})

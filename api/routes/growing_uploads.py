@@ -22,6 +22,7 @@ from api.pages import zonal_text
 from api.routes.growing_messages import scope_language
 from api.http.limits import expensive
 from geo.lifecycle import may_create
+from geo.said import Said
 from geo.vector_sniff import shorten
 from layers.write.growing import archive, upload
 from layers.write.growing.errors import BadBody, Forbidden, TooLarge, UploadRejected
@@ -113,7 +114,7 @@ async def receive(request: Request, folder: Path, limit: int) -> Path:
                        "(NTM_GROWING_UPLOAD_MAX_MB)")
     ctype, options = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or not options.get(b"boundary"):
-        raise BadBody("send the file as multipart/form-data in a field named 'file'")
+        raise BadBody(Said("send the file as multipart/form-data in a field named 'file'", "errors.api.growing.multipart"))
     part = _FilePart(folder, limit)
     parser = MultipartParser(options[b"boundary"], part.callbacks())
     total = 0
@@ -147,7 +148,8 @@ def _prepare(path: Path, folder: Path, settings) -> tuple[Path, str]:
                         422: {"description": "some features failed: per-feature report, nothing stored"}})
 async def upload_areas(request: Request, user: User = Depends(current_user), _slot: None = Depends(expensive)):
     if not may_create(user.role):
-        raise Forbidden(f"a {user.role} may not register growing areas")
+        raise Forbidden(Said(f"a {user.role} may not register growing areas", "errors.api.growing.may_not_create",
+                             role=user.role))
     settings = request.app.state.settings
     with tempfile.TemporaryDirectory(prefix="ntm-upload-") as tmp:
         folder = Path(tmp)

@@ -6,6 +6,7 @@ but nothing can be done with them.
 from __future__ import annotations
 
 from geo import lifecycle
+from geo.said import Said
 from layers.write.accounts import area_covers
 from layers.write.growing.errors import Conflict, Forbidden, Stale
 
@@ -23,10 +24,24 @@ def covers(user, commune_code: str, province_code: str | None) -> bool:
     return area_covers(user.areas, commune_code, province_code, user.role)
 
 
+def _areas(user) -> Said:
+    areas = ", ".join(user.areas)
+    return Said(areas, "errors.api.growing.areas", listed=areas) if areas else Said("none", "errors.api.growing.no_areas")
+
+
+def outside(commune: str, user) -> Said:
+    """A new area's commune lies outside the user's areas (403)."""
+    areas = _areas(user)
+    return Said(f"commune {commune} is outside the areas of {user.name} ({areas})", "errors.api.growing.commune_outside_of",
+                commune=commune, name=user.name, areas=areas)
+
+
 def check_scope(user, row) -> None:
     if not covers(user, row.commune_code, row.province_code):
-        raise Forbidden(f"growing area {row.id} is in commune {row.commune_code}, outside the areas of "
-                        f"{user.name} ({', '.join(user.areas) or 'none'})")
+        areas = _areas(user)
+        raise Forbidden(Said(f"growing area {row.id} is in commune {row.commune_code}, outside the areas of "
+                             f"{user.name} ({areas})", "errors.api.growing.area_outside", id=str(row.id),
+                             commune=row.commune_code, name=user.name, areas=areas))
 
 
 def check_edit(user, row) -> None:
@@ -36,7 +51,8 @@ def check_edit(user, row) -> None:
     except lifecycle.WrongStatus as exc:
         raise Conflict(str(exc)) from None
     if not ok:
-        raise Forbidden(f"a {user.role} may not edit a {row.status} growing area")
+        raise Forbidden(Said(f"a {user.role} may not edit a {row.status} growing area", "errors.api.growing.may_not_edit",
+                             role=user.role, status=row.status))
 
 
 def check_delete(user, row) -> None:
@@ -46,7 +62,8 @@ def check_delete(user, row) -> None:
     except lifecycle.WrongStatus as exc:
         raise Conflict(str(exc)) from None
     if not ok:
-        raise Forbidden(f"a {user.role} may not delete a {row.status} growing area")
+        raise Forbidden(Said(f"a {user.role} may not delete a {row.status} growing area",
+                             "errors.api.growing.may_not_delete", role=user.role, status=row.status))
 
 
 def check_version(if_match: str | None, row) -> int:
@@ -58,6 +75,7 @@ def check_version(if_match: str | None, row) -> int:
 
     tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
     if etag(row.id, current) not in tags:
-        raise Stale(f"growing area {row.id} has changed since you read it (now {etag(row.id, current)}); "
-                    "read it again and re-apply your change")
+        raise Stale(Said(f"growing area {row.id} has changed since you read it (now {etag(row.id, current)}); "
+                         "read it again and re-apply your change", "errors.api.growing.stale", id=str(row.id),
+                         etag=etag(row.id, current)))
     return current

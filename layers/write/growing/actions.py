@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from geo import lifecycle
 from geo.area_rules import check_attributes, check_minimum
+from geo.said import Said
 from layers.db import dates
 from layers.write.growing import access, codes, personal, read, shapes
 from layers.write.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
@@ -35,7 +36,8 @@ def _valid_to(given: date | None, start: date, months: int, today: date) -> date
             raise BadBody(f"{months} months from {start.isoformat()} ends after {dates.LATEST.isoformat()}, "
                           "the last date this service accepts; give valid_to") from None
     if given <= today:
-        raise BadBody(f"valid_to must be after today ({today.isoformat()})")
+        raise BadBody(Said(f"valid_to must be after today ({today.isoformat()})", "errors.api.growing.valid_to_past",
+                           today=today.isoformat()))
     try:
         return dates.bounded(given, "valid_to")
     except dates.DateOutOfRange as exc:
@@ -55,7 +57,7 @@ async def act(conn, user, area_id: int, action: str, if_match: str | None, setti
         raise Conflict(str(exc)) from None
     version = access.check_version(if_match, row)
     if valid_to is not None and action not in ("grant", "renew"):
-        raise BadBody("valid_to is only taken by grant and renew")
+        raise BadBody(Said("valid_to is only taken by grant and renew", "errors.api.growing.valid_to_action"))
     values = {"status": step.target, "code": row.code, "valid_from": row.valid_from, "valid_to": row.valid_to}
     if action == "submit":
         record = {k: getattr(row, k) for k in ("name", "crop", "address", "commune_code")}
@@ -77,6 +79,7 @@ async def act(conn, user, area_id: int, action: str, if_match: str | None, setti
         "valid_to = :valid_to WHERE id = :id AND row_version = :v RETURNING id"),
         {**values, "id": area_id, "v": version})
     if done.first() is None:
-        raise Stale(f"growing area {area_id} changed while this request ran; read it again")
+        raise Stale(Said(f"growing area {area_id} changed while this request ran; read it again",
+                         "errors.api.growing.changed_meanwhile", id=str(area_id)))
     await personal.save(conn, area_id, {"status_note": note})
     return step.target

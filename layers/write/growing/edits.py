@@ -15,6 +15,7 @@ from sqlalchemy import update as sql_update
 from geo import lifecycle
 from geo.area_rules import Problem, check_attributes, check_minimum
 from geo.ogc_crs import OgcCRS
+from geo.said import Said
 from layers.db.models.agriculture import GrowingArea
 from layers.write.growing import access, personal, read, shapes
 from layers.write.growing.errors import BadBody, Forbidden, RuleFailure, Stale
@@ -77,7 +78,8 @@ def _params(values: dict) -> tuple[dict, dict]:
 async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple[int, str | None]:
     """Insert a draft; returns (id, what repair did or None)."""
     if not lifecycle.may_create(user.role):
-        raise Forbidden(f"a {user.role} may not register growing areas")
+        raise Forbidden(Said(f"a {user.role} may not register growing areas", "errors.api.growing.may_not_create",
+                             role=user.role))
     geometry, props = _feature_parts(body)
     values = {**DEFAULTS, **clean(props)}
     if geometry is None:
@@ -88,8 +90,7 @@ async def create(conn, user, body, settings, crs: OgcCRS | None = None) -> tuple
         raise RuleFailure(problems)
     values["commune_code"], province = await _commune_of(conn, values, checked.geom)
     if not access.covers(user, values["commune_code"], province):
-        raise Forbidden(f"commune {values['commune_code']} is outside the areas of {user.name} "
-                        f"({', '.join(user.areas) or 'none'})")
+        raise Forbidden(access.outside(values["commune_code"], user))
     public, private = _params(values)
     stmt = insert(AREAS).values(**public, status="draft", geom=_geom(checked.geom)).returning(AREAS.c.id)
     new_id = (await conn.execute(stmt)).scalar_one()
@@ -120,14 +121,16 @@ async def update(conn, user, area_id: int, body, if_match: str | None, settings,
     if values["commune_code"] != row.commune_code:
         code, province = await _commune_of(conn, values, None)
         if not access.covers(user, code, province):
-            raise Forbidden(f"commune {code} is outside the areas of {user.name}")
+            raise Forbidden(Said(f"commune {code} is outside the areas of {user.name}", "errors.api.growing.commune_outside",
+                                 commune=code, name=user.name))
     changes, private = _params(values)
     if checked is not None:
         changes["geom"] = _geom(checked.geom)
     stmt = (sql_update(AREAS).where(AREAS.c.id == area_id, AREAS.c.row_version == version)
             .values(**changes).returning(AREAS.c.row_version))
     if (await conn.execute(stmt)).first() is None:
-        raise Stale(f"growing area {area_id} changed while this request ran; read it again")
+        raise Stale(Said(f"growing area {area_id} changed while this request ran; read it again",
+                         "errors.api.growing.changed_meanwhile", id=str(area_id)))
     await personal.save(conn, area_id, private)
     return checked.repaired if checked is not None else None
 
@@ -139,4 +142,5 @@ async def delete(conn, user, area_id: int, if_match: str | None) -> None:
     done = await conn.execute(sql_delete(AREAS).where(AREAS.c.id == area_id, AREAS.c.row_version == version)
                               .returning(AREAS.c.id))
     if done.first() is None:
-        raise Stale(f"growing area {area_id} changed while this request ran; read it again")
+        raise Stale(Said(f"growing area {area_id} changed while this request ran; read it again",
+                         "errors.api.growing.changed_meanwhile", id=str(area_id)))

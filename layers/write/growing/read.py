@@ -5,6 +5,7 @@ import json
 
 from sqlalchemy import text
 
+from geo.said import Said
 from layers.write.growing.errors import NotFound
 from layers.write.growing.fields import PRIVATE
 
@@ -45,7 +46,7 @@ async def one(conn, area_id: int, lock: bool = False):
     sql = f"SELECT {SELECT} WHERE g.id = :id" + (" FOR UPDATE OF g" if lock else "")
     row = (await conn.execute(text(sql), {"id": area_id})).first()
     if row is None:
-        raise NotFound(f"no growing area {area_id}")
+        raise NotFound(Said(f"no growing area {area_id}", "errors.api.growing.not_found", id=str(area_id)))
     return row
 
 

@@ -1,0 +1,74 @@
+"""OGC API Part 4 write refusals (growing areas) in the language asked (issue 21): the request's
+mistakes (body, If-Match, Content-Crs), roles and areas, stale versions and unknown areas. The
+Vietnamese words come from the catalogue; a program asking no language keeps its English text."""
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.api.growing_helpers import area_body, commune_with_room, free_spots, make_user, square
+from tests.api.test_error_language_more import english_words
+
+ITEMS = "/collections/growing_areas/items"
+
+
+@pytest.fixture
+def staff(writer, demo_db):
+    commune, _ = commune_with_room(demo_db)
+    with psycopg.connect(demo_db) as conn:
+        elsewhere = conn.execute("SELECT id, commune_code FROM growing_areas WHERE commune_code <> %s ORDER BY id LIMIT 1",
+                                 (commune,)).fetchone()
+    return {"client": writer, "url": demo_db, "commune": commune, "other_id": elsewhere[0],
+            "other_commune": elsewhere[1], "xa": make_user(demo_db, "xa.ngon.ngu", "commune_staff", [commune]),
+            "promoter": make_user(demo_db, "quang.ba", "tourism_promoter", [commune])}
+
+
+def answers(client, method, url, status, vi, en, **kw) -> str:
+    said = {}
+    for lang, words in (("vi", vi), ("en", en)):
+        r = client.request(method, f"{url}{'&' if '?' in url else '?'}lang={lang}", **kw)
+        assert r.status_code == status and words in r.json()["description"], (lang, r.status_code, r.text)
+        said[lang] = r.json()["description"]
+    assert client.request(method, url, **kw).json()["description"] == said["en"]
+    assert english_words(said["vi"]) == [], said["vi"]
+    return said["vi"]
+
+
+def test_write_refusals_follow_lang(staff):
+    c, xa, promoter = staff["client"], staff["xa"], staff["promoter"]
+    body = area_body(square(105.0, 19.0), staff["commune"])
+    answers(c, "POST", ITEMS, 403, "Vai trò tourism_promoter không được đăng ký vùng trồng",
+            "a tourism_promoter may not register growing areas", headers=promoter, json=body)
+    answers(c, "POST", ITEMS, 400, "Nội dung gửi lên không phải JSON (“", "the body is not JSON (",
+            headers={**xa, "Content-Type": "application/json"}, content=b"{not json")
+    answers(c, "POST", ITEMS, 400, "Content-Crs: không hỗ trợ hệ tọa độ 'EPSG:1'", "Content-Crs: unsupported CRS 'EPSG:1'",
+            headers={**xa, "Content-Crs": "<EPSG:1>"}, json=body)
+    answers(c, "POST", ITEMS, 413, "Nội dung gửi lên có 9.999.999 byte; tối đa",
+            "the body is 9,999,999 bytes; at most", headers={**xa, "Content-Length": "9999999"}, content=b"{}")
+    other = f"{ITEMS}/{staff['other_id']}"
+    answers(c, "PATCH", other, 428, "Hãy gửi If-Match với ETag đã đọc", "send If-Match with the ETag you read",
+            headers=xa, json={"properties": {"name": "x"}})
+    answers(c, "PATCH", other, 403, f"Vùng trồng số {staff['other_id']} thuộc xã {staff['other_commune']}, ngoài địa bàn "
+            f"của xa.ngon.ngu (địa bàn: {staff['commune']})", f"is in commune {staff['other_commune']}, outside the areas of",
+            headers={**xa, "If-Match": "*"}, json={"properties": {"name": "x"}})
+    answers(c, "PATCH", f"{ITEMS}/999999999", 404, "Không có vùng trồng số 999999999", "no growing area 999999999",
+            headers={**xa, "If-Match": "*"}, json={"properties": {"name": "x"}})
+    answers(c, "GET", f"{ITEMS}/999999999/history", 404, "Không có vùng trồng số 999999999 có lịch sử để xem",
+            "no growing area 999999999 with a history to show")
+    answers(c, "POST", f"{other}/actions/submit", 400, "Nội dung gửi lên (không bắt buộc) là JSON",
+            "the body is optional JSON", headers={**xa, "If-Match": "*"}, json=[1])
+    answers(c, "POST", f"{other}/actions/submit", 400, "valid_to phải là ngày dạng YYYY-MM-DD",
+            "valid_to must be a date YYYY-MM-DD", headers={**xa, "If-Match": "*"}, json={"valid_to": "soon"})
+    answers(c, "POST", "/collections/growing_areas/uploads", 400, "Hãy gửi tệp dạng multipart/form-data",
+            "send the file as multipart/form-data", headers=xa, content=b"x")
+
+
+def test_a_stale_if_match_is_said_in_the_language_asked(staff):
+    c, xa = staff["client"], staff["xa"]
+    spot = free_spots(staff["url"], staff["commune"], 1)[0]
+    created = c.post(ITEMS, headers=xa, json=area_body(square(*spot), staff["commune"]))
+    assert created.status_code == 201, created.text
+    where = created.headers["Location"].split("/collections", 1)[1]
+    answers(c, "PATCH", f"/collections{where}", 412, "đã thay đổi từ khi bạn đọc (nay là", "has changed since you read it (now",
+            headers={**xa, "If-Match": '"0-stale"'}, json={"properties": {"name": "Vùng cam mới"}})
+
