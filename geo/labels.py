@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -130,6 +130,8 @@ def render(labels: Iterable[Label], sheet: Sheet | str, *, skip: int = 0,
     """The PDF of `labels` on `sheet`, starting after `skip` labels already peeled off the first
     page; `outline` draws each label's edge (for a test print on plain paper)."""
     sheet = sheet_named(sheet) if isinstance(sheet, str) else sheet
+    if isinstance(labels, Sized) and len(labels) > MAX_LABELS:  # an iterator is counted as it goes
+        raise LabelProblem("errors.labels.too_many", limit=MAX_LABELS)
     if not 0 <= skip < sheet.per_page:
         raise LabelProblem("errors.labels.bad_skip", value=skip, limit=sheet.per_page - 1)
     font_dirs = list(font_dirs)
