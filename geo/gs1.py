@@ -15,8 +15,8 @@ understands it; the same URI is what the label's QR code holds. This module:
   to ``?linkType=all``.
 
 Grammar read from the GS1 Digital Link 1.2 ABNF; linkset shape from the GS1-Conformant Resolver
-standard. Every refusal is a `GS1Problem` carrying a catalogue key and its values (English text
-in `str(exc)`) so api/ can say it in the reader's language.
+standard. Every refusal is a `GS1Problem` whose message is a `geo.said.Said`: the English text,
+the catalogue key ("errors.gs1.…") and its values, so api/ can say it in the reader's language.
 """
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
+
+from geo.said import Said
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 MAX_LOT = 20  # AI 10 and AI 21: 1-20 characters (GS1 General Specifications)
@@ -95,7 +97,7 @@ class GS1Problem(ValueError):
 
     def __init__(self, key: str, **values) -> None:
         self.key, self.values = key, values
-        super().__init__(ENGLISH[key].format(**values))
+        super().__init__(Said(ENGLISH[key].format(**values), key, **values))
 
 
 # ---------------------------------------------------------------- GTIN

@@ -22,6 +22,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from geo import qr
+from geo.said import Said
 
 FONT_FILE = "DejaVuSans.ttf"
 BOLD_FONT_FILE = "DejaVuSans-Bold.ttf"
@@ -49,7 +50,7 @@ class LabelProblem(ValueError):
 
     def __init__(self, key: str, **values) -> None:
         self.key, self.values = key, values
-        super().__init__(self.ENGLISH[key].format(**values))
+        super().__init__(Said(self.ENGLISH[key].format(**values), key, **values))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import io
 
 import segno
 
+from geo.said import Said
+
 ERROR_LEVEL = "q"
 QUIET_ZONE = 4  # modules of white around the symbol (ISO/IEC 18004)
 MAX_URL = 512  # far more than a Digital Link URI needs; longer would not scan on a label anyway
@@ -28,7 +30,7 @@ class QRProblem(ValueError):
 
     def __init__(self, key: str, **values) -> None:
         self.key, self.values = key, values
-        super().__init__(self.ENGLISH[key].format(**values))
+        super().__init__(Said(self.ENGLISH[key].format(**values), key, **values))
 
 
 def make(url: str) -> segno.QRCode:

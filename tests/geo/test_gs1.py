@@ -265,3 +265,13 @@ def test_every_refusal_has_english_words_and_is_exercised_here():
         assert key.startswith("errors.gs1.") and english, key
         assert f'"{key}"' in source, f"{key} is never provoked by a test"
     assert unquote(gs1.encode("A/B")) == "A/B"
+
+
+def test_a_refusal_is_said_with_its_catalogue_key_for_the_api_to_translate():
+    from geo.said import Said, said_of
+    with pytest.raises(GS1Problem) as caught:
+        gs1.validate_gtin("9506000134353")
+    said = said_of(caught.value)
+    assert isinstance(said, Said) and said.key == "errors.gs1.gtin_check_digit"
+    assert said.values == {"value": "9506000134353", "given": 3, "expected": 2}
+    assert str(said) == str(caught.value) == gs1.ENGLISH[said.key].format(**said.values)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from geo import gs1, labels, qr
 from geo.labels import Label, LabelProblem
+from geo.said import said_of
 
 MM = 72 / 25.4  # PDF points in a millimetre
 BASE = "https://trace.nghean.example.vn"
@@ -162,6 +163,7 @@ def test_refusals(tmp_path):
         labels.find_font([tmp_path])
     assert caught.value.key == "errors.labels.font_missing"
     assert "fonts-dejavu-core" in str(caught.value) and str(tmp_path) in str(caught.value)
+    assert said_of(caught.value).key == "errors.labels.font_missing"  # api/ says it in the reader's language
     with pytest.raises(LabelProblem) as caught:
         labels.render([lot_label()], "a4-3x8-70x37", font_dirs=[tmp_path])
     assert caught.value.key == "errors.labels.font_missing"
