@@ -89,7 +89,7 @@ class Sheet:
 
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
-    Sheet("a4-3x8-70x37", "Avery 3474, Tanex/Decal A4 24 labels", 3, 8, 70.0, 37.0, 0.0, 0.5, 70.0, 37.0),
+    Sheet("a4-3x8-70x37", "Avery 3474 and other 24-up A4 sheets", 3, 8, 70.0, 37.0, 0.0, 0.5, 70.0, 37.0),
     Sheet("a4-2x7-99x38", "Avery L7163 / J8163, A4 14 labels", 2, 7, 99.1, 38.1, 4.65, 15.15, 101.6, 38.1),
     Sheet("a4-3x7-63x38", "Avery L7160 / J8160, A4 21 labels", 3, 7, 63.5, 38.1, 7.25, 15.15, 66.0, 38.1),
     Sheet("a4-4x10-48x25", "Avery 3657, A4 40 labels", 4, 10, 48.5, 25.4, 8.0, 21.5, 48.5, 25.4),
