@@ -164,7 +164,7 @@ def encode(value: str) -> str:
 
 def yymmdd(text: str, ai: str, today: dt.date) -> dt.date:
     """A GS1 date: the century by the General Specifications' sliding window around `today`
-    (up to 49 years ahead, 50 back); day 00 means the month's last day."""
+    (a year up to 50 ahead or 49 back); day 00 means the month's last day."""
     if not re.fullmatch(r"[0-9]{6}", text):
         raise GS1Problem("errors.gs1.bad_date", ai=ai, value=text)
     yy, mm, dd = int(text[:2]), int(text[2:4]), int(text[4:])

@@ -156,7 +156,10 @@ def test_parse_reads_the_spec_examples_and_keeps_the_rest():
 
 def test_two_digit_years_follow_the_sliding_window():
     assert gs1.yymmdd("751231", "17", TODAY) == dt.date(2075, 12, 31)  # 49 years ahead
+    assert gs1.yymmdd("760101", "17", TODAY) == dt.date(2076, 1, 1)    # 50 ahead: still this century
     assert gs1.yymmdd("770101", "17", TODAY) == dt.date(1977, 1, 1)    # 51 ahead → the last century
+    assert gs1.yymmdd("270101", "17", dt.date(2076, 6, 1)) == dt.date(2027, 1, 1)  # 49 back: this century
+    assert gs1.yymmdd("260101", "17", dt.date(2076, 6, 1)) == dt.date(2126, 1, 1)  # 50 back → the next
     assert gs1.yymmdd("990101", "11", dt.date(2001, 1, 1)) == dt.date(1999, 1, 1)
     assert gs1.yymmdd("010101", "11", dt.date(1999, 6, 1)) == dt.date(2001, 1, 1)
     assert gs1.yymmdd("240200", "17", TODAY) == dt.date(2024, 2, 29)
