@@ -119,7 +119,7 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
     return {
         "version": 8,
         "name": tileset.title(lang),
-        "metadata": {"ntm:font": FONT, "ntm:bounds": [west, south, east, north]},
+        "metadata": {"ntm:font": FONT, "ntm:bounds": [west, south, east, north], "ntm:detail-zoom": tileset.detail_zoom},
         **({"sprite": sprite_url} if sprite_url else {}),
         "center": [(west + east) / 2, (south + north) / 2],
         "zoom": fitting_zoom(bounds),

@@ -19,6 +19,7 @@ from layers.read.relations import public_select
 from tiles.aggregate import grid_counts
 from tiles.envelope import BUFFER, EXTENT, MARGIN, tile_envelope, tile_filter
 from tiles.grid import world_half_width, xy_bounds
+from tiles.summary import summary
 from tiles.tilesets import grid_name, has_grid
 
 DISPLAY_PX = 512  # MapLibre draws a vector tile 512 px wide
@@ -65,7 +66,9 @@ def as_mvt(rows: sa.Subquery, name: str, feature_id: str | None = None) -> sa.Sc
     return sa.select(func.ST_AsMVT(*args)).where(rows.c.geom.is_not(None)).scalar_subquery()
 
 
-def features_mvt(layer: Layer, z: int, x: int, y: int, cap: int) -> sa.ScalarSelect:
+def features_mvt(layer: Layer, z: int, x: int, y: int, cap: int,
+                 properties: tuple[Property, ...] | None = None) -> sa.ScalarSelect:
+    """`properties`: those the features carry (all the layer's public ones by default)."""
     base = public_select(layer)
     c = base.selected_columns
     geom = func.ST_Transform(c.geom, 3857)
@@ -75,7 +78,7 @@ def features_mvt(layer: Layer, z: int, x: int, y: int, cap: int) -> sa.ScalarSel
         base.with_only_columns(
             func.ST_AsMVTGeom(geom, tile_envelope(z, x, y), EXTENT, BUFFER, True).label("geom"),
             c[layer.id_column].label(FEATURE_ID),
-            *(property_column(c[p.name], p) for p in layer.properties),
+            *(property_column(c[p.name], p) for p in (layer.properties if properties is None else properties)),
         )
         .where(tile_filter(c.geom, z, x, y, MARGIN))
         .order_by(*cap_order(layer, c))
@@ -90,22 +93,23 @@ def grid_mvt(layer: Layer, z: int, x: int, y: int) -> sa.ScalarSelect:
     return as_mvt(rows, grid_name(layer))
 
 
-def layer_parts(layer: Layer, z: int, x: int, y: int, cap: int) -> list[sa.ScalarSelect]:
-    """The layer's ST_AsMVT at this zoom: its features, its grid of counts, or nothing."""
+def layer_parts(layer: Layer, z: int, x: int, y: int, cap: int, detail_zoom: int = 0) -> list[sa.ScalarSelect]:
+    """The layer's ST_AsMVT at this zoom: its features (below `detail_zoom`, with the summary
+    properties of tiles.summary), its grid of counts, or nothing."""
     if layer.min_zoom <= z <= layer.max_zoom:
-        return [features_mvt(layer, z, x, y, cap)]
+        return [features_mvt(layer, z, x, y, cap, summary(layer) if z < detail_zoom else None)]
     if z < layer.min_zoom and has_grid(layer):
         return [grid_mvt(layer, z, x, y)]
     return []
 
 
 def tile_statement(layers: tuple[Layer, ...] | list[Layer], z: int, x: int, y: int,
-                   settings: Settings) -> sa.Select:
+                   settings: Settings, detail_zoom: int = 0) -> sa.Select:
     """One executable SELECT returning the tile's bytes (possibly empty) in a column `mvt`.
 
     Valid z/x/y are assumed (tiles.grid.check_tile). Layer order is the given order.
     """
-    parts = [p for layer in layers for p in layer_parts(layer, z, x, y, settings.tile_feature_cap)]
+    parts = [p for layer in layers for p in layer_parts(layer, z, x, y, settings.tile_feature_cap, detail_zoom)]
     empty = sa.literal(b"", sa.LargeBinary)
     if not parts:
         return sa.select(empty.label("mvt"))

@@ -35,7 +35,7 @@ class CompiledTile:
 
 
 def tile_select(tileset: Tileset, z: int, x: int, y: int, settings: Settings) -> sa.Select:
-    tile = tile_statement(tileset.layers, z, x, y, settings).scalar_subquery()
+    tile = tile_statement(tileset.layers, z, x, y, settings, tileset.detail_zoom).scalar_subquery()
     return sa.select(STAMPS.label("stamps"), tile.label("mvt"))
 
 

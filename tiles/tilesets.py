@@ -23,12 +23,16 @@ GRID_STYLE = {"type": "circle", "paint": {
 }}
 
 
+DETAIL_ZOOM = 12  # the web map's tiles carry every property from here (tiles.summary)
+
+
 @dataclass(frozen=True)
 class Tileset:
     id: str
     title_vi: str
     title_en: str
     layers: tuple[Layer, ...]
+    detail_zoom: int = 0  # below it, features carry their summary properties (tiles.summary)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -75,7 +79,7 @@ def combined(collections: Iterable[str] | None = None) -> Tileset:
     entries never mix with the whole map's; the layers keep the registry's order, so every
     spelling of one selection is one tileset. Raises UnknownCollections."""
     if collections is None:
-        return Tileset(COMBINED, "Bản đồ nông thôn mới", "New Rural Development map", LAYERS)
+        return Tileset(COMBINED, "Bản đồ nông thôn mới", "New Rural Development map", LAYERS, DETAIL_ZOOM)
     wanted = {name.strip() for name in collections if name.strip()}
     unknown = sorted(wanted - {layer.id for layer in LAYERS})
     if unknown or not wanted:
@@ -84,7 +88,7 @@ def combined(collections: Iterable[str] | None = None) -> Tileset:
     if len(chosen) == len(LAYERS):
         return combined()
     return Tileset(f"{COMBINED}~{'+'.join(layer.id for layer in chosen)}", "Bản đồ nông thôn mới",
-                   "New Rural Development map", chosen)
+                   "New Rural Development map", chosen, DETAIL_ZOOM)
 
 
 def for_collection(collection_id: str) -> Tileset:

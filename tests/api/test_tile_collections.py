@@ -5,7 +5,7 @@ from __future__ import annotations
 import mapbox_vector_tile
 import pytest
 
-from layers.read.registry import LAYERS
+from layers.read.registry import BY_ID, LAYERS
 from tests.api.test_tiles import tile_of
 from tiles.prepared import PreparedTiles
 from tiles.tilesets import combined
@@ -70,3 +70,23 @@ def test_compiled_tile_sql_is_kept_for_a_bounded_number_of_selections(settings):
     assert prepared.get(combined(names[:1]), 8) is first  # used last: kept
     prepared.get(combined(names[:3]), 8)
     assert len(prepared) == 2 and prepared.get(combined(names[:1]), 8) is first
+
+
+def test_the_web_maps_tiles_carry_a_summary_below_the_detail_zoom_and_everything_from_it(reader, shared_demo):
+    """Below z12 a growing area of the combined map keeps what the style draws and the popup's
+    heading names; its collection's own tiles (the data) and the combined ones from z12 keep all."""
+    query = "SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM growing_areas ORDER BY id LIMIT 1"
+    low, high = tile_of(shared_demo, query, 8), tile_of(shared_demo, query, 12)
+    every = set(BY_ID["growing_areas"].property_names)
+
+    def keys(path: str) -> set[str]:
+        features = layers_of(reader.get(path))["growing_areas"]["features"]
+        assert features
+        return set().union(*(f["properties"] for f in features))
+
+    summary = keys(TILES + low)
+    assert {"code", "name", "crop", "status"} <= summary and not summary & {"address", "farming_diary", "valid_to"}
+    assert keys(f"{TILES}{low}?collections=growing_areas") == summary
+    assert keys(f"/collections/growing_areas/tiles/WebMercatorQuad/{low}") > summary | {"address"}
+    assert keys(TILES + high) == keys(f"/collections/growing_areas/tiles/WebMercatorQuad/{high}")
+    assert keys(TILES + high) <= every and len(keys(TILES + high)) > len(summary) + 5

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.browser.chromium import PageLog, wait_without_eval
-from tests.browser.mapping import IDLE, jump, rendered
+from tests.browser.mapping import IDLE, jump, one, open_map, pixel, rendered
 
 TILE = r"/tiles/WebMercatorQuad/\d+/\d+/\d+(\?collections=[a-z_,]+)?$"
 VILLAGES_LOADED = """(() => {
@@ -79,11 +79,29 @@ def test_a_hidden_layer_switched_on_is_fetched_then_and_drawn(page, page_log, li
     page.goto(f"{live_url}/map?lang=en")
     page.wait_for_function(IDLE, timeout=60000)
     assert not [url for url, _ in page_log.responses if "cooperatives" in url]
-    page.get_by_label("Cooperatives").check()
-    page.wait_for_function(IDLE, timeout=60000)
+    with page.expect_response(lambda r: re.search(TILE, r.url) and "cooperatives" in r.url):
+        page.get_by_label("Cooperatives").check()
+    page.wait_for_function("ntmMap.queryRenderedFeatures({layers: ['cooperatives-circle']}).length > 0", timeout=60000)
     later = [url for url, status in page_log.responses if re.search(TILE, url) and "cooperatives" in url]
     assert later and all("tourism_places" not in url for url in later), later
     assert rendered(page, "cooperatives-circle")
+    page_log.assert_clean()
+
+
+def test_a_popup_at_a_province_zoom_shows_the_details_its_tile_leaves_out(page, page_log, live_url, shared_demo):
+    """Below the detail zoom a tile holds a place's name and kind only; its popup asks the item."""
+    pid, name, address, lon, lat = one(shared_demo, "SELECT id, name_vi, address, ST_X(geom), ST_Y(geom) FROM "
+                                                    "tourism_places WHERE kind = 'historic_site' ORDER BY id LIMIT 1")
+    items: list[str] = []
+    page.on("request", lambda r: items.append(r.url) if "/items/" in r.url else None)
+    open_map(page, f"{live_url}/map?lang=vi")
+    jump(page, lon, lat, 9)
+    page.mouse.click(*pixel(page, lon, lat))
+    popup = page.locator(".maplibregl-popup")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert name in text and "Địa chỉ" in text and address in text and "Di tích" in text, text
+    assert any(f"/collections/tourism_places/items/{pid}?f=json" in url for url in items), items
     page_log.assert_clean()
 
 

@@ -17,11 +17,11 @@ def engine(settings, shared_demo):
 
 @pytest.fixture
 def make_tile(engine, settings):
-    """make_tile(layers, z, x, y, settings=None) → (bytes, decoded layers)."""
+    """make_tile(layers, z, x, y, settings=None, detail_zoom=0) → (bytes, decoded layers)."""
 
-    def make(layers, z, x, y, with_settings=None):
+    def make(layers, z, x, y, with_settings=None, detail_zoom=0):
         with engine.connect() as conn:
-            data = conn.execute(tile_statement(layers, z, x, y, with_settings or settings)).scalar_one()
+            data = conn.execute(tile_statement(layers, z, x, y, with_settings or settings, detail_zoom)).scalar_one()
         return bytes(data), mapbox_vector_tile.decode(bytes(data))
 
     return make

@@ -34,7 +34,7 @@ def test_prepared_tiles_match_the_statement(engine, shared_demo, make_tile, sett
     nonempty = 0
     for ts in tilesets:
         for z, x, y in TILES:
-            slow, _ = make_tile(ts.layers, z, x, y)
+            slow, _ = make_tile(ts.layers, z, x, y, detail_zoom=ts.detail_zoom)
             assert fast[ts.id, z, x, y] == bytes(slow), (ts.id, z, x, y)
             nonempty += bool(slow)
     assert nonempty > len(TILES)  # the comparison covered real tiles, not only empty ones

@@ -80,6 +80,13 @@ function openPopup(map, content, lngLat, byKeyboard) {
   keepInside(map, el);
 }
 
+// Below this zoom the web map's tiles hold a feature's summary only (tiles/summary.py); one zoom
+// of slack: MapLibre may still show the parent tile's features while a tile loads.
+function summaryAt(map, feature) {
+  const detail = (map.getStyle().metadata || {})["ntm:detail-zoom"];
+  return Number.isFinite(detail) && ["ntm", "ntm-more"].includes(feature.source) && Math.floor(map.getZoom()) <= detail;
+}
+
 // A clicked spot with no feature under it but a raster on: the rasters' values there.
 function pointContent() {
   const root = document.createElement("div");
@@ -94,9 +101,9 @@ function pointContent() {
 // `feature` null: a spot (only its raster values: a click, or Enter on the map for its centre).
 // A feature clicked (not opened from the keyboard's list, whose anchor is no place the user
 // chose) also reads the values of the rasters on under it.
-export function showInfo(map, config, feature, lngLat, from = null) {
+export async function showInfo(map, config, feature, lngLat, from = null) {
   opener = from;
-  const content = feature ? popupContent(config, feature) : pointContent();
+  const content = feature ? await popupContent(config, feature, summaryAt(map, feature)) : pointContent();
   const values = feature && from ? null : rasterValues(map, config, lngLat);
   const link = content.querySelector(".popup-link");
   if (values && link) link.before(values);

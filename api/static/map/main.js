@@ -65,6 +65,7 @@ async function externalBasemap(ours) {
   base.sources = { ...base.sources, ...ours.sources };
   base.layers = [...base.layers, ...ours.layers.filter((l) => !(l.metadata || {})["ntm:basemap"])];
   base.center = ours.center; base.zoom = ours.zoom;
+  base.metadata = { ...(base.metadata || {}), ...ours.metadata };  // e.g. the tiles' detail zoom (info.js)
   return base;
 }
 

@@ -77,8 +77,23 @@ function rowTitle(prop) {
   return pick(prop.title);
 }
 
-export function popupContent(config, feature) {
+// Below the web map's detail zoom its tiles carry only what drawing and headings need
+// (tiles/summary.py): the rows then come from the feature's item, asked for here (the HTTP
+// cache keeps it), or from the tile if the item does not answer in time.
+async function itemProperties(config, collection, feature) {
+  try {
+    const r = await fetch(`${config.base}/collections/${collection}/items/${encodeURIComponent(feature.id)}?f=json`,
+      { headers: { Accept: "application/geo+json" }, signal: AbortSignal.timeout(8000) });
+    if (r.ok) return { ...feature.properties, ...(await r.json()).properties };
+  } catch (err) { console.error(`${collection} ${feature.id}:`, err); }
+  return feature.properties;
+}
+
+// `summary`: the feature comes from a tile without its details (info.js decides by the zoom).
+export async function popupContent(config, feature, summary = false) {
   const collection = collectionOf(feature);
+  const props = summary && feature.id !== undefined && !isGrid(feature)
+    ? await itemProperties(config, collection, feature) : feature.properties;
   const doc = config.collections[collection];
   const meta = feature.layer.metadata || {};
   const root = document.createElement("div");
@@ -99,18 +114,18 @@ export function popupContent(config, feature) {
   if (isGrid(feature)) {
     const tr = table.insertRow();
     tr.insertCell().textContent = t("popup.count");
-    tr.insertCell().textContent = number(feature.properties.count, lang());
+    tr.insertCell().textContent = number(props.count, lang());
   } else {
     const hidden = new Set(HIDDEN[collection] || []);
     for (const prop of doc.properties) {
-      const raw = feature.properties[prop.name];
+      const raw = props[prop.name];
       if (raw === undefined || raw === null || raw === "" || HEADING_ONLY.has(prop.name) || hidden.has(prop.name)) continue;
       const tr = table.insertRow();
       const th = document.createElement("th");
       th.scope = "row";
       th.textContent = rowTitle(prop);
       tr.append(th);
-      const total = feature.properties.criteria_total;
+      const total = props.criteria_total;
       tr.insertCell().textContent = prop.name === "criteria_met" && total
         ? t("popup.criteria", { met: raw, total }) : valueText(config, collection, prop, raw);
     }
