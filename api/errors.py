@@ -20,7 +20,7 @@ from api.i18n import t
 from api.i18n.refusal import Refusal, say
 from api.pages import error_page
 from api.routes.growing_messages import localised_entry, problem_text, scope_language
-from geo.said import Said
+from geo.said import Said, said_of
 from layers.db import errors as db_errors
 from layers.read.paging import BadCursor
 from layers.workers.bounded import Busy
@@ -78,7 +78,7 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
     if isinstance(exc, RequestValidationError):
         return error(400, "; ".join(validation_texts(exc, lang)))
     if isinstance(exc, BadCursor):
-        return error(400, t("errors.api.cursor", lang or "en", reason=str(exc)))
+        return error(400, t("errors.api.cursor", lang or "en", reason=say(said_of(exc), lang or "en")))
     if isinstance(exc, db_errors.DATABASE):  # the driver's own (tiles) or SQLAlchemy's
         return from_database(exc, scope)
     if isinstance(exc, GrowingError):
@@ -95,7 +95,7 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
 # FastAPI's validation errors (limit=0, limit=abc) in the catalogue's words, with the context value
 # that is their bound; any other kind keeps pydantic's English text.
 VALIDATION = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "int_parsing": None,
-              "float_parsing": None, "missing": None}
+              "float_parsing": None, "bool_parsing": None, "missing": None}
 
 
 def validation_texts(exc: RequestValidationError, lang: str | None) -> list[str]:

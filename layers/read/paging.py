@@ -15,6 +15,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from geo.said import Said
+
 SQL_TYPES = {"integer": sa.BigInteger, "number": sa.Float, "string": sa.Text, "boolean": sa.Boolean,
              "date": sa.Date}
 
@@ -51,8 +53,9 @@ def decode(token: str, keys: list[SortKey]) -> Cursor:
         typed = tuple(_typed(v, k.type) for v, k in zip(values, keys))
         return Cursor(typed, bool(raw.get("b", False)))
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise BadCursor("the paging cursor is not valid for this request; start again from the first "
-                        "page (cursors depend on sortby, so keep it unchanged while paging)") from None
+        raise BadCursor(Said("the paging cursor is not valid for this request; start again from the first "
+                             "page (cursors depend on sortby, so keep it unchanged while paging)",
+                             "errors.api.cursor_reason")) from None
 
 
 def _typed(value, type_: str):

@@ -100,6 +100,16 @@ READER_CASES = [
     # search (layers.read.search, geo.address_code)
     ("/search?q=a", 400, "q (nội dung tìm kiếm): cần ít nhất 2 ký tự, nhận được 1",
      "q: q must have at least 2 characters, got 1"),
+    ("/search?q=" + "x" * 300, 400, "tối đa 200 ký tự, nhận được 300", "q must have at most 200 characters, got 300"),
+    ("/search?q=7Q2M-00K4-X", 400, "ký tự kiểm tra không khớp: có thể gõ nhầm trong '7Q2M-00K4-X'",
+     "check character mismatch: maybe a typo in '7Q2M-00K4-X'"),
+    ("/search?q=7Q2M-00K4-U", 400, "ký tự 'U' ở vị trí 11 của '7Q2M-00K4-U' không dùng được",
+     "bad character 'U' at position 11 of '7Q2M-00K4-U'"),
+    # paging and FastAPI's own validation
+    ("/collections/households/items?cursor=garbage", 400, "hãy bắt đầu lại từ trang đầu",
+     "start again from the first page"),
+    ("/collections/households/items?numberMatched=maybe", 400, "numberMatched: phải là true hoặc false",
+     "numberMatched: Input should be a valid boolean"),
     # raster statistics, map files, the open-data catalog
     ("/collections/landcover/statistics?f=xml", 400, "Số liệu thống kê có ở dạng f=json hoặc f=csv, không có f=xml",
      "statistics are available as f=json or f=csv, not f=xml"),
