@@ -45,6 +45,21 @@ def test_write_refusals_follow_lang(staff):
             headers={**xa, "Content-Crs": "<EPSG:1>"}, json=body)
     answers(c, "POST", ITEMS, 413, "Nội dung gửi lên có 9.999.999 byte; tối đa",
             "the body is 9,999,999 bytes; at most", headers={**xa, "Content-Length": "9999999"}, content=b"{}")
+    for sent, vi, en in (
+            ([1], "phải là một đối tượng GeoJSON Feature", "the body must be a GeoJSON Feature object"),
+            ({**body, "id": 7}, "Không đặt được id trong yêu cầu (mã số do máy chủ cấp)", "id cannot be set in a request"),
+            ({**body, "properties": {"households_count": "many"}}, "households_count phải là số nguyên từ 0 đến 1000000",
+             "households_count must be a whole number from 0 to 1000000"),
+            ({**body, "properties": {"farming_diary": "yes"}}, "farming_diary phải là true hoặc false",
+             "farming_diary must be true or false"),
+            ({**body, "properties": {"certification": "gold"}}, "certification phải là một trong", "must be one of"),
+            ({**body, "properties": {"code": "VN-1"}}, "Không đặt được code trong yêu cầu: mã, trạng thái và thời hạn",
+             "code cannot be set in a request"),
+            ({**body, "properties": {"colour": "red"}}, "Không có các thuộc tính colour; các thuộc tính ghi được: name",
+             "unknown properties colour; writable: name"),
+            ({**body, "geometry": "here"}, "geometry phải là một đối tượng hình học GeoJSON",
+             "geometry must be a GeoJSON geometry object")):
+        answers(c, "POST", ITEMS, 400, vi, en, headers=xa, json=sent)
     other = f"{ITEMS}/{staff['other_id']}"
     answers(c, "PATCH", other, 428, "Hãy gửi If-Match với ETag đã đọc", "send If-Match with the ETag you read",
             headers=xa, json={"properties": {"name": "x"}})

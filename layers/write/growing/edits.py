@@ -31,12 +31,14 @@ def _geom(geom):
 
 def _feature_parts(body) -> tuple[dict | None, object]:
     if not isinstance(body, dict):
-        raise BadBody("the body must be a GeoJSON Feature object")
+        raise BadBody(Said("the body must be a GeoJSON Feature object", "errors.api.growing.feature_object"))
     if body.get("type", "Feature") != "Feature":
-        raise BadBody(f"the body must be a GeoJSON Feature, not a {body.get('type')!r}")
+        raise BadBody(Said(f"the body must be a GeoJSON Feature, not a {body.get('type')!r}",
+                           "errors.api.growing.feature_type", type=repr(body.get("type"))))
     extra = sorted(k for k in body if k not in ("type", "geometry", "properties", "bbox"))
     if extra:
-        raise BadBody(f"{', '.join(extra)} cannot be set in a request (the id is assigned by the server)")
+        raise BadBody(Said(f"{', '.join(extra)} cannot be set in a request (the id is assigned by the server)",
+                           "errors.api.growing.feature_members", names=", ".join(extra)))
     return body.get("geometry"), body.get("properties")
 
 

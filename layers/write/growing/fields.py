@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from geo.said import Said
 from geo.vocabulary import CERTIFICATIONS
 from layers.write.growing.errors import BadBody
 
@@ -22,12 +23,13 @@ def _text(limit):
         if v is None:
             return None
         if not isinstance(v, str):
-            raise BadBody(f"{name} must be a string")
+            raise BadBody(Said(f"{name} must be a string", "errors.api.growing.field_text", name=name))
         v = v.strip()
         if len(v) > limit:
-            raise BadBody(f"{name} is longer than {limit} characters")
+            raise BadBody(Said(f"{name} is longer than {limit} characters", "errors.api.growing.field_long", name=name,
+                               max=limit))
         if "\x00" in v:
-            raise BadBody(f"{name} contains a NUL character")
+            raise BadBody(Said(f"{name} contains a NUL character", "errors.api.growing.field_nul", name=name))
         return v or None
     return conv
 
@@ -36,7 +38,8 @@ def _commune(name, v):
     if v is None:
         return None
     if not isinstance(v, str) or not re.fullmatch(r"\d{5}", v):
-        raise BadBody(f"{name} must be a 5-digit commune code (string), e.g. \"17005\"")
+        raise BadBody(Said(f"{name} must be a 5-digit commune code (string), e.g. \"17005\"", "errors.api.growing.field_commune",
+                           name=name))
     return v
 
 
@@ -45,7 +48,8 @@ def _int(lo, hi):
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            raise BadBody(f"{name} must be a whole number from {lo} to {hi}")
+            raise BadBody(Said(f"{name} must be a whole number from {lo} to {hi}", "errors.api.growing.field_int", name=name,
+                               lo=str(lo), hi=str(hi)))
         return v
     return conv
 
@@ -55,7 +59,8 @@ def _number(lo, hi):
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
-            raise BadBody(f"{name} must be a number from {lo} to {hi}")
+            raise BadBody(Said(f"{name} must be a number from {lo} to {hi}", "errors.api.growing.field_number", name=name,
+                               lo=str(lo), hi=str(hi)))
         return float(v)
     return conv
 
@@ -64,7 +69,7 @@ def _bool(name, v):
     if v is None:
         return None
     if not isinstance(v, bool):
-        raise BadBody(f"{name} must be true or false")
+        raise BadBody(Said(f"{name} must be true or false", "errors.api.growing.field_bool", name=name))
     return v
 
 
@@ -72,7 +77,8 @@ def _certification(name, v):
     if v is None:
         return None
     if v not in CERTIFICATIONS:
-        raise BadBody(f"{name} must be one of {', '.join(CERTIFICATIONS)}")
+        raise BadBody(Said(f"{name} must be one of {', '.join(CERTIFICATIONS)}", "errors.api.growing.field_choice", name=name,
+                           choices=", ".join(CERTIFICATIONS)))
     return v
 
 
@@ -80,7 +86,8 @@ def _markets(name, v):
     if v is None:
         return None
     if not isinstance(v, list) or len(v) > 20 or not all(isinstance(m, str) and 0 < len(m.strip()) <= 40 for m in v):
-        raise BadBody(f"{name} must be a list of at most 20 market names (1–40 characters each)")
+        raise BadBody(Said(f"{name} must be a list of at most 20 market names (1–40 characters each)",
+                           "errors.api.growing.field_markets", name=name))
     return [m.strip() for m in v]
 
 
@@ -99,12 +106,14 @@ def clean(props) -> dict:
     if props is None:
         return {}
     if not isinstance(props, dict):
-        raise BadBody("properties must be a JSON object")
+        raise BadBody(Said("properties must be a JSON object", "errors.api.growing.properties_object"))
     system = sorted(k for k in props if k in SYSTEM)
     if system:
-        raise BadBody(f"{', '.join(system)} cannot be set in a request: "
-                      "code, status and validity are set by the lifecycle actions, the rest by the system")
+        raise BadBody(Said(f"{', '.join(system)} cannot be set in a request: code, status and validity are set by "
+                           "the lifecycle actions, the rest by the system", "errors.api.growing.system_fields",
+                           names=", ".join(system)))
     unknown = sorted(k for k in props if k not in WRITABLE)
     if unknown:
-        raise BadBody(f"unknown properties {', '.join(unknown)}; writable: {', '.join(WRITABLE)}")
+        raise BadBody(Said(f"unknown properties {', '.join(unknown)}; writable: {', '.join(WRITABLE)}",
+                           "errors.api.growing.unknown_properties", names=", ".join(unknown), writable=", ".join(WRITABLE)))
     return {k: WRITABLE[k](k, v) for k, v in props.items()}

@@ -25,6 +25,7 @@ from pyproj import Transformer
 from geo.area_rules import Checked, Limits, Problem, check_geometry
 from geo.geometry import crossings
 from geo.ogc_crs import OgcCRS
+from geo.said import Said
 from layers.workers.bounded import Unbounded, runner
 from layers.write.growing.errors import BadBody
 
@@ -64,7 +65,8 @@ def limits_of(settings) -> ShapeLimits:
 
 def parse(geometry, crs: OgcCRS | None) -> shapely.Geometry:
     if not isinstance(geometry, dict) or "type" not in geometry:
-        raise BadBody("geometry must be a GeoJSON geometry object (Polygon or MultiPolygon)")
+        raise BadBody(Said("geometry must be a GeoJSON geometry object (Polygon or MultiPolygon)",
+                           "errors.api.growing.geometry_object"))
     try:
         geom = shapely.geometry.shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed coordinates
