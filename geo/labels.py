@@ -139,13 +139,23 @@ def render(labels: Iterable[Label], sheet: Sheet | str, *, skip: int = 0,
     regular = find_font(font_dirs)
     bold = next((d / BOLD_FONT_FILE for d in map(Path, font_dirs) if (d / BOLD_FONT_FILE).is_file()), regular)
     pdf = FPDF(unit="mm", format=(sheet.page_w, sheet.page_h))
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(0, 0, 0)
-    pdf.c_margin = 0
-    pdf.add_font("DejaVu", "", str(regular))
-    pdf.add_font("DejaVu", "B", str(bold))
-    pdf.set_title(_clean(title))
-    pdf.set_creator("ntm-map")
+    try:
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(0, 0, 0)
+        pdf.c_margin = 0
+        pdf.add_font("DejaVu", "", str(regular))
+        pdf.add_font("DejaVu", "B", str(bold))
+        pdf.set_title(_clean(title))
+        pdf.set_creator("ntm-map")
+        _pages(pdf, labels, sheet, skip, outline)
+        return bytes(pdf.output())
+    finally:  # fpdf2 opens the font files lazily and never closes them
+        for font in pdf.fonts.values():
+            if getattr(font, "ttfont", None) is not None:
+                font.ttfont.close()
+
+
+def _pages(pdf: FPDF, labels: Iterable[Label], sheet: Sheet, skip: int, outline: bool) -> None:
     position = skip
     count = 0
     for label in labels:
@@ -160,7 +170,6 @@ def render(labels: Iterable[Label], sheet: Sheet | str, *, skip: int = 0,
         position += 1
     if count == 0:
         pdf.add_page()
-    return bytes(pdf.output())
 
 
 def _padding(sheet: Sheet) -> float:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -263,7 +264,7 @@ def test_linkset_refusals(links, key):
 
 
 def test_every_refusal_has_english_words_and_is_exercised_here():
-    source = open(__file__, encoding="utf-8").read()
+    source = Path(__file__).read_text("utf-8")
     for key, english in gs1.ENGLISH.items():
         assert key.startswith("errors.gs1.") and english, key
         assert f'"{key}"' in source, f"{key} is never provoked by a test"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -104,10 +105,15 @@ def test_the_qr_code_in_the_pdf_decodes_to_the_lot_url():
         assert decode(image.image.convert("L")) == [LOT_URL], name
 
 
-def _advance(font: TTFont, text: str, size: float) -> float:
-    """Width in points by the font file's own advance widths (not fpdf2's measure)."""
-    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
-    return sum(metrics[cmap[ord(c)]][0] for c in text) * size / font["head"].unitsPerEm
+def _widths(path) -> tuple[dict, dict, int]:
+    """The font file's own character map, advance widths and units per em (not fpdf2's measure)."""
+    with TTFont(path) as font:
+        return dict(font.getBestCmap()), dict(font["hmtx"].metrics), font["head"].unitsPerEm
+
+
+def _advance(font: tuple[dict, dict, int], text: str, size: float) -> float:
+    cmap, metrics, em = font
+    return sum(metrics[cmap[ord(c)]][0] for c in text) * size / em
 
 
 @pytest.mark.parametrize("name", list(labels.SHEETS))
@@ -119,7 +125,7 @@ def test_no_line_leaves_its_label_or_runs_into_the_qr_code(name):
                                                                    lot="Lô / Lot ABCDEFGHIJ0123456789"),
              lot_label(product="Bưởi" * 30)]
     page = PdfReader(io.BytesIO(labels.render(batch, sheet))).pages[0]
-    fonts = {"Bold": TTFont(labels.find_font(name=labels.BOLD_FONT_FILE)), "": TTFont(labels.find_font())}
+    fonts = {"Bold": _widths(labels.find_font(name=labels.BOLD_FONT_FILE)), "": _widths(labels.find_font())}
     found = runs(page)
     assert len(found) >= 4 * 4
     for text, x, baseline, size, font in found:
@@ -183,7 +189,7 @@ def test_refusals(tmp_path):
 
 
 def test_every_label_refusal_is_exercised_here():
-    source = open(__file__, encoding="utf-8").read()
+    source = Path(__file__).read_text("utf-8")
     for key in (*labels.LabelProblem.ENGLISH, *qr.QRProblem.ENGLISH):
         assert f'"{key}"' in source, key
 
