@@ -45,14 +45,20 @@ OTHER_PRIMARY_KEYS = ("00", "253", "255", "401", "402", "414", "415", "417", "80
 LINKSET_MEDIA_TYPE = "application/linkset+json"
 LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
 GS1_VOC = "https://gs1.org/voc/"
-# GS1 Web Vocabulary link types a lot's resolver may offer (gs1:linkType's sub-properties).
-LINK_TYPES = ("pip", "traceability", "certificationInfo", "sustainabilityInfo", "recipeInfo",
-              "nutritionalInfo", "allergenInfo", "instructions", "safetyInfo", "relatedImage",
-              "relatedVideo", "productSustainabilityInfo", "masterData", "epil", "faqs",
-              "hasRetailers", "promotion", "review", "socialMedia", "locationInfo",
-              "brandHomepageConsumer", "smartLabel", "jws", "quickStartGuide", "support",
-              "tutorial", "userAgreement", "registerProduct", "recallStatus", "whatsInTheBox",
-              "defaultLink", "defaultLinkMulti")
+# GS1 Web Vocabulary link types (gs1:linkType's sub-properties); a lot's resolver offers pip,
+# traceability, certificationInfo, epcis … The GS1 resolver library's list, with the later
+# relatedImage and dpp.
+LINK_TYPES = (
+    "activityIdeas", "allergenInfo", "brandHomepageClinical", "brandHomepagePatient", "careersInfo",
+    "certificationInfo", "consumerHandlingStorageInfo", "defaultLink", "defaultLinkMulti", "dpp",
+    "epcis", "epil", "eventsInfo", "faqs", "handledBy", "hasRetailers", "homepage", "ingredientsInfo",
+    "instructions", "jws", "leaveReview", "locationInfo", "logisticsInfo", "masterData", "menuInfo",
+    "nutritionalInfo", "openingHoursInfo", "paymentLink", "pip", "productSustainabilityInfo",
+    "promotion", "purchaseSuppliesOrAccessories", "quickStartGuide", "recallStatus", "recipeInfo",
+    "registerProduct", "registryEntry", "relatedImage", "relatedVideo", "review", "safetyInfo",
+    "scheduleTime", "serviceInfo", "smartLabel", "smpc", "socialMedia", "statisticInfo", "support",
+    "sustainabilityInfo", "traceability", "tutorial", "userAgreement", "verificationService",
+    "whatsInTheBox")
 
 # English words of every refusal; the catalogue holds the same under "errors.gs1.<name>".
 ENGLISH = {
