@@ -10,7 +10,7 @@ understands it; the same URI is what the label's QR code holds. This module:
   set 82, percent-encoded in the URI wherever the character is not unreserved in RFC 3986;
 * builds and parses Digital Link URIs, path ``01 [/10] [/21]`` after any path prefix, and the
   date AIs of the query string (11, 13, 15, 16, 17 as YYMMDD; 7007 harvest date or range);
-  other AIs are refused by name rather than silently dropped;
+  other AIs are refused by number rather than silently dropped;
 * builds the RFC 9264 linkset (``application/linkset+json``) a GS1-conformant resolver answers
   to ``?linkType=all``.
 
@@ -46,7 +46,7 @@ LINKSET_MEDIA_TYPE = "application/linkset+json"
 LINKSET_CONTEXT = "https://ref.gs1.org/standards/resolver/linkset-context"
 GS1_VOC = "https://gs1.org/voc/"
 # GS1 Web Vocabulary link types (gs1:linkType's sub-properties); a lot's resolver offers pip,
-# traceability, certificationInfo, epcis … The GS1 resolver library's list, with the later
+# traceability, certificationInfo, epcis … The list of gs1/digital-link.js, with the later
 # relatedImage and dpp.
 LINK_TYPES = (
     "activityIdeas", "allergenInfo", "brandHomepageClinical", "brandHomepagePatient", "careersInfo",
