@@ -1,6 +1,6 @@
 """The demo province's rasters (issue 13 item 6): `landcover`, `elevation`, `slope`, `imagery`
 and `imagery_overview`, generated from the demo's vectors already in the database and stored
-through the raster registry (layers.jobs.rasters.store.add_raster), all marked synthetic.
+through the raster registry (layers.jobs.rasters.store.add_rasters), all marked synthetic.
 
 Deterministic: the same seed and the same vectors give byte-identical GeoTIFFs (the random
 streams are the seed's, GDAL's resampling is exact arithmetic), so the COGs' checksums repeat.
@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from layers.jobs.demo import raster_imagery, raster_terrain as t
 from layers.jobs.demo.agriculture import DEMO_TODAY
 from layers.jobs.rasters.settings import raster_dir
-from layers.jobs.rasters.store import add_raster, get_raster
+from layers.jobs.rasters.store import add_rasters, get_raster
 
 NAMES = ("landcover", "elevation", "slope", "imagery", "imagery_overview")
 COVER_M, OVERVIEW_M, IMAGERY_M = 50.0, 50.0, 2.4
@@ -250,16 +250,19 @@ def build(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, log=
 
 
 def make_demo_rasters(conn: Connection, settings, *, seed: int = 40, scale: float = 1.0, log=print) -> list[dict]:
-    """Generate and register (or replace) the demo rasters inside the caller's transaction."""
+    """Generate and register (or replace) the demo rasters inside the caller's transaction; the
+    five COGs are written two at a time (add_rasters), the rows one after the other."""
     raster_dir(settings).mkdir(parents=True, exist_ok=True)
-    rows = []
     with tempfile.TemporaryDirectory(dir=raster_dir(settings), prefix=".demo-") as tmp:
-        for name, (path, options) in build(conn, Path(tmp), seed=seed, scale=scale, log=log).items():
-            started = time.monotonic()
-            row = add_raster(conn, settings, name, path, replace=get_raster(conn, name) is not None, **options)
-            log(f"{name} v{row['version']}: {row['width']:,} × {row['height']:,} px, {row['resolution_m']:.1f} m, "
-                f"{row['bytes'] / 1e6:.1f} MB, stored in {time.monotonic() - started:.1f} s")
-            rows.append(row)
+        made = build(conn, Path(tmp), seed=seed, scale=scale, log=log)
+        started = time.monotonic()
+        items = [(name, path, dict(options, replace=get_raster(conn, name) is not None))
+                 for name, (path, options) in made.items()]
+        rows = add_rasters(conn, settings, items, workers=2)
+    for row in rows:
+        log(f"{row['name']} v{row['version']}: {row['width']:,} × {row['height']:,} px, {row['resolution_m']:.1f} m, "
+            f"{row['bytes'] / 1e6:.1f} MB")
+    log(f"{len(rows)} COGs written and registered in {time.monotonic() - started:.1f} s")
     return rows
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 import warnings
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
-import rasterio.shutil
 import shapely
 from pyproj import CRS
 from rasterio.dtypes import _gdal_typename
@@ -31,8 +31,10 @@ from rasterio.errors import NotGeoreferencedWarning, RasterioError, RasterioIOEr
 from geo import raster_checks as checks
 from geo.gdal_config import UNTRUSTED_GDAL_CONFIG
 from geo.raster_checks import RasterProblem
+from layers.jobs.rasters import gdal_copy
 
 BLOCK = 512
+_WARNINGS_LOCK = threading.Lock()
 JPEG_QUALITY = 85
 _INTEGER = ("uint8", "int8", "uint16", "int16", "uint32", "int32")
 
@@ -95,7 +97,9 @@ def open_input(path: Path):
             for source in checks.vrt_sources(text, path):
                 with rasterio.open(source, driver=sniff_driver(source, checks.VRT_SOURCE_DRIVERS)):
                     pass
-        with warnings.catch_warnings():  # no georeferencing is refused by check_grid, in words
+        # No georeferencing is refused by check_grid, in words. catch_warnings swaps the
+        # process-wide filters (not thread-safe): one at a time, as add_rasters converts on threads.
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             return rasterio.open(path, driver=driver)
     except (RasterioIOError, CPLE_BaseError) as exc:
@@ -183,12 +187,14 @@ def _source(band, path: Path, which: str, src) -> None:
 
 def convert(path: Path, dst: Path, *, kind: str, crs: str | None = None, nodata: float | None = None,
             max_pixels: int, cache_mb: int, province_at=None, default_province: str = "40",
-            step=lambda text: None) -> Converted:
-    """Check `path` on its header, then write it to `dst` as a COG; `step(text)` reports progress."""
+            step=lambda text: None, written=lambda fraction: None) -> Converted:
+    """Check `path` on its header, then write it to `dst` as a COG; `step(text)` names each stage
+    as it starts, `written(fraction)` says how much of the COG GDAL has written (gdal_copy)."""
     path = Path(path)
     with gdal_env(cache_mb):
         step("reading the header")
         with open_input(path) as src:
+            driver = src.driver
             checks.check_size(src.width, src.height, src.count, max_pixels)
             checks.check_blocks(src.block_shapes[0], src.count, np.dtype(src.dtypes[0]).itemsize, cache_mb)
             checks.check_grid(src.transform, len(src.gcps[0]) if src.gcps and src.gcps[0] else 0)
@@ -208,13 +214,12 @@ def convert(path: Path, dst: Path, *, kind: str, crs: str | None = None, nodata:
             step("writing the COG")
             try:
                 if same_crs and nodata is None:
-                    rasterio.shutil.copy(src, str(dst), driver="COG", **opts)
+                    gdal_copy.copy(path, driver, dst, "COG", opts, written)
                 else:
                     wrapper = dst.with_name(dst.name + ".vrt")
                     wrapper.write_text(wrapper_vrt(src, path, resolved.crs, nodata), encoding="utf-8")
                     try:
-                        with rasterio.open(wrapper, driver="VRT") as vrt:
-                            rasterio.shutil.copy(vrt, str(dst), driver="COG", **opts)
+                        gdal_copy.copy(wrapper, "VRT", dst, "COG", opts, written)
                     finally:
                         wrapper.unlink(missing_ok=True)
             except (RasterioError, CPLE_BaseError) as exc:

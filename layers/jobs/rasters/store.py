@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from tqdm import tqdm
 from geo.raster_checks import RasterProblem
 from geo.raster_legend import check_legend, legend_range
 from layers.db.models.rasters import NAME_PATTERN, RASTER_KINDS, Raster
-from layers.jobs.rasters.cog import convert
+from layers.jobs.rasters.cog import Converted, convert
 from layers.jobs.rasters.settings import raster_dir
 from layers.read import registry
 
@@ -130,6 +133,36 @@ def _after_transaction(conn: Connection, *, on_commit=(), on_rollback=()) -> Non
     event.listen(conn, "rollback_savepoint", savepoint_undone)
 
 
+@dataclass
+class _Job:
+    """One file of an add_rasters call: checked, its version and file names chosen, converted."""
+    name: str
+    path: Path
+    kind: str
+    crs: str | None
+    nodata: float | None
+    row: dict  # the descriptive columns, as given
+    existing: dict | None
+    version: int
+    folder: Path
+    out: Converted | None = None
+    recorded: bool = False
+
+    @property
+    def final(self) -> Path:
+        return self.folder / f"v{self.version}.tif"
+
+    @property
+    def part(self) -> Path:
+        return self.folder / f".v{self.version}.tif.{os.getpid()}.part"
+
+    def discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+        self.final.unlink(missing_ok=True)
+        if not self.existing and self.folder.is_dir() and not any(self.folder.iterdir()):
+            self.folder.rmdir()
+
+
 def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind: str, title_vi: str,
                title_en: str | None = None, description_vi: str | None = None, description_en: str | None = None,
                legend: dict | None = None, units: str | None = None, nodata: float | None = None,
@@ -139,8 +172,54 @@ def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind:
     """Convert `path` to a COG and record it as raster `name` (RASTER.md); the row as a dict.
 
     Raises RasterProblem (geo.raster_checks) or LegendProblem (geo.raster_legend) with a message
-    for the administrator; then no row and no file of this call remain.
+    for the administrator; then no row and no file of this call remain. `progress`: a bar of the
+    stages on stderr, and under it the share of the COG GDAL has written.
     """
+    options = dict(kind=kind, title_vi=title_vi, title_en=title_en, description_vi=description_vi,
+                   description_en=description_en, legend=legend, units=units, nodata=nodata, crs=crs,
+                   source=source, licence=licence, acquired=acquired, synthetic=synthetic, public=public,
+                   replace=replace)
+    return add_rasters(conn, settings, [(name, path, options)], progress=progress)[0]
+
+
+def add_rasters(conn: Connection, settings, items: list[tuple[str, str | Path, dict]], *, workers: int = 1,
+                progress: bool = False) -> list[dict]:
+    """add_raster for several (name, path, add_raster keywords) at once: the checks and the rows
+    one after the other in the caller's transaction, the COGs written on `workers` threads (GDAL
+    works without the GIL; each conversion's memory is the shared block cache). All or nothing
+    as add_raster: when one fails, no file of this call remains and the error is raised."""
+    names = [name for name, _, _ in items]
+    if len(set(names)) != len(names):
+        raise RasterProblem(f"one call stores each raster once: {', '.join(sorted(names))}")
+    jobs: list[_Job] = []
+    lock = threading.Lock()  # the province lookup's queries: one thread at a time on the connection
+    lookup = _province_lookup(conn)
+    province_at = None if lookup is None else lambda lon, lat: _locked(lock, lookup, lon, lat)
+    try:
+        for name, path, options in items:
+            jobs.append(_plan(conn, settings, name, Path(path), **options))
+        convert_one = lambda job: _convert(job, settings, province_at, progress)  # noqa: E731
+        if workers > 1 and len(jobs) > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(convert_one, jobs))
+        else:
+            for job in jobs:
+                convert_one(job)
+        return [_record(conn, settings, job) for job in jobs]
+    except BaseException:
+        for job in jobs:
+            if not job.recorded:
+                job.discard()
+        raise
+
+
+def _locked(lock, function, *args):
+    with lock:
+        return function(*args)
+
+
+def _plan(conn: Connection, settings, name: str, path: Path, *, kind: str, title_vi: str, legend=None,
+          crs=None, nodata=None, replace=False, **row) -> _Job:
     check_name(name)
     if kind not in RASTER_KINDS:
         raise RasterProblem(f"unknown raster kind {kind!r}: {', '.join(RASTER_KINDS)}")
@@ -157,44 +236,57 @@ def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind:
     version = max(existing["version"] if existing else 0, removed) + 1
     folder = raster_dir(settings) / name
     folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"v{version}.tif"
-    part = folder / f".v{version}.tif.{os.getpid()}.part"
-    bar = tqdm(total=len(_STEPS), unit="step", desc=f"{Path(path).name} → {name}", disable=not progress,
+    return _Job(name, path, kind, crs, nodata, dict(row, title_vi=title_vi.strip(), legend=legend), existing,
+                version, folder)
+
+
+def _convert(job: _Job, settings, province_at, progress: bool) -> None:
+    """The file work of one job (a worker thread's): the COG under its temporary name, then its
+    final one."""
+    bar = tqdm(total=len(_STEPS), unit="step", desc=f"{job.path.name} → {job.name}", disable=not progress,
                leave=False)
+    share = tqdm(total=100, unit="%", desc="writing the COG", disable=not progress, leave=False,
+                 bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
 
     def step(text: str) -> None:
         bar.set_postfix_str(text)
         bar.update(1 if bar.n < len(_STEPS) else 0)
 
+    def written(fraction: float) -> None:
+        percent = int(fraction * 100)
+        if percent > share.n:  # GDAL's fraction only grows; the bar moves by whole percents
+            share.update(percent - share.n)
+
     try:
-        out = convert(Path(path), part, kind=kind, crs=crs, nodata=nodata,
-                      max_pixels=settings.raster_max_pixels, cache_mb=settings.raster_gdal_cache_mb,
-                      province_at=_province_lookup(conn), default_province=settings.province_code, step=step)
-        os.replace(part, final)
+        job.out = convert(job.path, job.part, kind=job.kind, crs=job.crs, nodata=job.nodata,
+                          max_pixels=settings.raster_max_pixels, cache_mb=settings.raster_gdal_cache_mb,
+                          province_at=province_at, default_province=settings.province_code, step=step,
+                          written=written)
+        os.replace(job.part, job.final)
         step("recording")
-        values = dict(
-            kind=kind, title_vi=title_vi.strip(), title_en=title_en, description_vi=description_vi,
-            description_en=description_en, units=units, legend=legend, value_min=out.value_min,
-            value_max=out.value_max, nodata=out.nodata, band_count=out.band_count, dtype=out.dtype,
-            width=out.width, height=out.height, resolution_m=out.resolution_m, source_crs=out.source_crs,
-            crs=out.crs, geom=sa.func.ST_GeomFromText(out.outline.wkt, 4326),
-            file=f"{name}/{final.name}", bytes=out.bytes, sha256=out.sha256, version=version,
-            source=source, licence=licence, acquired=acquired, synthetic=synthetic, public=public)
-        _actor(conn, f"cli:raster add {name}")
-        if existing:
-            conn.execute(T.update().where(T.c.name == name).values(**values, updated_at=sa.func.now()))
-        else:
-            conn.execute(T.insert().values(name=name, **values))
-    except BaseException:
-        part.unlink(missing_ok=True)
-        final.unlink(missing_ok=True)
-        if not existing and not any(folder.iterdir()):
-            folder.rmdir()
-        raise
     finally:
+        share.close()
         bar.close()
+
+
+def _record(conn: Connection, settings, job: _Job) -> dict:
+    """The registry row of a converted job, in the caller's transaction."""
+    out, name, final = job.out, job.name, job.final
+    values = dict(
+        **job.row, kind=job.kind, value_min=out.value_min, value_max=out.value_max, nodata=out.nodata,
+        band_count=out.band_count, dtype=out.dtype, width=out.width, height=out.height,
+        resolution_m=out.resolution_m, source_crs=out.source_crs, crs=out.crs,
+        geom=sa.func.ST_GeomFromText(out.outline.wkt, 4326), file=f"{name}/{final.name}", bytes=out.bytes,
+        sha256=out.sha256, version=job.version)
+    _actor(conn, f"cli:raster add {name}")
+    if job.existing:
+        conn.execute(T.update().where(T.c.name == name).values(**values, updated_at=sa.func.now()))
+    else:
+        conn.execute(T.insert().values(name=name, **values))
+    existing = job.existing
     old = [raster_dir(settings) / existing["file"]] if existing and existing["file"] != f"{name}/{final.name}" else []
     _after_transaction(conn, on_commit=old, on_rollback=[final])
+    job.recorded = True  # from here the transaction's end decides the file's fate
     row = get_raster(conn, name)
     row["notes"] = out.notes + _legend_notes(row)
     return row
@@ -224,4 +316,4 @@ def remove_raster(conn: Connection, settings, name: str) -> dict:
     return row
 
 
-__all__ = ["add_raster", "check_name", "get_raster", "list_rasters", "raster_path", "remove_raster"]
+__all__ = ["add_raster", "add_rasters", "check_name", "get_raster", "list_rasters", "raster_path", "remove_raster"]

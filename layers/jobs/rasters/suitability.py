@@ -9,7 +9,7 @@ rules are layers/jobs/demo_data/suitability.json, indicative only: a province pa
 (`ntm-map raster suitability --rules FILE`), and docs/rasters.md explains them.
 
 The result is raster `suitability_<crop>` (categorical, classes 1 suitable, 2 marginal, 3 not
-suitable), stored through the registry's add_raster (a new version when it exists), on the grid
+suitable), stored through the registry's add_rasters (a new version when it exists), on the grid
 of the rule's first raster; the other inputs are warped onto it (nearest neighbour for classes,
 bilinear for measurements). Pixels are processed in strips of `STRIP` rows, so memory does not
 grow with the raster. Per commune suitable hectares are then its zonal statistics.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ from rasterio.windows import Window
 
 from geo.vocabulary import CROP_NAMES
 from layers.jobs.rasters.settings import raster_dir
-from layers.jobs.rasters.store import add_raster, get_raster
+from layers.jobs.rasters.store import add_rasters, get_raster
 from layers.jobs.rasters.zonal_refresh import refresh
 
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "demo_data" / "suitability.json"
@@ -144,29 +145,44 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
     unknown = set(crops or ()) - set(rules["crops"])
     if unknown:
         raise RulesProblem(f"no rule for {', '.join(sorted(unknown))}; the rules cover {', '.join(rules['crops'])}")
-    done = {}
+    plans = []
     for crop in crops or list(rules["crops"]):
         criteria = rules["crops"][crop]["criteria"]
-        inputs = _inputs(conn, settings, criteria)
-        name = f"suitability_{crop}"
-        vi, en = CROP_NAMES.get(crop, (crop, crop))
-        raster_dir(settings).mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=raster_dir(settings)) as tmp:
-            out = Path(tmp) / f"{name}.tif"
+        plans.append((crop, criteria, _inputs(conn, settings, criteria)))
+    raster_dir(settings).mkdir(parents=True, exist_ok=True)
+    items = []
+    with tempfile.TemporaryDirectory(dir=raster_dir(settings)) as tmp:
+
+        def write(plan) -> Path:
+            crop, criteria, inputs = plan
+            out = Path(tmp) / f"suitability_{crop}.tif"
             write_suitability(criteria, [raster_dir(settings) / r["file"] for r in inputs],
                               [r["kind"] for r in inputs], out)
+            return out
+
+        # The crops are computed two at a time (numpy and GDAL release the GIL), their COGs
+        # written two at a time (add_rasters), their rows recorded one after the other.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            paths = list(pool.map(write, plans))
+        for (crop, criteria, inputs), out in zip(plans, paths):
+            name = f"suitability_{crop}"
+            vi, en = CROP_NAMES.get(crop, (crop, crop))
             used = ", ".join(f"{r['name']} v{r['version']}" for r in inputs)
-            row = add_raster(
-                conn, settings, name, out, kind="categorical", legend=LEGEND, nodata=NODATA,
+            items.append((name, out, dict(
+                kind="categorical", legend=LEGEND, nodata=NODATA,
                 title_vi=f"Mức thích hợp trồng {vi.lower()}", title_en=f"Land suitability for {en.lower()}",
                 description_vi=rules.get("note_vi"), description_en=rules.get("note_en"),
                 source=f"ntm-map raster suitability: rules {digest} ({crop}) over {used}",
                 synthetic=any(r["synthetic"] for r in inputs), acquired=max((r["acquired"] for r in inputs
                                                                              if r["acquired"]), default=None),
-                replace=get_raster(conn, name) is not None)
-        refresh(conn, settings, [name])
-        log(f"{name} v{row['version']}: {row['width']:,} × {row['height']:,} px from {used}")
-        done[crop] = {"raster": name, "version": row["version"]}
+                replace=get_raster(conn, name) is not None)))
+        rows = add_rasters(conn, settings, items, workers=2)
+    refresh(conn, settings, [row["name"] for row in rows])
+    done = {}
+    for (crop, _, inputs), row in zip(plans, rows):
+        used = ", ".join(f"{r['name']} v{r['version']}" for r in inputs)
+        log(f"{row['name']} v{row['version']}: {row['width']:,} × {row['height']:,} px from {used}")
+        done[crop] = {"raster": row["name"], "version": row["version"]}
     return done
 
 
