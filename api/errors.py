@@ -95,7 +95,8 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
 # FastAPI's validation errors (limit=0, limit=abc) in the catalogue's words, with the context value
 # that is their bound; any other kind keeps pydantic's English text.
 VALIDATION = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "int_parsing": None,
-              "float_parsing": None, "bool_parsing": None, "missing": None}
+              "float_parsing": None, "bool_parsing": None, "missing": None, "enum": "expected",
+              "string_pattern_mismatch": "pattern", "date_from_datetime_parsing": "error", "date_parsing": "error"}
 
 
 def validation_texts(exc: RequestValidationError, lang: str | None) -> list[str]:
@@ -106,6 +107,8 @@ def validation_texts(exc: RequestValidationError, lang: str | None) -> list[str]
         if lang is not None and where and kind in VALIDATION:
             if VALIDATION[kind]:
                 bound = (e.get("ctx") or {}).get(VALIDATION[kind])
+            if kind == "enum" and lang == "vi":  # "'draft' or 'granted'": the values stay, the word is said
+                bound = str(bound).replace("' or '", "' hoặc '")
             parts.append(t(f"errors.api.validation.{kind}", lang, name=where, bound=bound))
         else:
             parts.append(f"{where}: {e.get('msg')}" if where else e.get("msg", "invalid request"))

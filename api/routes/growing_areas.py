@@ -18,7 +18,7 @@ from api.pages import zonal_text
 from api.routes.growing_messages import scope_language
 from geo import ogc_crs
 from geo.lifecycle import ACTIONS, allowed_actions
-from geo.said import Said
+from geo.said import Said, said_of
 from layers.db import dates
 from layers.write.growing import actions, edits, read
 from layers.write.growing.errors import BadBody, PreconditionRequired, TooLarge
@@ -173,7 +173,7 @@ def _action_body(raw) -> tuple[str | None, date | None]:
         try:
             dates.bounded(valid_to, "valid_to")
         except dates.DateOutOfRange as exc:
-            raise BadBody(str(exc)) from None
+            raise BadBody(said_of(exc)) from None
     return note, valid_to
 
 

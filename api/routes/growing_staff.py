@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import User, current_user, optional_user
 from geo.lifecycle import STATUSES, allowed_actions
-from geo.said import Said
+from geo.said import Said, said_of
 from layers.db import dates
 from layers.read.registry import get as layer
 from layers.write.growing import access, history, read
@@ -52,7 +52,7 @@ async def get_area(request: Request, area_id: int = AreaId, user: User = Depends
         try:
             dates.bounded(as_of, "as_of")
         except dates.DateOutOfRange as exc:
-            raise BadBody(str(exc)) from None
+            raise BadBody(said_of(exc)) from None
     async with request.app.state.engine.begin() as conn:
         await expire(conn)
         row = await read.one(conn, area_id)

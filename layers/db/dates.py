@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from geo.said import Said
+
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
-RANGE_TEXT = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
+# A Said, so a refusal in Vietnamese reads "1900-01-01 đến 2200-12-31" (api.i18n.refusal).
+RANGE_TEXT = Said(f"{EARLIEST.isoformat()} to {LATEST.isoformat()}", "errors.api.date_span",
+                  first=EARLIEST.isoformat(), last=LATEST.isoformat())
 
 
 class DateOutOfRange(ValueError):
@@ -24,5 +28,6 @@ class DateOutOfRange(ValueError):
 def bounded(day: date, what: str) -> date:
     """`day` if it lies within the bounds, else DateOutOfRange naming `what`."""
     if not EARLIEST <= day <= LATEST:
-        raise DateOutOfRange(f"{what} {day.isoformat()} is outside the dates this service accepts ({RANGE_TEXT})")
+        raise DateOutOfRange(Said(f"{what} {day.isoformat()} is outside the dates this service accepts ({RANGE_TEXT})",
+                                  "errors.api.date_range", what=what, day=day.isoformat(), range=RANGE_TEXT))
     return day

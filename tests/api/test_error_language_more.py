@@ -97,6 +97,8 @@ READER_CASES = [
     (f"{AREAS}?bbox=95,105,96,106&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", 400,
      "vĩ độ của bbox nằm ngoài [-90, 90]", "bbox latitude out of range [-90, 90]"),
     (f"{AREAS}?bbox=-190,19,105,20", 400, "kinh độ của bbox nằm ngoài [-180, 180]", "bbox longitude out of range"),
+    (f"{AREAS}?datetime=1800-01-01/..", 400, "ngoài khoảng ngày dịch vụ nhận (1900-01-01 đến 2200-12-31)",
+     "outside the dates this service accepts (1900-01-01 to 2200-12-31)"),
     # search (layers.read.search, geo.address_code)
     ("/search?q=a", 400, "q (nội dung tìm kiếm): cần ít nhất 2 ký tự, nhận được 1",
      "q: q must have at least 2 characters, got 1"),

@@ -87,3 +87,19 @@ def test_a_stale_if_match_is_said_in_the_language_asked(staff):
     answers(c, "PATCH", f"/collections{where}", 412, "đã thay đổi từ khi bạn đọc (nay là", "has changed since you read it (now",
             headers={**xa, "If-Match": '"0-stale"'}, json={"properties": {"name": "Vùng cam mới"}})
 
+
+
+def test_staff_route_parameters_follow_lang(staff):
+    c, xa, area = staff["client"], staff["xa"], f"/staff/api/growing-areas/{staff['other_id']}"
+    answers(c, "GET", "/staff/api/growing-areas?status=lost", 400, "status: phải là 'draft', 'submitted', 'inspected', 'granted', 'suspended', 'revoked' hoặc 'expired'",
+            "status: Input should be 'draft'", headers=xa)
+    answers(c, "GET", "/staff/api/growing-areas?commune=abc", 400, "commune: phải khớp mẫu",
+            "commune: String should match pattern", headers=xa)
+    answers(c, "GET", f"{area}?as_of=soon", 400, "as_of: phải là ngày dạng YYYY-MM-DD",
+            "as_of: Input should be a valid date", headers=xa)
+    answers(c, "GET", f"{area}?as_of=1800-01-01", 400,
+            "as_of 1800-01-01 nằm ngoài khoảng ngày dịch vụ nhận (1900-01-01 đến 2200-12-31)",
+            "as_of 1800-01-01 is outside the dates this service accepts (1900-01-01 to 2200-12-31)", headers=xa)
+    answers(c, "POST", f"{ITEMS}/{staff['other_id']}/actions/submit", 400,
+            "valid_to 2300-01-01 nằm ngoài khoảng ngày dịch vụ nhận", "valid_to 2300-01-01 is outside the dates",
+            headers={**xa, "If-Match": "*"}, json={"valid_to": "2300-01-01"})

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from geo import lifecycle
 from geo.area_rules import check_attributes, check_minimum
-from geo.said import Said
+from geo.said import Said, said_of
 from layers.db import dates
 from layers.write.growing import access, codes, personal, read, shapes
 from layers.write.growing.errors import BadBody, Conflict, Forbidden, RuleFailure, Stale
@@ -41,7 +41,7 @@ def _valid_to(given: date | None, start: date, months: int, today: date) -> date
     try:
         return dates.bounded(given, "valid_to")
     except dates.DateOutOfRange as exc:
-        raise BadBody(str(exc)) from None
+        raise BadBody(said_of(exc)) from None
 
 
 async def act(conn, user, area_id: int, action: str, if_match: str | None, settings, today: date,
