@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.said import Said
 from geo.vocabulary import GROWING_ACTIONS, GROWING_STATUSES, ROLES, known
 
 STATUSES = tuple(GROWING_STATUSES)
@@ -71,11 +72,13 @@ def step(action: str, status: str, role: str) -> Step:
     """The step to take, or NotAllowed / WrongStatus / KeyError (unknown action)."""
     s = STEPS[action]
     if role != "admin" and role not in s.roles:
-        raise NotAllowed(f"a {role} may not {action} a growing area; "
-                         f"{' or '.join(s.roles)} in the area's scope may")
+        roles = Said(" or ".join(s.roles), "errors.api.growing.any_of", listed=", ".join(s.roles))
+        raise NotAllowed(Said(f"a {role} may not {action} a growing area; {roles} in the area's scope may",
+                              "errors.api.growing.may_not_act", role=role, action=action, roles=roles))
     if status not in s.sources:
-        raise WrongStatus(f"cannot {action} a {status} growing area; only a "
-                          f"{' or '.join(s.sources)} one")
+        sources = Said(" or ".join(s.sources), "errors.api.growing.any_of", listed=", ".join(s.sources))
+        raise WrongStatus(Said(f"cannot {action} a {status} growing area; only a {sources} one",
+                               "errors.api.growing.wrong_status", action=action, status=status, sources=sources))
     return s
 
 
@@ -86,15 +89,17 @@ def may_create(role: str) -> bool:
 def may_edit(role: str, status: str) -> bool:
     """Edit fields or boundary. Raises WrongStatus for a closed (revoked/expired) record."""
     if status not in EDITABLE:
-        raise WrongStatus(f"a {status} growing area cannot be edited; renew or register a new one")
+        raise WrongStatus(Said(f"a {status} growing area cannot be edited; renew or register a new one",
+                               "errors.api.growing.closed_edit", status=status))
     return role == "admin" or role in EDITABLE[status]
 
 
 def may_delete(role: str, status: str) -> bool:
     """Only drafts and submissions disappear; a granted area is revoked instead (its code stays)."""
     if status not in DELETABLE:
-        raise WrongStatus(f"a {status} growing area cannot be deleted: revoke it instead, so its "
-                          "code stays on record and is never reused")
+        raise WrongStatus(Said(f"a {status} growing area cannot be deleted: revoke it instead, so its "
+                               "code stays on record and is never reused", "errors.api.growing.closed_delete",
+                               status=status))
     return role == "admin" or role in EDITABLE[status]
 
 

@@ -86,6 +86,16 @@ def test_a_stale_if_match_is_said_in_the_language_asked(staff):
     where = created.headers["Location"].split("/collections", 1)[1]
     answers(c, "PATCH", f"/collections{where}", 412, "đã thay đổi từ khi bạn đọc (nay là", "has changed since you read it (now",
             headers={**xa, "If-Match": '"0-stale"'}, json={"properties": {"name": "Vùng cam mới"}})
+    answers(c, "POST", f"/collections{where}/actions/grant", 403, "Vai trò commune_staff không được làm bước grant với "
+            "vùng trồng; người được làm trong địa bàn của vùng: một trong: province_staff",
+            "a commune_staff may not grant a growing area; province_staff in the area's scope may",
+            headers={**xa, "If-Match": "*"})
+    answers(c, "POST", f"/collections{where}/actions/submit", 400, "Chỉ bước grant và renew mới nhận valid_to",
+            "valid_to is only taken by grant and renew", headers={**xa, "If-Match": "*"}, json={"valid_to": "2199-01-01"})
+    admin = make_user(staff["url"], "quan.tri", "admin", [])
+    answers(c, "POST", f"/collections{where}/actions/renew", 409, "Không làm được bước renew với vùng trồng ở trạng "
+            "thái draft; chỉ với trạng thái một trong: granted, expired",
+            "cannot renew a draft growing area; only a granted or expired one", headers={**admin, "If-Match": "*"})
 
 
 

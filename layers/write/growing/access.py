@@ -6,7 +6,7 @@ but nothing can be done with them.
 from __future__ import annotations
 
 from geo import lifecycle
-from geo.said import Said
+from geo.said import Said, said_of
 from layers.write.accounts import area_covers
 from layers.write.growing.errors import Conflict, Forbidden, Stale
 
@@ -49,7 +49,7 @@ def check_edit(user, row) -> None:
     try:
         ok = lifecycle.may_edit(user.role, row.status)
     except lifecycle.WrongStatus as exc:
-        raise Conflict(str(exc)) from None
+        raise Conflict(said_of(exc)) from None
     if not ok:
         raise Forbidden(Said(f"a {user.role} may not edit a {row.status} growing area", "errors.api.growing.may_not_edit",
                              role=user.role, status=row.status))
@@ -60,7 +60,7 @@ def check_delete(user, row) -> None:
     try:
         ok = lifecycle.may_delete(user.role, row.status)
     except lifecycle.WrongStatus as exc:
-        raise Conflict(str(exc)) from None
+        raise Conflict(said_of(exc)) from None
     if not ok:
         raise Forbidden(Said(f"a {user.role} may not delete a {row.status} growing area",
                              "errors.api.growing.may_not_delete", role=user.role, status=row.status))

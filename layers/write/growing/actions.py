@@ -52,9 +52,9 @@ async def act(conn, user, area_id: int, action: str, if_match: str | None, setti
     try:
         step = lifecycle.step(action, row.status, user.role)
     except lifecycle.NotAllowed as exc:
-        raise Forbidden(str(exc)) from None
+        raise Forbidden(said_of(exc)) from None
     except lifecycle.WrongStatus as exc:
-        raise Conflict(str(exc)) from None
+        raise Conflict(said_of(exc)) from None
     version = access.check_version(if_match, row)
     if valid_to is not None and action not in ("grant", "renew"):
         raise BadBody(Said("valid_to is only taken by grant and renew", "errors.api.growing.valid_to_action"))
