@@ -98,7 +98,8 @@ class _FilePart:
             return
         self.size += end - start
         if self.size > self.limit:
-            raise TooLarge(f"the file is over {self.limit // (1 << 20)} MB (NTM_GROWING_UPLOAD_MAX_MB)")
+            raise TooLarge(Said(f"the file is over {self.limit // (1 << 20)} MB (NTM_GROWING_UPLOAD_MAX_MB)",
+                                "errors.api.growing.file_over", mb=self.limit // (1 << 20)))
         self.out.write(data[start:end])
 
     def end(self):
@@ -110,8 +111,9 @@ class _FilePart:
 async def receive(request: Request, folder: Path, limit: int) -> Path:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise TooLarge(f"the upload is {int(declared):,} bytes; at most {limit // (1 << 20)} MB "
-                       "(NTM_GROWING_UPLOAD_MAX_MB)")
+        raise TooLarge(Said(f"the upload is {int(declared):,} bytes; at most {limit // (1 << 20)} MB "
+                            "(NTM_GROWING_UPLOAD_MAX_MB)", "errors.api.growing.upload_size", n=int(declared),
+                            mb=limit // (1 << 20)))
     ctype, options = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or not options.get(b"boundary"):
         raise BadBody(Said("send the file as multipart/form-data in a field named 'file'", "errors.api.growing.multipart"))
@@ -122,7 +124,8 @@ async def receive(request: Request, folder: Path, limit: int) -> Path:
         async for chunk in request.stream():
             total += len(chunk)
             if total > limit + 64 * 1024:  # other form fields count too
-                raise TooLarge(f"the upload is over {limit // (1 << 20)} MB (NTM_GROWING_UPLOAD_MAX_MB)")
+                raise TooLarge(Said(f"the upload is over {limit // (1 << 20)} MB (NTM_GROWING_UPLOAD_MAX_MB)",
+                                    "errors.api.growing.upload_over", mb=limit // (1 << 20)))
             parser.write(chunk)
         parser.finalize()
     finally:

@@ -113,3 +113,15 @@ def test_staff_route_parameters_follow_lang(staff):
     answers(c, "POST", f"{ITEMS}/{staff['other_id']}/actions/submit", 400,
             "valid_to 2300-01-01 nằm ngoài khoảng ngày dịch vụ nhận", "valid_to 2300-01-01 is outside the dates",
             headers={**xa, "If-Match": "*"}, json={"valid_to": "2300-01-01"})
+
+
+def test_upload_limits_follow_lang(staff):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(60):
+            z.writestr(f"f{i}.txt", "x")
+    answers(staff["client"], "POST", "/collections/growing_areas/uploads", 413, "many.zip chứa 60 tệp; chỉ nhận tối đa",
+            "many.zip holds 60 files; at most", headers=staff["xa"], files={"file": ("many.zip", buf.getvalue())})

@@ -10,6 +10,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from geo.said import Said
 from layers.write.growing.errors import BadBody, TooLarge
 
 CHUNK = 1 << 20
@@ -24,12 +25,14 @@ def unpack(archive: Path, into: Path, max_entries: int, max_bytes: int) -> Path:
     with zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) > max_entries:
-            raise TooLarge(f"{archive.name} holds {len(members):,} files; at most {max_entries} are accepted "
-                           "(NTM_GROWING_UPLOAD_MAX_ENTRIES)")
+            raise TooLarge(Said(f"{archive.name} holds {len(members):,} files; at most {max_entries} are accepted "
+                                "(NTM_GROWING_UPLOAD_MAX_ENTRIES)", "errors.api.growing.zip_entries", file=archive.name,
+                                n=len(members), max=str(max_entries)))
         declared = sum(m.file_size for m in members)
         if declared > max_bytes:
-            raise TooLarge(f"{archive.name} unpacks to {declared:,} bytes; at most {max_bytes:,} "
-                           "(NTM_GROWING_UPLOAD_MAX_UNZIPPED_MB)")
+            raise TooLarge(Said(f"{archive.name} unpacks to {declared:,} bytes; at most {max_bytes:,} "
+                                "(NTM_GROWING_UPLOAD_MAX_UNZIPPED_MB)", "errors.api.growing.zip_size", file=archive.name,
+                                n=declared, max=max_bytes))
         into.mkdir(parents=True, exist_ok=True)
         total = 0
         for m in members:
@@ -41,8 +44,9 @@ def unpack(archive: Path, into: Path, max_entries: int, max_bytes: int) -> Path:
                     while chunk := src.read(CHUNK):
                         total += len(chunk)
                         if total > max_bytes:
-                            raise TooLarge(f"{archive.name} unpacks to more than {max_bytes:,} bytes "
-                                           "(NTM_GROWING_UPLOAD_MAX_UNZIPPED_MB)")
+                            raise TooLarge(Said(f"{archive.name} unpacks to more than {max_bytes:,} bytes "
+                                                "(NTM_GROWING_UPLOAD_MAX_UNZIPPED_MB)", "errors.api.growing.zip_over",
+                                                file=archive.name, max=max_bytes))
                         dst.write(chunk)
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
                 raise BadBody(f"{archive.name}: member {name} cannot be unpacked ({exc})") from None

@@ -19,6 +19,7 @@ from shapely.strtree import STRtree
 from geo import crs as vcrs
 from geo import vector_io
 from geo.area_rules import Problem, check_attributes, check_minimum, geodesic_area_ha
+from geo.said import Said
 from geo.vector_sniff import shorten
 from layers.jobs.importing.loader import map_fields
 from layers.jobs.importing.specs import get_spec
@@ -55,8 +56,10 @@ def read(path: Path, display: str, settings, province_at=None) -> Parsed:
     except vector_io.FileProblem as exc:
         raise BadBody(str(exc).replace(str(path), named)) from None
     if src.count > settings.growing_upload_max_features:
-        raise TooLarge(f"{display} holds {src.count:,} features; at most {settings.growing_upload_max_features:,} "
-                       "per upload (NTM_GROWING_UPLOAD_MAX_FEATURES): split the file")
+        raise TooLarge(Said(f"{display} holds {src.count:,} features; at most {settings.growing_upload_max_features:,} "
+                            "per upload (NTM_GROWING_UPLOAD_MAX_FEATURES): split the file",
+                            "errors.api.growing.upload_features", file=display, n=src.count,
+                            max=settings.growing_upload_max_features))
     if src.count == 0:
         raise BadBody(f"{display} holds no features")
     mapping, ignored = map_fields(spec, src.fields, {}, display)
