@@ -96,7 +96,8 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
 # that is their bound; any other kind keeps pydantic's English text.
 VALIDATION = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "int_parsing": None,
               "float_parsing": None, "bool_parsing": None, "missing": None, "enum": "expected",
-              "string_pattern_mismatch": "pattern", "date_from_datetime_parsing": "error", "date_parsing": "error"}
+              "string_pattern_mismatch": "pattern", "date_from_datetime_parsing": "error", "date_parsing": "error",
+              "string_too_long": "max_length"}
 
 
 def validation_texts(exc: RequestValidationError, lang: str | None) -> list[str]:

@@ -112,6 +112,7 @@ READER_CASES = [
      "start again from the first page"),
     ("/collections/households/items?numberMatched=maybe", 400, "numberMatched: phải là true hoặc false",
      "numberMatched: Input should be a valid boolean"),
+    ("/opendata?tag=" + "x" * 101, 400, "tag: tối đa 100 ký tự", "tag: String should have at most 100 characters"),
     # raster statistics, map files, the open-data catalog
     ("/collections/landcover/statistics?f=xml", 400, "Số liệu thống kê có ở dạng f=json hoặc f=csv, không có f=xml",
      "statistics are available as f=json or f=csv, not f=xml"),
