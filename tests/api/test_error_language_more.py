@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -155,8 +155,6 @@ def english_words(text: str) -> list[str]:
     return [w for w in words if w in ENGLISH]
 
 
-VI_ANSWERS: dict[str, str] = {}
-
 
 @pytest.mark.parametrize("url,status,vi,en", READER_CASES, ids=[c[0][:80] for c in READER_CASES])
 def test_more_refusals_follow_lang(reader, url, status, vi, en):
@@ -190,7 +188,6 @@ def _filter_texts():
     for url in FILTERS:
         query = dict(p.split("=", 1) for p in url.split("?", 1)[1].split("&"))
         if query.get("filter-lang", "cql2-text").startswith("cql2"):
-            from urllib.parse import unquote
             yield unquote(query["filter"]), query.get("filter-lang", "cql2-text")
     yield from ((f, "cql2-text") for f in MORE_FILTERS)
 
