@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -182,29 +183,37 @@ def add_raster(conn: Connection, settings, name: str, path: str | Path, *, kind:
     return add_rasters(conn, settings, [(name, path, options)], progress=progress)[0]
 
 
-def add_rasters(conn: Connection, settings, items: list[tuple[str, str | Path, dict]], *, workers: int = 1,
+def add_rasters(conn: Connection, settings, items: Iterable[tuple[str, str | Path, dict]], *, workers: int = 1,
                 progress: bool = False) -> list[dict]:
     """add_raster for several (name, path, add_raster keywords) at once: the checks and the rows
     one after the other in the caller's transaction, the COGs written on `workers` threads (GDAL
-    works without the GIL; each conversion's memory is the shared block cache). All or nothing
-    as add_raster: when one fails, no file of this call remains and the error is raised."""
-    names = [name for name, _, _ in items]
-    if len(set(names)) != len(names):
-        raise RasterProblem(f"one call stores each raster once: {', '.join(sorted(names))}")
+    works without the GIL; each conversion's memory is the shared block cache). `items` may be a
+    generator still making the next file: each file is converted as soon as it is yielded, while
+    the next is made (it may use `conn`: the workers touch it only between two items). All or
+    nothing as add_raster: when one fails, no file of this call remains and the error is raised."""
     jobs: list[_Job] = []
-    lock = threading.Lock()  # the province lookup's queries: one thread at a time on the connection
+    lock = threading.Lock()  # the connection: the caller's thread, or a worker's province lookup
     lookup = _province_lookup(conn)
     province_at = None if lookup is None else lambda lon, lat: _locked(lock, lookup, lon, lat)
+    convert_one = lambda job: _convert(job, settings, province_at, progress)  # noqa: E731
     try:
-        for name, path, options in items:
-            jobs.append(_plan(conn, settings, name, Path(path), **options))
-        convert_one = lambda job: _convert(job, settings, province_at, progress)  # noqa: E731
-        if workers > 1 and len(jobs) > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(convert_one, jobs))
-        else:
-            for job in jobs:
-                convert_one(job)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            pending, items = [], iter(items)
+            while True:
+                with lock:
+                    item = next(items, None)
+                    if item is None:
+                        break
+                    name, path, options = item
+                    if any(job.name == name for job in jobs):
+                        raise RasterProblem(f"raster {name!r} is given twice: one call stores each raster once")
+                    jobs.append(_plan(conn, settings, name, Path(path), **options))
+                if workers > 1:
+                    pending.append(pool.submit(convert_one, jobs[-1]))
+                else:
+                    convert_one(jobs[-1])
+            for future in pending:
+                future.result()
         return [_record(conn, settings, job) for job in jobs]
     except BaseException:
         for job in jobs:
