@@ -120,7 +120,7 @@ def from_database(exc: BaseException, scope) -> JSONResponse:
     fault = db_errors.classify(exc, f"{scope.get('path', '')} [request {request_id(scope)}]")
     if fault.description is None:
         return internal_error(scope)
-    return error(fault.status, fault.description, fault.headers)
+    return error(fault.status, say(fault.description, scope_language(scope) or "en"), fault.headers)
 
 
 def growing_error(exc: GrowingError, lang: str | None = None) -> JSONResponse:

@@ -17,6 +17,8 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from geo.said import Said
+
 log = logging.getLogger("ntm_map")
 
 # ConnectionError, asyncpg.InterfaceError: the server refused or dropped the connection.
@@ -51,19 +53,23 @@ def classify(exc: BaseException, where: str) -> Fault:
     state = sqlstate(exc)
     first_line = (str(getattr(err, "__cause__", None) or err).splitlines() or [type(err).__name__])[0]
     if state.startswith("22"):  # a value PostgreSQL refused: a NUL byte, a number beyond bigint
-        return Fault(400, f"a value in the request is not valid: {first_line}")
+        return Fault(400, Said(f"a value in the request is not valid: {first_line}", "errors.api.database.value",
+                               detail=first_line))
     if state.startswith("23"):
         log.info("integrity conflict on %s: %s", where, first_line)
-        return Fault(409, f"the request conflicts with stored data: {first_line}")
+        return Fault(409, Said(f"the request conflicts with stored data: {first_line}", "errors.api.database.conflict",
+                               detail=first_line))
     if state == "XX000" and first_line.startswith("transform:"):  # PROJ: a coordinate off the CRS's domain
-        return Fault(400, f"a coordinate in the request cannot be transformed between CRSs ({first_line}); "
-                          "keep boxes and geometries within the area the CRS is defined for")
+        return Fault(400, Said(f"a coordinate in the request cannot be transformed between CRSs ({first_line}); "
+                               "keep boxes and geometries within the area the CRS is defined for",
+                               "errors.api.database.transform", detail=first_line))
     if state == "57014" or "canceling statement" in first_line:
         log.warning("query cancelled on %s: %s", where, first_line)
-        return Fault(503, "the query took too long and was cancelled; narrow the request and retry",
-                     {"Retry-After": "5"})
+        return Fault(503, Said("the query took too long and was cancelled; narrow the request and retry",
+                               "errors.api.database.cancelled"), {"Retry-After": "5"})
     if state[:2] in TRANSIENT or not state:  # no SQLSTATE: the driver lost or never had a connection
         log.warning("database unavailable on %s: %s", where, exc)
-        return Fault(503, "the database is not available right now; retry shortly", {"Retry-After": "10"})
+        return Fault(503, Said("the database is not available right now; retry shortly", "errors.api.database.down"),
+                     {"Retry-After": "10"})
     log.error("database error %s on %s", state, where, exc_info=exc)
     return Fault(500, None)

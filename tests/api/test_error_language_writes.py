@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from fastapi import Request
+from sqlalchemy import text
 
 from tests.api.growing_helpers import area_body, commune_with_room, free_spots, make_user, square
 from tests.api.test_error_language_more import english_words
+from tests.support import started_client
 
 ITEMS = "/collections/growing_areas/items"
 
@@ -125,3 +128,24 @@ def test_upload_limits_follow_lang(staff):
             z.writestr(f"f{i}.txt", "x")
     answers(staff["client"], "POST", "/collections/growing_areas/uploads", 413, "many.zip chứa 60 tệp; chỉ nhận tối đa",
             "many.zip holds 60 files; at most", headers=staff["xa"], files={"file": ("many.zip", buf.getvalue())})
+
+
+def test_database_refusals_follow_lang(settings, shared_demo):
+    """A conflict with stored data (409) and a lost connection (503), as layers.db.errors names them."""
+    async def duplicate(request: Request):
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(text("CREATE TEMP TABLE t (k int PRIMARY KEY)"))
+            await conn.execute(text("INSERT INTO t VALUES (1), (1)"))
+
+    async def dropped(request: Request):
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+    with started_client(settings, shared_demo, raise_server_exceptions=False) as c:
+        c.app.add_api_route("/probe/duplicate", duplicate)
+        c.app.add_api_route("/probe/dropped", dropped)
+        vi = answers(c, "GET", "/probe/duplicate", 409, "Yêu cầu mâu thuẫn với dữ liệu đã lưu (cơ sở dữ liệu báo: “",
+                     "the request conflicts with stored data: duplicate key")
+        assert "duplicate key" in vi  # the database's own words, quoted
+        answers(c, "GET", "/probe/dropped", 503, "Cơ sở dữ liệu hiện chưa sẵn sàng; xin thử lại sau ít giây",
+                "the database is not available right now; retry shortly")
