@@ -74,6 +74,8 @@ def for_exception(exc: BaseException, scope) -> JSONResponse | None:
             detail = t("errors.api.feature_unknown", lang or "en", id=exc.feature_id, layer=exc.layer.id)
         elif exc.status_code == 404 and detail == "Not Found":
             detail = t("errors.api.no_resource", lang or "en", path=path)
+        elif exc.status_code == 405 and detail == "Method Not Allowed":  # Starlette's own words
+            detail = t("errors.api.method", lang or "en")
         return error(exc.status_code, detail, getattr(exc, "headers", None))
     if isinstance(exc, RequestValidationError):
         return error(400, "; ".join(validation_texts(exc, lang)))

@@ -301,6 +301,13 @@ def test_options_on_nothing_and_a_foreign_host_follow_lang(reader, app_client, s
         assert r.status_code == 400 and r.json()["description"].startswith(words), r.text
 
 
+def test_a_method_not_allowed_follows_lang(reader):
+    answers = both_languages(reader, "/collections", 405, "Địa chỉ này không nhận phương thức của yêu cầu",
+                             "Method Not Allowed", "DELETE")
+    assert english_words(answers["vi"]) == []
+    assert "GET" in ask(reader, "/collections?lang=vi", "DELETE").headers["allow"]
+
+
 def test_the_opendata_catalog_406_and_the_500_follow_lang(reader):
     both_languages(reader, "/opendata/catalog", 406, "Danh mục dữ liệu có ở các dạng", "the catalog is available as",
                    Accept="image/png")
