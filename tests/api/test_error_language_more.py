@@ -20,6 +20,7 @@ from layers.read.features import check_filter
 from layers.read.registry import get as get_layer
 from layers.db.engines import connection
 from layers.write.accounts import create_user, issue_token
+from tests.api.test_error_language import CASES as EARLIER_CASES
 
 AREAS = "/collections/growing_areas/items"
 
@@ -317,3 +318,10 @@ def test_the_opendata_catalog_406_and_the_500_follow_lang(reader):
     assert "lỗi được ghi lại với mã yêu cầu r-1" in internal_error(scope).body.decode("utf-8")
     scope["query_string"] = b""
     assert "it is logged as request r-1" in internal_error(scope).body.decode("utf-8")
+
+
+@pytest.mark.parametrize("case", range(len(EARLIER_CASES)))
+def test_the_earlier_refusals_pass_the_sweep_too(reader, case):
+    url, status, _, _ = EARLIER_CASES[case]
+    r = ask(reader, with_lang(url, "vi"))
+    assert r.status_code == status and english_words(r.json()["description"]) == [], r.json()["description"]
