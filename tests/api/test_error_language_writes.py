@@ -149,3 +149,24 @@ def test_database_refusals_follow_lang(settings, shared_demo):
         assert "duplicate key" in vi  # the database's own words, quoted
         answers(c, "GET", "/probe/dropped", 503, "Cơ sở dữ liệu hiện chưa sẵn sàng; xin thử lại sau ít giây",
                 "the database is not available right now; retry shortly")
+
+
+def test_too_many_logins_at_once_is_said_in_the_language_asked():
+    """The login queue's 503 (api.routes.auth.LoginSlots), written as api.errors writes any refusal."""
+    import asyncio
+
+    from api.errors import for_exception
+    from api.routes.auth import LoginSlots
+
+    async def queue_full():
+        try:
+            await LoginSlots(1, max_waiting=0).verify(None, "guess", lambda: None)
+        except Exception as exc:  # the refusal, raised before any password is checked
+            return exc
+        raise AssertionError("a full queue admitted a login")
+
+    refusal = asyncio.run(queue_full())
+    for query, words in ((b"lang=vi", "Đang có quá nhiều lượt đăng nhập cùng lúc"), (b"", "too many logins at once")):
+        response = for_exception(refusal, {"type": "http", "path": "/auth/login", "query_string": query, "headers": []})
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+        assert words in response.body.decode("utf-8")
