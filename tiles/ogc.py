@@ -5,6 +5,8 @@ names the OGC variables, so a client that follows links finds {tileCol} before {
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tiles.grid import CRS84, TILING_SCHEME_REL, crs_uri, web_mercator
 from tiles.tilesets import Tileset, mvt_layers
 
@@ -16,8 +18,11 @@ SCHEMA_TYPES = {
     "array": {"type": "string", "contentMediaType": "application/json"},  # JSON text in tiles
 }
 
+Words = Callable[[str], dict[str, str]]
 
-def tileset_summary(tileset: Tileset, tileset_url: str, base: str, lang: str) -> dict:
+
+def tileset_summary(tileset: Tileset, tileset_url: str, base: str, lang: str, *, words: Words) -> dict:
+    """`words`: a catalogue key's {vi, en} (api.i18n.both; tiles/ names its words by key)."""
     tms = web_mercator()
     return {
         "title": f"{tileset.title(lang)} — {tms.id}",
@@ -26,19 +31,19 @@ def tileset_summary(tileset: Tileset, tileset_url: str, base: str, lang: str) ->
         "tileMatrixSetURI": str(tms.uri),
         "links": [
             {"href": tileset_url, "rel": "self", "type": "application/json",
-             "title": f"{tileset.title(lang)}: {tms.id} tileset"},
+             "title": words("tiles.link.tileset")[lang].format(title=tileset.title(lang), tms=tms.id)},
             {"href": f"{base}/tileMatrixSets/{tms.id}", "rel": TILING_SCHEME_REL,
              "type": "application/json", "title": tms.id},
         ],
     }
 
 
-def tileset_list(tileset: Tileset, prefix: str, base: str, lang: str) -> dict:
+def tileset_list(tileset: Tileset, prefix: str, base: str, lang: str, *, words: Words) -> dict:
     """`prefix` is the URL of the tileset list (…/collections/{id}/tiles or …/tiles)."""
     tms = web_mercator()
     return {
         "links": [{"href": prefix, "rel": "self", "type": "application/json"}],
-        "tilesets": [tileset_summary(tileset, f"{prefix}/{tms.id}", base, lang)],
+        "tilesets": [tileset_summary(tileset, f"{prefix}/{tms.id}", base, lang, words=words)],
     }
 
 
@@ -58,18 +63,18 @@ def layer_info(layer, lang: str) -> dict:
     }
 
 
-def tileset_metadata(tileset: Tileset, prefix: str, base: str, lang: str, bounds) -> dict:
+def tileset_metadata(tileset: Tileset, prefix: str, base: str, lang: str, bounds, *, words: Words) -> dict:
     tms = web_mercator()
     url = f"{prefix}/{tms.id}"
-    doc = tileset_summary(tileset, url, base, lang)
+    doc = tileset_summary(tileset, url, base, lang, words=words)
     doc["boundingBox"] = {"lowerLeft": list(bounds[:2]), "upperRight": list(bounds[2:]), "crs": CRS84}
     doc["layers"] = [layer_info(layer, lang) for layer in mvt_layers(tileset)]
     doc["links"] += [
         {"href": url + "/{tileMatrix}/{tileCol}/{tileRow}", "rel": "item", "type": MVT,
-         "templated": True, "title": "Mapbox vector tiles (z/x/y)"},
+         "templated": True, "title": words("tiles.link.mvt")[lang]},
         {"href": f"{url}/tilejson.json", "rel": "alternate", "type": "application/json",
          "title": "TileJSON 3.0.0"},
         {"href": f"{base}/styles/default/style.json", "rel": "http://www.opengis.net/def/rel/ogc/1.0/style",
-         "type": "application/vnd.mapbox.style+json", "title": "MapLibre style of the combined map"},
+         "type": "application/vnd.mapbox.style+json", "title": words("tiles.link.style")[lang]},
     ]
     return doc

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.http.negotiation import language
 from api.http.unknown_params import strict_query
+from api.i18n import both
 from api.i18n.refusal import Key, Refusal
 from api.pages import raster_page
 from api.query.params import COLLECTION_ID, collection
@@ -97,13 +98,13 @@ async def raster_tilesets(request: Request, found: RasterInfo = Depends(raster),
     if wants_html(request):
         return request.app.state.templates.TemplateResponse(
             request, "raster_tilesets.html", raster_page.tilesets_context(found, base_url(request), lang))
-    return documents.tileset_list(found, base_url(request), lang)
+    return documents.tileset_list(found, base_url(request), lang, words=both)
 
 
 @router.get("/collections/{collectionId}/map/tiles/{tileMatrixSetId}", summary="Map tileset metadata of a raster")
 async def raster_tileset(request: Request, found: RasterInfo = Depends(raster), tms: str = Depends(checked_tms),
                          lang: str = Depends(language)):
-    return documents.tileset_metadata(found, base_url(request), lang)
+    return documents.tileset_metadata(found, base_url(request), lang, words=both)
 
 
 @router.get("/collections/{collectionId}/map/tiles/{tileMatrixSetId}/tilejson.json", summary="TileJSON of a raster")

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.http.negotiation import language
 from api.http.tile_responses import tile_reply
+from api.i18n import both
 from api.i18n.refusal import Refusal
 from api.query.params import COLLECTION_ID
 from layers.read.registry import BY_ID
@@ -110,7 +111,7 @@ async def get_tile_matrix_set(tms: str = Depends(checked_tms)):
 async def collection_tilesets(request: Request, tileset: Tileset = Depends(collection_tileset),
                         lang: str = Depends(language)):
     base = base_url(request)
-    return ogc.tileset_list(tileset, f"{base}/collections/{tileset.id}/tiles", base, lang)
+    return ogc.tileset_list(tileset, f"{base}/collections/{tileset.id}/tiles", base, lang, words=both)
 
 
 @router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}",
@@ -119,7 +120,7 @@ async def collection_tileset_metadata(request: Request, tileset: Tileset = Depen
                                       tms: str = Depends(checked_tms), lang: str = Depends(language)):
     base = base_url(request)
     return ogc.tileset_metadata(tileset, f"{base}/collections/{tileset.id}/tiles", base, lang,
-                                await bounds(request))
+                                await bounds(request), words=both)
 
 
 @router.get("/collections/{collectionId}/tiles/{tileMatrixSetId}/tilejson.json",
@@ -143,14 +144,14 @@ async def collection_tile(request: Request, tileMatrix: int = TILE_MATRIX, tileC
 @router.get("/tiles", summary="Tilesets of the combined map")
 async def map_tilesets(request: Request, lang: str = Depends(language)):
     base = base_url(request)
-    return ogc.tileset_list(combined(), f"{base}/tiles", base, lang)
+    return ogc.tileset_list(combined(), f"{base}/tiles", base, lang, words=both)
 
 
 @router.get("/tiles/{tileMatrixSetId}", summary="Tileset metadata of the combined map")
 async def map_tileset_metadata(request: Request, tms: str = Depends(checked_tms),
                                lang: str = Depends(language)):
     base = base_url(request)
-    return ogc.tileset_metadata(combined(), f"{base}/tiles", base, lang, await bounds(request))
+    return ogc.tileset_metadata(combined(), f"{base}/tiles", base, lang, await bounds(request), words=both)
 
 
 @router.get("/tiles/{tileMatrixSetId}/tilejson.json", summary="TileJSON of the combined map")

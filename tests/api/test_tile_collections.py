@@ -2,11 +2,14 @@
 selection): the web map asks for the layers it shows first and the rest only when switched on."""
 from __future__ import annotations
 
+import re
+
 import mapbox_vector_tile
 import pytest
 
 from layers.read.registry import BY_ID, LAYERS
 from tests.api.test_tiles import tile_of
+from tests.support import started_client
 from tiles.prepared import PreparedTiles
 from tiles.tilesets import combined
 
@@ -90,3 +93,20 @@ def test_the_web_maps_tiles_carry_a_summary_below_the_detail_zoom_and_everything
     assert keys(f"/collections/growing_areas/tiles/WebMercatorQuad/{low}") > summary | {"address"}
     assert keys(TILES + high) == keys(f"/collections/growing_areas/tiles/WebMercatorQuad/{high}")
     assert keys(TILES + high) <= every and len(keys(TILES + high)) > len(summary) + 5
+
+
+@pytest.fixture(scope="module")
+def with_rasters(databases, demo_rasters):
+    with started_client(demo_rasters.settings, databases.create(template=demo_rasters.template)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", ["/tiles/WebMercatorQuad", "/collections/communes/tiles/WebMercatorQuad",
+                                  "/tiles", "/collections/landcover/map/tiles/WebMercatorQuad"])
+def test_tileset_documents_title_their_links_in_the_asked_language(with_rasters, path):
+    titles = {lang: [link.get("title", "") for doc in [with_rasters.get(path, params={"lang": lang}).json()]
+                     for link in doc.get("links", []) + [x for t in doc.get("tilesets", []) for x in t["links"]]]
+              for lang in ("vi", "en")}
+    assert titles["vi"] != titles["en"]
+    for title in titles["vi"]:
+        assert not re.search(r"\b(tileset|tiles|style|legend|map)\b", title), title

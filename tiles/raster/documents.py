@@ -24,7 +24,7 @@ def tiles_url(base: str, raster, fmt: str = "png") -> str:
     return f"{prefix(base, raster)}/{web_mercator().id}/{{z}}/{{x}}/{{y}}" + ("" if fmt == "png" else f"?f={fmt}")
 
 
-def _summary(raster, base: str, lang: str) -> dict:
+def _summary(raster, base: str, lang: str, words) -> dict:
     tms = web_mercator()
     url = f"{prefix(base, raster)}/{tms.id}"
     return {
@@ -33,33 +33,35 @@ def _summary(raster, base: str, lang: str) -> dict:
         "crs": crs_uri(),
         "tileMatrixSetURI": str(tms.uri),
         "links": [
-            {"href": url, "rel": "self", "type": "application/json", "title": f"{raster.title(lang)}: {tms.id}"},
+            {"href": url, "rel": "self", "type": "application/json",
+             "title": words("tiles.link.tileset")[lang].format(title=raster.title(lang), tms=tms.id)},
             {"href": f"{base}/tileMatrixSets/{tms.id}", "rel": TILING_SCHEME_REL, "type": "application/json",
              "title": tms.id},
         ],
     }
 
 
-def tileset_list(raster, base: str, lang: str) -> dict:
+def tileset_list(raster, base: str, lang: str, *, words) -> dict:
+    """`words`: a catalogue key's {vi, en} (api.i18n.both)."""
     return {"links": [{"href": prefix(base, raster), "rel": "self", "type": "application/json"}],
-            "tilesets": [_summary(raster, base, lang)]}
+            "tilesets": [_summary(raster, base, lang, words)]}
 
 
-def tileset_metadata(raster, base: str, lang: str) -> dict:
+def tileset_metadata(raster, base: str, lang: str, *, words) -> dict:
     tms = web_mercator()
     url = f"{prefix(base, raster)}/{tms.id}"
     low, high = zoom_range(raster.resolution_m, raster.bbox)
-    doc = _summary(raster, base, lang)
+    doc = _summary(raster, base, lang, words)
     doc["boundingBox"] = {"lowerLeft": list(raster.bbox[:2]), "upperRight": list(raster.bbox[2:]), "crs": CRS84}
     doc["tileMatrixSetLimits"] = [_limits(raster, z) for z in range(0, high + 1)]
     doc["minTileMatrix"], doc["maxTileMatrix"] = str(low), str(high)
     doc["links"] += [
         *({"href": url + "/{tileMatrix}/{tileCol}/{tileRow}" + ("" if fmt == "png" else f"?f={fmt}"),
-           "rel": "item", "type": media, "templated": True, "title": f"{fmt.upper()} map tiles (z/x/y)"}
+           "rel": "item", "type": media, "templated": True, "title": words("tiles.link.map_tiles")[lang].format(format=fmt.upper())}
           for fmt, media in MEDIA_TYPES.items()),
         {"href": f"{url}/tilejson.json", "rel": "alternate", "type": "application/json", "title": "TileJSON 3.0.0"},
         {"href": f"{base}/collections/{raster.name}/legend", "rel": LEGEND_REL, "type": "application/json",
-         "title": "legend"},
+         "title": words("tiles.link.legend")[lang]},
     ]
     return doc
 
