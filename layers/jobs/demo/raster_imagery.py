@@ -41,11 +41,13 @@ def _palette(cover: np.ndarray) -> np.ndarray:
 
 def _hash(*ints: np.ndarray) -> np.ndarray:
     """A deterministic pseudo-random value in [0, 1) per integer tuple (parcel, house): each
-    integer mixed in with MurmurHash3's finaliser, so neighbours get unrelated values."""
-    h = np.zeros(np.broadcast(*ints).shape, dtype=np.uint64)
+    integer mixed in with MurmurHash3's finaliser, so neighbours get unrelated values. The state
+    only grows to the shape of the integers mixed in so far (seed and a scalar, then a column of
+    rows, then the columns): the same arithmetic per element, a quarter of it for a pixel hash."""
+    h = np.zeros((), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for v in ints:
-            h ^= np.asarray(v).astype(np.int64).astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+            h = h ^ (np.asarray(v).astype(np.int64).astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15))
             h ^= h >> np.uint64(33)
             h *= np.uint64(0xFF51AFD7ED558CCD)
             h ^= h >> np.uint64(33)
