@@ -12,6 +12,8 @@ The catalog's own IRI is `{base}/opendata/catalog`, which answers with this docu
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
@@ -222,40 +224,49 @@ def _distribution(g: Graph, d, ds: dict, dist: dict, base: str, version: str, sh
     g.add((node, DCTERMS.conformsTo, _crs(g, ds, shared)))
 
 
-def _api_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None:
-    """The same rows, live, through the OGC API collection (GeoJSON items)."""
-    node = URIRef(f"{base}/opendata/datasets/{ds['id']}#ogc-api")
+@dataclass(frozen=True)
+class _Live:
+    """A dataset served live by one of the OGC APIs: where, as what, by which standard."""
+
+    fragment: str
+    api: str
+    path: str
+    media: str
+    file_type: str
+    standard: URIRef
+
+
+def _live_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared, live: _Live) -> None:
+    """The same rows, live: a vector layer's GeoJSON items (OGC API - Features) or a raster's
+    coloured map tiles (OGC API - Tiles, PNG, WebMercatorQuad)."""
+    node = URIRef(f"{base}/opendata/datasets/{ds['id']}#{live.fragment}")
     g.add((d, DCAT.distribution, node))
     g.add((node, RDF.type, DCAT.Distribution))
-    _both(g, node, DCTERMS.title, f"{ds['title_vi']} (OGC API - Features)", f"{ds['title_en']} (OGC API - Features)")
-    g.add((node, DCAT.accessURL, _resource(g, f"{base}/collections/{ds['layer_id']}")))
+    _both(g, node, DCTERMS.title, f"{ds['title_vi']} ({live.api})", f"{ds['title_en']} ({live.api})")
+    g.add((node, DCAT.accessURL, _resource(g, f"{base}{live.path}")))
     g.add((node, DCAT.accessService, shared.service))
-    g.add((node, DCAT.mediaType, terms.media_type(g, "application/geo+json")))
-    g.add((node, DCTERMS.format, terms.file_type(g, "GEOJSON")))
+    g.add((node, DCAT.mediaType, terms.media_type(g, live.media)))
+    g.add((node, DCTERMS.format, terms.file_type(g, live.file_type)))
     g.add((node, DCTERMS.license, shared.license))
     g.add((node, DCTERMS.rights, shared.rights))
-    g.add((node, DCTERMS.conformsTo, terms.standard(g, terms.OGC_FEATURES)))
+    g.add((node, DCTERMS.conformsTo, terms.standard(g, live.standard)))
+
+
+def _api_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None:
+    _live_distribution(g, d, ds, base, shared, _Live("ogc-api", "OGC API - Features", f"/collections/{ds['layer_id']}",
+                                                     "application/geo+json", "GEOJSON", terms.OGC_FEATURES))
+
+
+def _tiles_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None:
+    _live_distribution(g, d, ds, base, shared, _Live("ogc-api-tiles", "OGC API - Tiles",
+                                                     f"/collections/{ds['id']}/map/tiles", "image/png", "PNG",
+                                                     terms.OGC_TILES))
 
 
 def _crs(g: Graph, ds: dict, shared: _Shared) -> URIRef:
     """WGS 84 for the vector files; a raster's COG keeps its own grid's CRS (VN-2000 TM-3, UTM)."""
     iri = crs_iri(ds)
     return terms.standard(g, URIRef(iri)) if iri else shared.crs
-
-
-def _tiles_distribution(g: Graph, d, ds: dict, base: str, shared: _Shared) -> None:
-    """A raster, live, as coloured map tiles through OGC API - Tiles (PNG, WebMercatorQuad)."""
-    node = URIRef(f"{base}/opendata/datasets/{ds['id']}#ogc-api-tiles")
-    g.add((d, DCAT.distribution, node))
-    g.add((node, RDF.type, DCAT.Distribution))
-    _both(g, node, DCTERMS.title, f"{ds['title_vi']} (OGC API - Tiles)", f"{ds['title_en']} (OGC API - Tiles)")
-    g.add((node, DCAT.accessURL, _resource(g, f"{base}/collections/{ds['id']}/map/tiles")))
-    g.add((node, DCAT.accessService, shared.service))
-    g.add((node, DCAT.mediaType, terms.media_type(g, "image/png")))
-    g.add((node, DCTERMS.format, terms.file_type(g, "PNG")))
-    g.add((node, DCTERMS.license, shared.license))
-    g.add((node, DCTERMS.rights, shared.rights))
-    g.add((node, DCTERMS.conformsTo, terms.standard(g, terms.OGC_TILES)))
 
 
 def _service(g: Graph, base: str, settings: Settings, shared: _Shared, served: list) -> URIRef:
