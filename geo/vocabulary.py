@@ -113,6 +113,27 @@ ROLES: dict[str, Words] = {
     "commune_staff": ("Cán bộ nông nghiệp xã", "Commune agriculture staff"),
     "tourism_promoter": ("Người quảng bá du lịch", "Tourism promoter"),
     "viewer": ("Người xem", "Viewer"),
+    # Scoped to one cooperative (private.users.cooperative_id): its OCOP products and harvest lots.
+    "cooperative": ("Tài khoản hợp tác xã", "Cooperative account"),
+}
+
+# A harvest lot's lifecycle (issue 15): registered lots are corrected or recalled, never deleted.
+LOT_STATUSES: dict[str, Words] = {
+    "active": ("Đang lưu hành", "Active"),
+    "recalled": ("Đã thu hồi", "Recalled"),
+}
+LOT_ACTIONS: dict[str, Words] = {
+    "create": ("Đăng ký lô", "Register"),
+    "correct": ("Sửa lô", "Correct"),
+    "recall": ("Thu hồi lô", "Recall"),
+}
+# Units a harvest lot's quantity is counted in.
+LOT_UNITS: dict[str, Words] = {
+    "kg": ("kg", "kg"),
+    "tonne": ("tấn", "tonnes"),
+    "box": ("thùng", "boxes"),
+    "bag": ("bao", "bags"),
+    "piece": ("quả", "pieces"),
 }
 
 # A household's poverty status: personal data, never published (private.household_private).

@@ -7,6 +7,7 @@ from layers.db.models.admin import AdminUnit, Village
 from layers.db.models.agriculture import AgriZone, Cooperative, GrowingArea, GrowingAreaPrivate, OcopProduct
 from layers.db.models.base import Base, metadata
 from layers.db.models.history import ChangeHistory, CodeCounter, ImportRun, LayerVersion
+from layers.db.models.lots import HarvestLot, HarvestLotArea, HarvestLotPrivate
 from layers.db.models.households import Household, HouseholdPrivate
 from layers.db.models.rasters import Raster, RasterZonalStat
 from layers.db.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
@@ -18,11 +19,13 @@ EDITABLE_TABLES = [
     GrowingArea.__table__, GrowingAreaPrivate.__table__, Cooperative.__table__, AgriZone.__table__, OcopProduct.__table__,
     TourismPlace.__table__, TourismRoute.__table__, NtmCriteriaSet.__table__,
     NtmCriterion.__table__, NtmAssessment.__table__, NtmAssessmentCriterion.__table__,
+    HarvestLot.__table__, HarvestLotArea.__table__, HarvestLotPrivate.__table__,
 ]
 
 __all__ = [
     "AdminUnit", "AgriZone", "ApiToken", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
-    "EDITABLE_TABLES", "GrowingArea", "GrowingAreaPrivate", "Household", "HouseholdPrivate", "ImportRun",
+    "EDITABLE_TABLES", "GrowingArea", "GrowingAreaPrivate", "HarvestLot", "HarvestLotArea",
+    "HarvestLotPrivate", "Household", "HouseholdPrivate", "ImportRun",
     "LayerVersion", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
     "OcopProduct", "Raster", "RasterZonalStat", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
 ]

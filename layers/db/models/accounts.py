@@ -25,6 +25,7 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint("char_length(name) BETWEEN 1 AND 80", name="name_length"),
+        CheckConstraint("(role = 'cooperative') = (cooperative_id IS NOT NULL)", name="cooperative_scope"),
         {"schema": "private"},
     )
 
@@ -33,6 +34,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     # Province (2-digit) or commune (5-digit) admin codes this account may act in.
     areas: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # The one cooperative a `cooperative` account acts for (and only such an account has one).
+    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperatives.id"))
     password_hash: Mapped[str | None] = mapped_column(Text)
     disabled: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

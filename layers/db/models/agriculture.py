@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import (
     ARRAY, Boolean, CheckConstraint, Computed, Date, Float, ForeignKey, Integer, SmallInteger,
-    String, Text,
+    String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -106,6 +106,10 @@ class OcopProduct(Timestamps, Base):
     __table_args__ = (
         CheckConstraint("stars BETWEEN 3 AND 5", name="stars"),
         CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score"),
+        # 14 digits, GS1 check digit verified by the database (migration 0011).
+        CheckConstraint("gtin IS NULL OR ntm_gtin_valid(gtin)", name="gtin"),
+        # Harvest lots' product must be their cooperative's (a composite foreign key onto this).
+        UniqueConstraint("id", "cooperative_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,5 +121,6 @@ class OcopProduct(Timestamps, Base):
     cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperatives.id"))
     commune_code: Mapped[str] = mapped_column(String(10), index=True)
     certified_year: Mapped[int | None] = mapped_column(SmallInteger)
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(geometry("POINT"), nullable=False)
