@@ -25,7 +25,7 @@ from layers.write import accounts
 from tests.api.growing_helpers import commune_with_room
 from tests.browser.chromium import ARTIFACTS, PageLog, block_outside, wait_without_eval
 from tests.browser.mapping import one
-from tests.browser.staff_helpers import PASSWORD
+from tests.browser.staff_helpers import PASSWORD, log_in
 from tests.support import serve
 
 LANGS = ("vi", "en")
@@ -89,11 +89,7 @@ def _wait_drawn(page) -> None:
 
 
 def _sign_in(page, url: str, lang: str) -> None:
-    page.goto(f"{url}/staff?lang={lang}")
-    page.fill("#login-form [name=username]", STAFF_USER)
-    page.fill("#login-form [name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("body[data-ready=true]")
+    log_in(page, url, STAFF_USER, lang)
 
 
 @contextmanager

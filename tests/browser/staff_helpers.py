@@ -20,8 +20,8 @@ def assert_clean(page_log, allow_http):
     page_log.assert_clean(allow_http=allow_http)
 
 
-def log_in(page, url, name):
-    page.goto(f"{url}/staff?lang=en")
+def log_in(page, url, name, lang="en"):
+    page.goto(f"{url}/staff?lang={lang}")
     page.fill("#login-form [name=username]", name)
     page.fill("#login-form [name=password]", PASSWORD)
     page.click("#login-form button[type=submit]")

@@ -29,7 +29,7 @@ from tests.api.growing_helpers import commune_with_room, free_spots
 from tests.browser.chromium import ARTIFACTS, PageLog, block_outside, wait_without_eval
 from tests.browser.language_oracle import Oracle, database_strings, json_strings
 from tests.browser.mapping import IDLE
-from tests.browser.staff_helpers import PASSWORD, assert_clean
+from tests.browser.staff_helpers import PASSWORD, assert_clean, log_in
 from tests.browser.test_accessibility import axe_violations, describe
 from tests.browser.test_one_language import VISIBLE_TEXTS
 from tests.support import serve
@@ -116,11 +116,7 @@ def _shot(page, name):
 
 
 def _sign_in(page, url, lang="en"):
-    page.goto(f"{url}/staff?lang={lang}")
-    page.fill("#login-form [name=username]", USER)
-    page.fill("#login-form [name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("body[data-ready=true]")
+    log_in(page, url, USER, lang)
     page.wait_for_selector("#basemap-switch")
 
 
