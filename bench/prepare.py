@@ -38,20 +38,24 @@ def need_tools(args) -> dict:
     return {"wrk": wrk, "pgbench": pgbench}
 
 
-def ensure_tipg_venv() -> Path:
-    req = BENCH / "requirements-tipg.txt"
-    stamp = TIPG_VENV / ".installed"
-    digest = hashlib.sha256(req.read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest and (TIPG_VENV / "bin" / "uvicorn").exists():
-        return TIPG_VENV
-    log(f"making TiPg's own venv in {TIPG_VENV} (tipg pins differ from ntm-map's) ...")
+def ensure_venv(venv: Path, requirements: Path, peer: str) -> Path:
+    """A peer's own venv (its pins differ from ntm-map's), remade when its requirements change."""
+    stamp = venv / ".installed"
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest and (venv / "bin" / "uvicorn").exists():
+        return venv
+    log(f"making {peer}'s own venv in {venv} ({peer}'s pins differ from ntm-map's) ...")
     python = shutil.which("python3") or sys.executable
-    subprocess.run([python, "-m", "venv", TIPG_VENV], check=True)
-    pip = [TIPG_VENV / "bin" / "python", "-m", "pip", "install", "--quiet"]
+    subprocess.run([python, "-m", "venv", venv], check=True)
+    pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet"]
     subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-r", req], check=True)
+    subprocess.run([*pip, "-r", requirements], check=True)
     stamp.write_text(digest)
-    return TIPG_VENV
+    return venv
+
+
+def ensure_tipg_venv() -> Path:
+    return ensure_venv(TIPG_VENV, BENCH / "requirements-tipg.txt", "TiPg")
 
 
 def ensure_database(args) -> str:

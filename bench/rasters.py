@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import random
@@ -42,6 +41,7 @@ from sqlalchemy.engine import make_url
 from bench.common import BENCH, NTM_MAP, ROOT, BenchError, log
 from bench.cpu import CpuMeter
 from bench.load import run_wrk
+from bench.prepare import ensure_venv
 from bench.procs import Processes, free_port, wait_http
 
 TITILER_VENV = BENCH / ".venv-titiler"
@@ -62,17 +62,7 @@ def healthz():
 
 
 def ensure_titiler_venv() -> Path:
-    req = BENCH / "requirements-titiler.txt"
-    stamp = TITILER_VENV / ".installed"
-    digest = hashlib.sha256(req.read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == digest and (TITILER_VENV / "bin" / "uvicorn").exists():
-        return TITILER_VENV
-    log(f"making TiTiler's own venv in {TITILER_VENV} ...")
-    subprocess.run([shutil.which("python3") or sys.executable, "-m", "venv", TITILER_VENV], check=True)
-    pip = [TITILER_VENV / "bin" / "python", "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, "-r", req], check=True)
-    stamp.write_text(digest)
-    return TITILER_VENV
+    return ensure_venv(TITILER_VENV, BENCH / "requirements-titiler.txt", "TiTiler")
 
 
 def ensure_database(name: str) -> str:
@@ -223,7 +213,7 @@ def main(argv=None) -> int:
     p.add_argument("--db", default="ntm_bench_rasters")
     args = p.parse_args(argv)
     if not shutil.which("wrk"):
-        raise BenchError("wrk is not installed: `sudo apt-get install wrk`, then run again")
+        raise BenchError("wrk is not installed: `sudo apt-get install wrk` (Debian/Ubuntu), then run again")
     from layers.db.settings import Settings
 
     ensure_titiler_venv()
