@@ -86,6 +86,25 @@ def test_a_cooperative_account_holds_exactly_its_cooperative(demo_db, farm):
     refused(demo_db, errors.ForeignKeyViolation, lambda c: c.execute(insert, ("htx2", "cooperative", 999_999)))
     with psycopg.connect(demo_db) as conn:
         conn.execute(insert, ("htx3", "cooperative", farm["coop"]))
+    refused(demo_db, errors.ForeignKeyViolation,
+            lambda c: c.execute("UPDATE private.users SET cooperative_id = 999999 WHERE name = 'htx3'"))
+    with psycopg.connect(demo_db) as conn:  # a cooperative nothing else refers to
+        bare = scalar(conn, "INSERT INTO cooperatives (name, commune_code, geom) "
+                            "VALUES ('HTX Mới', '00000', ST_SetSRID(ST_Point(105.6, 18.7), 4326)) RETURNING id")
+        conn.execute("UPDATE private.users SET cooperative_id = %s WHERE name = 'htx3'", (bare,))
+    exc = refused(demo_db, errors.ForeignKeyViolation, f"DELETE FROM cooperatives WHERE id = {bare}")
+    assert "accounts acting for it" in str(exc)
+
+
+def test_wiping_the_layers_keeps_the_accounts(demo_db, farm):
+    """The demo's --replace truncates the layers with CASCADE: no foreign key leads it to private.users."""
+    with psycopg.connect(demo_db) as conn:
+        conn.execute("INSERT INTO private.users (name, role, cooperative_id) VALUES ('htx', 'cooperative', %s), "
+                     "('staff', 'viewer', NULL)", (farm["coop"],))
+        conn.commit()
+        conn.execute("TRUNCATE ocop_products, growing_areas, cooperatives RESTART IDENTITY CASCADE")
+        conn.commit()
+        assert scalar(conn, "SELECT count(*) FROM private.users") == 2
 
 
 def test_a_gtin_with_a_wrong_check_digit_is_refused_by_sql(demo_db, farm):

@@ -34,8 +34,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     # Province (2-digit) or commune (5-digit) admin codes this account may act in.
     areas: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
-    # The one cooperative a `cooperative` account acts for (and only such an account has one).
-    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperatives.id"))
+    # The one cooperative a `cooperative` account acts for (and only such an account has one). A
+    # trigger keeps the reference, not a FOREIGN KEY, so no TRUNCATE … CASCADE of the layers
+    # (load demo --replace) empties the accounts (migration 0011).
+    cooperative_id: Mapped[int | None] = mapped_column(Integer)
     password_hash: Mapped[str | None] = mapped_column(Text)
     disabled: Mapped[bool] = mapped_column(Boolean, server_default="false")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -4,7 +4,10 @@ Revision ID: 0011
 Revises: 0010
 
 * `private.users.role` gains `cooperative`; such an account holds `cooperative_id` (and only it
-  does: CHECK `cooperative_scope`).
+  does: CHECK `cooperative_scope`). The reference is kept by triggers raising foreign_key_violation
+  (an unknown cooperative; deleting one an account acts for), not by a FOREIGN KEY: the demo's
+  `TRUNCATE cooperatives … CASCADE` (load demo --replace) would otherwise empty private.users,
+  and with it every account, token and session.
 * `ocop_products.gtin`: 14 digits (GTIN-8/12/13 padded with leading zeros), the GS1 check digit
   verified by the immutable `ntm_gtin_valid(text)` inside a CHECK, so psql, the CLI and the API
   all meet the same rule. Unique: a GTIN names one product.
@@ -47,6 +50,27 @@ LOT_CODE = "lot_code ~ '^[A-Za-z0-9!\"%&''()*+,./:;<=>?_-]{1,20}$'"
 def _in(column: str, codes) -> str:
     return f"{column} IN (" + ", ".join(f"'{c}'" for c in codes) + ")"
 
+
+USER_COOPERATIVE_FUNCTION = """
+CREATE FUNCTION ntm_user_cooperative() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.cooperative_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.cooperatives c WHERE c.id = NEW.cooperative_id) THEN
+    RAISE EXCEPTION 'no cooperative %', NEW.cooperative_id USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+"""
+
+COOPERATIVE_ACCOUNTS_FUNCTION = """
+CREATE FUNCTION ntm_cooperative_accounts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (TG_OP = 'DELETE' OR NEW.id <> OLD.id)
+     AND EXISTS (SELECT 1 FROM private.users u WHERE u.cooperative_id = OLD.id) THEN
+    RAISE EXCEPTION 'cooperative % has accounts acting for it', OLD.id USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+"""
 
 GTIN_FUNCTION = """
 CREATE FUNCTION ntm_gtin_valid(gtin text) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -230,8 +254,12 @@ def _timestamps() -> list[sa.Column]:
 def upgrade() -> None:
     # Cooperative accounts.
     op.add_column("users", sa.Column("cooperative_id", sa.Integer(), nullable=True), schema="private")
-    op.create_foreign_key(op.f("fk_users_cooperative_id_cooperatives"), "users", "cooperatives",
-                          ["cooperative_id"], ["id"], source_schema="private", referent_schema="public")
+    op.execute(USER_COOPERATIVE_FUNCTION)
+    op.execute(COOPERATIVE_ACCOUNTS_FUNCTION)
+    op.execute("CREATE TRIGGER ntm_user_cooperative BEFORE INSERT OR UPDATE OF cooperative_id ON private.users "
+               "FOR EACH ROW EXECUTE FUNCTION ntm_user_cooperative()")
+    op.execute("CREATE TRIGGER ntm_cooperative_accounts BEFORE DELETE OR UPDATE OF id ON public.cooperatives "
+               "FOR EACH ROW EXECUTE FUNCTION ntm_cooperative_accounts()")
     op.drop_constraint(op.f("ck_users_role"), "users", schema="private")
     op.create_check_constraint(op.f("ck_users_role"), "users", _in("role", ROLES), schema="private")
     op.create_check_constraint(op.f("ck_users_cooperative_scope"), "users",
@@ -357,5 +385,8 @@ def downgrade() -> None:
     op.drop_constraint(op.f("ck_users_cooperative_scope"), "users", schema="private")
     op.drop_constraint(op.f("ck_users_role"), "users", schema="private")
     op.create_check_constraint(op.f("ck_users_role"), "users", _in("role", OLD_ROLES), schema="private")
-    op.drop_constraint(op.f("fk_users_cooperative_id_cooperatives"), "users", schema="private")
+    op.execute("DROP TRIGGER ntm_cooperative_accounts ON public.cooperatives")
+    op.execute("DROP TRIGGER ntm_user_cooperative ON private.users")
+    op.execute("DROP FUNCTION ntm_cooperative_accounts()")
+    op.execute("DROP FUNCTION ntm_user_cooperative()")
     op.drop_column("users", "cooperative_id", schema="private")
