@@ -275,3 +275,21 @@ def test_a_recalled_lot_has_a_reason_and_never_changes(demo_db, farm):
     refused(demo_db, "NT013", f"UPDATE harvest_lots SET status = 'active', recall_reason = NULL, recalled_at = NULL WHERE id = {lot}")
     refused(demo_db, "NT013", f"DELETE FROM harvest_lot_areas WHERE lot_id = {lot}")
     refused(demo_db, "NT013", f"INSERT INTO harvest_lot_areas (lot_id, growing_area_id) VALUES ({lot}, {farm['other_area']})")
+
+
+def test_the_models_name_what_migration_0011_made(schema_db):
+    """The models describe the migrated tables: the same columns and the same named constraints."""
+    from layers.db.models import HarvestLot, HarvestLotArea, HarvestLotPrivate, OcopProduct, User
+
+    with psycopg.connect(schema_db) as conn:
+        for model in (HarvestLot, HarvestLotArea, HarvestLotPrivate, OcopProduct, User):
+            table = model.__table__
+            regclass = f"{table.schema or 'public'}.{table.name}"
+            columns = {r[0] for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                (regclass,))}
+            assert columns == set(table.c.keys()), table.name
+            named = {r[0] for r in conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass",
+                                                (regclass,))}
+            wanted = {c.name for c in table.constraints if c.name} | {i.name for i in table.indexes if i.unique}
+            assert {n for n in wanted if not n.startswith("ix_")} <= named, table.name
