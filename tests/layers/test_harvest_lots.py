@@ -293,3 +293,13 @@ def test_the_models_name_what_migration_0011_made(schema_db):
                                                 (regclass,))}
             wanted = {c.name for c in table.constraints if c.name} | {i.name for i in table.indexes if i.unique}
             assert {n for n in wanted if not n.startswith("ix_")} <= named, table.name
+
+
+def test_the_status_on_a_day_follows_the_validity_dates(demo_db, farm):
+    with psycopg.connect(demo_db) as conn:
+        area = farm["areas"][0]
+        start, end = conn.execute("SELECT valid_from, valid_to FROM growing_areas WHERE id = %s", (area,)).fetchone()
+        on = lambda day: scalar(conn, "SELECT ntm_growing_status_on(%s, %s)", area, day)  # noqa: E731
+        assert (on(start - timedelta(days=1)), on(start), on(end), on(end + timedelta(days=1))) == \
+            ("inspected", "granted", "granted", "expired")
+        assert scalar(conn, "SELECT ntm_growing_status_on(%s, %s)", 999_999, start) is None

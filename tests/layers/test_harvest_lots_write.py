@@ -173,3 +173,14 @@ def test_database_refusals_at_commit_become_the_same_errors(lots, farm):
         await conn.execute(text("DELETE FROM harvest_lots WHERE id = :id"), {"id": lot})
     with pytest.raises(Conflict):
         lots(HTX, delete)
+
+
+def test_a_correction_keeps_the_harvest_before_the_registration(lots, farm):
+    lot = create(lots, farm)
+    with psycopg.connect(lots.url) as conn:  # registered on the harvest day
+        conn.execute("UPDATE harvest_lots SET created_at = %s::date + time '12:00' AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+                     "WHERE id = %s", (farm["day"], lot))
+    later = (farm["day"] + timedelta(days=1)).isoformat()
+    with pytest.raises(RuleFailure) as exc:
+        lots(HTX, lambda c: correct.correct(c, HTX, lot, {"harvest_date": later}, None))
+    assert [p.rule for p in exc.value.problems] == ["harvest_date"] and "registered" in exc.value.problems[0].message

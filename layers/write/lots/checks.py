@@ -15,11 +15,14 @@ from layers.write.growing.errors import RuleFailure
 EARLIEST_HARVEST = date(2000, 1, 1)
 
 
-def _dates(values: dict, today: date) -> list[Problem]:
+def _dates(values: dict, today: date, registered: date | None) -> list[Problem]:
     problems = []
     day = values["harvest_date"]
     if day > today:
         problems.append(Problem("harvest_date", f"the harvest date {day.isoformat()} is after today ({today.isoformat()})"))
+    elif registered is not None and day > registered:
+        problems.append(Problem("harvest_date", f"the harvest date {day.isoformat()} is after the lot was registered "
+                                f"({registered.isoformat()})"))
     if day < EARLIEST_HARVEST:
         problems.append(Problem("harvest_date", f"the harvest date {day.isoformat()} is before {EARLIEST_HARVEST.isoformat()}"))
     cert, start, end = (values.get(k) for k in ("certification", "certification_valid_from", "certification_valid_to"))
@@ -65,8 +68,10 @@ async def _areas(conn, area_ids: list[int], cooperative: int, day: date) -> list
 
 
 async def check(conn, values: dict, cooperative: int, today: date, product: bool = True,
-                areas: bool = True) -> None:
-    problems = _dates(values, today)
+                areas: bool = True, registered: date | None = None) -> None:
+    """422 with every rule the values break; `registered` is a corrected lot's registration date
+    (its harvest cannot come later)."""
+    problems = _dates(values, today, registered)
     if product:
         problems += await _product(conn, values["product_id"], cooperative)
     if areas and not any(p.rule == "harvest_date" for p in problems):

@@ -24,7 +24,7 @@ async def correct(conn, user, lot_id: int, body, if_match: str | None) -> int:
     changes = clean(body, correcting=True)
     before = await read.record(conn, lot_id)
     values = {**{k: before[k] for k in (*COLUMNS, "quantity", "growing_area_ids")}, **changes}
-    await checks.check(conn, values, cooperative, await vn_today(conn), product=False)
+    await checks.check(conn, values, cooperative, await vn_today(conn), product=False, registered=lot.registered_on)
     old, new = set(before["growing_area_ids"]), set(values["growing_area_ids"])
     # Links that go are removed before the harvest date changes (it checks the remaining ones again).
     await link(conn, lot_id, [], sorted(old - new))

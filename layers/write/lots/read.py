@@ -5,7 +5,8 @@ from sqlalchemy import text
 
 from layers.write.growing.errors import NotFound
 
-_ONE = ("SELECT l.*, p.quantity AS private_quantity, p.created_by, p.updated_by FROM harvest_lots l "
+_ONE = ("SELECT l.*, (l.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS registered_on, "
+        "p.quantity AS private_quantity, p.created_by, p.updated_by FROM harvest_lots l "
         "LEFT JOIN private.harvest_lot_private p ON p.lot_id = l.id WHERE l.id = :id")
 _AREAS = text("SELECT a.growing_area_id, g.code, a.status_at_harvest, g.status AS status_now "
               "FROM harvest_lot_areas a JOIN growing_areas g ON g.id = a.growing_area_id "
