@@ -16,6 +16,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.pages import bundles
 from api.pages.precompressed import BrotliCopies, accepts_brotli
 from layers.db.settings import Settings
 
@@ -102,4 +103,8 @@ def install(app: FastAPI, settings: Settings) -> None:
                 raise HTTPException(404, f"no vendor library {name!r}; known: {', '.join(VENDOR)}")
             raise HTTPException(503, f"the browser library {name} is not installed on this server: {FIX}")
 
+    cache = settings.home / "cache" / "static-js"
+    app.state.map_bundle = bundles.build(cache, vendor_dir(settings))
+    cache.mkdir(parents=True, exist_ok=True)
+    app.mount(bundles.URL_PREFIX, StaticFiles(directory=cache), name="bundle")  # ahead of /static
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

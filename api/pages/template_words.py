@@ -27,6 +27,7 @@ def install(app: FastAPI) -> None:
         tr=CATALOGUE.lookup,                 # {{ tr("common.nav.map", lang) }} (pages still passing a `t` dict keep it)
         i18n_script=CATALOGUE.script,       # {{ i18n_script(lang, "map.", "common.") }}
         module_preload=preload_links,       # {{ module_preload("/static/map/main.js") }}
+        map_bundle=app.state.map_bundle,    # the map's modules: entry and preload list (api.pages.bundles)
     )
     env.filters.update(
         num=formatting.number,              # {{ value | num(lang, 1) }}

@@ -13,7 +13,8 @@ import { readHash, writeHash } from "./permalink.js";
 import { loadPlaces } from "./popup.js";
 import { addRasterGroup, initRasters } from "./raster.js";
 import { initSearch } from "./search.js";
-import { styleDoc as readStyle } from "./warm.js";
+// By its URL: the same module instance as the page head's warm.js (and kept out of the bundle).
+import { styleDoc as readStyle } from "/static/map/warm.js";
 
 const config = JSON.parse(document.getElementById("map-config").textContent);
 const view = config.view || {};
