@@ -99,4 +99,15 @@ def build(cache: Path, node_modules: Path, timeout_s: float = 60) -> Bundle:
         return unbundled()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _prune(cache, folder, KEEP)
     return Bundle(f"{base}/main.js", _preload(folder, base))
+
+
+KEEP = 4  # bundles kept: the newest, and a few a server still running older code may serve
+
+
+def _prune(cache: Path, current: Path, keep: int) -> None:
+    made = sorted((p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".") and p != current),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in made[keep - 1:]:
+        shutil.rmtree(old, ignore_errors=True)

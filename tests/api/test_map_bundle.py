@@ -64,3 +64,16 @@ def test_without_esbuild_the_page_loads_the_modules_themselves(settings, shared_
     assert "/static/map/main.js" in entries and not [u for u in entries if "/bundle/" in u]
     assert {"/static/map/main.js", "/static/map/popup.js", "/static/common/format.js"} <= set(preloads)
     assert "esbuild" in caplog.text and "one by one" in caplog.text
+
+
+def test_old_bundles_are_pruned_and_a_made_one_is_reused(settings, tmp_path):
+    cache = tmp_path / "static-js"
+    for n in range(6):
+        (cache / f"old{n}").mkdir(parents=True)
+        (cache / f"old{n}" / "main.js").write_text("//", "utf-8")
+    made = bundles.build(cache, vendor_dir(settings))
+    folder = cache / made.entry.split("/")[3]
+    assert (folder / "main.js").is_file()
+    assert len([p for p in cache.iterdir() if p.is_dir()]) == bundles.KEEP
+    stamp = (folder / "main.js").stat().st_mtime_ns
+    assert bundles.build(cache, vendor_dir(settings)) == made and (folder / "main.js").stat().st_mtime_ns == stamp
