@@ -1,12 +1,13 @@
 """Numbers, areas, lengths and dates as people read them, in Vietnamese or English.
 
 Vietnamese writes 1.234,5 and 03/12/2026; English 1,234.5 and 3 Dec 2026. One formatter for
-every page and message, mirrored for scripts by api/static/common/format.js (same rules; a
-browser test compares the two). Pure: no database, no web.
+every page and message, mirrored for scripts by api/static/common/format.js (same rules;
+tests/geo/test_format_js.py runs both on the same values). Pure: no database, no web.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -15,7 +16,12 @@ def number(value, lang: str, digits: int = 0) -> str:
     """Grouped thousands and at most `digits` decimals (trailing zeros dropped)."""
     if value is None:
         return ""
-    text = f"{float(value):,.{digits}f}" if digits else f"{round(float(value)):,}"
+    # Half away from zero on the number's exact value, as the browser's Intl.NumberFormat does
+    # (api/static/common/format.js): 12.5 ha is "13", not Python's round-half-even "12".
+    exact = Decimal(float(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{digits}f}"
+    if text.startswith("-") and not exact:
+        text = text[1:]  # -0.001 to 0 digits is "0", not "-0"
     if digits and "." in text:
         text = text.rstrip("0").rstrip(".")
     if lang == "vi":
