@@ -55,3 +55,18 @@ def test_every_said_names_a_catalogue_entry():
     missing = [(where, line, key) for where, line, key, exact in found
                if not (key in entries if exact else any(k.startswith(key) for k in entries))]
     assert missing == []
+
+
+def test_the_traceability_refusals_have_their_catalogue_entries():
+    """geo.gs1, geo.qr and geo.labels keep their English by key (ENGLISH): each key is in the
+    catalogue with that English and the same placeholders in Vietnamese."""
+    import string
+
+    from geo import gs1, labels, qr
+
+    entries = Catalogue().entries
+    for key, english in {**gs1.ENGLISH, **qr.QRProblem.ENGLISH, **labels.LabelProblem.ENGLISH}.items():
+        vi, en = entries[key]
+        assert en == english, key
+        names = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        assert {f for _, f, _, _ in string.Formatter().parse(vi) if f} == names, key
