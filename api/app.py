@@ -23,6 +23,7 @@ from api.routes import (
     landing, map, opendata, rasters, search, staff_pages, tiles, tourism,
 )
 from api.routes import raster_stats
+from layers.background import stop as stop_background
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
 from layers.jobs.rasters import zonal_refresh
@@ -50,9 +51,9 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
         expiry = await growing_expiry.start(app.state.engine, settings)  # codes past their date
         zonal = zonal_refresh.start(settings, db)  # raster statistics of edited areas, in a thread
         yield
-        await zonal_refresh.stop(zonal)
+        await stop_background(zonal)
         app.state.raster_tiles.close()
-        await growing_expiry.stop(expiry)
+        await stop_background(expiry)
         for engine in (app.state.engine, app.state.stream_engine, app.state.health_engine):
             await engine.dispose()
 

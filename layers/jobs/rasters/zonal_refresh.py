@@ -180,12 +180,3 @@ def start(settings, url: str) -> asyncio.Task | None:
     if settings.raster_stats_interval_s <= 0:
         return None
     return asyncio.create_task(_loop(settings, url))
-
-
-async def stop(task: asyncio.Task | None) -> None:
-    if task is not None:
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass

@@ -54,12 +54,3 @@ async def start(engine, settings) -> asyncio.Task | None:
     if settings.growing_expiry_interval_s <= 0:
         return None
     return asyncio.create_task(_loop(engine, settings.growing_expiry_interval_s))
-
-
-async def stop(task: asyncio.Task | None) -> None:
-    if task is not None:
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
