@@ -10,6 +10,7 @@ from layers.db.models.history import ChangeHistory, CodeCounter, ImportRun, Laye
 from layers.db.models.lots import HarvestLot, HarvestLotArea, HarvestLotPrivate
 from layers.db.models.households import Household, HouseholdPrivate
 from layers.db.models.rasters import Raster, RasterZonalStat
+from layers.db.models.scans import LotScan, ScanSalt, ScanSeen
 from layers.db.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
 from layers.db.models.tourism import TourismPlace, TourismRoute
 
@@ -26,6 +27,6 @@ __all__ = [
     "AdminUnit", "AgriZone", "ApiToken", "Base", "ChangeHistory", "CodeCounter", "Cooperative",
     "EDITABLE_TABLES", "GrowingArea", "GrowingAreaPrivate", "HarvestLot", "HarvestLotArea",
     "HarvestLotPrivate", "Household", "HouseholdPrivate", "ImportRun",
-    "LayerVersion", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
-    "OcopProduct", "Raster", "RasterZonalStat", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
+    "LayerVersion", "LotScan", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
+    "OcopProduct", "Raster", "RasterZonalStat", "ScanSalt", "ScanSeen", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
 ]

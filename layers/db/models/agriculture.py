@@ -110,6 +110,9 @@ class OcopProduct(Timestamps, Base):
         CheckConstraint("gtin IS NULL OR ntm_gtin_valid(gtin)", name="gtin"),
         # Harvest lots' product must be their cooperative's (a composite foreign key onto this).
         UniqueConstraint("id", "cooperative_id"),
+        # The photo is a file named by its sha256 (migration 0012); alt text comes with it.
+        CheckConstraint("photo_sha256 IS NULL OR (photo_sha256 ~ '^[0-9a-f]{64}$' "
+                        "AND length(btrim(coalesce(photo_alt, ''))) > 0)", name="photo"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,4 +126,6 @@ class OcopProduct(Timestamps, Base):
     certified_year: Mapped[int | None] = mapped_column(SmallInteger)
     gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
+    photo_sha256: Mapped[str | None] = mapped_column(String(64))
+    photo_alt: Mapped[str | None] = mapped_column(String(300))
     geom = mapped_column(geometry("POINT"), nullable=False)
