@@ -36,14 +36,17 @@ def users() -> None:
 @click.option("--role", required=True, help=f"One of: {', '.join(ROLES)}.")
 @click.option("--area", "areas", multiple=True,
               help="Province (2-digit) or commune (5-digit) code the user works in; repeatable.")
+@click.option("--cooperative", "cooperative_id", type=click.IntRange(1, 2**31 - 1), default=None,
+              help="For --role cooperative (required there, refused elsewhere): the id of the cooperative it acts for.")
 @click.option("--password", "with_password", is_flag=True, help="Also set a password for the staff web pages (asked for).")
 @click.option("--days", type=int, default=None, help="Days the first token is valid (default: NTM_TOKEN_DAYS).")
 @click.pass_obj
-def add(settings, name: str, role: str, areas: tuple[str, ...], with_password: bool, days: int | None) -> None:
+def add(settings, name: str, role: str, areas: tuple[str, ...], cooperative_id: int | None, with_password: bool,
+        days: int | None) -> None:
     """Create user NAME and print a first API token."""
     days = settings.token_days if days is None else days  # 0 is refused, not the default
     try:
-        areas = accounts.check_user(name, role, areas)
+        areas = accounts.check_user(name, role, areas, cooperative_id)
         accounts.check_token_days(days)
     except AccountError as exc:
         raise _fail(exc) from None
@@ -58,11 +61,13 @@ def add(settings, name: str, role: str, areas: tuple[str, ...], with_password: b
             password = click.prompt("password", hide_input=True, confirmation_prompt=True)
         try:
             accounts.create_user(conn, name, role, areas, password=password,
-                                 min_password_length=settings.password_min_length)
+                                 min_password_length=settings.password_min_length, cooperative_id=cooperative_id)
             token = accounts.issue_token(conn, name, days)
+            coop = accounts.cooperative_name(conn, cooperative_id) if cooperative_id is not None else None
         except AccountError as exc:
             raise _fail(exc) from None
-    click.echo(f"user {name} created: {role}" + (f" in {', '.join(areas)}" if areas else ""))
+    click.echo(f"user {name} created: {role}" + (f" in {', '.join(areas)}" if areas else "")
+               + (f" for cooperative {cooperative_id} ({coop})" if coop else ""))
     _print_token(name, token, days)
 
 
@@ -146,13 +151,16 @@ def enable(settings, name: str) -> None:
 @click.option("--tokens", "show_tokens", is_flag=True, help="Also list each user's tokens (ids and dates, no secrets).")
 @click.pass_obj
 def list_users(settings, show_tokens: bool) -> None:
-    """List users with role, areas and live token count (never a secret)."""
+    """List users with role, areas or cooperative, and live token count (never a secret)."""
     with _conn(settings) as conn:
         rows = accounts.list_users(conn)
-        click.echo(f"{'name':24} {'role':17} {'areas':20} password tokens")
+        click.echo(f"{'name':24} {'role':17} {'areas / cooperative':20} password tokens")
         for r in rows:
             flags = " (disabled)" if r.disabled else ""
-            click.echo(f"{r.name:24} {r.role:17} {','.join(r.areas) or '-':20} "
+            scope = ','.join(r.areas) or '-'
+            if r.cooperative_id is not None:
+                scope = f"HTX {r.cooperative_id}" + (f" {r.cooperative_name}" if r.cooperative_name else " (missing)")
+            click.echo(f"{r.name:24} {r.role:17} {scope:20} "
                        f"{'yes' if r.has_password else 'no':8} {r.active_tokens:6}{flags}")
             if show_tokens:
                 for t in accounts.list_tokens(conn, r.name):

@@ -88,6 +88,8 @@ def describe(user: User, csrf: str | None) -> dict:
     vi, en = ROLES[user.role]
     body = {"name": user.name, "role": user.role, "role_label": {"vi": vi, "en": en},
             "areas": list(user.areas), "method": user.method}
+    if user.cooperative_id is not None:  # a cooperative account (issue 15)
+        body["cooperative_id"] = user.cooperative_id
     if csrf is not None:
         body["csrf_token"] = csrf
     return body

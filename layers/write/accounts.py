@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from layers.db.engines import atomic
 from layers.db.models.accounts import ROLES, ApiToken, User as UserRow, WebSession
 from layers.db.models.admin import AdminUnit
+from layers.db.models.agriculture import Cooperative
 
 __all__ = [
     "ROLES", "AccountError", "User", "actor_of", "area_covers", "authenticate_token", "create_session",
@@ -40,6 +41,7 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 
 users, tokens, sessions = UserRow.__table__, ApiToken.__table__, WebSession.__table__
+cooperatives = Cooperative.__table__
 
 
 class AccountError(ValueError):
@@ -52,6 +54,7 @@ class User:
     role: str
     areas: tuple[str, ...]
     method: str = "token"  # "token" | "session"
+    cooperative_id: int | None = None  # the one cooperative a `cooperative` account acts for
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def check_user(name: str, role: str, areas: Iterable[str]) -> tuple[str, ...]:
-    """Validate a new account's fields; returns the areas, sorted and deduplicated."""
+def check_user(name: str, role: str, areas: Iterable[str], cooperative_id: int | None = None) -> tuple[str, ...]:
+    """Validate a new account's fields; returns the areas, sorted and deduplicated. A
+    `cooperative` account names its cooperative (and no areas); no other role names one."""
     if not NAME.match(name or ""):
         raise AccountError("a user name is 1–80 letters, digits or . _ @ - (no spaces)")
     if role not in ROLES:
@@ -104,6 +108,13 @@ def check_user(name: str, role: str, areas: Iterable[str]) -> tuple[str, ...]:
         raise AccountError("province_staff needs one or more 2-digit province codes (--area 40)")
     if role == "commune_staff" and (not areas or any(len(a) != 5 for a in areas)):
         raise AccountError("commune_staff needs one or more 5-digit commune codes (--area 16708)")
+    if role == "cooperative":
+        if cooperative_id is None:
+            raise AccountError("a cooperative account needs the id of its cooperative (--cooperative 12)")
+        if areas:
+            raise AccountError("a cooperative account acts for its cooperative (--cooperative), not for --area")
+    elif cooperative_id is not None:
+        raise AccountError(f"only a cooperative account has a cooperative; a {role} has none (drop --cooperative)")
     return areas
 
 
@@ -134,7 +145,7 @@ def _now() -> datetime:
 
 
 def _user_columns():
-    return users.c.name, users.c.role, users.c.areas
+    return users.c.name, users.c.role, users.c.areas, users.c.cooperative_id
 
 
 def _s_unknown_areas(areas: list[str]):
@@ -142,8 +153,9 @@ def _s_unknown_areas(areas: list[str]):
     return select(wanted.c.code).except_(select(AdminUnit.code))
 
 
-def _s_insert_user(name, role, areas, password_hash):
-    return insert(users).values(name=name, role=role, areas=list(areas), password_hash=password_hash)
+def _s_insert_user(name, role, areas, password_hash, cooperative_id):
+    return insert(users).values(name=name, role=role, areas=list(areas), password_hash=password_hash,
+                                cooperative_id=cooperative_id)
 
 
 def _s_user_exists(name):
@@ -213,9 +225,11 @@ def _s_end_sessions(name):
 def _s_list_users():
     active = (select(func.count()).where(tokens.c.user_id == users.c.id, tokens.c.revoked_at.is_(None),
                                          tokens.c.expires_at > func.now()).scalar_subquery())
-    return select(users.c.name, users.c.role, users.c.areas, users.c.disabled,
-                  users.c.password_hash.is_not(None).label("has_password"), active.label("active_tokens"),
-                  users.c.created_at).order_by(users.c.name)
+    return (select(users.c.name, users.c.role, users.c.areas, users.c.disabled,
+                   users.c.password_hash.is_not(None).label("has_password"), active.label("active_tokens"),
+                   users.c.created_at, users.c.cooperative_id, cooperatives.c.name.label("cooperative_name"))
+            .select_from(users.outerjoin(cooperatives, cooperatives.c.id == users.c.cooperative_id))
+            .order_by(users.c.name))
 
 
 def _s_list_tokens(name):
@@ -225,7 +239,8 @@ def _s_list_tokens(name):
 
 
 def _user(row, method: str) -> User:
-    return User(name=row.name, role=row.role, areas=tuple(row.areas or ()), method=method)
+    return User(name=row.name, role=row.role, areas=tuple(row.areas or ()), method=method,
+                cooperative_id=row.cooperative_id)
 
 
 # --- the CLI's (sync SQLAlchemy Connection) ----------------------------------------------------
@@ -234,14 +249,21 @@ def unknown_areas(conn, areas: Iterable[str]) -> list[str]:
     return sorted(r.code for r in conn.execute(_s_unknown_areas(list(areas))))
 
 
+def cooperative_name(conn, cooperative_id: int) -> str | None:
+    """The cooperative's name, None when there is no cooperative with that id."""
+    return conn.execute(select(cooperatives.c.name).where(cooperatives.c.id == cooperative_id)).scalar()
+
+
 def create_user(conn, name: str, role: str, areas: Iterable[str], password: str | None = None,
-                min_password_length: int = 10) -> None:
-    areas = check_user(name, role, areas)
+                min_password_length: int = 10, cooperative_id: int | None = None) -> None:
+    areas = check_user(name, role, areas, cooperative_id)
     password_hash = hash_password(password, min_password_length) if password is not None else None
     with atomic(conn):
         if conn.execute(_s_user_exists(name)).first():
             raise AccountError(f"a user named {name!r} exists already")
-        conn.execute(_s_insert_user(name, role, areas, password_hash))
+        if cooperative_id is not None and cooperative_name(conn, cooperative_id) is None:
+            raise AccountError(f"no cooperative has the id {cooperative_id} (the ids: GET /collections/cooperatives/items)")
+        conn.execute(_s_insert_user(name, role, areas, password_hash, cooperative_id))
 
 
 def set_password(conn, name: str, password: str, min_password_length: int = 10) -> int:
