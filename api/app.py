@@ -23,6 +23,7 @@ from api.routes import (
     landing, map, opendata, rasters, search, staff_pages, tiles, tourism,
 )
 from api.routes import raster_stats
+from api.routes import lot_scans, trace
 from layers.background import stop as stop_background
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
@@ -31,6 +32,7 @@ from layers.read.collection import Collections
 from layers.read.rasters import RasterRegistry
 from layers.read.stats import LayerStats
 from layers.write.growing import expiry as growing_expiry
+from layers.write.scans import ScanCounter
 from tiles.raster.service import RasterTileService
 from tiles.service import TileService
 
@@ -68,6 +70,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.state.rasters = RasterRegistry(settings)  # raster rows, read again when the table changes
     app.state.raster_tiles = RasterTileService(settings)  # raster tiles on a bounded thread pool
     app.state.releases = Releases(settings)  # open data: read again only when a release comes or goes
+    app.state.scans = ScanCounter()  # scans of lot labels, once per client, lot and day (issue 15)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     errors.install(app)
     app.add_middleware(AllowedMethods, routes_of=app)  # OPTIONS → Allow; 405s name every method
@@ -86,6 +89,8 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
                    growing_areas, growing_staff, growing_uploads, staff_pages, opendata, rasters):
         app.include_router(module.router)
     app.include_router(raster_stats.router)  # zonal statistics of rasters (issue 13)
+    app.include_router(trace.router)  # the lot resolver and trace page (issue 15)
+    app.include_router(lot_scans.router)  # a lot's scans for its cooperative (issue 15)
     static_files.install(app, settings)
     template_words.install(app)
     return app

@@ -58,7 +58,8 @@ class HeadAsGet:
                 raise _BodyDropped
 
         try:
-            await self.app(dict(scope, method="GET"), receive, head_send)
+            # "ntm.head": the route may tell a HEAD from a GET (a HEAD of a trace page is no scan).
+            await self.app({**scope, "method": "GET", "ntm.head": True}, receive, head_send)
         except _BodyDropped:
             pass
 
