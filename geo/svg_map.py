@@ -7,8 +7,9 @@ projects longitude/latitude onto a flat local plane (longitude scaled by the cos
 frame's middle latitude, so a square field looks square), rounds to whole units of a 1000-wide
 view box (a thousandth of the map's width: finer than a phone's pixels) and writes paths.
 
-Each area is filled with its status colour and labelled with its code; an area whose code is not
-granted today also gets diagonal hatching, so the map does not speak by colour alone. Commune
+Each area is filled with its status colour and labelled with its code (above it, so the label's
+halo does not hide it); an area whose code is not granted today also gets diagonal hatching, so
+the map does not speak by colour alone, and an area too small to see at the map's scale is circled. Commune
 boundaries are dashed lines. Every text is XML-escaped here: the result is safe to put in a page
 as it is. Pure: no database, no web.
 """
@@ -23,7 +24,8 @@ HEIGHT = 750  # 4:3, landscape: a phone's width, less than half its height
 MIN_SPAN_M = 800.0  # the frame shows at least this much ground, so one small field has a context
 PAD = 0.35  # margin on each side of the areas, as a share of their extent
 M_PER_DEG = 111_320.0
-LABEL_SIZE = 34  # view-box units: ~12 px on a 360 px phone, ~20 px at 600 px
+LABEL_SIZE = 40  # view-box units: ~13 px on a 360 px phone, ~20 px on a desktop (510 px)
+RING = 28  # an area smaller than this radius is circled, so a 1 ha field on a 5 km map is found
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,39 @@ def path_data(geometry: dict | None, proj: _Projection) -> str:
     return ""
 
 
+def _points(geometry: dict | None):
+    if not geometry:
+        return
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    rings = coords if kind == "Polygon" else [r for poly in coords for r in poly] if kind == "MultiPolygon" else []
+    for ring in rings:
+        yield from ring
+
+
+def extent(geometry: dict | None, proj: _Projection) -> tuple[int, int, int, int] | None:
+    """The geometry's box on the map (x0, y0, x1, y1), None when it has no polygon."""
+    xy = [proj.xy(p[0], p[1]) for p in _points(geometry)]
+    if not xy:
+        return None
+    return min(x for x, _ in xy), min(y for _, y in xy), max(x for x, _ in xy), max(y for _, y in xy)
+
+
+def _label_at(area: Area, box, proj: _Projection) -> tuple[int, int, str]:
+    """Above the area (below when it touches the top), so the halo never hides the field; near
+    the left or right edge the text grows inward."""
+    x, y = proj.xy(*area.label)
+    if box is not None:
+        y = box[1] - 12 if box[1] - 12 >= LABEL_SIZE else box[3] + LABEL_SIZE + 4
+    x = min(max(x, 8), WIDTH - 8)
+    y = min(max(y, LABEL_SIZE), HEIGHT - 8)
+    anchor = "start" if x < WIDTH * 0.2 else "end" if x > WIDTH * 0.8 else "middle"
+    return x, y, anchor
+
+
 def svg(f: Frame, areas: list[Area], boundaries: list[dict], style: Style) -> str:
     """The map: commune boundaries under the areas, each area coloured by status (hatched when not
-    granted), codes on top with a white halo so they read over any fill."""
+    granted; ringed when too small to see), codes on top with a white halo so they read over
+    anything."""
     proj = _Projection(f)
     parts = [f'<svg class="trace-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-labelledby="map-title map-desc" preserveAspectRatio="xMidYMid meet">',
@@ -141,20 +173,23 @@ def svg(f: Frame, areas: list[Area], boundaries: list[dict], style: Style) -> st
     if lines:
         parts.append(f'<path d="{lines}" fill="none" stroke="{style.boundary}" stroke-width="4" '
                      f'stroke-dasharray="16 10"/>')
+    boxes = []
     for area in areas:
         d = path_data(area.geometry, proj)
-        if not d:
-            continue
+        box = extent(area.geometry, proj) if d else None
         colour = style.colours.get(area.status, "#757575")
-        parts.append(f'<path d="{d}" fill="{colour}" fill-opacity=".6" stroke="{colour}" stroke-width="5" '
-                     f'fill-rule="evenodd"/>')
-        if not area.granted:
-            parts.append(f'<path d="{d}" fill="url(#hatch)" fill-rule="evenodd"/>')
-    for area in areas:
-        x, y = proj.xy(*area.label)
-        x = min(max(x, 8), WIDTH - 8)
-        y = min(max(y, LABEL_SIZE), HEIGHT - 8)
-        anchor = "start" if x < WIDTH * 0.2 else "end" if x > WIDTH * 0.8 else "middle"
+        if d:
+            parts.append(f'<path d="{d}" fill="{colour}" fill-opacity=".6" stroke="{colour}" stroke-width="5" '
+                         f'fill-rule="evenodd"/>')
+            if not area.granted:
+                parts.append(f'<path d="{d}" fill="url(#hatch)" fill-rule="evenodd"/>')
+        if box is not None and box[2] - box[0] < 2 * RING and box[3] - box[1] < 2 * RING:
+            cx, cy = (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="{RING}" fill="none" stroke="{colour}" stroke-width="5"/>')
+            box = (cx - RING, cy - RING, cx + RING, cy + RING)
+        boxes.append(box)
+    for area, box in zip(areas, boxes):
+        x, y, anchor = _label_at(area, box, proj)
         parts.append(f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" font-weight="700" '
                      f'fill="#111" stroke="#fff" stroke-width="8" paint-order="stroke" '
                      f'stroke-linejoin="round">{escape(area.code)}</text>')

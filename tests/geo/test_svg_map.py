@@ -99,11 +99,27 @@ def test_the_map_colours_by_status_hatches_what_is_not_granted_and_labels_every_
     assert [t.text for t in labels] == ["VN-40-16708-0001", "VN-40-16708-0002"]
     for t in labels:
         assert 0 <= int(t.get("x")) <= 1000 and 0 <= int(t.get("y")) <= 750
-    # The granted area's label sits inside its square (north up: lower y is further north).
-    x, y = int(labels[0].get("x")), int(labels[0].get("y"))
+    # Each label sits just above its area (north up: lower y is further north), centred on it.
     proj = svg_map._Projection(f)
-    (x0, y0), (x1, y1) = proj.xy(105.599, 18.701), proj.xy(105.601, 18.699)
-    assert x0 <= x <= x1 and y0 <= y <= y1
+    for label, area in zip(labels, areas):
+        x0, y0, x1, y1 = svg_map.extent(area.geometry, proj)
+        assert x0 <= int(label.get("x")) <= x1 and y0 - 20 <= int(label.get("y")) < y0
+    assert root.findall(f"{NS}circle") == []  # both squares are big enough to see
+
+
+def test_an_area_too_small_to_see_is_circled_and_labelled_above_its_ring():
+    big, tiny = square(105.60, 18.70, 0.03), square(105.61, 18.7145, 0.0002)  # ~3 km, ~20 m
+    f = svg_map.frame([bounds(big), bounds(tiny)])
+    areas = [svg_map.Area("BIG", "granted", big, (105.60, 18.70)),
+             svg_map.Area("TINY", "suspended", tiny, (105.61, 18.7145), granted=False)]
+    root = parse(svg_map.svg(f, areas, [], style()))
+    [circle] = root.findall(f"{NS}circle")
+    proj = svg_map._Projection(f)
+    cx, cy = proj.xy(105.61, 18.7145)
+    assert abs(int(circle.get("cx")) - cx) <= 1 and abs(int(circle.get("cy")) - cy) <= 1
+    assert circle.get("stroke") == COLOURS["suspended"]
+    assert cy > 2 * svg_map.RING + svg_map.LABEL_SIZE  # room above the ring: its label goes there
+    assert cy - svg_map.RING - 20 <= int(root.findall(f"{NS}text")[1].get("y")) < cy - svg_map.RING
 
 
 def test_every_text_is_escaped():
@@ -124,5 +140,9 @@ def test_a_label_near_an_edge_grows_inward_and_stays_on_the_map():
     outside = [svg_map.Area("WEST", "granted", a, (f.west - 1, f.north + 1)),
                svg_map.Area("EAST", "expired", a, (f.east + 1, f.south - 1), granted=False)]
     labels = parse(svg_map.svg(f, outside, [], style())).findall(f"{NS}text")
-    assert [(t.get("text-anchor"), t.get("x"), t.get("y")) for t in labels] == [
-        ("start", "8", str(svg_map.LABEL_SIZE)), ("end", "992", "742")]
+    assert [(t.get("text-anchor"), t.get("x")) for t in labels] == [("start", "8"), ("end", "992")]
+    assert all(svg_map.LABEL_SIZE <= int(t.get("y")) <= svg_map.HEIGHT - 8 for t in labels)
+    # An area at the very top of the map is labelled under itself, not off the map.
+    top = square(105.6, f.north - 0.0001, 0.0002)
+    [label] = parse(svg_map.svg(f, [svg_map.Area("TOP", "granted", top, (105.6, f.north))], [], style())).findall(f"{NS}text")
+    assert int(label.get("y")) > svg_map.RING
