@@ -10,8 +10,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from api.i18n import CATALOGUE, t
+from api.i18n.refusal import render
 from geo import formatting
 from geo.crops import CROPS
+from geo.said import Said
 from geo.vocabulary import GROWING_STATUSES, words
 from layers.write.growing.errors import AreaProblem, explain
 
@@ -31,6 +33,8 @@ def scope_language(scope) -> str | None:
 
 def problem_text(problem, lang: str) -> str:
     """A rule failure in the page's language, naming the other area by its code and status."""
+    if isinstance(problem.message, Said):  # a rule that names its own catalogue entry (harvest lots)
+        return render(problem.message, lang)
     key, values = explain(problem)
     for k in ("area", "max", "min", "m", "m2"):
         if k in values:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from geo.said import Said
 from layers.write.growing.errors import Stale
 from layers.write.lots import access, checks, read
 from layers.write.lots.fields import clean
@@ -33,7 +34,8 @@ async def correct(conn, user, lot_id: int, body, if_match: str | None) -> int:
             .values(**columns(values)).returning(LOTS.c.row_version))
     done = (await conn.execute(stmt)).first()
     if done is None:
-        raise Stale(f"harvest lot {lot_id} changed while this request ran; read it again")
+        raise Stale(Said(f"harvest lot {lot_id} changed while this request ran; read it again",
+                         "lots.error.changed_meanwhile", id=str(lot_id)))
     await save_quantity(conn, lot_id, values)
     await link(conn, lot_id, sorted(new - old))
     return done.row_version

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from geo import gs1
+from geo.said import Said, said_of
 from geo.vocabulary import CERTIFICATIONS, LOT_UNITS
 from layers.write.growing.errors import BadBody
 
@@ -19,7 +20,8 @@ MAX_QUANTITY = Decimal("99999999999.999")  # numeric(14, 3)
 
 def _product(name, v):
     if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 2**31 - 1:
-        raise BadBody(f"{name} must be the id of an OCOP product (a whole number)")
+        raise BadBody(Said(f"{name} must be the id of an OCOP product (a whole number)", "lots.field.product",
+                           name=name))
     return v
 
 
@@ -27,27 +29,30 @@ def _lot_code(name, v):
     try:
         return gs1.validate_lot(v)
     except gs1.GS1Problem as exc:
-        raise BadBody(f"{name}: {exc}") from None
+        raise BadBody(Said(f"{name}: {exc}", "lots.field.gs1", name=name, reason=said_of(exc))) from None
 
 
 def _quantity(name, v):
     if v is None:
-        raise BadBody(f"{name} is required: a positive number")
+        raise BadBody(Said(f"{name} is required: a positive number", "lots.field.quantity_required", name=name))
+    positive = Said(f"{name} must be a positive number", "lots.field.quantity", name=name)
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise BadBody(f"{name} must be a positive number")
+        raise BadBody(positive)
     try:
         q = Decimal(str(v))
     except InvalidOperation:
-        raise BadBody(f"{name} must be a positive number") from None
+        raise BadBody(positive) from None
     if not q.is_finite() or q <= 0 or q > MAX_QUANTITY or q != q.quantize(Decimal("0.001")):
-        raise BadBody(f"{name} must be a positive number below {MAX_QUANTITY} with at most 3 decimals")
+        raise BadBody(Said(f"{name} must be a positive number below {MAX_QUANTITY} with at most 3 decimals",
+                           "lots.field.quantity_range", name=name, max=str(MAX_QUANTITY)))
     return q
 
 
 def _choice(table):
     def conv(name, v):
         if v not in table:
-            raise BadBody(f"{name} must be one of {', '.join(table)}")
+            raise BadBody(Said(f"{name} must be one of {', '.join(table)}", "lots.field.choice", name=name,
+                               choices=", ".join(table)))
         return v
     return conv
 
@@ -62,20 +67,21 @@ def _date(required: bool):
             return date.fromisoformat(v) if isinstance(v, str) and len(v) == 10 else None
         except ValueError:
             pass
-        raise BadBody(f"{name} must be a date written YYYY-MM-DD")
+        raise BadBody(Said(f"{name} must be a date written YYYY-MM-DD", "lots.field.date", name=name))
     return conv
 
 
 def _bool(name, v):
     if not isinstance(v, bool):
-        raise BadBody(f"{name} must be true or false")
+        raise BadBody(Said(f"{name} must be true or false", "lots.field.bool", name=name))
     return v
 
 
 def _areas(name, v):
     if (not isinstance(v, list) or not v or len(v) > MAX_AREAS
             or not all(isinstance(a, int) and not isinstance(a, bool) and 1 <= a <= 2**31 - 1 for a in v)):
-        raise BadBody(f"{name} must list 1 to {MAX_AREAS} growing-area ids")
+        raise BadBody(Said(f"{name} must list 1 to {MAX_AREAS} growing-area ids", "lots.field.areas", name=name,
+                           max=str(MAX_AREAS)))
     return sorted(set(v))
 
 
@@ -93,21 +99,25 @@ DEFAULTS = {"certification": "none", "certification_valid_from": None, "certific
 def clean(body, correcting: bool = False) -> dict:
     """The body's fields, converted; 400 naming a system, identity (when correcting) or unknown field."""
     if not isinstance(body, dict):
-        raise BadBody("the body must be a JSON object")
+        raise BadBody(Said("the body must be a JSON object", "lots.field.body_object"))
     system = sorted(k for k in body if k in SYSTEM)
     if system:
-        raise BadBody(f"{', '.join(system)} cannot be set in a request: status and recall are set by the recall "
-                      "action, the rest by the system")
+        raise BadBody(Said(f"{', '.join(system)} cannot be set in a request: status and recall are set by the recall "
+                           "action, the rest by the system", "lots.field.system", names=", ".join(system)))
     if correcting:
         fixed = sorted(k for k in body if k in IDENTITY)
         if fixed:
-            raise BadBody(f"{', '.join(fixed)} cannot be corrected: the labels carry them; recall the lot "
-                          "and register a new one")
+            raise BadBody(Said(f"{', '.join(fixed)} cannot be corrected: the labels carry them; recall the lot "
+                               "and register a new one", "lots.field.identity", names=", ".join(fixed)))
     unknown = sorted(k for k in body if k not in WRITABLE)
     if unknown:
-        raise BadBody(f"unknown fields {', '.join(unknown)}; writable: {', '.join(WRITABLE)}")
+        raise BadBody(Said(f"unknown fields {', '.join(unknown)}; writable: {', '.join(WRITABLE)}", "lots.field.unknown",
+                           names=", ".join(unknown), writable=", ".join(WRITABLE)))
     if not correcting:
         missing = [k for k in REQUIRED if body.get(k) is None]
         if missing:
-            raise BadBody(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
+            one = len(missing) == 1
+            raise BadBody(Said(f"{', '.join(missing)} {'is' if one else 'are'} required",
+                               "lots.field.required_one" if one else "lots.field.required_many",
+                               names=", ".join(missing)))
     return {k: WRITABLE[k](k, v) for k, v in body.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from geo.said import Said
 from layers.write.growing.errors import NotFound
 
 _PUBLIC = text("SELECT id, table_name, row_id, operation, changed_at, changed_by, before, after "
@@ -43,7 +44,7 @@ async def entries(conn, lot_id: int, full: bool) -> list[dict]:
     """Oldest first; `full` (the lot's cooperative) adds who and the confidential quantity."""
     rows = list(await conn.execute(_PUBLIC, {"id": str(lot_id), "links": f"{lot_id}:%"}))
     if not rows:
-        raise NotFound(f"no history for harvest lot {lot_id}")
+        raise NotFound(Said(f"no history for harvest lot {lot_id}", "lots.error.no_history", id=str(lot_id)))
     private = list(await conn.execute(_PRIVATE, {"id": str(lot_id)})) if full else []
     groups: dict[tuple, list] = {}
     for r in rows + private:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from geo.said import Said
 from layers.write.growing.errors import NotFound
 
 _ONE = ("SELECT l.*, (l.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS registered_on, "
@@ -16,7 +17,7 @@ _AREAS = text("SELECT a.growing_area_id, g.code, a.status_at_harvest, g.status A
 async def one(conn, lot_id: int, lock: bool = False):
     row = (await conn.execute(text(_ONE + (" FOR UPDATE OF l" if lock else "")), {"id": lot_id})).first()
     if row is None:
-        raise NotFound(f"no harvest lot {lot_id}")
+        raise NotFound(Said(f"no harvest lot {lot_id}", "lots.error.not_found", id=str(lot_id)))
     return row
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, update
 
+from geo.said import Said
 from layers.write.growing.errors import BadBody, Stale
 from layers.write.lots import access, read
 from layers.write.lots.register import LOTS
@@ -12,10 +13,11 @@ MAX_REASON = 1000
 
 def _reason(reason) -> str:
     if not isinstance(reason, str) or not reason.strip():
-        raise BadBody("recall_reason is required: say why the lot is recalled")
+        raise BadBody(Said("recall_reason is required: say why the lot is recalled", "lots.field.reason_required"))
     reason = reason.strip()
     if len(reason) > MAX_REASON or "\x00" in reason:
-        raise BadBody(f"recall_reason must be at most {MAX_REASON} characters of text")
+        raise BadBody(Said(f"recall_reason must be at most {MAX_REASON} characters of text", "lots.field.reason_long",
+                           max=str(MAX_REASON)))
     return reason
 
 
@@ -30,5 +32,6 @@ async def recall(conn, user, lot_id: int, reason, if_match: str | None) -> int:
             .returning(LOTS.c.row_version))
     done = (await conn.execute(stmt)).first()
     if done is None:
-        raise Stale(f"harvest lot {lot_id} changed while this request ran; read it again")
+        raise Stale(Said(f"harvest lot {lot_id} changed while this request ran; read it again",
+                         "lots.error.changed_meanwhile", id=str(lot_id)))
     return done.row_version
