@@ -170,3 +170,8 @@ def test_an_unchanged_page_is_a_304_and_head_has_no_body(client):
     assert other.status_code == 200  # another language is another body
     head = client.head(DL_PATH, headers=HTML)
     assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == r.headers["etag"]
+    # GS1 resolvers answer GET, HEAD and OPTIONS, to any origin.
+    options = client.options(DL_PATH)
+    assert options.status_code == 200 and options.headers["allow"] == "GET, HEAD, OPTIONS"
+    cors = client.get(DL_PATH, headers={**HTML, "Origin": "https://shop.example"})
+    assert cors.headers["access-control-allow-origin"] == "*" and "Link" in cors.headers["access-control-expose-headers"]
