@@ -24,6 +24,7 @@ from api.routes import (
 )
 from api.routes import raster_stats
 from api.routes import lot_scans, trace
+from api.routes import cooperatives, lots, product_photos
 from layers.background import stop as stop_background
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
@@ -91,6 +92,8 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.include_router(raster_stats.router)  # zonal statistics of rasters (issue 13)
     app.include_router(trace.router)  # the lot resolver and trace page (issue 15)
     app.include_router(lot_scans.router)  # a lot's scans for its cooperative (issue 15)
+    for module in (lots, cooperatives, product_photos):  # cooperative accounts' writes (issue 15)
+        app.include_router(module.router)
     static_files.install(app, settings)
     template_words.install(app)
     return app
