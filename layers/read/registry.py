@@ -212,6 +212,9 @@ LAYERS: tuple[Layer, ...] = (
             P("cooperative_id", "integer", "Hợp tác xã", "Cooperative"), COMMUNE,
             P("certified_year", "integer", "Năm công nhận", "Year certified"),
             P("description", "string", "Mô tả", "Description"),
+            # The photo (issue 15): served at /media/{photo_sha256}.webp and /media/{photo_sha256}-400.webp.
+            P("photo_sha256", "string", "Ảnh (sha256)", "Photo (sha256)"),
+            P("photo_alt", "string", "Mô tả ảnh", "Photo description"),
         ),
         {"type": "circle", "paint": {"circle-color": match("stars", {3: "#f1c40f", 4: "#e67e22", 5: "#c0392b"}),
                                      "circle-radius": 6}},
