@@ -4,10 +4,14 @@ The file is recognised by its content (Pillow's decoders for those three formats
 its name or declared type). Limits, each refused with a `PhotoProblem` (a `geo.said.Said`):
 
 - at most MAX_BYTES (10 MiB) of file: a phone's photo is 2–8 MB;
-- at most MAX_PIXELS (36 million, e.g. 7,200 × 5,000) declared pixels, read from the header
-  before anything is decoded: a decompression bomb (a few kB that unpack into gigabytes) is
-  refused without unpacking it. Pillow's own MAX_IMAGE_PIXELS is set to the same number while
-  the image is opened, so no decoder path goes around it.
+- at most MAX_PIXELS (36 million, e.g. 7,200 × 5,000; a WebP MAX_WEBP_PIXELS, 20 million)
+  declared pixels, read from the header before anything is decoded: a decompression bomb (a few
+  kB that unpack into gigabytes) is refused without unpacking it. Pillow's own MAX_IMAGE_PIXELS is
+  set to the same number while the image is opened, so no decoder path goes around it.
+
+Measured in a bounded worker with the default 512 MB cap (NTM_BOUNDED_MEMORY_MB): a 12 MP JPEG
+0.3 s, a 36 MP JPEG 0.4 s (decoded at a reduced scale), a 36 MP RGBA PNG 1.4 s, a 20 MP WebP 2.4 s;
+a 27 MP RGBA WebP reaches the cap, hence its lower limit.
 
 Then the EXIF orientation is applied (ImageOps.exif_transpose: a photo taken sideways comes out
 upright), the colours are converted to sRGB when the file carries an ICC profile, and the image
@@ -30,6 +34,7 @@ from geo.said import Said
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 36_000_000
+MAX_WEBP_PIXELS = 20_000_000  # its decoder holds two RGBA copies: 36 MP would need over 512 MB
 LONG_SIDE = 1600
 THUMB_SIDE = 400
 FORMATS = ("JPEG", "PNG", "WEBP")
@@ -69,23 +74,23 @@ def _open(data: bytes) -> Image.Image:
             im = Image.open(io.BytesIO(data), formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         found = re.search(r"\((\d+) pixels\)", str(exc))
-        raise _too_many(int(found.group(1)) if found else None) from None
+        raise _too_many(int(found.group(1)) if found else None, MAX_PIXELS) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PhotoProblem(Said("the file is not a JPEG, PNG or WebP image", "lots.photo.not_image")) from None
     finally:
         Image.MAX_IMAGE_PIXELS = limit
     width, height = im.size
-    if width * height > MAX_PIXELS or width < 1 or height < 1:
-        raise _too_many(width * height)
+    most = MAX_WEBP_PIXELS if im.format == "WEBP" else MAX_PIXELS
+    if width * height > most or width < 1 or height < 1:
+        raise _too_many(width * height, most)
     return im
 
 
-def _too_many(pixels: int | None) -> PhotoProblem:
+def _too_many(pixels: int | None, most: int) -> PhotoProblem:
     if pixels is None:
-        return PhotoProblem(Said(f"the image has more than {MAX_PIXELS:,} pixels", "lots.photo.pixels_over",
-                                 max=MAX_PIXELS), 413)
-    return PhotoProblem(Said(f"the image has {pixels:,} pixels; at most {MAX_PIXELS:,}", "lots.photo.pixels",
-                             n=pixels, max=MAX_PIXELS), 413)
+        return PhotoProblem(Said(f"the image has more than {most:,} pixels", "lots.photo.pixels_over", max=most), 413)
+    return PhotoProblem(Said(f"the image has {pixels:,} pixels; at most {most:,}", "lots.photo.pixels",
+                             n=pixels, max=most), 413)
 
 
 def _srgb(im: Image.Image) -> Image.Image:
@@ -101,11 +106,16 @@ def _srgb(im: Image.Image) -> Image.Image:
 
 
 def _pixels(im: Image.Image) -> Image.Image:
-    """Upright, sRGB, in RGB or RGBA, and a new image holding pixels only (no metadata)."""
-    if im.format == "JPEG":
-        im.draft("RGB", (LONG_SIDE * 2, LONG_SIDE * 2))  # decode at a reduced scale when it is much larger
+    """Upright, sRGB, in RGB or RGBA, at most LONG_SIDE, and a new image holding pixels only (no
+    metadata). Shrunk as it is decoded (a JPEG at a reduced DCT scale, then in place), so a large
+    photo never has more than one full-size copy in memory; turning after shrinking is the same
+    as before, the bound being a square."""
+    icc = im.info.get("icc_profile")
     try:
-        im.load()
+        if im.format == "JPEG" or im.mode in ("RGB", "RGBA", "L", "LA"):
+            im.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)  # decodes, shrinks in place
+        else:
+            im.load()
         upright = ImageOps.exif_transpose(im)
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoProblem(Said(f"the image is damaged and cannot be read ({exc})", "lots.photo.damaged",
@@ -113,7 +123,8 @@ def _pixels(im: Image.Image) -> Image.Image:
     alpha = upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info)
     mode = "RGBA" if alpha else "RGB"
     converted = upright.convert(mode) if upright.mode != mode else upright
-    converted.info["icc_profile"] = im.info.get("icc_profile")
+    converted.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)  # the other modes, decoded whole
+    converted.info["icc_profile"] = icc
     converted = _srgb(converted)
     clean = Image.new(mode, converted.size)
     clean.paste(converted)
