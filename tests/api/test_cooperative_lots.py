@@ -141,3 +141,19 @@ def test_a_duplicate_lot_code_is_a_409_and_the_listing_pages(coop):
     staff = coop["client"].get(f"{STAFF_LOTS}?cooperative={coop['farm']['coop']}", headers=coop["province"]).json()
     assert len(staff["lots"]) == 3
     error_of(coop["client"].get(f"{STAFF_LOTS}?cooperative={coop['farm']['coop']}", headers=coop["other"]), 403)
+
+
+def test_a_cooperative_signed_in_on_the_web_writes_with_its_csrf_token(coop):
+    from layers.db.engines import connection
+    from layers.write import accounts
+
+    with connection(coop["url"]) as conn:
+        accounts.create_user(conn, "htx.web", "cooperative", [], password="mật khẩu dài lắm", cooperative_id=coop["farm"]["coop"])
+    client = coop["client"]
+    assert client.post("/auth/login", json={"username": "htx.web", "password": "mật khẩu dài lắm"}).status_code == 200
+    csrf = client.get("/auth/me").json()["csrf_token"]
+    before = counts(coop["url"])
+    error_of(client.post(LOTS, json=lot_body(coop["farm"])), 403)
+    assert counts(coop["url"]) == before
+    made = client.post(LOTS, json=lot_body(coop["farm"]), headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 201 and made.json()["created_by"] == "htx.web"
