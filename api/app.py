@@ -23,6 +23,7 @@ from api.routes import (
     landing, map, opendata, rasters, search, staff_pages, tiles, tourism,
 )
 from api.routes import raster_stats
+from api.routes import certificates, labels
 from api.routes import lot_scans, trace
 from api.routes import cooperatives, lots, product_photos
 from layers.background import stop as stop_background
@@ -90,6 +91,8 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
                    growing_areas, growing_staff, growing_uploads, staff_pages, opendata, rasters):
         app.include_router(module.router)
     app.include_router(raster_stats.router)  # zonal statistics of rasters (issue 13)
+    app.include_router(labels.router)  # QR label sheets of harvest lots (issue 15)
+    app.include_router(certificates.router)  # growing-area certificates (issue 15)
     app.include_router(trace.router)  # the lot resolver and trace page (issue 15)
     app.include_router(lot_scans.router)  # a lot's scans for its cooperative (issue 15)
     for module in (lots, cooperatives, product_photos):  # cooperative accounts' writes (issue 15)

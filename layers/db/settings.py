@@ -12,7 +12,8 @@ one) composed of a group per package, each group declared beside the code that r
 - `GrowingSettings` (layers/write/growing/settings.py), `AccountSettings`
   (layers/write/account_settings.py): the two write workflows;
 - `OpenDataSettings` (layers/jobs/opendata/settings.py): releases and their catalog;
-- `RasterSettings` (layers/jobs/rasters/settings.py): stored COGs and conversion limits.
+- `RasterSettings` (layers/jobs/rasters/settings.py): stored COGs and conversion limits;
+- `PrintSettings` (layers/printing/settings.py): the workers drawing label sheets and certificates.
 
 Every group lives in layers/ because layers/ code is handed the composed `Settings`, and imports
 point one way (api → tiles → layers → geo): a group in api/ or tiles/ could not be part of it. So
@@ -33,6 +34,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from layers.db.service_settings import ServiceSettings, TileSettings
 from layers.jobs.opendata.settings import OpenDataSettings
 from layers.jobs.rasters.settings import RasterSettings
+from layers.printing.settings import PrintSettings
 from layers.read.settings import ReadSettings
 from layers.workers.settings import BoundedSettings
 from layers.write.account_settings import AccountSettings
@@ -98,7 +100,7 @@ class DatabaseSettings(BaseSettings):
 
 
 class Settings(DatabaseSettings, ServiceSettings, TileSettings, ReadSettings, BoundedSettings,
-               GrowingSettings, AccountSettings, OpenDataSettings, RasterSettings):
+               GrowingSettings, AccountSettings, OpenDataSettings, RasterSettings, PrintSettings):
     """Every group in one object: what the CLI, the app factory and the tests build."""
 
     model_config = SettingsConfigDict(env_prefix="NTM_", extra="ignore")

@@ -221,16 +221,20 @@ def _unpack(kind: str, value: Any, memory_mb: int) -> Any:
     raise value
 
 
-_RUNNERS: dict[tuple[int, int], Runner] = {}
+_RUNNERS: dict[tuple, Runner] = {}
 _LOCK = threading.Lock()
 
 
-def runner(workers: int, memory_mb: int) -> Runner:
-    """The process's runner of this size (one per configuration, made on first use)."""
+def runner(workers: int, memory_mb: int, preload: tuple[str, ...] = PRELOAD) -> Runner:
+    """The process's runner of this size and preload (one per configuration, made on first use;
+    keyed (workers, memory_mb) for the default preload). What `preload` imports is outside the
+    memory cap; what a task imports later is inside it."""
+    preload = tuple(preload)
+    key = (workers, memory_mb) if preload == PRELOAD else (workers, memory_mb, preload)
     with _LOCK:
-        if (workers, memory_mb) not in _RUNNERS:
-            _RUNNERS[workers, memory_mb] = Runner(workers, memory_mb)
-        return _RUNNERS[workers, memory_mb]
+        if key not in _RUNNERS:
+            _RUNNERS[key] = Runner(workers, memory_mb, preload)
+        return _RUNNERS[key]
 
 
 def runner_for(settings) -> Runner:

@@ -14,13 +14,14 @@ from layers.db.service_settings import ServiceSettings, TileSettings
 from layers.db.settings import ERRORS, DatabaseSettings, Settings, env_name, explain
 from layers.jobs.opendata.settings import OpenDataSettings
 from layers.jobs.rasters.settings import RasterSettings
+from layers.printing.settings import PrintSettings
 from layers.read.settings import ReadSettings
 from layers.workers.settings import BoundedSettings
 from layers.write.account_settings import AccountSettings
 from layers.write.growing.settings import GrowingSettings
 
 GROUPS = (DatabaseSettings, ServiceSettings, TileSettings, ReadSettings, BoundedSettings, GrowingSettings,
-          AccountSettings, OpenDataSettings, RasterSettings)
+          AccountSettings, OpenDataSettings, RasterSettings, PrintSettings)
 
 # Every variable the program reads: renaming one breaks every deployment that sets it.
 NAMES = {
@@ -44,6 +45,8 @@ NAMES = {
     "NTM_RASTER_DIR", "NTM_RASTER_MAX_PIXELS", "NTM_RASTER_GDAL_CACHE_MB",
     "NTM_RASTER_STATS_INTERVAL_S", "NTM_RASTER_STATS_BATCH",
     "NTM_RASTER_TILE_WORKERS", "NTM_RASTER_TILE_DEADLINE_S", "NTM_RASTER_RECHECK_S",
+    # label sheets and certificates (issue 15)
+    "NTM_PRINT_WORKERS", "NTM_PRINT_MEMORY_MB", "NTM_PRINT_TIMEOUT_S",
 }
 # Folders: any path is a choice, none a mistake.
 UNCHECKED = {"NTM_HOME", "NTM_RUNTIME_DIR", "NTM_VENDOR_DIR", "NTM_TILE_CACHE_DIR", "NTM_OPENDATA_DIR", "NTM_RASTER_DIR"}
@@ -77,6 +80,7 @@ BAD = [
     ("NTM_RASTER_MAX_PIXELS", "0"), ("NTM_RASTER_GDAL_CACHE_MB", "8"),
     ("NTM_RASTER_STATS_INTERVAL_S", "-1"), ("NTM_RASTER_STATS_BATCH", "0"),
     ("NTM_RASTER_TILE_WORKERS", "-1"), ("NTM_RASTER_TILE_DEADLINE_S", "0"), ("NTM_RASTER_RECHECK_S", "-1"),
+    ("NTM_PRINT_WORKERS", "0"), ("NTM_PRINT_MEMORY_MB", "63"), ("NTM_PRINT_TIMEOUT_S", "0"),
 ]
 # Cross-field checks: the values together are the mistake, and the message names both variables.
 BAD_TOGETHER = [
