@@ -39,13 +39,17 @@ def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool
         except DemoError as exc:
             raise Fail(str(exc)) from None
         analyze(conn)
+        from layers.jobs.rasters.cache import Cache  # rasters made before from the same vectors (issue 13)
+        from layers.jobs.rasters.settings import raster_cache_dir
+
+        cache = Cache(raster_cache_dir(settings_of(ctx)))
         if not no_rasters:  # after the vectors: the rasters follow the villages and growing areas
             from layers.jobs.demo.rasters import make_demo_rasters
 
-            make_demo_rasters(conn, settings_of(ctx), seed=seed, log=lambda m: click.echo(f"  {m}"))
+            make_demo_rasters(conn, settings_of(ctx), seed=seed, log=lambda m: click.echo(f"  {m}"), cache=cache)
         from layers.jobs.rasters.suitability import after_demo  # suitability and zonal statistics (issue 13)
 
-        after_demo(conn, settings_of(ctx), log=lambda m: click.echo(f"  {m}"))
+        after_demo(conn, settings_of(ctx), log=lambda m: click.echo(f"  {m}"), cache=cache)
     click.echo("loaded " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
                + f" in {time.monotonic() - started:.1f} s")
 

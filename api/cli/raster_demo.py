@@ -24,6 +24,8 @@ def demo(ctx, seed: int, if_missing: bool) -> None:
     from geo.raster_checks import RasterProblem
     from layers.jobs.demo import is_empty
     from layers.jobs.demo.rasters import make_demo_rasters, missing
+    from layers.jobs.rasters.cache import Cache
+    from layers.jobs.rasters.settings import raster_cache_dir
     from layers.jobs.rasters.suitability import after_demo
 
     settings = settings_of(ctx)
@@ -38,8 +40,9 @@ def demo(ctx, seed: int, if_missing: bool) -> None:
             if if_missing and not missing(conn):
                 click.echo("demo rasters present; nothing to do")
                 return
-            rows = make_demo_rasters(conn, settings, seed=seed, log=log)
-            after_demo(conn, settings, log=log)
+            cache = Cache(raster_cache_dir(settings))  # made before from the same vectors: linked, not made
+            rows = make_demo_rasters(conn, settings, seed=seed, log=log, cache=cache)
+            after_demo(conn, settings, log=log, cache=cache)
     except (RasterProblem, ValueError, OSError) as exc:
         raise Fail(f"{exc}; nothing was stored") from None
     click.echo(f"{len(rows)} demo rasters stored in {time.monotonic() - started:.1f} s")

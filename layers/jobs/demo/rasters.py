@@ -10,13 +10,11 @@ do not belong in git. `scale` coarsens every grid (tests use a coarse province t
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import rasterio
 import rasterio.enums
 import rasterio.windows
@@ -26,12 +24,14 @@ from sqlalchemy.engine import Connection
 
 from layers.jobs.demo import raster_imagery, raster_terrain as t
 from layers.jobs.demo.agriculture import DEMO_TODAY
+from layers.jobs.demo.raster_world import IMAGERY_COMMUNES, World, imagery_communes, near_part, read_world, world_rows
+from layers.jobs.rasters import cog, gdal_copy
+from layers.jobs.rasters.cache import Cache, code_digest, key_of
 from layers.jobs.rasters.settings import raster_dir
-from layers.jobs.rasters.store import add_rasters, get_raster
+from layers.jobs.rasters.store import NotTheSameCog, add_rasters, get_raster
 
 NAMES = ("landcover", "elevation", "slope", "imagery", "imagery_overview")
-COVER_M, OVERVIEW_M, IMAGERY_M = 50.0, 50.0, 2.4
-IMAGERY_COMMUNES = 3
+COVER_M, OVERVIEW_M, IMAGERY_M = 50.0, 100.0, 2.4
 BLOCK_PX, PAD_PX = 1024, 24  # the sharp mosaic is painted in blocks (bounded memory), each padded
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), like the demo's other data"
 LANDCOVER_LEGEND = {"classes": [
@@ -50,95 +50,6 @@ ELEVATION_LEGEND = {"stops": [[0, "#2e7d32"], [50, "#7cb342"], [200, "#d4e157"],
 SLOPE_LEGEND = {"stops": [[0, "#ffffcc"], [3, "#c2e699"], [8, "#78c679"], [15, "#fed976"], [25, "#fd8d3c"],
                           [35, "#e31a1c"], [50, "#800026"]]}
 NODATA_F = -9999.0
-
-
-@dataclass
-class World:
-    """The demo's vectors the rasters follow, in UTM 48N metres."""
-    province: object
-    communes: pd.DataFrame  # code, kind, geom (UTM), areas (growing areas in it)
-    areas_utm: list
-    area_crops: list
-    area_communes: list
-    zones_utm: list
-    zone_kinds: list
-    house_x: np.ndarray
-    house_y: np.ndarray
-    village_x: np.ndarray
-    village_y: np.ndarray
-    area_ids: np.ndarray | None = None  # each growing area's index in the whole world (a block's subset)
-
-
-def read_world(conn: Connection) -> World:
-    """The province, communes, growing areas, zones, households and village centres. A village's
-    centre is where its households are (their median), not its cell's centroid: the generated
-    houses gather round the village's first hamlet."""
-    q = lambda sql: conn.execute(sa.text(sql)).all()  # noqa: E731
-    geoms = lambda rows, i=0: [t.to_utm(g) for g in shapely.from_wkb([bytes(r[i]) for r in rows])] if rows else []  # noqa: E731
-    prov = q("SELECT ST_AsBinary(ST_Union(geom)) FROM communes")
-    com = q("SELECT c.code, c.kind, ST_AsBinary(c.geom), (SELECT count(*) FROM growing_areas g "
-            "WHERE g.commune_code = c.code), c.full_name_vi, c.full_name_en FROM communes c ORDER BY c.code")
-    communes = pd.DataFrame({"code": [r[0] for r in com], "kind": [r[1] for r in com],
-                             "geom": geoms(com, 2), "areas": [r[3] for r in com],
-                             "name_vi": [r[4] for r in com], "name_en": [r[5] for r in com]})
-    areas = q("SELECT ST_AsBinary(geom), crop, commune_code FROM growing_areas WHERE geom IS NOT NULL ORDER BY id")
-    zones = q("SELECT ST_AsBinary(geom), kind FROM agri_zones ORDER BY id")
-    houses = q("SELECT ST_X(geom), ST_Y(geom), village_id FROM households ORDER BY id")
-    hx, hy = t._TO_UTM.transform([r[0] for r in houses], [r[1] for r in houses]) if houses else ([], [])
-    hx, hy = np.asarray(hx, dtype=float), np.asarray(hy, dtype=float)
-    villages = q("SELECT id, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM villages ORDER BY id")
-    vx, vy = t._TO_UTM.transform([r[1] for r in villages], [r[2] for r in villages]) if villages else ([], [])
-    centre = pd.DataFrame({"x": vx, "y": vy}, index=[r[0] for r in villages], dtype=float)
-    if len(houses):
-        med = pd.DataFrame({"x": hx, "y": hy, "v": [r[2] for r in houses]}).dropna().groupby("v")[["x", "y"]].median()
-        centre.update(med)
-    return World(t.to_utm(shapely.from_wkb(bytes(prov[0][0]))), communes, geoms(areas), [r[1] for r in areas], [r[2] for r in areas],
-                 geoms(zones), [r[1] for r in zones], hx, hy, centre["x"].to_numpy(), centre["y"].to_numpy())
-
-
-def imagery_communes(world: World, count: int = IMAGERY_COMMUNES) -> pd.DataFrame:
-    """The `count` neighbouring rural communes (kind 'Xã', with growing areas) the sharp mosaic
-    covers whole: grown from each such commune by adding its smallest neighbour in turn, the set
-    of least total area wins (ties by codes). Small communes keep the picture within seconds;
-    whole ones let staff trace every field of a commune."""
-    rural = world.communes[(world.communes["kind"] == "Xã") & (world.communes["areas"] > 0)].reset_index(drop=True)
-    geoms = np.asarray(rural["geom"], dtype=object)
-    area = shapely.area(geoms)
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=1.0)
-    near = {i: set() for i in range(len(geoms))}
-    for i, j in zip(left, right):
-        if i != j:
-            near[int(i)].add(int(j))
-    best, best_key = None, None
-    for start in range(len(geoms)):
-        chosen = [start]
-        while len(chosen) < count:
-            options = sorted(set().union(*(near[i] for i in chosen)) - set(chosen),
-                             key=lambda j: (area[j], rural["code"][j]))
-            if not options:
-                break
-            chosen.append(options[0])
-        if len(chosen) < count:
-            continue
-        key = (float(area[chosen].sum()), sorted(rural["code"][j] for j in chosen))
-        if best_key is None or key < best_key:
-            best, best_key = sorted(chosen, key=lambda j: rural["code"][j]), key
-    if best is None:
-        raise ValueError(f"no {count} neighbouring rural communes with growing areas for the sharp imagery")
-    return rural.iloc[best].reset_index(drop=True)
-
-
-def _near(world: World, bounds, margin: float) -> World:
-    """The part of the world that can paint a block: what lies within `margin` of its bounds."""
-    box = shapely.box(bounds[0] - margin, bounds[1] - margin, bounds[2] + margin, bounds[3] + margin)
-    a = np.nonzero(shapely.intersects(np.asarray(world.areas_utm, dtype=object), box))[0] if world.areas_utm else []
-    z = np.nonzero(shapely.intersects(np.asarray(world.zones_utm, dtype=object), box))[0] if world.zones_utm else []
-    h = shapely.contains_xy(box, world.house_x, world.house_y)
-    v = shapely.contains_xy(box, world.village_x, world.village_y)
-    return World(world.province, world.communes, [world.areas_utm[i] for i in a], [world.area_crops[i] for i in a],
-                 [world.area_communes[i] for i in a], [world.zones_utm[i] for i in z], [world.zone_kinds[i] for i in z],
-                 world.house_x[h], world.house_y[h], world.village_x[v], world.village_y[v], np.asarray(a, dtype=np.int64))
 
 
 def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed: int,
@@ -162,7 +73,7 @@ def write_sharp(path: Path, terrain, grid: t.Grid, world: World, footprint, seed
             bounds = (sub.x0, sub.y0 - sub.height * sub.res, sub.x0 + sub.width * sub.res, sub.y0)
             box = shapely.box(*bounds)
             near_roads = [g for g in roads if g.intersects(box)]
-            pic = raster_imagery.sharp(terrain, sub, _near(world, bounds, 200.0), seed, (r0 - pad, c0 - pad),
+            pic = raster_imagery.sharp(terrain, sub, near_part(world, bounds, 200.0), seed, (r0 - pad, c0 - pad),
                                        near_roads)[:, pad: pad + h, pad: pad + w]
             pic[:, inside.burn([(footprint, 1)], all_touched=True) == 0] = 0  # as a skipped block
             return rasterio.windows.Window(c0, r0, w, h), pic
@@ -203,10 +114,10 @@ def build(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, log=
     return {name: (path, options) for name, path, options in generate(conn, folder, seed=seed, scale=scale, log=log)}
 
 
-def generate(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, log=print):
+def generate(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, log=print, world: World | None = None):
     """Write the five GeoTIFFs into `folder`, yielding (name, path, add_raster keywords) as each
     is written; the arrays of those written are freed before the next are made."""
-    world = read_world(conn)
+    world = world if world is not None else read_world(conn)
     if world.province is None or world.province.is_empty:
         raise ValueError("no communes: load the demo's vectors first (`ntm-map load demo`)")
     stream = lambda k: np.random.default_rng([seed, 1000 + k])  # noqa: E731
@@ -255,21 +166,60 @@ def generate(conn: Connection, folder: Path, *, seed: int, scale: float = 1.0, l
                        f"({km2:.0f} km²); elsewhere the coarse province-wide imagery.", **common)
 
 
-def make_demo_rasters(conn: Connection, settings, *, seed: int = 40, scale: float = 1.0, log=print) -> list[dict]:
+# What the demo rasters' bytes depend on besides the vectors and the seed (the cache's key).
+GENERATOR = tuple(Path(m.__file__) for m in (raster_imagery, t, cog, gdal_copy)) + (
+    Path(__file__), Path(__file__).with_name("raster_world.py"))
+
+
+def cache_key(world: World, seed: int, scale: float) -> str:
+    """The key of the demo rasters made from these rows with this seed and scale by this code."""
+    return key_of("demo rasters", code_digest(*GENERATOR), world.digest, seed, scale)
+
+
+def make_demo_rasters(conn: Connection, settings, *, seed: int = 40, scale: float = 1.0, log=print,
+                      cache: Cache | None = None) -> list[dict]:
     """Generate and register (or replace) the demo rasters inside the caller's transaction: the
     five COGs are written two at a time once all are painted (add_rasters), the rows one after
     the other. (Writing each COG while the next raster is painted was measured slower on the
-    2-core machine: the imagery's two painting threads already keep both cores busy.)"""
+    2-core machine: the imagery's two painting threads already keep both cores busy.)
+
+    With a `cache` (layers.jobs.rasters.cache), COGs made before from the same rows, seed, scale
+    and code are linked and registered instead (their sha256 checked again; a damaged copy is
+    forgotten and the rasters made anew), and those made here are kept for next time."""
     raster_dir(settings).mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    world = read_world(conn, world_rows(conn))
+    if world.province is None or world.province.is_empty:
+        raise ValueError("no communes: load the demo's vectors first (`ntm-map load demo`)")
+    key = cache_key(world, seed, scale)
+    found = cache.cogs("demo", key) if cache is not None else None
+    if found:
+        items = [(name, path, dict(options, ready=made, replace=get_raster(conn, name) is not None))
+                 for name, (path, made, options) in found.items()]
+        try:
+            rows = add_rasters(conn, settings, items, workers=2)
+        except NotTheSameCog as exc:
+            log(f"the cached demo rasters are damaged ({exc}): made anew")
+            cache.forget("demo", key)
+        else:
+            log(f"{len(rows)} demo rasters made before from the same vectors and seed, registered in "
+                f"{time.monotonic() - started:.1f} s")
+            return rows
     with tempfile.TemporaryDirectory(dir=raster_dir(settings), prefix=".demo-") as tmp:
-        items = [(name, path, dict(options, replace=get_raster(conn, name) is not None))
-                 for name, path, options in generate(conn, Path(tmp), seed=seed, scale=scale, log=log)]
+        options = {}
+        items = []
+        for name, path, kw in generate(conn, Path(tmp), seed=seed, scale=scale, log=log, world=world):
+            options[name] = kw
+            items.append((name, path, dict(kw, replace=get_raster(conn, name) is not None)))
         started = time.monotonic()
         rows = add_rasters(conn, settings, items, workers=2)
     for row in rows:
         log(f"{row['name']} v{row['version']}: {row['width']:,} × {row['height']:,} px, {row['resolution_m']:.1f} m, "
             f"{row['bytes'] / 1e6:.1f} MB")
     log(f"{len(rows)} COGs written (two at a time) and registered in {time.monotonic() - started:.1f} s")
+    if cache is not None:
+        cache.keep_cogs("demo", key, {r["name"]: (raster_dir(settings) / r["file"], r["cog"], options[r["name"]])
+                                      for r in rows})
     return rows
 
 

@@ -34,3 +34,9 @@ class RasterSettings(BaseSettings):
 def raster_dir(settings) -> Path:
     """The folder of the stored COGs."""
     return settings.raster_dir or settings.home / "rasters"
+
+
+def raster_cache_dir(settings) -> Path:
+    """Rasters and statistics computed before, by what they were computed from
+    (layers.jobs.rasters.cache): the demo's, kept across database reloads."""
+    return settings.home / "cache" / "rasters"

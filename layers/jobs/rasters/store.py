@@ -27,7 +27,8 @@ from tqdm import tqdm
 from geo.raster_checks import RasterProblem
 from geo.raster_legend import check_legend, legend_range
 from layers.db.models.rasters import NAME_PATTERN, RASTER_KINDS, Raster
-from layers.jobs.rasters.cog import Converted, convert
+from layers.jobs.rasters.cache import link_or_copy
+from layers.jobs.rasters.cog import Converted, convert, file_digest
 from layers.jobs.rasters.settings import raster_dir
 from layers.read import registry
 
@@ -148,6 +149,7 @@ class _Job:
     folder: Path
     out: Converted | None = None
     recorded: bool = False
+    ready: Converted | None = None  # `path` is already this COG (a cache's): linked and checked, not converted
 
     @property
     def final(self) -> Path:
@@ -190,7 +192,10 @@ def add_rasters(conn: Connection, settings, items: Iterable[tuple[str, str | Pat
     works without the GIL; each conversion's memory is the shared block cache). `items` may be a
     generator still making the next file: each file is converted as soon as it is yielded, while
     the next is made (it may use `conn`: the workers touch it only between two items). All or
-    nothing as add_raster: when one fails, no file of this call remains and the error is raised."""
+    nothing as add_raster: when one fails, no file of this call remains and the error is raised.
+    An item whose keywords hold `ready=Converted` names a COG made before by this function (the
+    raster cache's): it is linked, not converted, and refused with NotTheSameCog unless its
+    sha256 is the one recorded with it."""
     jobs: list[_Job] = []
     lock = threading.Lock()  # the connection: the caller's thread, or a worker's province lookup
     lookup = _province_lookup(conn)
@@ -228,7 +233,7 @@ def _locked(lock, function, *args):
 
 
 def _plan(conn: Connection, settings, name: str, path: Path, *, kind: str, title_vi: str, legend=None,
-          crs=None, nodata=None, replace=False, **row) -> _Job:
+          crs=None, nodata=None, replace=False, ready: Converted | None = None, **row) -> _Job:
     check_name(name)
     if kind not in RASTER_KINDS:
         raise RasterProblem(f"unknown raster kind {kind!r}: {', '.join(RASTER_KINDS)}")
@@ -246,7 +251,7 @@ def _plan(conn: Connection, settings, name: str, path: Path, *, kind: str, title
     folder = raster_dir(settings) / name
     folder.mkdir(parents=True, exist_ok=True)
     return _Job(name, path, kind, crs, nodata, dict(row, title_vi=title_vi.strip(), legend=legend), existing,
-                version, folder)
+                version, folder, ready=ready)
 
 
 def _convert(job: _Job, settings, province_at, progress: bool) -> None:
@@ -267,6 +272,9 @@ def _convert(job: _Job, settings, province_at, progress: bool) -> None:
             share.update(percent - share.n)
 
     try:
+        if job.ready is not None:
+            job.out = _adopt(job, step)
+            return
         job.out = convert(job.path, job.part, kind=job.kind, crs=job.crs, nodata=job.nodata,
                           max_pixels=settings.raster_max_pixels, cache_mb=settings.raster_gdal_cache_mb,
                           province_at=province_at, default_province=settings.province_code, step=step,
@@ -276,6 +284,26 @@ def _convert(job: _Job, settings, province_at, progress: bool) -> None:
     finally:
         share.close()
         bar.close()
+
+
+class NotTheSameCog(RasterProblem):
+    """A COG given as `ready` whose bytes are not the ones recorded with it."""
+
+
+def _adopt(job: _Job, step) -> Converted:
+    """A COG made before (`ready`) linked under the job's names; its sha256 is checked on the
+    linked file, the one the registry will serve: a damaged copy is refused, never recorded."""
+    step("writing the COG")
+    link_or_copy(job.path, job.part)
+    step("checksum")
+    size, sha256 = file_digest(job.part)
+    if (size, sha256) != (job.ready.bytes, job.ready.sha256):
+        job.part.unlink(missing_ok=True)
+        raise NotTheSameCog(f"{job.path} is not the COG recorded with it (sha256 {sha256[:12]}…, "
+                            f"expected {job.ready.sha256[:12]}…)")
+    os.replace(job.part, job.final)
+    step("recording")
+    return job.ready
 
 
 def _record(conn: Connection, settings, job: _Job) -> dict:
@@ -298,6 +326,7 @@ def _record(conn: Connection, settings, job: _Job) -> dict:
     job.recorded = True  # from here the transaction's end decides the file's fate
     row = get_raster(conn, name)
     row["notes"] = out.notes + _legend_notes(row)
+    row["cog"] = out
     return row
 
 
@@ -325,4 +354,5 @@ def remove_raster(conn: Connection, settings, name: str) -> dict:
     return row
 
 
-__all__ = ["add_raster", "add_rasters", "check_name", "get_raster", "list_rasters", "raster_path", "remove_raster"]
+__all__ = ["NotTheSameCog", "add_raster", "add_rasters", "check_name", "get_raster", "list_rasters", "raster_path",
+           "remove_raster"]

@@ -30,12 +30,14 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
 from geo.vocabulary import CROP_NAMES
+from layers.jobs.rasters.cache import Cache, code_digest, key_of
 from layers.jobs.rasters.settings import raster_dir
-from layers.jobs.rasters.store import add_rasters, get_raster
+from layers.jobs.rasters.store import NotTheSameCog, add_rasters, get_raster
 from layers.jobs.rasters.zonal_refresh import refresh
 
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "demo_data" / "suitability.json"
 STRIP = 512
+CODE = (Path(__file__), Path(__file__).with_name("cog.py"), Path(__file__).with_name("gdal_copy.py"))
 SUITABLE, MARGINAL, NOT_SUITABLE, NODATA = 1, 2, 3, 0
 LEGEND = {"classes": [
     {"value": SUITABLE, "colour": "#1a9641", "label_vi": "Thích hợp", "label_en": "suitable"},
@@ -138,9 +140,13 @@ def write_suitability(criteria: list[dict], paths: list[Path], kinds: list[str],
 
 
 def make_suitability(conn, settings, crops: list[str] | None = None, rules_path: Path | str | None = None,
-                     log=print) -> dict[str, dict]:
+                     log=print, cache: Cache | None = None) -> dict[str, dict]:
     """Build `suitability_<crop>` for the rules' crops (or those named), then their statistics.
-    Returns {crop: {"raster": name, "version": n, "communes": [(code, suitable_ha)…]}}."""
+    Returns {crop: {"raster": name, "version": n, "communes": [(code, suitable_ha)…]}}.
+
+    With a `cache` (layers.jobs.rasters.cache), a crop whose criteria and inputs' bytes (sha256)
+    are those of a raster made before by this code gets that COG, checked again; the others are
+    computed and kept; and the statistics come from the cache's likewise."""
     rules = read_rules(rules_path)
     digest = hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()[:12]
     unknown = set(crops or ()) - set(rules["crops"])
@@ -150,6 +156,9 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
     for crop in crops or list(rules["crops"]):
         criteria = rules["crops"][crop]["criteria"]
         plans.append((crop, criteria, _inputs(conn, settings, criteria)))
+    keys = [key_of("suitability", code_digest(*CODE), crop, criteria, [(r["sha256"], r["kind"]) for r in inputs])
+            for crop, criteria, inputs in plans]
+    found = [cache.cogs("suitability", k) if cache is not None else None for k in keys]
     raster_dir(settings).mkdir(parents=True, exist_ok=True)
     items = []
     with tempfile.TemporaryDirectory(dir=raster_dir(settings)) as tmp:
@@ -164,9 +173,10 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
         # The crops are computed two at a time (numpy and GDAL release the GIL), their COGs
         # written two at a time (add_rasters), their rows recorded one after the other.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            paths = list(pool.map(write, plans))
-        for (crop, criteria, inputs), out in zip(plans, paths):
+            made = dict(pool.map(lambda i: (i, write(plans[i])), [i for i, f in enumerate(found) if not f]))
+        for i, (crop, criteria, inputs) in enumerate(plans):
             name = f"suitability_{crop}"
+            out, ready = (found[i][name][:2] if found[i] else (made[i], None))
             vi, en = CROP_NAMES.get(crop, (crop, crop))
             used = ", ".join(f"{r['name']} v{r['version']}" for r in inputs)
             items.append((name, out, dict(
@@ -176,9 +186,20 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
                 source=f"ntm-map raster suitability: rules {digest} ({crop}) over {used}",
                 synthetic=any(r["synthetic"] for r in inputs), acquired=max((r["acquired"] for r in inputs
                                                                              if r["acquired"]), default=None),
-                replace=get_raster(conn, name) is not None)))
-        rows = add_rasters(conn, settings, items, workers=2)
-    refresh(conn, settings, [row["name"] for row in rows])
+                replace=get_raster(conn, name) is not None, ready=ready)))
+        try:
+            rows = add_rasters(conn, settings, items, workers=2)
+        except NotTheSameCog as exc:
+            log(f"cached suitability rasters are damaged ({exc}): made anew")
+            for k in keys:
+                cache.forget("suitability", k)
+            return make_suitability(conn, settings, crops, rules_path, log, cache)
+    if cache is not None:
+        for i, row in enumerate(rows):
+            if not found[i]:
+                made_here = {row["name"]: (raster_dir(settings) / row["file"], row["cog"], {})}
+                cache.keep_cogs("suitability", keys[i], made_here)
+    refresh(conn, settings, [row["name"] for row in rows], cache=cache)
     done = {}
     for (crop, _, inputs), row in zip(plans, rows):
         used = ", ".join(f"{r['name']} v{r['version']}" for r in inputs)
@@ -187,17 +208,17 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
     return done
 
 
-def after_demo(conn, settings, log=print) -> None:
+def after_demo(conn, settings, log=print, cache: Cache | None = None) -> None:
     """What `ntm-map load demo` does once the demo rasters are in: the suitability rasters of the
     default rules (when their inputs exist) and every raster's zonal statistics, so the demo's
-    popups and pages have their figures from the start."""
+    popups and pages have their figures from the start (from `cache` when computed before)."""
     started = time.monotonic()
     try:
-        made = make_suitability(conn, settings, log=log)
+        made = make_suitability(conn, settings, log=log, cache=cache)
         log(f"{len(made)} suitability rasters and their statistics in {time.monotonic() - started:.1f} s")
     except RulesProblem as exc:  # a demo without land cover or elevation: statistics only
         log(f"no suitability rasters: {exc}")
     started = time.monotonic()
-    done = refresh(conn, settings)
+    done = refresh(conn, settings, cache=cache)
     log(f"zonal statistics: {sum(done.values()):,} over {len(done)} raster × layer pairs "
         f"in {time.monotonic() - started:.1f} s")

@@ -23,6 +23,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import anyio
 import rasterio.errors
@@ -31,10 +32,13 @@ from sqlalchemy import bindparam, text
 
 from layers.db.engines import atomic, connection
 from layers.db.models.rasters import ZONAL_LAYERS
+from layers.jobs.rasters.cache import Cache, code_digest, key_of
 from layers.jobs.rasters.settings import raster_dir
+from layers.jobs.rasters import zonal
 from layers.jobs.rasters.zonal import zonal_stats
 
 log = logging.getLogger("ntm_map")
+CODE = (Path(zonal.__file__),)  # what a feature's figures depend on besides the raster and the boundary
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ TARGETS = {
 _CURRENT = {"growing_areas": "true", "communes": "g.level = 'commune' AND g.valid_to IS NULL"}
 
 RASTERS = text("""
-    SELECT id, name, kind, version, file FROM rasters
+    SELECT id, name, kind, version, file, sha256 FROM rasters
     WHERE kind IN ('categorical', 'continuous') AND (:all OR name IN :names) ORDER BY name
 """).bindparams(bindparam("names", expanding=True))
 
@@ -92,12 +96,15 @@ def _write(layer: str) -> text:
 
 def refresh(conn, settings, names: list[str] | None = None, layers=ZONAL_LAYERS, *,
             limit: int | None = None, log_line: Callable[[str], None] | None = None,
-            on_error: Callable[[str, Exception], None] | None = None) -> dict[str, int]:
+            on_error: Callable[[str, Exception], None] | None = None, cache: Cache | None = None) -> dict[str, int]:
     """Compute every missing or stale statistic of the named rasters (all by default) over
     `layers`; `limit` caps the features computed in this call (per raster and layer). Returns
     {"<raster>/<layer>": features written}. Each raster and layer is its own transaction.
     `on_error`: a raster that cannot be read (its file gone) is reported there and skipped, so
-    one broken raster does not stop the others' figures (the web app); without it, it raises."""
+    one broken raster does not stop the others' figures (the web app); without it, it raises.
+    `cache` (layers.jobs.rasters.cache, the demo load's): a feature's figures computed before over
+    the same raster bytes (sha256) and the same boundary (its md5) are taken from it, not
+    computed again, and those computed here are kept."""
     for layer in layers:
         if layer not in TARGETS:
             raise ValueError(f"unknown layer {layer!r}: statistics are kept for {', '.join(TARGETS)}")
@@ -112,7 +119,7 @@ def refresh(conn, settings, names: list[str] | None = None, layers=ZONAL_LAYERS,
         path = raster_dir(settings) / raster["file"]
         for layer in layers:
             try:
-                written = _refresh_one(conn, settings, raster, path, layer, limit or 2**31 - 1)
+                written = _refresh_one(conn, settings, raster, path, layer, limit or 2**31 - 1, cache)
             except rasterio.errors.RasterioIOError as exc:
                 if on_error is None:
                     raise
@@ -124,21 +131,26 @@ def refresh(conn, settings, names: list[str] | None = None, layers=ZONAL_LAYERS,
     return done
 
 
-def _refresh_one(conn, settings, raster, path, layer: str, limit: int) -> int:
+def _refresh_one(conn, settings, raster, path, layer: str, limit: int, cache: Cache | None = None) -> int:
     with atomic(conn):
         stale = conn.execute(_stale(layer), {"raster": raster["id"], "layer": layer, "limit": limit}).all()
     if not stale:
         return 0
     fps = {key: fp for key, _, fp in stale}
-    geoms = shapely.from_wkb([bytes(wkb) for _, wkb, _ in stale])
-    params = [
-        {"raster": raster["id"], "layer": layer, "key": key, "version": raster["version"],
-         "stats": json.dumps(stats), "fp": fps[key]}
-        for key, stats in zonal_stats(path, raster["kind"], zip(fps, geoms),
-                                      gdal_cache_mb=settings.raster_gdal_cache_mb)
-    ]
+    key = key_of("zonal", code_digest(*CODE), raster["sha256"], raster["kind"]) if cache is not None else None
+    known = cache.stats(key) if cache is not None else {}
+    kept = known.get(layer, {})
+    found = {k: kept[k][1] for k, fp in fps.items() if k in kept and kept[k][0] == fp}
+    todo = [(k, shapely.from_wkb(bytes(wkb))) for k, wkb, _ in stale if k not in found]
+    computed = {} if not todo else dict(zonal_stats(path, raster["kind"], todo,
+                                                    gdal_cache_mb=settings.raster_gdal_cache_mb))
+    params = [{"raster": raster["id"], "layer": layer, "key": k, "version": raster["version"],
+               "stats": json.dumps(found[k] if k in found else computed[k]), "fp": fp} for k, fp in fps.items()]
     with atomic(conn):
         conn.execute(_write(layer), params)
+    if cache is not None and computed:
+        known[layer] = {**kept, **{k: [fps[k], stats] for k, stats in computed.items()}}
+        cache.keep_stats(key, known)
     return len(params)
 
 
