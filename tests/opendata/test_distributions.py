@@ -21,6 +21,11 @@ DERIVED_COUNTS = {  # derived datasets: one row per ...
     "commune_indicators": "SELECT count(*) FROM communes",
     "village_indicators": "SELECT count(*) FROM villages",
     "ntm_assessments": "SELECT count(*) FROM ntm_assessments a JOIN communes c ON c.code = a.commune_code",
+    "harvest_lots": "SELECT count(*) FROM harvest_lots",
+    "harvest_lot_areas": "SELECT count(*) FROM harvest_lot_areas",
+    "label_scans_by_commune": "SELECT count(DISTINCT (k.commune_code, date_trunc('month', s.day))) FROM lot_scans s "
+                              "JOIN harvest_lots l ON l.id = s.lot_id JOIN cooperatives k ON k.id = l.cooperative_id "
+                              "JOIN communes c ON c.code = k.commune_code",
 }
 
 

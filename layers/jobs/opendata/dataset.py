@@ -31,6 +31,9 @@ class Dataset:
     layer_id: str | None = None  # the API collection holding the same rows
     household_derived: bool = False
     temporal_field: str | None = None  # an integer year or a date giving temporal coverage
+    # For rows that change without a layer version (lot_scans): a statement whose one value changes
+    # with them, compared by `publish --if-changed` like the layer versions.
+    state: Callable[[], sa.Select] | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:

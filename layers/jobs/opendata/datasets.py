@@ -4,7 +4,8 @@ A layer's dataset is exactly its public API collection (same rows, same properti
 `public_select`), so a file and `/collections/{id}/items` always agree. The households layer is
 a dataset too: an address code and its point are public like a house number (DOMAIN.md) and are
 already served by the API and tiles; it carries nothing about who lives there. Derived datasets
-(indicators, NTM criteria detail) are built in `layers.jobs.opendata.indicators` from public selects.
+(indicators, NTM criteria detail) are built in `layers.jobs.opendata.indicators` from public selects;
+harvest lots, their areas and label scans per commune in `layers.jobs.opendata.lots`.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from geo.vocabulary import THEMES
 from layers.db.settings import Settings
 from layers.jobs.opendata.dataset import ID, Dataset
 from layers.jobs.opendata.indicators import DERIVED
+from layers.jobs.opendata.lots import LOT_DATASETS
 from layers.read.registry import LAYERS, Layer, Property
 from layers.read.relations import public_select
 
@@ -71,7 +73,7 @@ def layer_dataset(layer: Layer) -> Dataset:
 
 
 def all_datasets() -> tuple[Dataset, ...]:
-    return (*(layer_dataset(layer) for layer in LAYERS), *DERIVED)
+    return (*(layer_dataset(layer) for layer in LAYERS), *DERIVED, *LOT_DATASETS)
 
 
 def by_id() -> dict[str, Dataset]:

@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geo.vector_export import FORMATS
@@ -81,13 +82,18 @@ def feature_labels(release_dir: Path, prev_dir: Path | None, changes: dict[str, 
             path = folder / f"{ds_id}.parquet" if folder else None
             if not ids or path is None or not path.is_file():
                 continue
-            names = set(pq.read_schema(path).names)
+            schema = pq.read_schema(path)
+            names = set(schema.names)
             code = next((c for c in CODE_COLUMNS if c in names), None)
             name = next((c for c in NAME_COLUMNS if c in names), None)
             columns = [c for c in ("id", code, name) if c]
             if len(columns) == 1 or "id" not in names:
                 continue
-            table = pq.read_table(path, columns=columns, filters=[("id", "in", [int(i) for i in ids if i.isdigit()])])
+            textual = "id" in names and pa.types.is_string(schema.field("id").type)  # e.g. "16708-2026-05"
+            keys = list(ids) if textual else [int(i) for i in ids if i.isdigit()]
+            if not keys:
+                continue
+            table = pq.read_table(path, columns=columns, filters=[("id", "in", keys)])
             for row in table.to_pylist():
                 text = " ".join(str(row[c]) for c in (code, name) if c and row.get(c) not in (None, ""))
                 if text:

@@ -152,6 +152,7 @@ def publish(settings: Settings, url: str, *, dry_run: bool = False, if_changed: 
         prev = store.manifest(settings, previous) if previous else None
         prev_dir = rdir / previous if previous else None
         versions = dict(conn.execute(select(LayerVersion.table_name, LayerVersion.version)).all())
+        versions.update({f"{d.id}:state": conn.execute(d.state()).scalar() for d in datasets if d.state})
         fp = fingerprint(datasets, versions, settings, extra_key)
         if if_changed and prev and prev.get("fingerprint") == fp:
             return PublishResult(None, previous, f"no changes since release {previous}: nothing published",
