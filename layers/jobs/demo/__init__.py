@@ -18,7 +18,7 @@ from layers.db.models.admin import AdminUnit
 from layers.db.models.history import CodeCounter
 from layers.jobs.bulk import copy_frame, reset_sequences
 from layers.jobs.criteria import load_criteria_set, read_criteria_file
-from layers.jobs.demo import agriculture, households, ntm, tourism, villages
+from layers.jobs.demo import agriculture, households, lots, ntm, tourism, villages
 from layers.jobs.demo.regions import region_of
 from layers.jobs.importing import ImportOptions, import_file
 from layers.write.growing.expiry import expire_now
@@ -111,9 +111,11 @@ def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
     # The demo is dated DEMO_TODAY; codes that have lapsed since then are expired now, as the
     # server's expiry would within minutes, so the loaded demo passes `ntm-map check`.
     expire_now(conn)
+    log("harvest lots, their GTINs and label scans")
+    traced = lots.load_lots(conn, stream(12))  # after expiry: lots come from areas granted today
     counts = {
         "communes": len(communes), "villages": len(vill), "households": len(public),
         "cooperatives": len(coops), "growing_areas": len(areas), "tourism_places": len(places),
-        "ntm_assessments": len(assessed),
+        "ntm_assessments": len(assessed), **traced,
     }
     return counts
