@@ -1,17 +1,49 @@
 """The demo's harvest lots (layers/jobs/demo/lots.py): synthetic GTINs with correct check digits,
 lots from their cooperative's granted areas, VietGAP within validity, confidential quantities kept
-private, one or two recalls, scans on a few days; the same rows for the same seed."""
+private, one or two recalls, scans on a few days; the same rows for the same seed; and the demo
+with its lots still passes `ntm-map check`.
+
+The tests' shared demo template has no lots (the lot tests write their own), so they are loaded
+here into a copy of it, with the stream `load demo` gives them."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import psycopg
+import pytest
+from click.testing import CliRunner
 
+from api.cli import main
 from geo import gs1
+from layers.db.engines import connection
+from layers.jobs.bulk import bulk_session
 from layers.jobs.demo.agriculture import DEMO_TODAY
-from layers.jobs.demo.lots import GTIN_PREFIX, gtin_for, plan
-from tests.support import scalar
+from layers.jobs.demo.lots import GTIN_PREFIX, gtin_for, load_lots, plan
+from tests.support import DEMO_SEED, scalar
+
+
+@pytest.fixture(scope="module")
+def lots_demo(databases, demo_template) -> str:
+    url = databases.create(template=demo_template)
+    with connection(url) as conn, bulk_session(conn, "demo", "tests"):
+        counts = load_lots(conn, np.random.default_rng([DEMO_SEED, 12]))  # load_demo's stream 12
+    assert counts["harvest_lots"] >= 10 and counts["lot_scans"] > 0
+    return url
+
+
+@pytest.fixture
+def demo_conn(lots_demo):
+    with psycopg.connect(lots_demo) as conn:
+        yield conn
+
+
+def test_the_demo_with_its_lots_passes_every_check(lots_demo):
+    r = CliRunner().invoke(main, ["check", "--json"], env={"DATABASE_URL": lots_demo})
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["problems"] == 0
 
 
 def test_demo_lots_follow_the_rules_and_cover_each_case(demo_conn):

@@ -53,8 +53,9 @@ def _communes(conn: Connection) -> pd.DataFrame:
 
 
 def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
-              replace: bool = False, progress: bool = True, log=print) -> dict[str, int]:
-    """Load inside the caller's transaction (see layers.jobs.bulk.bulk_session)."""
+              replace: bool = False, progress: bool = True, log=print, harvest_lots: bool = True) -> dict[str, int]:
+    """Load inside the caller's transaction (see layers.jobs.bulk.bulk_session). `harvest_lots`
+    False leaves the lots out (the tests' shared demo, whose lot tests write their own)."""
     if not is_empty(conn):
         if not replace:
             raise DemoError("the database already holds data; `ntm-map load demo --replace` wipes the layers and reloads")
@@ -111,8 +112,10 @@ def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
     # The demo is dated DEMO_TODAY; codes that have lapsed since then are expired now, as the
     # server's expiry would within minutes, so the loaded demo passes `ntm-map check`.
     expire_now(conn)
-    log("harvest lots, their GTINs and label scans")
-    traced = lots.load_lots(conn, stream(12))  # after expiry: lots come from areas granted today
+    traced = {}
+    if harvest_lots:
+        log("harvest lots, their GTINs and label scans")
+        traced = lots.load_lots(conn, stream(12))  # after expiry: lots come from areas granted today
     counts = {
         "communes": len(communes), "villages": len(vill), "households": len(public),
         "cooperatives": len(coops), "growing_areas": len(areas), "tourism_places": len(places),
