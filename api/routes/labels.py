@@ -2,8 +2,8 @@
 
 Thin: parse the sheet, count, skip, outline and language; let layers.printing.labels say who may
 print which lot and what the QR code holds; put the label's lines in the language (catalogue,
-geo.formatting); have the sheet drawn in a printing worker into a temporary file; stream the file
-and delete it once sent. 401 without credentials, 403 for someone else's lot, 404 for no lot,
+geo.formatting); have the sheet drawn in a printing worker into a temporary file; stream the file,
+whose name is removed before the first byte leaves. 401 without credentials, 403 for someone else's lot, 404 for no lot,
 409 for a recalled lot, 400 for a bad sheet, count or skip, 503 when the printing workers are
 busy or the job overran its bounds.
 """
@@ -14,8 +14,9 @@ import re
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import User, current_user
 from api.i18n import t
@@ -29,6 +30,7 @@ from layers.printing import labels
 router = APIRouter(tags=["traceability: printing"])
 LotId = Path(..., alias="lotId", ge=1, le=2**31 - 1, description="Harvest-lot id")
 DEFAULT_SHEET = "a4-3x8-70x37"
+CHUNK = 256 * 1024
 RESPONSES = {r: {"description": d} for r, d in (
     (200, "the PDF (application/pdf)"), (400, "unknown sheet, count outside 1..10,000, or skip outside the page"),
     (401, "no or bad credentials"), (403, "not the lot's cooperative, its province's staff or an admin"),
@@ -56,7 +58,7 @@ def check_print_job(sheet: str, count: int, skip: int) -> None:
 
 
 @router.get("/collections/harvest_lots/items/{lotId}/labels.pdf", summary="Print QR labels of a harvest lot",
-            responses=RESPONSES, response_class=FileResponse)
+            responses=RESPONSES, response_class=StreamingResponse)
 async def lot_labels(
         request: Request, lot_id: int = LotId, user: User = Depends(current_user),
         sheet: str = Query(DEFAULT_SHEET, description="Sticker sheet: " + ", ".join(sheets.SHEETS)),
@@ -82,6 +84,23 @@ async def lot_labels(
         said = exc.args[0]
         raise Refusal(503, said.key, headers={"Retry-After": "5"}, **said.values) from None
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", lot.lot_code)
-    return FileResponse(path, media_type="application/pdf", filename=f"labels-{name}.pdf",
-                        content_disposition_type="inline", headers={"Cache-Control": "no-store"},
-                        background=BackgroundTask(os.unlink, path))
+    return stream_and_forget(path, {"Content-Disposition": f'inline; filename="labels-{name}.pdf"',
+                                     "Cache-Control": "no-store"})
+
+
+def stream_and_forget(path, headers: dict) -> StreamingResponse:
+    """The file's bytes in chunks; its name is removed before the first byte is sent (the open
+    handle keeps the data readable), so a client that goes away mid-download leaves no file behind."""
+    handle = open(path, "rb")
+    os.unlink(path)
+    size = os.fstat(handle.fileno()).st_size
+
+    async def chunks():
+        try:
+            while data := await run_in_threadpool(handle.read, CHUNK):
+                yield data
+        finally:
+            handle.close()
+
+    return StreamingResponse(chunks(), media_type="application/pdf", background=BackgroundTask(handle.close),
+                             headers={**headers, "Content-Length": str(size)})
