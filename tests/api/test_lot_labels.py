@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import math
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import psycopg
@@ -78,6 +80,28 @@ def test_ten_thousand_labels_stream_from_a_worker_capped_at_128_mb(printing):
     assert len(pdf.pages) == math.ceil(10_000 / 24) == 417
     assert qr_texts(r.content) == [f"http://testserver{DL_PATH}"]
     assert leftovers() <= before  # the temporary file is gone once sent
+
+
+def test_other_requests_are_answered_while_a_big_sheet_is_drawn(printing):
+    """The sheet is drawn in a worker process: the event loop answers a request sent while the
+    job runs (its temporary file exists), before the job ends."""
+    c, before, answer, done = printing["client"], leftovers(), {}, threading.Event()
+
+    def print_big():
+        answer["labels"] = c.get(PATH.format(printing["gs1"]), params={"count": 10_000},
+                                 headers=printing["who"]["htx"])
+        done.set()
+
+    job = threading.Thread(target=print_big)
+    job.start()
+    for _ in range(6000):  # until the worker has the job (at most a minute on a loaded machine)
+        if leftovers() - before or done.is_set():
+            break
+        time.sleep(0.01)
+    other = c.get("/conformance")
+    assert other.status_code == 200 and not done.is_set()
+    job.join()
+    assert answer["labels"].status_code == 200
 
 
 def test_skip_starts_after_used_labels_and_the_pages_follow(printing):
