@@ -41,15 +41,16 @@ def load_demo_cmd(ctx, seed: int, households: int, if_empty: bool, replace: bool
         analyze(conn)
         from layers.jobs.rasters.cache import Cache  # rasters made before from the same vectors (issue 13)
         from layers.jobs.rasters.settings import raster_cache_dir
+        from layers.jobs.rasters.suitability import after_demo  # suitability and zonal statistics (issue 13)
 
-        cache = Cache(raster_cache_dir(settings_of(ctx)))
+        cache, say = Cache(raster_cache_dir(settings_of(ctx))), lambda m: click.echo(f"  {m}")
+        statistics = lambda: after_demo(conn, settings_of(ctx), log=say, cache=cache)  # noqa: E731
         if not no_rasters:  # after the vectors: the rasters follow the villages and growing areas
             from layers.jobs.demo.rasters import make_demo_rasters
 
-            make_demo_rasters(conn, settings_of(ctx), seed=seed, log=lambda m: click.echo(f"  {m}"), cache=cache)
-        from layers.jobs.rasters.suitability import after_demo  # suitability and zonal statistics (issue 13)
-
-        after_demo(conn, settings_of(ctx), log=lambda m: click.echo(f"  {m}"), cache=cache)
+            make_demo_rasters(conn, settings_of(ctx), seed=seed, log=say, cache=cache, then=statistics)
+        else:
+            statistics()
     click.echo("loaded " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
                + f" in {time.monotonic() - started:.1f} s")
 

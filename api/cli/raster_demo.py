@@ -41,8 +41,9 @@ def demo(ctx, seed: int, if_missing: bool) -> None:
                 click.echo("demo rasters present; nothing to do")
                 return
             cache = Cache(raster_cache_dir(settings))  # made before from the same vectors: linked, not made
-            rows = make_demo_rasters(conn, settings, seed=seed, log=log, cache=cache)
-            after_demo(conn, settings, log=log, cache=cache)
+            # suitability and statistics run while the sharp imagery is painted (they do not need it)
+            rows = make_demo_rasters(conn, settings, seed=seed, log=log, cache=cache,
+                                     then=lambda: after_demo(conn, settings, log=log, cache=cache))
     except (RasterProblem, ValueError, OSError) as exc:
         raise Fail(f"{exc}; nothing was stored") from None
     click.echo(f"{len(rows)} demo rasters stored in {time.monotonic() - started:.1f} s")

@@ -56,8 +56,9 @@ def _nothing_computed(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("computed, not taken from the cache")
     monkeypatch.setattr(demo, "generate", refuse)
-    monkeypatch.setattr(suitability, "write_suitability", refuse)
+    monkeypatch.setattr(suitability, "write_suitabilities", refuse)
     monkeypatch.setattr(zonal_refresh, "zonal_stats", refuse)
+    monkeypatch.setattr(zonal_refresh, "zonal_stats_many", refuse)
 
 
 def test_the_cache_gives_what_making_them_gives(first, demo_rasters):
@@ -101,13 +102,14 @@ def test_a_moved_boundary_is_computed_again_not_taken_from_the_cache(first, data
         conn.execute("UPDATE growing_areas SET geom = ST_Multi(ST_Buffer(geom, -0.0003)) WHERE id = %s", (moved,))
         wkb = conn.execute("SELECT ST_AsBinary(geom) FROM growing_areas WHERE id = %s", (moved,)).fetchone()[0]
     computed = []
-    real = zonal_refresh.zonal_stats
+    one, many = zonal_refresh.zonal_stats, zonal_refresh.zonal_stats_many
 
-    def counting(path, kind, features, **kw):
+    def counting(real, paths, kind, features, **kw):
         features = list(features)
-        computed.extend(key for key, _ in features)
-        return real(path, kind, features, **kw)
-    monkeypatch.setattr(zonal_refresh, "zonal_stats", counting)
+        computed.extend(key for key, _ in features for _ in (paths if isinstance(paths, list) else [paths]))
+        return real(paths, kind, features, **kw)
+    monkeypatch.setattr(zonal_refresh, "zonal_stats", lambda *a, **kw: counting(one, *a, **kw))
+    monkeypatch.setattr(zonal_refresh, "zonal_stats_many", lambda *a, **kw: counting(many, *a, **kw))
     with connection(url) as conn:
         after_demo(conn, own, cache=first.cache, **QUIET)
         slope = next(r for r in list_rasters(conn) if r["name"] == "slope")

