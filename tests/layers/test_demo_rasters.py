@@ -243,3 +243,33 @@ def test_make_runs_check_is_cheap_and_quiet(demo_rasters, databases, schema_temp
     assert _cli(empty, demo_rasters.settings.raster_dir, "--if-missing").exit_code == 0
     refused = _cli(empty, demo_rasters.settings.raster_dir)
     assert refused.exit_code == 1 and "ntm-map load demo" in refused.output
+
+
+def test_imagery_painted_while_cogs_are_written_leaves_warning_filters_alone(demo_rasters, tmp_path):
+    """make_demo_rasters paints the imagery on a worker thread while this one writes COGs, whose
+    input is opened inside `warnings.catch_warnings()` too: the two take one lock, else a "Dataset
+    has no geotransform" warning escaped (seen in the demo load's output)."""
+    import threading
+
+    from layers.jobs.rasters.cog import convert
+
+    with connection(demo_rasters.url) as conn:
+        world = read_world(conn)
+    footprint = shapely.union_all(list(imagery_communes(world)["geom"]))
+    grid = t.Grid.covering(footprint.bounds, IMAGERY_M * 4 * DEMO_RASTER_SCALE, margin=20)
+    terrain = t.Terrain(np.random.default_rng([DEMO_SEED, 1001]), world.province)
+    row = _rows(demo_rasters.url)["landcover"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        filters = warnings.filters
+        painter = threading.Thread(target=lambda: [write_sharp(tmp_path / f"{i}.tif", terrain, grid, world, footprint,
+                                                               DEMO_SEED, block=48) for i in range(3)])
+        painter.start()
+        converted = 0
+        while painter.is_alive() or converted < 3:
+            convert(raster_path(demo_rasters.settings, row), tmp_path / f"c{converted}.tif", kind="categorical",
+                    max_pixels=10**9, cache_mb=64)
+            converted += 1
+        painter.join()
+        assert warnings.filters is filters
+    assert [str(w.message) for w in caught] == []

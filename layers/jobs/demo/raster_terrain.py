@@ -14,7 +14,6 @@ roughly on their real courses) carve valleys. Nothing here is measured: it is pl
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,8 @@ from pyproj import Transformer
 from rasterio.enums import Resampling
 from rasterio.features import rasterize
 from rasterio.warp import reproject
+
+from layers.jobs.rasters.cog import WARNINGS_LOCK
 
 CRS = "EPSG:32648"
 _TO_UTM = Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
@@ -35,7 +36,7 @@ _TO_LONLAT = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True)
 # from rasterio/warp.py, for an array whose transform is given), and the thread leaving last can
 # leave an "ignore everything" filter behind for the rest of the process. One array-to-GDAL
 # call at a time; each is short and already uses two GDAL threads.
-ARRAY_GDAL_LOCK = threading.Lock()
+ARRAY_GDAL_LOCK = WARNINGS_LOCK  # the same lock as a COG's input being opened (cog.open_input) on another thread
 
 # Land-cover classes: the values layers/jobs/demo_data/suitability.json assumes (RASTER.md).
 PADDY, ANNUAL, PERENNIAL, SHRUB, PLANTATION, FOREST, BUILT, WATER, BARE = range(1, 10)

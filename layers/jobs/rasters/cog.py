@@ -34,7 +34,10 @@ from geo.raster_checks import RasterProblem
 from layers.jobs.rasters import gdal_copy
 
 BLOCK = 512
-_WARNINGS_LOCK = threading.Lock()
+# rasterio opens a file or wraps an array inside `warnings.catch_warnings()`, which swaps the
+# process-wide filter list and is not thread-safe before Python 3.14: every such call of ours,
+# here and in the demo's painting (raster_terrain), takes this one lock.
+WARNINGS_LOCK = threading.Lock()
 JPEG_QUALITY = 85
 _INTEGER = ("uint8", "int8", "uint16", "int16", "uint32", "int32")
 
@@ -99,7 +102,7 @@ def open_input(path: Path):
                     pass
         # No georeferencing is refused by check_grid, in words. catch_warnings swaps the
         # process-wide filters (not thread-safe): one at a time, as add_rasters converts on threads.
-        with _WARNINGS_LOCK, warnings.catch_warnings():
+        with WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
             return rasterio.open(path, driver=driver)
     except (RasterioIOError, CPLE_BaseError) as exc:
