@@ -5,7 +5,7 @@ drawing map is where the data says it is.
 The sharp mosaic (≤ 2.4 m per pixel, a few communes) is drawn for tracing at z16: paddy in
 parcels with lighter bunds, each growing area in its crop's colour and texture inside a bare
 earth path along its boundary, houses as roofs where the households are, roads between village
-centres, rivers; hill shading from the elevation. The overview (province-wide, ~60 m) is the
+centres, rivers; hill shading from the elevation. The overview (province-wide, 100 m) is the
 land cover's colours with the same shading. Colours are plausible, not a sensor's.
 """
 from __future__ import annotations

@@ -5,7 +5,9 @@ through the raster registry (layers.jobs.rasters.store.add_rasters), all marked 
 Deterministic: the same seed and the same vectors give byte-identical GeoTIFFs (the random
 streams are the seed's, GDAL's resampling is exact arithmetic), so the COGs' checksums repeat.
 Generated at `ntm-map load demo` and `ntm-map raster demo`, never committed: files this size
-do not belong in git. `scale` coarsens every grid (tests use a coarse province to stay fast).
+do not belong in git; the commands keep what they made in the raster cache
+(layers.jobs.rasters.cache), so a database loaded again gets them in seconds. `scale` coarsens
+every grid (tests use a coarse province to stay fast).
 """
 from __future__ import annotations
 
