@@ -2,23 +2,16 @@
 refusals (a duplicate GTIN, a CHECK) as the usual errors."""
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
-
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from geo.said import Said
 from layers.write.growing.errors import BadBody, Conflict, Stale
-
-
-def _pg(exc: DBAPIError):
-    err = getattr(exc, "orig", None)
-    return getattr(err, "__cause__", None) or err
+from layers.write.transaction import acting, pg_error, sqlstate
 
 
 def translate(exc: DBAPIError) -> Exception | None:
-    pg = _pg(exc)
-    state = getattr(pg, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+    pg = pg_error(exc)
+    state = sqlstate(exc)
     constraint = getattr(pg, "constraint_name", None) or ""
     if state == "23505" and "gtin" in constraint:
         return Conflict(Said("another product already has this GTIN", "lots.error.duplicate_gtin"))
@@ -27,17 +20,8 @@ def translate(exc: DBAPIError) -> Exception | None:
     return None
 
 
-@asynccontextmanager
-async def writing(engine, actor: str):
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("SELECT set_config('ntm.actor', :actor, true)"), {"actor": actor})
-            yield conn
-    except DBAPIError as exc:
-        mapped = translate(exc)
-        if mapped is None:
-            raise
-        raise mapped from None
+def writing(engine, actor: str):
+    return acting(engine, actor, translate)
 
 
 def etag(prefix: str, row_id: int, digest: str) -> str:

@@ -15,20 +15,16 @@ from sqlalchemy import Date, bindparam, text
 from sqlalchemy.exc import DBAPIError
 
 from layers.write.growing.errors import BadBody, Conflict, RuleFailure, db_problem
+from layers.write.transaction import pg_error, sqlstate
 
 VN_TODAY = "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
 _RULES = {"NT001": "overlap", "NT002": "outside_commune", "NT003": "unknown_commune"}
 
 
-def _pg_error(exc: DBAPIError):
-    err = getattr(exc, "orig", None)
-    return getattr(err, "__cause__", None) or err
-
-
 def translate(exc: DBAPIError) -> Exception | None:
     """The RuleFailure / Conflict a database error stands for, or None if it is not ours."""
-    pg = _pg_error(exc)
-    state = getattr(pg, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+    pg = pg_error(exc)
+    state = sqlstate(exc)
     message = getattr(pg, "message", None) or str(pg).splitlines()[0]
     if state in _RULES:
         detail = {}

@@ -7,7 +7,6 @@ commit included, is inside the translation.
 from __future__ import annotations
 
 import json
-from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -16,6 +15,7 @@ from geo.area_rules import Problem
 from geo.said import Said
 from layers.write.growing.errors import BadBody, Conflict, RuleFailure, db_problem
 from layers.write.lots.checks import area_named, status_words
+from layers.write.transaction import acting, pg_error, sqlstate
 
 VN_TODAY = "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
 # SQLSTATE → the rule a 422 names.
@@ -26,11 +26,6 @@ CHECKS = {
     "ck_harvest_lots_certification_validity": "certification_validity",
     "ck_harvest_lots_certified_harvest": "certified_harvest",
 }
-
-
-def _pg(exc: DBAPIError):
-    err = getattr(exc, "orig", None)
-    return getattr(err, "__cause__", None) or err
 
 
 def _detail(pg) -> dict:
@@ -70,8 +65,8 @@ CONFLICTS = {
 
 def translate(exc: DBAPIError) -> Exception | None:
     """The error a lot rule of the database stands for, or None when it is not one."""
-    pg = _pg(exc)
-    state = getattr(pg, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+    pg = pg_error(exc)
+    state = sqlstate(exc)
     message = getattr(pg, "message", None) or str(pg).splitlines()[0]
     if state in RULES:
         return RuleFailure([_rule(state, message, _detail(pg))])
@@ -90,17 +85,9 @@ def translate(exc: DBAPIError) -> Exception | None:
     return None
 
 
-@asynccontextmanager
-async def writing(engine, actor: str):
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("SELECT set_config('ntm.actor', :actor, true)"), {"actor": actor})
-            yield conn
-    except DBAPIError as exc:
-        mapped = translate(exc)
-        if mapped is None:
-            raise
-        raise mapped from None
+def writing(engine, actor: str):
+    """A lot-writing transaction acting as `actor` (layers.write.transaction.acting)."""
+    return acting(engine, actor, translate)
 
 
 async def vn_today(conn):
