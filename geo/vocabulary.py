@@ -143,6 +143,30 @@ POVERTY_STATUSES: dict[str, Words] = {
     "poor": ("Nghèo", "Poor"),
 }
 
+# --- Household addresses in field campaigns (issue 16) -----------------------------------------
+# A household's address code: in use, or retired (never reused; it may name its successor).
+HOUSEHOLD_STATUSES: dict[str, Words] = {
+    "active": ("Đang sử dụng", "In use"),
+    "retired": ("Ngừng sử dụng", "Retired"),
+}
+# What commune staff do to a household point in the field.
+HOUSEHOLD_ACTIONS: dict[str, Words] = {
+    "create": ("Thêm hộ", "Add"),
+    "move": ("Dời vị trí", "Move"),
+    "verify": ("Xác minh", "Verify"),
+    "split": ("Tách hộ", "Split"),
+    "merge": ("Gộp hộ trùng", "Merge duplicates"),
+    "retire": ("Ngừng mã", "Retire"),
+    "private": ("Sửa thông tin hộ", "Edit household details"),
+}
+# What was done with households' personal fields (private.household_access).
+PRIVATE_ACCESS_ACTIONS: dict[str, Words] = {
+    "read": ("Xem", "Read"),
+    "edit": ("Sửa", "Edit"),
+    "export": ("Xuất", "Export"),
+}
+# --- end of household addresses ----------------------------------------------------------------
+
 # Themes of the published layers and datasets (their words are the open-data keywords).
 THEMES: dict[str, Words] = {
     "admin": ("ranh giới hành chính", "administrative boundaries"),

@@ -127,6 +127,9 @@ LAYERS: tuple[Layer, ...] = (
         {"type": "circle", "paint": {"circle-color": "#6d4c41", "circle-radius": 3,
                                      "circle-stroke-color": "#ffffff", "circle-stroke-width": 0.5}},
         min_zoom=14,
+        # A retired code (merged, replaced) is no address any more: off the map, items and
+        # open data; its own page /a/{code} says so (migration 0014's triggers carry this filter).
+        public_filter={"status": ("active",)},
     ),
     Layer(
         "ntm_results", "Kết quả nông thôn mới", "New Rural Development results",
