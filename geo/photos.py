@@ -62,7 +62,8 @@ class Photo:
     source_format: str
 
 
-def _open(data: bytes) -> Image.Image:
+def _open(data: bytes, formats: tuple[str, ...] = FORMATS) -> Image.Image:
+    """`formats`: Pillow's names of the decoders tried (geo.photo_variants adds HEIF)."""
     if len(data) > MAX_BYTES:
         raise PhotoProblem(Said(f"the photo is {len(data):,} bytes; at most {MAX_BYTES:,}", "lots.photo.bytes",
                                 n=len(data), max=MAX_BYTES), 413)
@@ -71,7 +72,7 @@ def _open(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data), formats=FORMATS)
+            im = Image.open(io.BytesIO(data), formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         found = re.search(r"\((\d+) pixels\)", str(exc))
         raise _too_many(int(found.group(1)) if found else None, MAX_PIXELS) from None
