@@ -115,7 +115,45 @@ ROLES: dict[str, Words] = {
     "viewer": ("Người xem", "Viewer"),
     # Scoped to one cooperative (private.users.cooperative_id): its OCOP products and harvest lots.
     "cooperative": ("Tài khoản hợp tác xã", "Cooperative account"),
+    # Province tourism staff (issue 14): moderate tourism listings in their --area, reassign owners.
+    "tourism_staff": ("Cán bộ du lịch tỉnh", "Province tourism staff"),
 }
+
+# --- Tourism listings (issue 14): places, routes and events written by promoters, moderated -----
+# A listing's lifecycle (layers.write.tourism.lifecycle says which step leads where; migration 0013).
+TOURISM_STATUSES: dict[str, Words] = {
+    "draft": ("Nháp", "Draft"),
+    "submitted": ("Chờ duyệt", "Awaiting review"),
+    "published": ("Đã đăng", "Published"),
+    "unpublished": ("Đã gỡ", "Unpublished"),
+}
+TOURISM_ACTIONS: dict[str, Words] = {
+    "submit": ("Gửi duyệt", "Submit for review"),
+    "publish": ("Duyệt đăng", "Publish"),
+    "reject": ("Trả lại", "Send back"),
+    "unpublish": ("Gỡ xuống", "Unpublish"),
+}
+# A place's price range (per person, as visitors compare them).
+PRICE_RANGES: dict[str, Words] = {
+    "free": ("Miễn phí", "Free"),
+    "budget": ("Bình dân", "Budget"),
+    "moderate": ("Trung bình", "Moderate"),
+    "upscale": ("Cao cấp", "Upscale"),
+}
+# Kinds of tourism event.
+EVENT_KINDS: dict[str, Words] = {
+    "festival": ("Lễ hội", "Festival"),
+    "harvest_season": ("Mùa thu hoạch", "Harvest season"),
+    "market": ("Phiên chợ", "Market"),
+    "other": ("Sự kiện khác", "Other event"),
+}
+# Amenities of a place (boolean columns of tourism_places).
+AMENITIES: dict[str, Words] = {
+    "wifi": ("Wi-Fi miễn phí cho khách", "Free Wi-Fi for guests"),
+    "parking": ("Chỗ đỗ xe", "Parking"),
+    "accessible": ("Lối đi cho người khuyết tật", "Step-free access"),
+}
+# --- end of tourism listings --------------------------------------------------------------------
 
 # A harvest lot's lifecycle (issue 15): registered lots are corrected or recalled, never deleted.
 LOT_STATUSES: dict[str, Words] = {

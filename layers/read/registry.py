@@ -64,6 +64,8 @@ ADMIN_PROPS = (
     P("area_km2", "number", "Diện tích (km²)", "Area (km²)"),
 )
 COMMUNE = P("commune_code", "string", "Mã xã/phường", "Commune code")
+# Tourism listings are public once published (migration 0013's version triggers carry this filter).
+TOURISM_PUBLIC = {"status": ("published",)}
 
 CROP_COLORS = per_code(
     CROP_NAMES, "crop colours", orange="#f39c12", tea="#27ae60", passion_fruit="#8e44ad", rice="#f1c40f", pomelo="#d35400",
@@ -239,6 +241,7 @@ LAYERS: tuple[Layer, ...] = (
         ),
         {"type": "circle", "paint": {"circle-color": match("kind", PLACE_KIND_COLORS), "circle-radius": 6,
                                      "circle-stroke-color": "#ffffff", "circle-stroke-width": 1}},
+        public_filter=TOURISM_PUBLIC,  # drafts and listings under moderation are not public (issue 14)
     ),
     Layer(
         "tourism_routes", "Tuyến du lịch", "Tourism routes", "Tuyến du lịch nông thôn.",
@@ -251,6 +254,7 @@ LAYERS: tuple[Layer, ...] = (
             P("length_km", "number", "Chiều dài (km)", "Length (km)"),
         ),
         {"type": "line", "paint": {"line-color": "#e74c3c", "line-width": 3, "line-dasharray": [2, 1]}},
+        public_filter=TOURISM_PUBLIC,
     ),
 )
 

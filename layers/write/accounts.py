@@ -104,8 +104,8 @@ def check_user(name: str, role: str, areas: Iterable[str], cooperative_id: int |
     bad = [a for a in areas if not re.fullmatch(r"\d{2}|\d{5}", a)]
     if bad:
         raise AccountError(f"an area is a 2-digit province or 5-digit commune code, not {', '.join(bad)}")
-    if role == "province_staff" and (not areas or any(len(a) != 2 for a in areas)):
-        raise AccountError("province_staff needs one or more 2-digit province codes (--area 40)")
+    if role in ("province_staff", "tourism_staff") and (not areas or any(len(a) != 2 for a in areas)):
+        raise AccountError(f"{role} needs one or more 2-digit province codes (--area 40)")
     if role == "commune_staff" and (not areas or any(len(a) != 5 for a in areas)):
         raise AccountError("commune_staff needs one or more 5-digit commune codes (--area 16708)")
     if role == "cooperative":

@@ -12,13 +12,13 @@ from layers.db.models.households import Household, HouseholdPrivate
 from layers.db.models.rasters import Raster, RasterZonalStat
 from layers.db.models.scans import LotScan, ScanSalt, ScanSeen
 from layers.db.models.ntm import NtmAssessment, NtmAssessmentCriterion, NtmCriteriaSet, NtmCriterion
-from layers.db.models.tourism import TourismPlace, TourismRoute
+from layers.db.models.tourism import TourismEvent, TourismPlace, TourismRoute
 
 # Tables whose every change is recorded in change_history (and bumps layer_versions).
 EDITABLE_TABLES = [
     AdminUnit.__table__, Village.__table__, Household.__table__, HouseholdPrivate.__table__,
     GrowingArea.__table__, GrowingAreaPrivate.__table__, Cooperative.__table__, AgriZone.__table__, OcopProduct.__table__,
-    TourismPlace.__table__, TourismRoute.__table__, NtmCriteriaSet.__table__,
+    TourismPlace.__table__, TourismRoute.__table__, TourismEvent.__table__, NtmCriteriaSet.__table__,
     NtmCriterion.__table__, NtmAssessment.__table__, NtmAssessmentCriterion.__table__,
     HarvestLot.__table__, HarvestLotArea.__table__, HarvestLotPrivate.__table__,
 ]
@@ -28,5 +28,5 @@ __all__ = [
     "EDITABLE_TABLES", "GrowingArea", "GrowingAreaPrivate", "HarvestLot", "HarvestLotArea",
     "HarvestLotPrivate", "Household", "HouseholdPrivate", "ImportRun",
     "LayerVersion", "LotScan", "NtmAssessment", "NtmAssessmentCriterion", "NtmCriteriaSet", "NtmCriterion",
-    "OcopProduct", "Raster", "RasterZonalStat", "ScanSalt", "ScanSeen", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
+    "OcopProduct", "Raster", "RasterZonalStat", "ScanSalt", "ScanSeen", "TourismEvent", "TourismPlace", "TourismRoute", "User", "Village", "WebSession", "metadata",
 ]
