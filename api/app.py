@@ -26,6 +26,7 @@ from api.routes import raster_stats
 from api.routes import certificates, labels
 from api.routes import lot_scans, trace
 from api.routes import cooperatives, lots, product_photos
+from api.routes import address_page
 from layers.background import stop as stop_background
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
 from layers.db.settings import Settings
@@ -97,6 +98,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.include_router(lot_scans.router)  # a lot's scans for its cooperative (issue 15)
     for module in (lots, cooperatives, product_photos):  # cooperative accounts' writes (issue 15)
         app.include_router(module.router)
+    app.include_router(address_page.router)  # public address pages /a/{code} (issue 16)
     static_files.install(app, settings)
     template_words.install(app)
     return app

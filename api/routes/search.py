@@ -44,6 +44,9 @@ def feature(h: dict, base: str) -> str:
     if h["collection"]:  # a Plus Code with no household is a place, not a feature
         props["href"] = href = f"{base}/collections/{h['collection']}/items/{h['feature_id']}"
         tail["links"] = [{"href": href, "rel": "item", "type": GEOJSON, "title": h["label"]}]
+    if h.get("code"):  # an address: its public page (issue 16)
+        page = f"{base}/a/{h['code']}"
+        tail.setdefault("links", []).append({"href": page, "rel": "alternate", "type": "text/html", "title": h["label"]})
     return (json.dumps(head, ensure_ascii=False)[:-1] + ', "geometry": ' + h["geometry"] + ", "
             + json.dumps(tail, ensure_ascii=False)[1:])
 

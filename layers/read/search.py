@@ -273,6 +273,7 @@ def hit(row, lang: str) -> dict:
         "kind": row.kind, "collection": layer.id, "feature_id": row.feature_id,
         "label": labels.label(row, lang), "context": labels.context(row, lang),
         "match": row.match, "match_type": MATCH_TYPES[row.tier],
+        "code": row.code if row.kind == "address" else None,  # its page is /a/{code} (issue 16)
         "geometry": row.geometry or "null",  # GeoJSON text from PostGIS, spliced in as is
         "bbox": None if point else [round(v, 6) for v in (row.xmin, row.ymin, row.xmax, row.ymax)],
     }
