@@ -49,7 +49,7 @@ def make_lots(url: str) -> dict:
             conn.execute(LINK, (gs1_lot, area))
         short = conn.execute(LOT, lot_values(farm, product=plain, code="TX-07", quantity=None,
                                              confidential=True)).fetchone()[0]
-        conn.execute("UPDATE private.harvest_lot_private SET quantity = 55 WHERE lot_id = %s", (short,))
+        conn.execute("UPDATE private.harvest_lot_private SET quantity = 7531 WHERE lot_id = %s", (short,))
         conn.execute(LINK, (short, areas[0]))
         for area in areas:  # owners the page must never name
             conn.execute("INSERT INTO private.growing_area_private (growing_area_id, owner_name, owner_phone) "

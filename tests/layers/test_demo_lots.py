@@ -3,8 +3,8 @@ lots from their cooperative's granted areas, VietGAP within validity, confidenti
 private, one or two recalls, scans on a few days; the same rows for the same seed; and the demo
 with its lots still passes `ntm-map check`.
 
-The tests' shared demo template has no lots (the lot tests write their own), so they are loaded
-here into a copy of it, with the stream `load demo` gives them."""
+The tests' shared demo template holds them (loaded by load_demo as `ntm-map load demo` does); a
+copy of it is read here."""
 from __future__ import annotations
 
 import json
@@ -18,19 +18,16 @@ from click.testing import CliRunner
 
 from api.cli import main
 from geo import gs1
-from layers.db.engines import connection
-from layers.jobs.bulk import bulk_session
 from layers.jobs.demo.agriculture import DEMO_TODAY
-from layers.jobs.demo.lots import GTIN_PREFIX, gtin_for, load_lots, plan
-from tests.support import DEMO_SEED, scalar
+from layers.jobs.demo.lots import GTIN_PREFIX, gtin_for, plan
+from tests.support import scalar
 
 
 @pytest.fixture(scope="module")
 def lots_demo(databases, demo_template) -> str:
     url = databases.create(template=demo_template)
-    with connection(url) as conn, bulk_session(conn, "demo", "tests"):
-        counts = load_lots(conn, np.random.default_rng([DEMO_SEED, 12]))  # load_demo's stream 12
-    assert counts["harvest_lots"] >= 10 and counts["lot_scans"] > 0
+    with psycopg.connect(url) as conn:
+        assert scalar(conn, "SELECT count(*) FROM harvest_lots") >= 10 and scalar(conn, "SELECT count(*) FROM lot_scans") > 0
     return url
 
 
