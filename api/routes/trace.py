@@ -16,6 +16,11 @@ area shows on the very next request (a cache revalidates, a 304 costs no body).
 
 A GET of the page or the JSON-LD counts as a scan (layers.write.scans, after the response is
 sent; a HEAD or a linkset does not).
+
+`GET /.well-known/gs1resolver` describes this resolver as the GS1-Conformant Resolver standard
+asks (its description-file schema): the root the Digital Links hang from (this host, no path
+stem), the one primary key answered (01, GTIN, with its lot qualifier), the link-type namespace
+(GS1's), that the linkset is never the default answer, and where the linkset's JSON-LD context is.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from api.http.negotiation import language
 from api.i18n import t
 from api.i18n.refusal import Refusal
 from api.pages import error_page, trace_documents as documents, trace_page
-from api.routes.map import base_url
+from api.routes.map import base_url, message_language
 from geo import gs1
 from layers.read import trace as traces
 
@@ -118,6 +123,18 @@ async def _answer(request: Request, lot: dict, uri: str, lang: str, f: str | Non
     context = trace_page.context(data, uri, lang, page_links)
     body = request.app.state.templates.env.get_template(trace_page.TEMPLATE).render(**context).encode()
     return _etagged(request, body, "text/html; charset=utf-8", headers, _scan(request, lot["id"]))
+
+
+@router.get("/.well-known/gs1resolver", summary="What this GS1 Digital Link resolver answers (its description file)")
+async def resolver_description(request: Request, lang: str = Depends(language)):
+    body = {"name": t("trace.resolver.name", message_language(request, lang)),
+            "resolverRoot": base_url(request),
+            "supportedPrimaryKeys": ["01"],  # GTIN (+ lot); a lot without one has a short URL, not a GS1 key
+            "supportedLinkType": [{"namespace": gs1.GS1_VOC, "prefix": "gs1:"}],
+            "linkTypeDefaultCanBeLinkset": False,  # a plain scan always gets the trace page
+            "jsonLdContextLocation": gs1.LINKSET_CONTEXT}
+    return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json",
+                    headers={"Vary": "Accept-Language", "Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/01/{gtin}/10/{lot:path}", summary="A harvest lot by its GS1 Digital Link URI", response_class=Response)
