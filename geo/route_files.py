@@ -239,7 +239,7 @@ def _simplified(lines) -> tuple[list[list[tuple[float, float]]], int]:
     tolerance = 1e-5  # ~1 m
     while True:
         simple = shapely.simplify(geom, tolerance, preserve_topology=False)
-        kept = shapely.get_num_coordinates(simple)
+        kept = int(shapely.get_num_coordinates(simple))
         if kept <= STORED_POINTS:
             parts = [list(g.coords) for g in getattr(simple, "geoms", [simple]) if len(g.coords) >= 2]
             return parts, kept
