@@ -17,6 +17,7 @@ from api.i18n import both, t
 from api.i18n.refusal import Refusal
 from api.pages.map_config import map_config
 from api.routes import rasters
+from api.routes.tourism_embed import embed_focus
 from geo.vocabulary import PLACE_KINDS
 from layers.read.label_points import LABELLED, label_points
 from layers.read.tourism_listing import commune_extent
@@ -125,10 +126,14 @@ async def web_map(request: Request, lang: str = Depends(language)):
 @router.get("/embed", summary="An embeddable map of tourism places (HTML, for an iframe)", include_in_schema=False)
 async def embed(request: Request, lang: str = Depends(language),
                 kind: str | None = Query(None, description="Only places of this kind"),
-                commune: str | None = Query(None, description="Only places of this commune (5-digit code)")):
+                commune: str | None = Query(None, description="Only places of this commune (5-digit code)"),
+                route: int | None = Query(None, ge=1, le=2**31 - 1, description="Only this route and its stops"),
+                event: int | None = Query(None, ge=1, le=2**31 - 1, description="Only this event")):
     said = message_language(request, lang)
     kind = checked_kind(kind, said)
     extent = await checked_commune(request, commune, said)
-    config = map_config(request.app.state.settings, base_url(request), lang, mode="embed",
-                        kind=kind, commune=commune, extent=extent)
-    return request.app.state.templates.TemplateResponse(request, "embed.html", {"lang": lang, "config": config})
+    focus = await embed_focus(request, route, event, lang)  # one route or one event (issue 14)
+    view = {"kind": kind, "commune": commune, "extent": extent, **(focus["view"] if focus else {})}
+    config = map_config(request.app.state.settings, base_url(request), lang, mode="embed", **view)
+    return request.app.state.templates.TemplateResponse(request, "embed.html", {"lang": lang, "config": config,
+                                                                                "focus": focus})

@@ -29,7 +29,16 @@ function placeFilter() {
   const parts = [];
   if (view.kind) parts.push(["==", ["get", "kind"], view.kind]);
   if (view.commune) parts.push(["==", ["get", "commune_code"], view.commune]);
+  if (view.places) parts.push(["in", ["id"], ["literal", view.places]]);  // one route's stops, one event's place
   return parts.length ? ["all", ...parts] : null;
+}
+
+// The embed of one route or one event (issue 14) shows that feature only: filtered by its id.
+const FOCUS = { tourism_routes: view.route, tourism_events: view.event };
+function focusFilter(collection) {
+  if (view.route == null && view.event == null) return null;
+  if (!(collection in FOCUS)) return null;
+  return FOCUS[collection] == null ? ["==", ["id"], -1] : ["==", ["id"], FOCUS[collection]];
 }
 
 // Narrow modes show tourism only, filtered by kind/commune; labels in the page's language.
@@ -38,6 +47,8 @@ function prepareStyle(style, hash) {
   for (const layer of style.layers) {
     const meta = layer.metadata || {};
     if (filter && meta["ntm:collection"] === "tourism_places") layer.filter = filter;
+    const focus = focusFilter(meta["ntm:collection"]);
+    if (focus) layer.filter = focus;
     if (meta["ntm:text"]) layer.layout["text-field"] = meta["ntm:text"][lang()];
   }
   if (hash.center && !narrow) { style.center = hash.center; style.zoom = hash.zoom; }
