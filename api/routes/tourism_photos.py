@@ -7,7 +7,9 @@ For each of `tourism_places` and `tourism_routes` (`…/items/{featureId}/photos
   no further; the image is decoded in a bounded worker, never on the event loop.
 - `GET` the listing's photos in order: public once the listing is published, else only to its
   editors (404 to everyone else, as for the listing itself).
-- `PATCH …/photos/{photoId}` JSON `alt_vi`, `alt_en`, `cover: true`; `PUT …/photos/order` JSON
+- `PATCH …/photos/{photoId}` JSON `alt_vi`, `alt_en`, `cover: true`, `reviewed: true` (tourism staff:
+  a photo a promoter adds to an already published listing is public only once reviewed);
+  `PUT …/photos/order` JSON
   `{"order": [ids]}`; `DELETE …/photos/{photoId}`.
 Writes are for the listing's editors (layers.write.tourism.access: 403 for anyone else).
 `GET /media/tourism/{sha256}[-800|-400].webp` serves the files: public, immutable.
@@ -26,7 +28,7 @@ from api.routes.product_photos import IMMUTABLE, _body, _form
 from geo import photo_variants
 from geo.said import Said
 from layers.read import tourism_pages
-from layers.write.growing.errors import BadBody
+from layers.write.growing.errors import BadBody, Forbidden
 from layers.write.tourism import access
 from layers.write.tourism_media import files, photos
 from layers.write.tourism_media.session import changing
@@ -54,9 +56,10 @@ def _alt(form_or_body: dict, name: str, required: bool):
     return files.alt_text(value, required, name)
 
 
-def _changes(body) -> dict:
-    if not isinstance(body, dict) or not body or set(body) - {"alt_vi", "alt_en", "cover"}:
-        raise BadBody(Said("send a JSON object with alt_vi, alt_en and/or cover (true)", "tourism_share.error.photo_body"))
+def _changes(body, user: User) -> dict:
+    if not isinstance(body, dict) or not body or set(body) - {"alt_vi", "alt_en", "cover", "reviewed"}:
+        raise BadBody(Said("send a JSON object with alt_vi, alt_en, cover (true) and/or reviewed (true)",
+                           "tourism_share.error.photo_body"))
     out = {}
     if "alt_vi" in body:
         out["alt_vi"] = _alt(body, "alt_vi", True)
@@ -67,6 +70,14 @@ def _changes(body) -> dict:
             raise BadBody(Said("cover can only be set to true (the cover moves to this photo)",
                                "tourism_share.error.cover_true"))
         out["cover"] = True
+    if "reviewed" in body:
+        if body["reviewed"] is not True:
+            raise BadBody(Said("reviewed can only be set to true (the photo may be shown)",
+                               "tourism_share.error.reviewed_true"))
+        if not access.is_moderator(user):
+            raise Forbidden(Said(f"only tourism staff review photos; {user.name} is a {user.role}",
+                                 "tourism_share.error.not_reviewer", name=user.name, role=user.role))
+        out["reviewed"] = True
     return out
 
 
@@ -90,8 +101,9 @@ def install(collection: str) -> None:
         variants = await files.prepare(settings, form.pop("file"))
         await run_in_threadpool(files.store, settings, variants)
         async with changing(engine, actor_of(user)) as conn:
-            await access.check_edit(conn, user, collection, listing_id)
-            photo = await photos.add(conn, kind, listing_id, variants, alt_vi, alt_en)
+            item = await access.check_edit(conn, user, collection, listing_id)
+            waits = item.status == "published" and not access.is_moderator(user)  # a change to what is public
+            photo = await photos.add(conn, kind, listing_id, variants, alt_vi, alt_en, reviewed=not waits)
             every = await photos.of_listing(conn, kind, listing_id)
         photo["source_format"] = variants.source_format
         return answer({"photo": photo, "photos": every}, status=201,
@@ -113,7 +125,7 @@ def install(collection: str) -> None:
                   responses={s: {"description": d} for s, d in REFUSALS.items()}, name=f"describe_{kind}_photo")
     async def describe(request: Request, listing_id: int = Id, photo_id: int = PhotoId, body=Body(...),
                        user: User = Depends(current_user)):
-        changes = _changes(body)
+        changes = _changes(body, user)
         async with changing(request.app.state.engine, actor_of(user)) as conn:
             await access.check_edit(conn, user, collection, listing_id)
             photo = await photos.describe(conn, kind, listing_id, photo_id, changes)

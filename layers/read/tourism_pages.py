@@ -38,11 +38,11 @@ async def is_public(conn: AsyncConnection, kind: str, listing_id: int) -> bool:
 
 
 async def public_photos(conn: AsyncConnection, kind: str, listing_id: int) -> list[dict] | None:
-    """The photos in order (cover flagged), or None when the listing is not published."""
+    """The reviewed photos in order (cover flagged), or None when the listing is not published."""
     if not await is_public(conn, kind, listing_id):
         return None
     col = listing_column(kind)
-    rows = (await conn.execute(sa.select(photos).where(col == listing_id)
+    rows = (await conn.execute(sa.select(photos).where(col == listing_id, photos.c.reviewed)
                                .order_by(photos.c.position, photos.c.id))).all()
     return [{"id": r.id, "sha256": r.sha256, "alt_vi": r.alt_vi, "alt_en": r.alt_en, "position": r.position,
              "cover": r.cover, "width": r.width, "height": r.height, "urls": urls(r.sha256)} for r in rows]

@@ -134,3 +134,22 @@ def test_media_names_are_only_ours(t):
     for name in ("../../etc/passwd", "abc.webp", "0" * 64 + "-1600.webp", "0" * 64 + ".png"):
         assert client.get(f"/media/tourism/{name}").status_code == 404
     assert client.get("/media/tourism/" + "0" * 64 + "-800.webp").status_code == 404  # ours, not stored
+
+
+def test_a_photo_added_to_a_published_listing_waits_for_tourism_staff(t):
+    client, place = t["client"], t["place"]
+    set_status(t["db"], "tourism_places", place, "submitted", "published")
+    first = upload(t, encoded(Image.new("RGB", (64, 48), (9, 9, 9)), "PNG")).json()["photo"]
+    assert first["reviewed"] is False
+    assert client.get(f"{PLACES}/{place}/photos").json()["photos"] == []  # the published page stays as it was
+    page = client.get(f"/tourism/places/{place}")
+    assert page.status_code == 200 and first["sha256"] not in page.text
+    base = f"{PLACES}/{place}/photos/{first['id']}"
+    refused = client.patch(base, headers={**t["promoter"], **VI}, json={"reviewed": True})
+    assert refused.status_code == 403 and "cán bộ du lịch" in refused.json()["description"]
+    assert client.patch(base, headers=t["staff"], json={"reviewed": False}).status_code == 400
+    assert client.patch(base, headers=t["staff"], json={"reviewed": True}).json()["photo"]["reviewed"] is True
+    assert [p["id"] for p in client.get(f"{PLACES}/{place}/photos").json()["photos"]] == [first["id"]]
+    assert first["sha256"] in client.get(f"/tourism/places/{place}").text
+    by_staff = upload(t, encoded(Image.new("RGB", (64, 48), (90, 9, 9)), "PNG"), who="staff").json()["photo"]
+    assert by_staff["reviewed"] is True  # tourism staff's own photo needs no second look

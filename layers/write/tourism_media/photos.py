@@ -38,8 +38,8 @@ async def listing(conn, kind: str, listing_id: int, lock: bool = False):
 
 def as_dict(row) -> dict:
     return {"id": row.id, "sha256": row.sha256, "alt_vi": row.alt_vi, "alt_en": row.alt_en,
-            "position": row.position, "cover": row.cover, "width": row.width, "height": row.height,
-            "urls": urls(row.sha256)}
+            "position": row.position, "cover": row.cover, "reviewed": row.reviewed, "width": row.width,
+            "height": row.height, "urls": urls(row.sha256)}
 
 
 async def of_listing(conn, kind: str, listing_id: int) -> list[dict]:
@@ -64,7 +64,9 @@ async def _renumber(conn, kind: str, listing_id: int, order: list[int]) -> None:
                        .values(position=ids.c.n - 1))
 
 
-async def add(conn, kind: str, listing_id: int, variants: Variants, alt_vi: str, alt_en: str | None) -> dict:
+async def add(conn, kind: str, listing_id: int, variants: Variants, alt_vi: str, alt_en: str | None,
+              reviewed: bool = True) -> dict:
+    """`reviewed` False: public only once tourism staff say so (a promoter's photo on a published listing)."""
     await listing(conn, kind, listing_id, lock=True)
     col = listing_column(kind)
     count, top, covered = (await conn.execute(sa.select(
@@ -74,7 +76,8 @@ async def add(conn, kind: str, listing_id: int, variants: Variants, alt_vi: str,
                             "tourism_share.error.too_many", what=what(kind, listing_id), max=MAX_PHOTOS))
     values = {col.key: listing_id, "sha256": variants.sha256, "alt_vi": alt_vi, "alt_en": alt_en,
               "position": (top + 1) if top is not None else 0, "cover": not covered,
-              "width": variants.width, "height": variants.height, "source_format": variants.source_format}
+              "width": variants.width, "height": variants.height, "source_format": variants.source_format,
+              "reviewed": reviewed}
     try:
         async with conn.begin_nested():
             new_id = (await conn.execute(photos.insert().values(**values).returning(photos.c.id))).scalar_one()
@@ -85,10 +88,10 @@ async def add(conn, kind: str, listing_id: int, variants: Variants, alt_vi: str,
 
 
 async def describe(conn, kind: str, listing_id: int, photo_id: int, changes: dict) -> dict:
-    """New alt texts and/or `cover: true` (the cover moves to this photo)."""
+    """New alt texts, `cover: true` (the cover moves to this photo), `reviewed: true` (staff's)."""
     await listing(conn, kind, listing_id, lock=True)
     await _one(conn, kind, listing_id, photo_id)
-    values = {k: changes[k] for k in ("alt_vi", "alt_en") if k in changes}
+    values = {k: changes[k] for k in ("alt_vi", "alt_en", "reviewed") if k in changes}
     if changes.get("cover"):
         await conn.execute(photos.update().where(listing_column(kind) == listing_id, photos.c.cover,
                                                  photos.c.id != photo_id).values(cover=False))

@@ -12,7 +12,7 @@ photos = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("place_id", sa.Integer), sa.Column("route_id", sa.Integer),
     sa.Column("sha256", sa.String(64)), sa.Column("alt_vi", sa.String(300)), sa.Column("alt_en", sa.String(300)),
-    sa.Column("position", sa.Integer), sa.Column("cover", sa.Boolean),
+    sa.Column("position", sa.Integer), sa.Column("cover", sa.Boolean), sa.Column("reviewed", sa.Boolean),
     sa.Column("width", sa.Integer), sa.Column("height", sa.Integer), sa.Column("source_format", sa.String(10)),
     sa.Column("created_at", sa.DateTime(timezone=True)), sa.Column("updated_at", sa.DateTime(timezone=True)),
 )

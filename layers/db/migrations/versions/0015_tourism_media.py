@@ -7,7 +7,9 @@ Revises: 0014
   named by the sha256 of its re-encoded full-size WebP (the files are written by the app under
   `<home>/media/tourism/`, never by the database), with its alt text (Vietnamese required,
   English optional), its place in the listing's order and at most one cover per listing (partial
-  unique indexes). The same photo twice on one listing is refused (unique). History is recorded
+  unique indexes). The same photo twice on one listing is refused (unique). A photo a promoter adds
+  to a listing already published waits for tourism staff (`reviewed` false) before it is public;
+  one added before publication is reviewed with the listing. History is recorded
   like every edited table (`ntm_history`); `ntm_version` bumps the table's version. Whether a
   photo is public follows its listing's status (published), read through the listing.
 * `tourism_route_profiles`: the elevation profile of an imported track (distances in whole
@@ -40,6 +42,7 @@ def upgrade() -> None:
         sa.Column("alt_en", sa.String(300)),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("cover", sa.Boolean, nullable=False, server_default="false"),
+        sa.Column("reviewed", sa.Boolean, nullable=False, server_default="true"),
         sa.Column("width", sa.Integer, nullable=False),
         sa.Column("height", sa.Integer, nullable=False),
         sa.Column("source_format", sa.String(10), nullable=False),
