@@ -13,7 +13,7 @@ import json
 
 from markupsafe import Markup
 
-from geo.vocabulary import PLACE_KINDS
+from geo.vocabulary import EVENT_KINDS, PLACE_KINDS
 
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
@@ -28,8 +28,8 @@ def localized(item: dict, field: str, lang: str) -> str | None:
     return None
 
 
-def kind_words(kind: str | None, lang: str) -> str | None:
-    pair = PLACE_KINDS.get(kind) if kind else None
+def kind_words(kind: str | None, lang: str, words: dict = PLACE_KINDS) -> str | None:
+    pair = words.get(kind) if kind else None
     return pair[0 if lang == "vi" else 1] if pair else None
 
 
@@ -84,6 +84,7 @@ def event(base: str, url: str, item: dict, lang: str, commune: str | None) -> di
         "startDate": str(item["starts_on"]) if item.get("starts_on") else None,
         "endDate": str(item["ends_on"]) if item.get("ends_on") else None,
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "keywords": kind_words(item.get("kind"), lang, EVENT_KINDS),
         "eventStatus": "https://schema.org/EventScheduled",
         "location": _clean({"@type": "Place", "name": item.get("address") or commune, "geo": _geo(item),
                             "address": _clean({"@type": "PostalAddress", "streetAddress": item.get("address"),

@@ -17,7 +17,7 @@ from api.http.negotiation import language
 from api.i18n import t
 from api.i18n.refusal import Refusal
 from geo.said import Said
-from geo.vocabulary import AMENITIES, PRICE_RANGES
+from geo.vocabulary import AMENITIES, EVENT_KINDS, PLACE_KINDS, PRICE_RANGES
 from api.pages import tourism_jsonld as ld
 from api.routes.map import base_url
 from geo import elevation_profile, formatting, qr
@@ -65,7 +65,7 @@ def _render(request: Request, template: str, lang: str, kind: str, item: dict, d
     return request.app.state.templates.TemplateResponse(request, template, {
         "lang": lang, "item": item, "title": title, "description": description, "url": url,
         "jsonld": ld.script_json(doc), "og": og, "qr_url": PATHS[kind].format(id=item["id"]) + "/qr.png",
-        "kind_words": ld.kind_words(item.get("kind"), lang), "alt_of": lambda p: (
+        "kind_words": ld.kind_words(item.get("kind"), lang, EVENT_KINDS if kind == "event" else PLACE_KINDS), "alt_of": lambda p: (
             p["alt_en"] if lang == "en" and p.get("alt_en") else p["alt_vi"]),
         "name_of": lambda s: ld.localized(s, "name", lang) or "", **more})
 
