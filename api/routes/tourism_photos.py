@@ -156,7 +156,7 @@ for _collection in KINDS:
 
 @router.get("/media/tourism/{name}", summary="A tourism photo in one of its sizes (WebP, immutable)",
             response_class=FileResponse)
-async def media(request: Request, name: str = Path(..., max_length=80)):
+async def tourism_media_file(request: Request, name: str = Path(..., max_length=80)):
     path = files.file_of(request.app.state.settings, name)
     if path is None or not await run_in_threadpool(path.is_file):
         raise Refusal(404, "lots.photo.no_media", name=name[:80])

@@ -56,7 +56,7 @@ async def _body(request: Request) -> bytes:
                 (400, "not a route file, a DTD or entities, bad XML, no track, bad stops"), (403, "not this route's editor"),
                 (409, "the route is published"), (412, "If-Match is stale"), (413, "over the byte or point limits"),
                 (422, "a stop is not a published place"), (428, "If-Match is required"))})
-async def put_track(request: Request, route_id: int = Id, user: User = Depends(current_user),
+async def put_route_track(request: Request, route_id: int = Id, user: User = Depends(current_user),
                     lang: str = Depends(language), if_match: str | None = Header(None, alias="If-Match"),
                     _slot: None = Depends(expensive)):
     if_match = require_if_match(if_match, f"{ROUTES}/{route_id}")
