@@ -1,4 +1,5 @@
-"""/sitemap.xml: the public pages search engines should find (sitemaps.org protocol 0.9).
+"""/sitemap.xml: the public pages search engines should find (sitemaps.org protocol 0.9), and
+/robots.txt naming it (and keeping crawlers out of the staff pages and the login).
 
 The main pages, and the page of every published tourism place, route and event
 (layers.read.tourism_pages.sitemap_ids: published only, so an unpublished listing leaves the
@@ -39,3 +40,12 @@ async def sitemap(request: Request):
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
             + "\n".join(_entry(u) for u in urls) + "\n</urlset>\n")
     return Response(body, media_type="application/xml", headers={"Cache-Control": CACHE})
+
+
+ROBOTS = "User-agent: *\nDisallow: /staff\nDisallow: /auth/\nSitemap: {base}/sitemap.xml\n"
+
+
+@router.get("/robots.txt", summary="Where crawlers may go, and the sitemap", response_class=Response)
+async def robots(request: Request):
+    return Response(ROBOTS.format(base=base_url(request)), media_type="text/plain",
+                    headers={"Cache-Control": "public, max-age=3600"})

@@ -158,3 +158,6 @@ def test_the_sitemap_lists_published_listings_only(t):
     assert {f"http://testserver/tourism/places/{place}", f"http://testserver/tourism/routes/{route}"} <= after
     set_status(t["db"], "tourism_places", place, "unpublished")
     assert f"http://testserver/tourism/places/{place}" not in listed()
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and "Sitemap: http://testserver/sitemap.xml" in robots.text
+
