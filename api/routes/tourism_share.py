@@ -60,8 +60,7 @@ def _render(request: Request, template: str, lang: str, kind: str, item: dict, d
     base = base_url(request)
     title = ld.localized(item, "name", lang) or t(f"tourism_share.what.{kind}", lang, id=str(item["id"]))
     description = ld.localized(item, "description", lang)
-    og = ld.open_graph(url, title, description, _cover(base, item, lang, title), lang,
-                       "article" if kind != "place" else "place")
+    og = ld.open_graph(url, title, description, _cover(base, item, lang, title), lang)
     return request.app.state.templates.TemplateResponse(request, template, {
         "lang": lang, "item": item, "title": title, "description": description, "url": url,
         "jsonld": ld.script_json(doc), "og": og, "qr_url": PATHS[kind].format(id=item["id"]) + "/qr.png",

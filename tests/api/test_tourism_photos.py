@@ -153,3 +153,15 @@ def test_a_photo_added_to_a_published_listing_waits_for_tourism_staff(t):
     assert first["sha256"] in client.get(f"/tourism/places/{place}").text
     by_staff = upload(t, encoded(Image.new("RGB", (64, 48), (90, 9, 9)), "PNG"), who="staff").json()["photo"]
     assert by_staff["reviewed"] is True  # tourism staff's own photo needs no second look
+
+
+def test_twenty_photos_at_most_and_positions_stay_in_sequence(t):
+    from layers.write.tourism_media.photos import MAX_PHOTOS
+    for i in range(MAX_PHOTOS):
+        r = upload(t, encoded(Image.new("RGB", (32, 24), (i * 10, 5, 5)), "PNG"), alt_vi=f"Ảnh {i}")
+        assert r.status_code == 201, r.text
+    r = upload(t, encoded(Image.new("RGB", (32, 24), (255, 255, 5)), "PNG"), headers=VI)
+    assert r.status_code == 409 and "20 ảnh" in r.json()["description"]
+    listed = t["client"].get(f"{PLACES}/{t['place']}/photos", headers=t["promoter"]).json()["photos"]
+    assert [p["position"] for p in listed] == list(range(MAX_PHOTOS))
+    assert sum(p["cover"] for p in listed) == 1 and listed[0]["cover"]
