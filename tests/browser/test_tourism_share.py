@@ -91,3 +91,13 @@ def test_a_route_page_shows_its_elevation_profile_and_stops_and_the_embed_shows_
                           ".map(f => f.id)")
     assert lines and set(lines) == {route}
     page_log.assert_clean()
+
+
+@pytest.mark.parametrize("page", [{"width": 360, "height": 740}], indirect=True, ids=["phone"])
+def test_the_pages_fit_a_phone(page, page_log, listed):
+    for path in (f"/tourism/places/{listed['place']}?lang=vi", f"/tourism/routes/{listed['route']}?lang=vi"):
+        page.goto(listed["base"] + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
+        assert page.locator("#qr").bounding_box()["width"] <= 360
+    page_log.assert_clean()
