@@ -20,7 +20,7 @@ from geo.said import Said
 from geo.vocabulary import AMENITIES, EVENT_KINDS, PLACE_KINDS, PRICE_RANGES
 from api.pages import tourism_jsonld as ld
 from api.routes.map import base_url
-from geo import elevation_profile, formatting, qr
+from geo import elevation_profile, formatting, qr, route_map
 from layers.read import tourism_pages
 
 router = APIRouter(tags=["tourism pages"])
@@ -102,8 +102,11 @@ async def route_page(request: Request, id: int = Id, lang: str = Depends(languag
                   climb=words["profile_climb"])
         chart = elevation_profile.svg(profile["distance_m"], profile["elevation_m"], lang, label)
     length = formatting.length_km(item["length_km"], lang) if item.get("length_km") is not None else None
+    name = ld.localized(item, "name", lang) or t("tourism_share.what.route", lang, id=str(id))
+    drawn = route_map.svg(item["geometry"], [(s["lon"], s["lat"]) for s in item["stops"]],
+                          t("tourism_share.page.route_map", lang, name=name, n=len(item["stops"])))
     return _render(request, "tourism_route.html", lang, "route", item, doc, url, chart=chart, length=length,
-                   embed_url=f"/embed?route={id}&lang={lang}", **words)
+                   embed_url=f"/embed?route={id}&lang={lang}", route_map=drawn, **words)
 
 
 @router.get("/tourism/events/{id}", summary="A published tourism event's page (HTML)", include_in_schema=False)

@@ -82,6 +82,9 @@ def test_a_route_page_shows_its_elevation_profile_and_stops_and_the_embed_shows_
     assert page.locator("svg.elevation-profile polyline").count() == 1
     assert "Elevation from 120 m to 240 m" in page.locator("#profile").inner_text()
     assert page.locator("ol.stops li").all_inner_texts() == ["Điểm dừng 0", "Điểm dừng 1", "Điểm dừng 2"]
+    drawn = page.locator("svg.route-map")
+    assert drawn.is_visible() and drawn.bounding_box()["width"] > 300
+    assert page.locator("svg.route-map g.stop").count() == 3
     doc = json.loads(page.locator('script[type="application/ld+json"]').text_content())
     assert doc["@type"] == "TouristTrip" and doc["itinerary"]["numberOfItems"] == 3
     page.goto(f"{base}/embed?route={route}&lang=en")

@@ -166,3 +166,17 @@ def test_the_profile_chart_is_svg_with_escaped_words():
     words = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert words == ["240 m", "120 m", "0", "1 km"]
     assert elevation_profile.svg((0,), (1.0,), "en", "x") == ""
+
+
+def test_the_route_map_draws_the_line_and_numbered_stops_with_escaped_words():
+    from geo import route_map
+    track = route_files.read(hill_gpx())
+    line = {"type": "MultiLineString", "coordinates": [[list(p) for p in part] for part in track.lines]}
+    drawn = route_map.svg(line, [START, (105.30, 18.709)], 'Tuyến "<chè>" & 2 điểm')
+    root = ET.fromstring(drawn)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("aria-label") == 'Tuyến "<chè>" & 2 điểm' and "<chè>" not in drawn
+    assert [t.text for t in root.iter(f"{ns}text")] == ["1", "2"]
+    path = root.find(f"{ns}path[@class='line']").get("d")
+    assert path.startswith("M") and path.count("L") >= 1
+    assert route_map.svg({"type": "LineString", "coordinates": [[1, 2]]}, [], "x") == ""
