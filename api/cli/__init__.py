@@ -7,6 +7,7 @@ import click
 
 from api.cli import check, db, growing, imports, load, publish, raster, raster_demo, raster_stats, serve, users
 from api.cli import map as maps
+from api.cli import registers
 from layers.db.settings import ERRORS, Settings, explain
 
 
@@ -22,7 +23,7 @@ def main(ctx: click.Context) -> None:
 
 for command in (db.db, db.migrate, load.load, imports.import_cmd, serve.serve, maps.list_layers,
                 users.users, publish.publish, growing.growing_areas, maps.map_command, check.check,
-                raster.raster):
+                raster.raster, registers.registers):
     main.add_command(command)
 for command in (raster_stats.stats, raster_stats.suitability, raster_demo.demo):  # statistics, suitability, demo
     raster.raster.add_command(command)
