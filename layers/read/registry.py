@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from geo.vocabulary import CROP_NAMES, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, THEMES, known, per_code
+from geo.vocabulary import CROP_NAMES, EVENT_KINDS, GROWING_STATUSES, NTM_LEVELS, PLACE_KINDS, THEMES, known, per_code
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,9 @@ PLACE_KIND_COLORS = per_code(
     PLACE_KINDS, "tourism kind colours", homestay="#e74c3c", craft_village="#9b59b6", historic_site="#34495e",
     scenic_spot="#16a085", ecotourism="#27ae60", community_tourism="#d35400",
     farm_experience="#f39c12", restaurant="#c0392b", festival="#2980b9",
+)
+EVENT_KIND_COLORS = per_code(
+    EVENT_KINDS, "tourism event colours", festival="#d81b60", harvest_season="#f9a825", market="#6d4c41", other="#5e35b1",
 )
 
 
@@ -254,6 +257,24 @@ LAYERS: tuple[Layer, ...] = (
             P("length_km", "number", "Chiều dài (km)", "Length (km)"),
         ),
         {"type": "line", "paint": {"line-color": "#e74c3c", "line-width": 3, "line-dasharray": [2, 1]}},
+        public_filter=TOURISM_PUBLIC,
+    ),
+    Layer(
+        "tourism_events", "Sự kiện du lịch", "Tourism events",
+        "Lễ hội, mùa thu hoạch, phiên chợ: ngày diễn ra và địa điểm.",
+        "Festivals, harvest seasons and markets: their dates and where.",
+        "tourism", "tourism_events", "Point",
+        (
+            P("kind", "string", "Loại sự kiện", "Event kind"), *NAMES,
+            P("description_vi", "string", "Giới thiệu", "Description (Vietnamese)"),
+            P("description_en", "string", "Giới thiệu (tiếng Anh)", "Description"),
+            P("place_id", "integer", "Điểm du lịch", "Tourism place"), COMMUNE,
+            P("address", "string", "Địa chỉ", "Address"),
+            P("starts_on", "date", "Từ ngày", "From"), P("ends_on", "date", "Đến ngày", "To"),
+            P("website", "string", "Trang web", "Website"),
+        ),
+        {"type": "circle", "paint": {"circle-color": match("kind", EVENT_KIND_COLORS), "circle-radius": 7,
+                                     "circle-stroke-color": "#ffffff", "circle-stroke-width": 2}},
         public_filter=TOURISM_PUBLIC,
     ),
 )

@@ -161,7 +161,10 @@ def _names(kind: str, field: str, p: _Patterns, limit: int) -> sa.Select:
             extra["name_en"] = rel.c.name_en
         if kind == "growing_area":
             extra["code"] = rel.c.code
-    cols = _row(kind, feature_id=rel.c[layer.id_column], name=rel.c[NAME_FIELDS[kind][0]],
+    name = rel.c[NAME_FIELDS[kind][0]]
+    if kind == "tourism_place":  # either name may be missing (issue 14)
+        name = sa.func.coalesce(rel.c.name_vi, rel.c.name_en)
+    cols = _row(kind, feature_id=rel.c[layer.id_column], name=name,
                 match=rel.c[field], tier=p.tier(f), ws=sa.func.strict_word_similarity(p.folded, f),
                 sim=sa.func.similarity(p.folded, f), geom=rel.c.geom, **extra)
     return _ranked(sa.select(*cols).select_from(source).where(*public_where(layer, rel), p.where(f)), cols, limit)

@@ -94,11 +94,11 @@ def test_dataset_search_and_tags(od_client):
     ids = [d["id"] for d in found]
     assert "growing_areas" in ids and "tourism_places" not in ids and len(ids) < len(everything)
     tourism = od_client.get("/opendata", params={"tag": "tourism"}).json()["datasets"]
-    assert {d["id"] for d in tourism} == {"tourism_places", "tourism_routes"}
+    assert {d["id"] for d in tourism} == {"tourism_places", "tourism_routes", "tourism_events"}
     assert [d["tags"] for d in od_client.get("/opendata", params={"tag": "tourism", "lang": "en"}).json()["datasets"]] \
-        == [[["tourism", "rural tourism"]]] * 2
+        == [[["tourism", "rural tourism"]]] * 3
     page = od_client.get("/opendata", params={"f": "html", "lang": "vi", "tag": "tourism"}).text
-    assert "2 bộ dữ liệu khớp" in page and 'aria-current="true">du lịch nông thôn' in page
+    assert "3 bộ dữ liệu khớp" in page and 'aria-current="true">du lịch nông thôn' in page
     assert 'href="http://testserver/opendata?f=html&amp;lang=vi&amp;tag=growing_areas"' in page
     nothing = od_client.get("/opendata", params={"f": "html", "lang": "en", "q": "zzzz"}).text
     assert "No dataset matches" in nothing

@@ -97,6 +97,7 @@ def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
     places = tourism.places(stream(7), communes, vill)
     copy_frame(conn, "tourism_places", places)
     copy_frame(conn, "tourism_routes", tourism.routes(places, communes))
+    copy_frame(conn, "tourism_events", tourism.events(places, agriculture.DEMO_TODAY.year))
 
     log("NTM criteria 2021–2025 and assessments")
     set_id, criterion_ids = load_criteria_set(conn, read_criteria_file(CRITERIA_2021))
@@ -108,7 +109,7 @@ def load_demo(conn: Connection, *, seed: int = 40, n_households: int = 200_000,
 
     reset_sequences(conn, [("public", t) for t in (
         "villages", "households", "cooperatives", "growing_areas", "agri_zones", "ocop_products",
-        "tourism_places", "tourism_routes", "ntm_assessments")])
+        "tourism_places", "tourism_routes", "tourism_events", "ntm_assessments")])
     # The demo is dated DEMO_TODAY; codes that have lapsed since then are expired now, as the
     # server's expiry would within minutes, so the loaded demo passes `ntm-map check`.
     expire_now(conn)

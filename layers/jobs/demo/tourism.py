@@ -5,6 +5,8 @@ names are real, their points are approximate.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import shapely
@@ -136,6 +138,35 @@ def routes(place_rows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
             "place_ids": [int(p.id) for p in stops], "duration_days": days,
             "geom": shapely.MultiLineString([line]),
         })
+    out = pd.DataFrame(rows)
+    out.insert(0, "id", np.arange(1, len(out) + 1))
+    return out
+
+
+# Events of the demo year (issue 14): the well-known ones at their places, plus each generated
+# festival place's yearly festival in a month of its own. No random draw, so the rest of the
+# demo is unchanged by them.
+EVENTS = (
+    ("Đền Cuông", "festival", "Lễ hội Đền Cuông", "Cuong Temple festival", (3, 14), (3, 16)),
+    ("Trang trại cam Nghĩa Đàn", "harvest_season", "Mùa cam Vinh", "Vinh orange harvest", (10, 15), (12, 31)),
+    ("Đảo chè Thanh An", "harvest_season", "Mùa hái chè", "Tea picking season", (4, 1), (8, 31)),
+    ("Làng nghề nước mắm Vạn Phần", "market", "Phiên chợ làng nghề", "Craft village market", (1, 20), (1, 22)),
+)
+
+
+def events(place_rows: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = []
+    by_name = place_rows.set_index("name_vi")
+    for place, kind, vi, en, (m1, d1), (m2, d2) in EVENTS:
+        p = by_name.loc[place]
+        rows.append({"kind": kind, "name_vi": vi, "name_en": en, "place_id": int(p.id), "commune_code": p.commune_code,
+                     "address": p.address, "starts_on": date(year, m1, d1), "ends_on": date(year, m2, d2),
+                     "geom": p.geom})
+    for p in place_rows[place_rows.kind == "festival"].itertuples():
+        month = int(p.id) % 12 + 1
+        rows.append({"kind": "festival", "name_vi": p.name_vi, "name_en": p.name_en, "place_id": int(p.id),
+                     "commune_code": p.commune_code, "address": p.address, "starts_on": date(year, month, 10),
+                     "ends_on": date(year, month, 12), "geom": p.geom})
     out = pd.DataFrame(rows)
     out.insert(0, "id", np.arange(1, len(out) + 1))
     return out
