@@ -10,7 +10,9 @@ list.
 """
 from __future__ import annotations
 
+import calendar
 from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,12 +20,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.http.negotiation import language
 from api.pages.map_config import map_config
 from api.routes.map import base_url, checked_commune, checked_kind, message_language
-from geo.vocabulary import PLACE_KINDS
-from layers.read.tourism_listing import communes_with_places, tourism_places
+from geo.vocabulary import EVENT_KINDS, PLACE_KINDS
+from layers.read.tourism_listing import communes_with_places, tourism_events, tourism_places
 from tiles.map_vocabulary import label
 
 router = APIRouter(tags=["map"])
 PAGE = 24  # cards per step: a phone screen holds two or three
+MONTH = r"^(20[0-9]{2}|21[0-9]{2})-(0[1-9]|1[0-2])$"
+VN = timezone(timedelta(hours=7))
 
 
 def embed_url(base: str, lang: str, kind: str | None, commune: str | None) -> str:
@@ -53,11 +57,31 @@ async def listing(request: Request, kind: str | None, commune: str | None) -> tu
     return places, communes
 
 
+def month_of(value: str | None) -> tuple[date, date]:
+    """The first and last day of `value` (YYYY-MM), or of this month in Vietnam."""
+    first = date.fromisoformat(value + "-01") if value else datetime.now(VN).date().replace(day=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+async def month_events(request: Request, lang: str, kind: str | None, commune: str | None,
+                       month: str | None) -> dict:
+    """The events of a month (festivals, harvest seasons) and links to the months around it."""
+    first, last = month_of(month)
+    async with request.app.state.engine.connect() as conn:
+        events = await tourism_events(conn, first, last)
+    before = (first - timedelta(days=1)).strftime("%Y-%m")
+    after = (last + timedelta(days=1)).strftime("%Y-%m")
+    return {"events": events, "month": first, "event_kinds": {k: label(w) for k, w in EVENT_KINDS.items()},
+            "prev_month_url": page_url(lang, kind, commune, month=before) + "#events",
+            "next_month_url": page_url(lang, kind, commune, month=after) + "#events"}
+
+
 @router.get("/tourism", summary="Rural tourism places (HTML)", include_in_schema=False)
 async def tourism_page(request: Request, lang: str = Depends(language),
                        kind: str | None = Query(None, description="Only places of this kind"),
                        commune: str | None = Query(None, description="Only places of this commune (5-digit code)"),
-                       shown: int = Query(PAGE, ge=1, le=1000, description="How many cards the list shows")):
+                       shown: int = Query(PAGE, ge=1, le=1000, description="How many cards the list shows"),
+                       month: str | None = Query(None, pattern=MONTH, description="Events of this month (YYYY-MM)")):
     kind = checked_kind(kind or None, message_language(request, lang))
     commune = commune or None
     extent = await checked_commune(request, commune, message_language(request, lang))
@@ -72,7 +96,8 @@ async def tourism_page(request: Request, lang: str = Depends(language),
         "more_url": page_url(lang, kind, commune, shown=str(shown + PAGE)) if shown < len(places) else None,
         "cards_url": f"/tourism/cards?{urlencode({k: v for k, v in (('kind', kind), ('commune', commune), ('lang', lang)) if v})}",
         "all_kinds_url": page_url(lang, None, commune), "kind_everywhere_url": page_url(lang, kind, None),
-        "embed_url": embed_url(base, lang, kind, commune), "base": base, "map_i18n_extra": ["tourism."]})
+        "embed_url": embed_url(base, lang, kind, commune), "base": base, "map_i18n_extra": ["tourism."],
+        **await month_events(request, lang, kind, commune, month)})
 
 
 @router.get("/tourism/cards", summary="More cards of the tourism list (HTML fragment)", include_in_schema=False)

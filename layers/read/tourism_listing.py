@@ -1,10 +1,11 @@
-"""Public tourism places for the visitors' page, and a commune's extent for framing a map.
+"""Public tourism places and events (by month) for the visitors' page, and a commune's extent.
 
 Both start from `public_select`, so only the registry's public properties are read.
 """
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -71,3 +72,21 @@ async def communes_with_places(conn: AsyncConnection) -> list[dict]:
             .join(places, places.c.commune_code == c.code)
             .group_by(c.code, c.name_vi, c.name_en).order_by(c.name_vi, c.code))
     return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]
+
+
+MAX_EVENTS = 200
+
+
+def events_statement(first: date, last: date) -> sa.Select:
+    """Published events that take place on a day between `first` and `last` (a month), by date."""
+    layer = get("tourism_events")
+    base = public_select(layer)
+    c = base.selected_columns
+    cols = [c[layer.id_column].label("id"), *(c[name] for name in layer.property_names),
+            sa.func.ST_X(c.geom).label("lon"), sa.func.ST_Y(c.geom).label("lat")]
+    return (base.with_only_columns(*cols).where(c.starts_on <= last, c.ends_on >= first)
+            .order_by(c.starts_on, c.ends_on, c[layer.id_column]).limit(MAX_EVENTS))
+
+
+async def tourism_events(conn: AsyncConnection, first: date, last: date) -> list[dict]:
+    return [dict(r) for r in (await conn.execute(events_statement(first, last))).mappings().all()]
