@@ -26,6 +26,7 @@ from api.routes import raster_stats
 from api.routes import certificates, labels
 from api.routes import lot_scans, trace
 from api.routes import cooperatives, lots, product_photos
+from api.routes import lot_staff_pages
 from api.routes import tourism_writes
 from api.routes import address_page
 from api.routes import household_writes
@@ -101,6 +102,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.include_router(lot_scans.router)  # a lot's scans for its cooperative (issue 15)
     for module in (lots, cooperatives, product_photos):  # cooperative accounts' writes (issue 15)
         app.include_router(module.router)
+    app.include_router(lot_staff_pages.router)  # the cooperative's page, /staff/lots (issue 15)
     app.include_router(tourism_writes.router)  # tourism listings: promoters' writes, moderation (issue 14)
     app.include_router(address_page.router)  # public address pages /a/{code} (issue 16)
     app.include_router(household_writes.router)  # field editing of household points (issue 16)

@@ -64,6 +64,11 @@ async function logout() {
 }
 
 async function enter(me) {
+  // A cooperative account's work is its lots and products: its own page (/staff/lots, issue 15).
+  if (me.role === "cooperative") {
+    window.location.replace(`/staff/lots?lang=${lang()}`);
+    return;
+  }
   setCsrf(me.csrf_token || null);
   $("#who").textContent = `${me.name} · ${pick(config.roles[me.role])}${me.areas.length ? " · " + me.areas.join(", ") : ""}`;
   $("#who").dataset.role = role = me.role;
