@@ -51,7 +51,25 @@ def generate(rng: np.random.Generator, villages: pd.DataFrame, total: int, progr
     })
     highland = villages.set_index("id")["region"].reindex(village_id).to_numpy() == HIGHLAND
     private = personal_data(rng, ids, highland)
+    public["verified_at"] = verified(rng, villages["id"].to_numpy(), village_id)  # drawn last: the rest is unchanged
     return public, private
+
+
+VERIFIED_FROM = np.datetime64("2026-03-01T01:00:00")  # the demo's address campaign, in UTC
+VERIFIED_DAYS = 270
+
+
+def verified(rng: np.random.Generator, village_ids: np.ndarray, village_id: np.ndarray) -> pd.Series:
+    """When staff verified each household's point and code (NaT: not yet), at a rate per village
+    that varies as campaigns do: some villages not started, some done, most part way."""
+    rate = rng.beta(2.0, 1.6, len(village_ids))
+    stage = rng.random(len(village_ids))
+    rate = np.where(stage < 0.12, 0.0, np.where(stage > 0.90, 1.0, rate))
+    per_house = pd.Series(rate, index=village_ids).reindex(village_id).to_numpy()
+    done = rng.random(len(village_id)) < per_house
+    minutes = rng.integers(0, VERIFIED_DAYS * 24 * 60, len(village_id))
+    when = VERIFIED_FROM + minutes.astype("timedelta64[m]")
+    return pd.Series(pd.to_datetime(np.where(done, when, np.datetime64("NaT"))).tz_localize("UTC"))
 
 
 def _pick(rng, weighted, n):

@@ -2,7 +2,8 @@
 and NTM results per commune and year with each criterion met.
 
 Every input is a registry layer's `public_select`, so an indicator can only count what the API
-already shows. Household figures are counts, suppressed below `opendata_min_count`
+already shows, except address coverage (layers.read.coverage: households in the commune's register
+against those with a verified point and code; issue 16). Household figures are counts, suppressed below `opendata_min_count`
 (layers.jobs.opendata.privacy). Column lists come from fixed vocabularies (geo.crops, the tourism
 kinds, 3–5 stars, criteria 1–19), not from the data, so new data never changes a schema.
 """
@@ -17,6 +18,7 @@ from geo.vocabulary import PLACE_KINDS, THEMES
 from layers.db.settings import Settings
 from layers.jobs.opendata.dataset import ID, Dataset
 from layers.jobs.opendata.privacy import suppressed
+from layers.read import coverage
 from layers.read.registry import BY_ID, Property
 from layers.read.relations import public_select
 
@@ -58,8 +60,9 @@ def household_columns(hh: sa.Subquery, threshold: int) -> list:
 
 
 HOUSEHOLD_FIELDS = (
-    P("households", "integer", "Số hộ", "Households"),
-    P("households_with_address_code", "integer", "Số hộ có mã địa chỉ", "Households with an address code"),
+    P("households", "integer", "Số hộ (theo sổ hộ, nếu có)", "Households (in the register, when there is one)"),
+    P("households_with_address_code", "integer", "Số hộ có điểm và mã địa chỉ đã xác minh",
+      "Households with a verified point and address code"),
     P("address_code_share", "number", "Tỷ lệ hộ có mã địa chỉ (%)", "Share with an address code (%)"),
     P("address_code_target_met", "boolean", "Đạt mục tiêu 100% hộ có mã địa chỉ",
       "Target met: 100% of households with an address code"),
@@ -142,13 +145,11 @@ RASTER_FIELDS = (
 def commune_statement(settings: Settings) -> sa.Select:
     t = settings.opendata_min_count
     c = _sub("communes", "id", "code", "name_vi", "name_en", "province_code", "geom")
-    h = _sub("households", "commune_code", "address_code", "geom")
     g = _sub("growing_areas", "commune_code", "status", "crop", "area_ha")
     o = _sub("ocop_products", "commune_code", "stars")
     tp = _sub("tourism_places", "commune_code", "kind", "wifi")
     r = _sub("ntm_results", "commune_code", "year", "level", "criteria_met", "criteria_total")
-    hh = _by(h.c.commune_code, h, func.count().label("households"),
-             _count_if(sa.and_(h.c.address_code.is_not(None), h.c.geom.is_not(None))).label("with_code"))
+    hh = coverage.commune_counts()  # register vs verified points (issue 16), suppressed below
     ga = _by(g.c.commune_code, g, *_ga_aggs(g))
     ocop = _by(o.c.commune_code, o, *_ocop_aggs(o))
     tour = _by(tp.c.commune_code, tp, *_tour_aggs(tp))
@@ -173,12 +174,10 @@ def village_statement(settings: Settings) -> sa.Select:
     """Points and areas are placed in a village by location (growing areas by a point on them)."""
     t = settings.opendata_min_count
     v = _sub("villages", "id", "code", "commune_code", "name", "geom")
-    h = _sub("households", "village_id", "address_code", "geom")
     g = _sub("growing_areas", "status", "crop", "area_ha", "geom")
     o = _sub("ocop_products", "stars", "geom")
     tp = _sub("tourism_places", "kind", "wifi", "geom")
-    hh = _by(h.c.village_id, h, func.count().label("households"),
-             _count_if(sa.and_(h.c.address_code.is_not(None), h.c.geom.is_not(None))).label("with_code"))
+    hh = coverage.village_counts()  # register vs verified points (issue 16), suppressed below
 
     def inside(sub, aggs, point):
         vv = v.alias()
