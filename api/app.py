@@ -27,7 +27,7 @@ from api.routes import certificates, labels
 from api.routes import lot_scans, trace
 from api.routes import cooperatives, lots, product_photos
 from api.routes import lot_staff_pages
-from api.routes import tourism_writes
+from api.routes import tourism_staff_pages, tourism_writes
 from api.routes import address_page, plates, address_campaign
 from api.routes import household_writes
 from api.routes import sitemap, tourism_photos, tourism_route_files, tourism_share
@@ -104,6 +104,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(lot_staff_pages.router)  # the cooperative's page, /staff/lots (issue 15)
     app.include_router(tourism_writes.router)  # tourism listings: promoters' writes, moderation (issue 14)
+    app.include_router(tourism_staff_pages.router)  # the promoters' page /staff/tourism (issue 14)
     app.include_router(address_page.router)  # public address pages /a/{code} (issue 16)
     app.include_router(plates.router)  # a village's address plates (issue 16)
     app.include_router(address_campaign.router)  # coverage and the campaign page for staff (issue 16)
