@@ -101,3 +101,8 @@ async def unplaced(conn, commune: str, actor: str, limit: int = 200) -> list[dic
         await conn.execute(_RECORD, {"actor": actor, "what": f"unplaced register rows of commune {commune} "
                                                             f"(register {rows[0]['register_id']}, {len(rows)} rows)"})
     return rows
+
+
+async def register_commune(conn, register_id: int) -> str | None:
+    return (await conn.execute(sa.text("SELECT commune_code FROM private.household_registers WHERE id = :id"),
+                               {"id": register_id})).scalar()

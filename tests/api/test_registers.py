@@ -188,3 +188,34 @@ def test_a_register_without_a_village_column_is_refused_and_nothing_is_stored(de
     with psycopg.connect(demo["url"]) as conn:
         assert conn.execute("SELECT count(*) FROM private.household_registers WHERE file_name = 'khong_thon.csv'"
                             ).fetchone()[0] == 0
+
+
+def test_over_http_staff_get_the_template_upload_a_register_and_get_the_rows_to_place(demo, settings):
+    from tests.api.growing_helpers import make_user
+    from tests.support import started_client
+
+    staff = make_user(demo["url"], "xa.so.ho", "commune_staff", [demo["commune"]])
+    rows, _ = generated(demo, n=40, seed=9)
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\r\n").writerows([HEADER, *rows])
+    body = encode_tcvn3(text.getvalue(), fold_capitals=True)
+    with started_client(settings, demo["url"]) as client:
+        template = client.get("/staff/api/addresses/registers/template.xlsx")
+        sheet = load_workbook(io.BytesIO(template.content)).worksheets[0]
+        assert [c.value for c in sheet[1]] == list(registers.TEMPLATE_HEADER)
+        r = client.post("/staff/api/addresses/registers", params={"commune": demo["commune"], "name": "so ho.csv"},
+                        content=body, headers=staff)
+        assert r.status_code == 201, r.text
+        report = r.json()
+        assert report["rows"] == len(rows) and report["encoding"] == "tcvn3" and report["file"] == "so ho.csv"
+        back = client.get(report["unplaced"], params={"lang": "en"}, headers=staff)
+        assert back.status_code == 200 and back.headers["content-type"].startswith("text/csv")
+        assert "no village of the commune" in decode(back.content, "tcvn3")
+        elsewhere = make_user(demo["url"], "xa.khac.so", "commune_staff",
+                              [c for c in ("40001", "17110", "16738") if c != demo["commune"]][:1])
+        assert client.get(report["unplaced"], headers=elsewhere).status_code == 403
+        big = client.post("/staff/api/addresses/registers", params={"commune": demo["commune"], "name": "x.csv"},
+                          content=b"a" * 10, headers={**staff, "Content-Length": str(41 << 20)})
+        assert big.status_code == 413
+        assert client.post("/staff/api/addresses/registers", params={"commune": demo["commune"], "name": "x.pdf"},
+                           content=b"x", headers=staff).status_code == 400

@@ -84,7 +84,7 @@ class RegisterRefused(ValueError):
 def _rows(reg, columns: dict, matcher: VillageMatcher, register_id: int, counts: Counter, bar):
     for number, cells in reg.rows():
         if counts["rows"] >= MAX_ROWS:
-            raise RegisterRefused(f"{reg.path.name} has more than {MAX_ROWS:,} rows: not one commune's register")
+            raise RegisterRefused(f"the register has more than {MAX_ROWS:,} rows: not one commune's register")
         values = registers.row_values(cells, columns)
         found = matcher.match(values["village_text"])
         counts["rows"] += 1
@@ -95,9 +95,11 @@ def _rows(reg, columns: dict, matcher: VillageMatcher, register_id: int, counts:
 
 
 def import_register(conn: Connection, path: str | Path, commune: str, actor: str, *, encoding: str | None = None,
-                    progress: bool = True) -> dict:
-    """Import the register at `path` for `commune`; returns the report (counts by outcome)."""
+                    progress: bool = True, name: str | None = None) -> dict:
+    """Import the register at `path` (called `name`, default its own) for `commune`; returns the
+    report (counts by outcome)."""
     path = Path(path)
+    name = name or path.name
     if conn.execute(_COMMUNE, {"c": commune}).first() is None:
         raise RegisterRefused(f"no commune {commune}")
     villages = [(r.id, r.name) for r in conn.execute(_VILLAGES, {"c": commune})]
@@ -109,24 +111,24 @@ def import_register(conn: Connection, path: str | Path, commune: str, actor: str
         reg.close()
         raise
     counts: Counter = Counter()
-    with atomic(conn), tqdm(total=reg.total, unit="rows", desc=f"{path.name} → register {commune}",
+    with atomic(conn), tqdm(total=reg.total, unit="rows", desc=f"{name} → register {commune}",
                             disable=not progress, mininterval=0.5) as bar:
-        register_id = conn.execute(_REGISTER, {"commune": commune, "name": path.name, "format": reg.format,
+        register_id = conn.execute(_REGISTER, {"commune": commune, "name": name, "format": reg.format,
                                                "encoding": reg.encoding, "columns": reg.header, "actor": actor}).scalar()
         rows = _rows(reg, columns, matcher, register_id, counts, bar)
         while copy_rows(conn, "household_register_rows", COLUMNS, _take(rows, BATCH), schema="private"):
             pass
         duplicates = conn.execute(_DUPLICATES, {"id": register_id}).rowcount
         paired = Counter()
-        for name, condition in PAIRINGS.items():
-            paired[name] = conn.execute(text(_PAIR.format(condition=condition)), {"id": register_id}).rowcount
+        for rule, condition in PAIRINGS.items():
+            paired[rule] = conn.execute(text(_PAIR.format(condition=condition)), {"id": register_id}).rowcount
         no_point = conn.execute(_NO_POINT, {"id": register_id}).scalar()
         conn.execute(_COUNTS, {"id": register_id})
         ids = [r[0] for r in conn.execute(_PAIRED, {"id": register_id})]
         conn.execute(_RECORD, {"actor": actor, "ids": ids,
-                               "what": f"register {register_id} imported from {path.name}: {counts['rows']} rows"})
+                               "what": f"register {register_id} imported from {name}: {counts['rows']} rows"})
     village = counts["exact"] + counts["fuzzy"]
-    return {"register_id": register_id, "commune": commune, "file": path.name, "format": reg.format,
+    return {"register_id": register_id, "commune": commune, "file": name, "format": reg.format,
             "encoding": reg.encoding, "columns": {f: reg.header[i] for f, i in columns.items()},
             "rows": counts["rows"], "village_matched": village, "village_exact": counts["exact"],
             "village_fuzzy": counts["fuzzy"], "village_ambiguous": counts["ambiguous"],
