@@ -53,6 +53,7 @@ def open_lot(page, code: str) -> None:
     page.click("[role=tab][data-tab=lots]")
     page.locator("#lot-list li", has_text=code).locator("button").click()
     page.wait_for_function("(c) => document.querySelector('#lot-title').textContent.includes(c)", arg=code)
+    page.wait_for_selector("body[data-lot-shown]")
 
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True)
@@ -93,7 +94,7 @@ def test_a_cooperative_on_a_phone_registers_corrects_prints_and_recalls_a_lot(pa
     assert "Active" in card.text_content() and "1,200.5 kg" in card.text_content()
     page.wait_for_function("(id) => document.querySelector(`#lot-list li[data-id='${id}'] .scans-n`).dataset.scans !== ''",
                            arg=lot_id)
-    assert "0 scans" in card.text_content()
+    assert "Scans: 0" in card.text_content()
     card.locator("button").click()
     page.click("#lot-correct")
     page.wait_for_selector("#lot-form[data-mode=correct]")
@@ -316,6 +317,7 @@ def test_every_visible_text_is_in_the_page_language_or_data(page, page_log, coop
     page.click("#lot-save")  # a field error of the page's own
     check("correct")
     page.click("#lot-cancel")
+    page.wait_for_selector("body[data-lot-shown]")
     page.click("#lot-recall-open")
     page.click("#recall-submit")
     check("lot")

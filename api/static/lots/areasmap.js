@@ -63,7 +63,7 @@ export function createAreasMap(container, styleUrl, onPick) {
       container.dataset.areas = data.features.map((f) => f.id).join(",");  // what is drawn, for tests
       const bounds = new maplibregl.LngLatBounds();
       data.features.forEach((f) => f.geometry && extend(bounds, f.geometry.coordinates));
-      if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 24, maxZoom: 15, duration: 0 });
+      if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 48, maxZoom: 15, duration: 0 });
     },
     async choose(ids) {
       chosen = ids;

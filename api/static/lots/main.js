@@ -37,6 +37,7 @@ function selectTab(name, { keepEdit = false, keepNotice = false } = {}) {
 }
 
 async function openLotView(id, { keepNotice = false } = {}) {
+  delete document.body.dataset.lotShown;  // set again once the lot is drawn whole (tests wait for it)
   selectTab("lot", { keepNotice });
   try {
     await openLot(id);
@@ -46,6 +47,7 @@ async function openLotView(id, { keepNotice = false } = {}) {
   }
   $("#lot-title").setAttribute("tabindex", "-1");
   $("#lot-title").focus();
+  document.body.dataset.lotShown = String(id);
   loadLots();  // the list behind shows the change too
 }
 
