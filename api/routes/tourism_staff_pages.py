@@ -29,7 +29,7 @@ async def tourism_staff_page(request: Request, lang: str = Depends(language)):
     config = {"lang": lang, "styleUrl": f"/styles/map/style.json?lang={lang}", "kinds": list(PLACE_KINDS),
               "words": coded_words(), "me": await logged_in(request)}
     response = request.app.state.templates.TemplateResponse(
-        request, "staff_tourism.html", {"lang": lang, "config": config, "kinds": PLACE_KINDS})
+        request, "staff_tourism.html", {"lang": lang, "config": config, "kinds": PLACE_KINDS, "event_kinds": EVENT_KINDS})
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"  # a publish button is not to be framed
     return response

@@ -76,3 +76,44 @@ def test_a_promoter_submits_a_place_and_tourism_staff_publish_it(page, page_log,
     page.goto(f"{url}/tourism?lang=vi&shown=1000")
     assert page.locator(".card, li", has_text=NAME).count() >= 1
     assert_clean(page_log, allow_http=[])
+
+
+def test_a_promoter_draws_a_route_and_adds_an_event(page, page_log, tourism, demo_db):
+    url, (lon, lat) = tourism["url"], tourism["point"]
+    sign_in(page, url, "mai.dulich", lang="en")
+    page.fill("#place-form [name=name_en]", "Tea hill farmstay")
+    page.fill("#place-form [name=lon]", str(lon))
+    page.fill("#place-form [name=lat]", str(lat))
+    page.click("#place-form button[type=submit]")
+    card(page, "#mine", "Tea hill farmstay").wait_for()
+    # The route: the line tool, three taps, the last one tapped again to finish.
+    page.fill("#route-form [name=name_en]", "Tea hills walk")
+    page.wait_for_function("window.tourismRouteMap && window.tourismRouteMap.loaded()")
+    page.evaluate("([lon, lat]) => window.tourismRouteMap.jumpTo({center: [lon, lat], zoom: 14})", [lon, lat])
+    page.wait_for_function("window.tourismRouteMap.loaded()")
+    page.locator("#route-map").scroll_into_view_if_needed()
+    page.click("#route-map .mapbox-gl-draw_line")
+    box = page.locator("#route-map").bounding_box()
+    points = [[lon - 0.004, lat], [lon, lat + 0.003], [lon + 0.004, lat]]
+    for i, p in enumerate(points + [points[-1]]):
+        x, y = page.evaluate("(c) => { const p = window.tourismRouteMap.project(c); return [p.x, p.y]; }", p)
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        page.wait_for_timeout(200)
+    page.wait_for_function("document.querySelector('#route-state').textContent.includes('1')")
+    page.click("#route-form button[type=submit]")
+    card(page, "#mine", "Tea hills walk").wait_for()
+    # The event, at the place just made.
+    page.select_option("#event-form [name=kind]", "harvest_season")
+    page.fill("#event-form [name=name_en]", "Tea picking days")
+    page.select_option("#event-form [name=place_id]", label="Tea hill farmstay")
+    page.fill("#event-form [name=starts_on]", "2026-04-01")
+    page.fill("#event-form [name=ends_on]", "2026-04-30")
+    page.click("#event-form button[type=submit]")
+    card(page, "#mine", "Tea picking days").wait_for()
+    with connection(demo_db) as conn:
+        n, km = conn.exec_driver_sql("SELECT ST_NPoints(geom), length_km FROM tourism_routes WHERE name_en = "
+                                     "'Tea hills walk'").one()
+        place_id = conn.exec_driver_sql("SELECT place_id FROM tourism_events WHERE name_en = 'Tea picking days'").scalar()
+        place = conn.exec_driver_sql("SELECT id FROM tourism_places WHERE name_en = 'Tea hill farmstay'").scalar()
+    assert n == 3 and 0.5 < km < 2 and place_id == place
+    assert_clean(page_log, allow_http=[])

@@ -5,6 +5,7 @@
 import { call, setCsrf, whenLoggedOut } from "/static/staff/api.js";
 import { $, el, say } from "/static/staff/dom.js";
 import { LANG, has, t as catalogue } from "/static/common/i18n.js";
+import { routeMap, saveEvent, saveRoute, setPlaces } from "./forms.js";
 
 const config = JSON.parse(document.getElementById("tourism-config").textContent);
 const WORDS = (config.words || {})[LANG] || {};
@@ -63,6 +64,7 @@ async function fill(list, empty, query) {
   for (const c of COLLECTIONS) {
     const { body } = await call("GET", `/staff/api/tourism/${c}?${query}`);
     for (const f of body.features) items.push(card(c, f));
+    if (list === "#mine" && c === "tourism_places") setPlaces(body.features, nameOf);
   }
   $(list).replaceChildren(...items);
   $(empty).hidden = items.length > 0;
@@ -89,6 +91,7 @@ function place(lngLat) {
 
 function showMap() {
   if (map || typeof maplibregl === "undefined") return;
+  routeMap(config.styleUrl, (n) => { $("#route-state").textContent = n ? t("routeDrawn", { n }) : ""; });
   map = new maplibregl.Map({ container: "map", style: config.styleUrl, center: [105.0, 19.2], zoom: 8,
     attributionControl: { compact: true }, dragRotate: false, pitchWithRotate: false });
   map.on("click", (e) => place(e.lngLat));
@@ -114,6 +117,19 @@ async function save(event) {
     notify(errorText(err), true);
   }
   await loadLists();
+}
+
+function saving(saveFn) {
+  return async (event) => {
+    event.preventDefault();
+    try {
+      await saveFn(event.target);
+      notify(t("saved"));
+    } catch (err) {
+      notify(errorText(err), true);
+    }
+    await loadLists();
+  };
 }
 
 async function enter(body) {
@@ -153,6 +169,8 @@ async function logout() {
 $("#login-form").addEventListener("submit", login);
 $("#logout").addEventListener("click", logout);
 $("#place-form").addEventListener("submit", save);
+$("#route-form").addEventListener("submit", saving(saveRoute));
+$("#event-form").addEventListener("submit", saving(saveEvent));
 whenLoggedOut(() => show("login"));
 if (config.me) enter(config.me);
 else { show("login"); document.body.dataset.ready = "true"; }
