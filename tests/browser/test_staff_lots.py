@@ -331,3 +331,24 @@ def test_every_visible_text_is_in_the_page_language_or_data(page, page_log, coop
     shot(page, f"lots-lang-{lang}")
     assert not bad, f"{lang}: texts neither the {lang} catalogue nor data:\n" + "\n".join(bad[:60])
     assert_clean(page_log, ())
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True)
+def test_no_serious_or_critical_axe_violation_in_any_view(page, page_log, coop):
+    from tests.browser.test_accessibility import axe_violations, describe
+
+    registered(coop, "AXE-1")
+    sign_in(page, coop["url"], "vi")
+    found = {"list": axe_violations(page)}
+    open_lot(page, "AXE-1")
+    page.click("#lot-recall-open")
+    found["lot"] = axe_violations(page)
+    page.click("[role=tab][data-tab=new]")
+    page.wait_for_selector("body[data-map-ready=true]")
+    page.click("#lot-save")  # with its field errors showing
+    found["new"] = axe_violations(page)
+    page.click("[role=tab][data-tab=profile]")
+    page.wait_for_selector("#product-list article")
+    found["profile"] = axe_violations(page)
+    bad = {view: describe(v) for view, v in found.items() if v}
+    assert not bad, bad

@@ -50,7 +50,7 @@ export async function loadLots({ more = false } = {}) {
 function card(lot) {
   const scans = el("span", { class: "scans-n", dataset: { scans: "" } }, "");
   const open = el("button", { type: "button", class: "card", dataset: { lot: String(lot.id) },
-    "aria-label": t("list.open", { lot: lot.lot_code }), onclick: () => ctx.openLot(lot.id) },
+    title: t("list.open", { lot: lot.lot_code }), onclick: () => ctx.openLot(lot.id) },
   el("span", { class: "card-top" }, el("strong", { class: "code" }, lot.lot_code),
     el("span", { class: `badge ${lot.status}` }, word("lotStatus", lot.status))),
   el("span", { class: "card-product" }, lot.product_name),
