@@ -352,3 +352,34 @@ def test_no_serious_or_critical_axe_violation_in_any_view(page, page_log, coop):
     found["profile"] = axe_violations(page)
     bad = {view: describe(v) for view, v in found.items() if v}
     assert not bad, bad
+
+
+def test_the_trace_url_of_a_product_with_a_gtin_is_its_digital_link(page, page_log, coop):
+    """What the page offers to copy is what the label's QR code holds: the GS1 Digital Link with
+    the GTIN in 14 digits and the lot percent-encoded (`/` → %2F), and it resolves."""
+    product = coop["farm"]["product"]
+    with api_for(coop) as api:
+        etag = api.get(f"/staff/api/ocop-products/{product}").headers["etag"]
+        r = api.patch(f"/collections/ocop_products/items/{product}", json={"gtin": "9506000134352"}, headers={"If-Match": etag})
+        assert r.status_code == 200, r.text
+    registered(coop, "GS1/26(a)")
+    sign_in(page, coop["url"], "en")
+    open_lot(page, "GS1/26(a)")
+    url = page.input_value("#trace-url")
+    assert url == f"{coop['url']}/01/09506000134352/10/GS1%2F26%28a%29"
+    answer = page.request.get(url)
+    assert answer.status == 200 and "GS1/26(a)" in answer.text()
+    assert_clean(page_log, ())
+
+
+def test_another_role_is_pointed_to_the_staff_page(page, page_log, coop):
+    with connection(coop["db"]) as conn:
+        accounts.create_user(conn, "tinh.lots", "province_staff", ["40"], password=PASSWORD)
+    sign_in_other = page.goto(f"{coop['url']}/staff/lots?lang=vi")
+    assert sign_in_other.status == 200
+    page.fill("#login-form [name=username]", "tinh.lots")
+    page.fill("#login-form [name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#other-role:not([hidden])")
+    assert page.is_hidden("#work-view") and page.get_attribute("#other-role a", "href") == "/staff?lang=vi"
+    assert_clean(page_log, ())
