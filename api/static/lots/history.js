@@ -30,19 +30,23 @@ function when(iso) {
 function changeRows(entry) {
   const rows = [];
   const before = entry.before || {}, after = entry.after || {};
+  // The quantity once, whichever side kept it: the public column, or (its cooperative reading)
+  // the private one of a confidential lot; a change seen on both sides is one row.
+  const priv = entry.private_quantity || {};
+  const quantity = (side, row) => row.quantity ?? priv[side] ?? null;
   if (entry.action !== "create") {
     for (const field of entry.changed || []) {
-      if (!(field in FIELDS)) continue;
+      if (!(field in FIELDS) || field === "quantity") continue;
       rows.push(el("tr", {}, el("th", { scope: "row" }, t(`history.field.${field}`)),
         el("td", { class: "before" }, FIELDS[field](before[field], before)),
         el("td", { class: "after" }, FIELDS[field](after[field], after))));
     }
-  }
-  if (entry.private_quantity && entry.action !== "create") {
-    const unit = after.unit || before.unit;
-    const q = (v) => el("span", {}, ...quantityNodes(v, unit));
-    rows.push(el("tr", {}, el("th", { scope: "row" }, t("history.field.confidentialQuantity")),
-      el("td", { class: "before" }, q(entry.private_quantity.before)), el("td", { class: "after" }, q(entry.private_quantity.after))));
+    const q0 = quantity("before", before), q1 = quantity("after", after);
+    if ((entry.changed || []).includes("quantity") || (entry.private_quantity && q0 !== q1)) {
+      const unit = { unit: after.unit || before.unit };
+      rows.unshift(el("tr", {}, el("th", { scope: "row" }, t("history.field.quantity")),
+        el("td", { class: "before" }, FIELDS.quantity(q0, unit)), el("td", { class: "after" }, FIELDS.quantity(q1, unit))));
+    }
   }
   if ((entry.areas_added || []).length && entry.action !== "create") {
     rows.push(el("tr", {}, el("th", { scope: "row" }, t("history.areasAdded")), el("td", { colspan: "2" },
