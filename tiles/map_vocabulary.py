@@ -7,6 +7,7 @@ from __future__ import annotations
 from geo.vocabulary import (
     CERTIFICATIONS,
     CROP_NAMES,
+    EVENT_KINDS,
     GROWING_STATUSES,
     MARKETS,
     NTM_LEVELS,
@@ -39,6 +40,7 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
 }
 BY_LAYER: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
     "tourism_places": {"kind": PLACE_KINDS},
+    "tourism_events": {"kind": EVENT_KINDS},
     "agri_zones": {"kind": AGRI_ZONE_KINDS},
     "villages": {"kind": VILLAGE_KINDS},
     "communes": {"kind": UNIT_KINDS},

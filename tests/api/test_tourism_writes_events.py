@@ -40,3 +40,26 @@ def test_the_demo_events_and_a_bad_month(writer):
     assert "Mùa cam Vinh" in page and "Từ 15/10/2026 đến 31/12/2026" in page
     assert "Mùa cam Vinh" not in writer.get("/tourism", params={"lang": "vi", "month": "2026-09"}).text
     error_of(writer.get("/tourism", params={"month": "2026-13"}), 400)
+
+
+def test_events_are_a_map_layer_of_published_events(writer, ctx):
+    import mapbox_vector_tile
+    import morecantile
+
+    style = writer.get("/styles/map/style.json", params={"lang": "vi"}).json()
+    assert "tourism_events-circle" in [layer["id"] for layer in style["layers"]]
+    eid, tag = created(writer, EVENTS, ctx["mai"], event(ctx["point"], name_vi="Hội chợ"))
+    t = morecantile.tms.get("WebMercatorQuad").tile(*ctx["point"], 14)
+    path = f"/collections/tourism_events/tiles/WebMercatorQuad/14/{t.x}/{t.y}"
+
+    def ids():
+        r = writer.get(path)
+        layer = mapbox_vector_tile.decode(r.content).get("tourism_events", {"features": []}) if r.content else {"features": []}
+        return {f["id"] for f in layer["features"]}
+
+    assert eid not in ids()
+    _, tag = act(writer, "tourism_events", eid, "submit", ctx["mai"], tag)
+    _, tag = act(writer, "tourism_events", eid, "publish", ctx["staff"], tag)
+    assert eid in ids()
+    assert act(writer, "tourism_events", eid, "unpublish", ctx["staff"], tag)[0] == 200
+    assert eid not in ids()
