@@ -4,8 +4,9 @@
 file, at most geo.route_files.MAX_BYTES) and optionally `stops` (place ids, comma-separated, in
 the route's order: each a published place), with If-Match (the route's ETag, or `*`). The file is
 read in a bounded worker (layers.write.tourism_media.route_import): no DTD, at most
-geo.route_files.MAX_POINTS points, a long track simplified with a note. Only the route's editors
-(layers.write.tourism.access) may; a published route's track is not replaced (409).
+geo.route_files.MAX_POINTS points, a long track simplified with a note. The line is written by the
+listings' own edit: only the route's editors may (403), and a promoter's new track for a
+published route waits for moderation (`"pending": true`) while the published line stays up.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from geo.said import Said
 from layers.write.growing.errors import BadBody, TooLarge
 from layers.write.tourism import access
 from layers.write.tourism_media import route_import
-from layers.write.tourism_media.session import changing
+from layers.write.tourism.session import writing
 
 router = APIRouter(tags=["tourism routes"])
 ROUTES = "/collections/tourism_routes/items"
@@ -54,8 +55,9 @@ async def _body(request: Request) -> bytes:
 @router.put(ROUTES + "/{featureId}/track", summary="Replace a route's track from a GPX/KML/KMZ file (If-Match)",
             openapi_extra=TRACK_BODY, responses={s: {"description": d} for s, d in (
                 (400, "not a route file, a DTD or entities, bad XML, no track, bad stops"), (403, "not this route's editor"),
-                (409, "the route is published"), (412, "If-Match is stale"), (413, "over the byte or point limits"),
-                (422, "a stop is not a published place"), (428, "If-Match is required"))})
+                (412, "If-Match is stale"), (413, "over the byte or point limits"),
+                (422, "a stop is not a published place, or the line is outside the editor's areas"),
+                (428, "If-Match is required"))})
 async def put_route_track(request: Request, route_id: int = Id, user: User = Depends(current_user),
                     lang: str = Depends(language), if_match: str | None = Header(None, alias="If-Match"),
                     _slot: None = Depends(expensive)):
@@ -69,9 +71,7 @@ async def put_route_track(request: Request, route_id: int = Id, user: User = Dep
         raise BadBody(Said("no file in the form field 'file' (or it is empty)", "lots.photo.no_file"))
     stops = route_import.parse_stops(form.get("stops", b"").decode("utf-8", "replace") if "stops" in form else None)
     track = await route_import.read(settings, data, "")
-    async with changing(engine, actor_of(user)) as conn:
-        item = await access.check_edit(conn, user, "tourism_routes", route_id)
-        access.check_version(if_match, item)
-        done = await route_import.store(conn, item, track, stops)
+    async with writing(engine, actor_of(user)) as conn:
+        done = await route_import.store(conn, user, route_id, track, stops, if_match)
     done["notes"] = [say(note, lang) for note in track.notes]
     return answer(done, access.etag("tourism_routes", route_id, done.pop("row_version")))

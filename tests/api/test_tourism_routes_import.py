@@ -58,9 +58,6 @@ def test_a_gpx_with_elevation_becomes_the_route_with_its_stops_and_profile(t):
     assert page.status_code == 200
     assert 'class="elevation-profile"' in page.text and "Độ cao từ 120 m đến 240 m" in page.text
     assert page.text.index(f"/tourism/places/{stops[2]}?") < page.text.index(f"/tourism/places/{stops[0]}?")
-    # A published route's track is not replaced behind the moderators' back.
-    again = put(t, gpx_near(t, elevation=False), headers=VI)
-    assert again.status_code == 409 and "đang được công bố" in again.json()["description"]
 
 
 def test_a_track_without_heights_has_no_profile_and_a_kml_is_read(t):
@@ -116,3 +113,24 @@ def test_a_long_track_is_simplified_and_the_note_says_so(t):
     body = r.json()
     assert body["points_read"] == 12_000 and body["points_kept"] <= 5_000
     assert body["notes"] == [f"Tuyến đã được giản lược từ 12.000 xuống {body['points_kept']:,} điểm".replace(",", ".")]
+
+
+def test_a_promoters_new_track_for_a_published_route_waits_for_moderation(t):
+    client, route = t["client"], t["route"]
+    assert put(t, gpx_near(t)).status_code == 200  # a draft: the line and its profile at once
+    set_status(t["db"], "tourism_routes", route, "submitted", "published")
+    assert "Elevation from 120 m to 240 m" in client.get(f"/tourism/routes/{route}?lang=en").text
+    lon, lat = t["lon"], t["lat"]
+    kml = (f'<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><LineString><coordinates>'
+           f'{lon},{lat},300 {lon + 0.01},{lat},350 {lon + 0.01},{lat + 0.01},330</coordinates></LineString>'
+           f'</Placemark></kml>').encode()
+    r = put(t, kml, name="new.kml", stops=str(t["stops"][1]))
+    assert r.status_code == 200, r.text
+    assert r.json()["pending"] is True
+    page = client.get(f"/tourism/routes/{route}?lang=en").text
+    assert "Elevation from 120 m to 240 m" in page and "300 m" not in page  # the published line stays, with its profile
+    r = client.post(f"{ROUTES}/{route}/actions/publish", headers={**t["staff"], "If-Match": "*"})
+    assert r.status_code == 200, r.text
+    page = client.get(f"/tourism/routes/{route}?lang=en").text
+    assert "Elevation from 300 m to 350 m" in page and "120 m" not in page
+    assert page.count('<li><a href="/tourism/places/') == 1 and f"/tourism/places/{t['stops'][1]}?" in page

@@ -2,9 +2,12 @@
 route's line with its ordered stops (published places only) and, when the file has heights,
 its elevation profile keyed by the line it was measured on (migration 0015).
 
-A published route is not changed this way: its change would have to wait for moderation while
-the published line stays up, and the listing's revision is the listings' own workflow. So the
-import is for a route being written (draft, submitted, unpublished): 409 otherwise.
+The line and stops are written by the listings' own edit (layers.write.tourism.edits.update: the
+version check, the commune and area scope, and for a promoter's change to a published route a
+pending revision while the published line stays up). The profile is stored under the key of the
+line it belongs to, the proposed one when the change waits for moderation: the route's page
+shows a profile only while its key matches the route's current line, so the published page keeps
+the old profile until the new line is published, then shows the new one.
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from geo import route_files
 from geo.said import Said
 from layers.db.models.tourism import TourismPlace, TourismRoute
 from layers.workers.bounded import Unbounded, runner_for
-from layers.write.growing.errors import BadBody, Conflict, GrowingError, TooLarge
+from layers.write.growing.errors import BadBody, GrowingError, TooLarge
+from layers.write.tourism import edits
 from layers.write.tourism_media.tables import profiles, track_key
 
 READ_TIMEOUT_S = 30.0  # a 16 MB GPX of 120,000 points reads in 1.7 s on the 2-core machine
@@ -62,27 +66,35 @@ async def check_stops(conn, ids: list[int]) -> None:
                                 "tourism_share.route.stops_unpublished", ids=listed))
 
 
-async def store(conn, item, track: route_files.Track, stops: list[int] | None) -> dict:
-    """The new line (and stops) on the route, its profile; the route's new state. `item` is the
-    locked layers.write.tourism.access.Listing the caller was allowed to edit."""
-    if item.status == "published":
-        raise Conflict(Said(f"tourism route {item.id} is published: unpublish it (or make a new route) before "
-                            "replacing its track, so the published line stays until the new one is moderated",
-                            "tourism_share.route.published", id=str(item.id)))
+def _geojson(track: route_files.Track) -> dict:
+    return {"type": "MultiLineString", "coordinates": [[[x, y] for x, y in line] for line in track.lines]}
+
+
+async def store(conn, user, route_id: int, track: route_files.Track, stops: list[int] | None,
+                if_match: str | None) -> dict:
+    """The new line (and stops) through the listings' edit, then its profile; the route's state."""
     if stops is not None:
         await check_stops(conn, stops)
-    values = {"geom": sa.func.ST_Multi(sa.func.ST_GeomFromText(track.wkt, 4326))}
-    if stops is not None:
-        values["place_ids"] = stops
-    row = (await conn.execute(ROUTES.update().where(ROUTES.c.id == item.id).values(**values).returning(
-        ROUTES.c.length_km, ROUTES.c.place_ids, ROUTES.c.row_version, track_key(ROUTES.c.geom).label("key")))).one()
-    await conn.execute(profiles.delete().where(profiles.c.route_id == item.id))
+    props = {"place_ids": stops} if stops is not None else {}
+    await edits.update(conn, user, "tourism_routes", route_id,
+                       {"type": "Feature", "geometry": _geojson(track), "properties": props}, if_match)
+    pending_line = sa.func.ST_GeomFromGeoJSON(ROUTES.c.pending["geometry"].astext)
+    row = (await conn.execute(sa.select(
+        ROUTES.c.length_km, ROUTES.c.place_ids, ROUTES.c.row_version, ROUTES.c.status,
+        track_key(ROUTES.c.geom).label("current"),
+        sa.case((ROUTES.c.pending["geometry"].isnot(None), track_key(sa.func.ST_SetSRID(pending_line, 4326))),
+                else_=None).label("proposed")).where(ROUTES.c.id == route_id))).one()
+    key = row.proposed or row.current
+    await conn.execute(profiles.delete().where(profiles.c.route_id == route_id,
+                                               profiles.c.track_key.notin_([row.current])))
     if track.profile is not None:
+        await conn.execute(profiles.delete().where(profiles.c.route_id == route_id, profiles.c.track_key == key))
         await conn.execute(profiles.insert().values(
-            route_id=item.id, track_key=row.key, distance_m=list(track.profile.distance_m),
+            route_id=route_id, track_key=key, distance_m=list(track.profile.distance_m),
             elevation_m=list(track.profile.elevation_m), climb_m=track.profile.climb_m,
             source_format=track.source_format, points_read=track.points_read, points_kept=track.points_kept))
-    return {"id": item.id, "length_km": row.length_km, "place_ids": list(row.place_ids or []),
+    return {"id": route_id, "pending": row.proposed is not None, "length_km": round(track.length_m / 1000, 3),
+            "place_ids": stops if stops is not None else list(row.place_ids or []),
             "row_version": row.row_version, "points_read": track.points_read, "points_kept": track.points_kept,
             "source_format": track.source_format, "name_in_file": track.name,
             "profile": None if track.profile is None else {
