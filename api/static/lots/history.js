@@ -20,11 +20,20 @@ const FIELDS = {
   recall_reason: (v) => v || "",
 };
 
+// A moment as its day and time in Vietnam (where the lots and their dates are), whatever the
+// browser's own time zone: "2026-12-06" and "01:10".
+const VIETNAM = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit",
+  day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+export function vietnamTime(iso) {
+  if (!iso) return { day: "", time: "" };
+  const parts = Object.fromEntries(VIETNAM.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
 function when(iso) {
-  const d = new Date(iso);
-  const hh = String(d.getHours()).padStart(2, "0"), mm = String(d.getMinutes()).padStart(2, "0");
-  const local = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-  return el("span", { class: "time" }, el("span", {}, day(local, lang())), " ", el("span", {}, `${hh}:${mm}`));
+  const { day: local, time } = vietnamTime(iso);
+  return el("span", { class: "time" }, el("span", {}, day(local, lang())), " ", el("span", {}, time));
 }
 
 function changeRows(entry) {

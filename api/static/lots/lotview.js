@@ -9,7 +9,7 @@ import { clearErrors, placeErrors, statusText } from "./errors.js";
 import { lang, t, word } from "./i18n.js";
 import { quantityText } from "./lotlist.js";
 import { areaName, productOf } from "./lotform.js";
-import { renderHistory } from "./history.js";
+import { renderHistory, vietnamTime } from "./history.js";
 
 let ctx = null;
 let current = null;  // {lot, etag}
@@ -49,7 +49,7 @@ export async function openLot(id) {
   $("#lot-title").textContent = t("lot.title", { lot: lot.lot_code });
   say($("#lot-message"), "");
   $("#lot-recalled").hidden = !recalled;
-  $("#lot-recalled").textContent = recalled ? t("lot.recalledBanner", { day: day((lot.recalled_at || "").slice(0, 10), lang()),
+  $("#lot-recalled").textContent = recalled ? t("lot.recalledBanner", { day: day(vietnamTime(lot.recalled_at).day, lang()),
     reason: lot.recall_reason || "" }) : "";
   facts(lot);
   $("#lot-areas").replaceChildren(...(lot.areas || []).map(areaLine));
@@ -82,7 +82,7 @@ function facts(lot) {
     ...fact(t("f.harvest"), day(lot.harvest_date, lang())),
     ...fact(t("f.cert"), cert),
     ...fact(t("lot.status"), el("span", { class: `badge ${lot.status}` }, word("lotStatus", lot.status))),
-    ...fact(t("lot.registered"), t("lot.by", { day: day((lot.created_at || "").slice(0, 10), lang()), who: lot.created_by || "" })),
+    ...fact(t("lot.registered"), t("lot.by", { day: day(vietnamTime(lot.created_at).day, lang()), who: lot.created_by || "" })),
   );
 }
 
