@@ -220,7 +220,30 @@ def address_group() -> Group:
          entry("#6d4c41", theme("household_points"), "circle")),
         visible=False,
         note=theme("households_note"))
-    return Group("addresses", theme("household_addresses"), (households,))
+    return Group("addresses", theme("household_addresses"), (households, coverage_toggle()))
+
+
+# Address coverage per commune (issue 16): the share of households with a verified point and code,
+# from its own GeoJSON source (api: /addresses/coverage.geojson); dropped when a style has none.
+COVERAGE_SOURCE = "coverage"
+COVERAGE_STEPS = ((0, "#d73027", ("Dưới 25%", "Under 25%")), (25, "#fc8d59", ("25–50%", "25–50%")),
+                  (50, "#fee08b", ("50–80%", "50–80%")), (80, "#91cf60", ("80–99%", "80–99%")),
+                  (100, "#1a9850", ("100%", "100%")))
+COVERAGE_NONE = ("#bdbdbd", ("Không có số liệu (hoặc ẩn vì quá nhỏ)", "No figure (or hidden: too small)"))
+
+
+def coverage_toggle() -> Toggle:
+    steps = ["step", ["get", "share"], COVERAGE_STEPS[0][1]]
+    for low, colour, _ in COVERAGE_STEPS[1:]:
+        steps += [low, colour]
+    colour = ["case", ["==", ["typeof", ["get", "share"]], "number"], steps, COVERAGE_NONE[0]]
+    fill = {"id": "address_coverage-fill", "type": "fill", "source": COVERAGE_SOURCE,
+            "paint": {"fill-color": colour, "fill-opacity": 0.7}}
+    line = {"id": "address_coverage-line", "type": "line", "source": COVERAGE_SOURCE,
+            "paint": {"line-color": "#ffffff", "line-width": 0.8}}
+    legend = (*(entry(colour, words) for _, colour, words in COVERAGE_STEPS), entry(*COVERAGE_NONE))
+    return Toggle("address_coverage", "addresses_public.coverage.theme", "communes", (fill, line), legend,
+                  visible=False, exclusive="ntm", note="addresses_public.coverage.note")
 
 
 def admin_group() -> Group:

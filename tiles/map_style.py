@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tiles.map_layers import FONT, SOURCE, groups, label_layer, layer
+from tiles.map_layers import COVERAGE_SOURCE, FONT, SOURCE, groups, label_layer, layer
 from tiles.map_vocabulary import BOUNDARY_CREDIT
 from tiles.style import KIND_RANK
 from tiles.tilejson import fitting_zoom
@@ -85,7 +85,7 @@ def split_sources(tileset: Tileset, tiles_url: str, layers: list[dict]) -> dict[
 
 def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels_url: str | None = None,
               sprite_url: str | None = None, *, words: Callable[[str], dict[str, str]],
-              rasters: tuple[dict, list[dict]] = ({}, [])) -> dict:
+              rasters: tuple[dict, list[dict]] = ({}, []), coverage_url: str | None = None) -> dict:
     """`tiles_url` is the {z}/{x}/{y} template; the source is inline (no TileJSON round trip) and
     bounded to the data, so no tile outside the province is asked for. `bounds` also centre the
     view; toggles set each layer's visibility. `labels_url` has a {layer} placeholder.
@@ -93,7 +93,8 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
     a catalogue key's {vi, en} (api.i18n: tiles/ names the panel's words by key, it cannot read
     the catalogue): the boundaries' credit and a layer's note (popups show it in either language).
     `rasters` are (sources, layers) from tiles.raster.documents.style_entries: hidden raster layers
-    drawn over the land and under every theme."""
+    drawn over the land and under every theme. `coverage_url`: the address-coverage GeoJSON
+    (tiles.map_layers.coverage_toggle); without it that theme is left out."""
     themed = []
     for group in groups(lang):
         for toggle in group.toggles:
@@ -104,6 +105,8 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
                     meta["ntm:note"] = words(meta["ntm:note"])
                 layout = {**item.get("layout", {}), "visibility": "visible" if toggle.visible else "none"}
                 themed.append({**item, "layout": layout, "metadata": meta})
+    if not coverage_url:
+        themed = [i for i in themed if i.get("source") != COVERAGE_SOURCE]
     under, over = basemap_layers(lang)
     if not labels_url:  # no label points to read: no names
         over = over[:1]
@@ -126,6 +129,7 @@ def map_style(tileset: Tileset, tiles_url: str, bounds, lang: str = "vi", labels
         "sources": {SOURCE: {**vector, "tiles": [urls[SOURCE]], "attribution": attribution(lang, words)},
                     **({MORE: {**vector, "tiles": [urls[MORE]]}} if MORE in urls else {}),
                     **{labels_source(name): {"type": "geojson", "data": labels_url.format(layer=name)}
-                       for name in ("communes", "villages") if labels_url}, **rasters[0]},
+                       for name in ("communes", "villages") if labels_url}, **rasters[0],
+                    **({COVERAGE_SOURCE: {"type": "geojson", "data": coverage_url}} if coverage_url else {})},
         "layers": layers,
     }

@@ -40,6 +40,8 @@ def styled() -> dict[str, frozenset[str]]:
     for group in groups("vi"):
         for toggle in group.toggles:
             for item in toggle.layers:
+                if "source-layer" not in item:  # a GeoJSON theme (address coverage), not from tiles
+                    continue
                 names = found.setdefault(item["source-layer"].removesuffix(GRID_SUFFIX), set())
                 for key in ("paint", "layout", "filter"):
                     _reads(item.get(key), names)

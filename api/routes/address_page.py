@@ -29,7 +29,7 @@ from api.i18n.refusal import Refusal, render
 from api.routes.map import base_url
 from geo import address_code, formatting, qr, svg_map
 from geo.said import Said
-from layers.read import addresses
+from layers.read import addresses, coverage
 
 router = APIRouter(tags=["addresses"])
 
@@ -164,3 +164,13 @@ async def address_page(request: Request, code: str, lang: str = Depends(language
         return _etagged(request, json.dumps(feature(found, urls), ensure_ascii=False).encode(), media)
     body = request.app.state.templates.env.get_template(TEMPLATE).render(**context(found, shapes, urls, lang))
     return _etagged(request, body.encode(), "text/html; charset=utf-8")
+
+
+@router.get("/addresses/coverage.geojson", summary="Address coverage per commune (the map's coverage theme)",
+            response_class=Response, responses={200: {"content": {"application/geo+json": {}}}})
+async def coverage_geojson(request: Request):
+    """Share of households with a verified point and code per commune; register-derived figures
+    below NTM_OPENDATA_MIN_COUNT are left out."""
+    async with request.app.state.engine.connect() as conn:
+        body = await coverage.communes_geojson(conn, request.app.state.settings.opendata_min_count)
+    return _etagged(request, body.encode(), "application/geo+json")

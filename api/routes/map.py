@@ -72,7 +72,8 @@ async def web_map_style(request: Request, lang: str = Depends(language)):
     url = f"{base}/tiles/{TMS_ID}/{{z}}/{{x}}/{{y}}"
     return map_style(combined(), url, await data_bounds(request), lang,
                      labels_url=f"{base}/styles/map/labels/{{layer}}.geojson", sprite_url=f"{base}/styles/map/sprite",
-                     words=both, rasters=await rasters.style_entries(request, lang))
+                     words=both, rasters=await rasters.style_entries(request, lang),
+                     coverage_url=f"{base}/addresses/coverage.geojson")
 
 
 def _sprite(request: Request, ratio: int, ext: str) -> Response:

@@ -106,3 +106,28 @@ async def unplaced(conn, commune: str, actor: str, limit: int = 200) -> list[dic
 async def register_commune(conn, register_id: int) -> str | None:
     return (await conn.execute(sa.text("SELECT commune_code FROM private.household_registers WHERE id = :id"),
                                {"id": register_id})).scalar()
+
+
+_GEOJSON = sa.text(_BASE + """,
+c AS (SELECT commune_code, sum(verified) AS verified, sum(CASE WHEN has_register THEN greatest(register, verified)
+                                                          ELSE points END) AS target,
+             bool_or(has_register) AS has_register, sum(register) AS register, sum(unplaced) AS unplaced
+      FROM v GROUP BY commune_code)
+SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+    'type', 'Feature', 'id', m.code,
+    'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(m.geom, 0.0005), 5)::json,
+    'properties', json_build_object(
+        'code', m.code, 'name_vi', m.full_name_vi, 'name_en', coalesce(m.full_name_en, m.full_name_vi),
+        'verified', c.verified, 'households', CASE WHEN hide THEN NULL ELSE c.target END,
+        'share', CASE WHEN hide OR coalesce(c.target, 0) = 0 THEN NULL
+                      ELSE round(100.0 * c.verified / c.target, 1) END)) ORDER BY m.code), '[]'::json))::text
+FROM communes m LEFT JOIN c ON c.commune_code = m.code
+CROSS JOIN LATERAL (SELECT coalesce(c.has_register, false) AND (c.register BETWEEN 1 AND :min - 1
+                           OR c.unplaced BETWEEN 1 AND :min - 1) AS hide) s
+""")
+
+
+async def communes_geojson(conn, min_count: int) -> str:
+    """Every commune's coverage as GeoJSON for the map's theme: public figures only (counts from a
+    register under `min_count` hidden, with the share they would reveal)."""
+    return (await conn.execute(_GEOJSON, {"min": min_count})).scalar()

@@ -97,3 +97,20 @@ def test_open_data_coverage_is_real_and_suppressed_when_small(demo, settings):
     assert ours["address_code_share"] < 100
     small = [v for v in villages if v["households"] and v["households"] < settings.opendata_min_count]
     assert small == []  # a count under the threshold is never published
+
+
+def test_the_map_has_a_coverage_theme_per_commune(client, demo, settings):
+    r = client.get("/addresses/coverage.geojson")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
+    features = {f["id"]: f for f in r.json()["features"]}
+    with psycopg.connect(demo["url"]) as conn:
+        assert len(features) == conn.execute("SELECT count(*) FROM communes").fetchone()[0]
+    ours = features[demo["commune"]]["properties"]
+    assert 0 < ours["share"] < 100 and ours["households"] >= ours["verified"] > 0
+    assert set(ours) == {"code", "name_vi", "name_en", "verified", "households", "share"}
+    shares = [f["properties"]["share"] for f in features.values() if f["properties"]["share"] is not None]
+    assert len({round(s) for s in shares}) > 5  # varies from commune to commune
+    style = client.get("/styles/map/style.json").json()
+    assert style["sources"]["coverage"] == {"type": "geojson", "data": "http://testserver/addresses/coverage.geojson"}
+    fill = next(layer for layer in style["layers"] if layer["id"] == "address_coverage-fill")
+    assert fill["layout"]["visibility"] == "none" and fill["metadata"]["ntm:toggle"] == "address_coverage"

@@ -55,3 +55,15 @@ def test_a_mistyped_code_leads_to_the_address_meant(page, page_log, live_url, ad
     assert not page_log.blocked and not page_log.failed
     assert [e for e in page_log.http_errors if wrong not in e] == []
     assert all("404" in e for e in page_log.console_errors)  # Chromium logs the 404 page's status
+
+
+def test_the_map_draws_the_coverage_theme_with_its_legend(page, page_log, live_url, shared_demo):
+    from tests.browser.mapping import open_map, rendered, settle
+
+    open_map(page, f"{live_url}/map#map=8.00/19.20/104.90&layers=address_coverage,communes&lang=en")
+    settle(page)
+    drawn = rendered(page, "address_coverage-fill")
+    assert drawn and all(set(f) >= {"code", "verified"} for f in drawn)  # a hidden share is left out
+    assert any(0 < f.get("share", 0) < 100 for f in drawn)
+    assert page.get_by_text("Households with a verified digital address").first.is_visible()
+    page_log.assert_clean()

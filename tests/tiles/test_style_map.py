@@ -29,7 +29,8 @@ LABELS = "http://127.0.0.1:1/styles/map/labels/{layer}.geojson"
 @pytest.fixture(scope="module")
 def style():
     return map_style(combined(), "http://127.0.0.1:1/tiles/WebMercatorQuad/{z}/{x}/{y}", BOUNDS, "vi",
-                     labels_url=LABELS, sprite_url="http://127.0.0.1:1/styles/map/sprite", words=both)
+                     labels_url=LABELS, sprite_url="http://127.0.0.1:1/styles/map/sprite", words=both,
+                     coverage_url="http://127.0.0.1:1/addresses/coverage.geojson")
 
 
 def node(script: str, payload) -> object:
@@ -52,7 +53,7 @@ def test_style_needs_nothing_from_outside_and_no_glyph_server(style):
     # icons' sprite is ntm-map's own (tiles.sprite, tests/tiles/test_sprite.py).
     assert "glyphs" not in style and style["sprite"] == "http://127.0.0.1:1/styles/map/sprite"
     urls = re.findall(r"https?://[^\"]+", json.dumps(style))
-    assert len(urls) == 5 and all(u.startswith("http://127.0.0.1:1/") for u in urls)
+    assert len(urls) == 6 and all(u.startswith("http://127.0.0.1:1/") for u in urls)  # + address coverage
     # Names come from one label point per place (GeoJSON), not repeated per polygon tile.
     assert style["sources"]["labels-communes"] == {"type": "geojson", "data": LABELS.format(layer="communes")}
     assert any(layer["type"] == "symbol" and "text-field" in layer["layout"] for layer in style["layers"])
@@ -74,6 +75,8 @@ def test_every_switcher_layer_is_in_the_style_over_a_real_tile_layer(style):
     for layer in style["layers"][1:]:
         if layer["source"] in ("ntm", "ntm-more"):
             assert layer["source-layer"] in sources
+        elif layer["source"] == "coverage":  # address coverage per commune, its own GeoJSON (issue 16)
+            assert style["sources"]["coverage"]["type"] == "geojson"
         else:
             assert layer["source"].startswith("labels-")
     for toggle in toggles().values():
