@@ -1,11 +1,13 @@
 """The recorded changes of one lot, each named by its action: create, correct or recall.
 
-The database writes the history (triggers of migration 0011): the lot's row and its area links
-to `change_history`, who and a confidential quantity to `private.change_history`. A change made
+The database writes the history (triggers of migrations 0011 and 0017): the lot's row without its
+quantity and its area links to `change_history`; who, every change of the lot's quantity (public
+or confidential: any lot may turn confidential later) to `private.change_history`. A change made
 in one transaction shares its time and author (`now()` is the transaction's), so the parts with
 the same pair are one entry. The action follows from the rows, as the database allows no other
 reading: the lot's INSERT is `create`, its step from active to recalled `recall`, anything
-else `correct`. The public view has no author and no private part.
+else `correct`. The public view has no author and no quantity; the full view has the quantity in
+`before`/`after` (the public column's, NULL while confidential) and `private_quantity`.
 """
 from __future__ import annotations
 
@@ -14,12 +16,12 @@ from sqlalchemy import text
 from geo.said import Said
 from layers.write.growing.errors import NotFound
 
-_PUBLIC = text("SELECT id, table_name, row_id, operation, changed_at, changed_by, before, after "
+_PUBLIC = text("SELECT id, table_name, row_id, operation, changed_at, changed_by, before, after, false AS private "
                "FROM public.change_history WHERE (table_name = 'harvest_lots' AND row_id = :id) "
                "OR (table_name = 'harvest_lot_areas' AND row_id LIKE :links) ORDER BY changed_at, id")
-_PRIVATE = text("SELECT id, table_name, row_id, operation, changed_at, changed_by, before, after "
-                "FROM private.change_history WHERE table_name = 'harvest_lot_private' AND row_id = :id "
-                "ORDER BY changed_at, id")
+_PRIVATE = text("SELECT id, table_name, row_id, operation, changed_at, changed_by, before, after, true AS private "
+                "FROM private.change_history WHERE table_name IN ('harvest_lot_private', 'harvest_lots') "
+                "AND row_id = :id ORDER BY changed_at, id")
 _SKIP = {"updated_at", "row_version", "created_at"}
 
 
@@ -51,12 +53,17 @@ async def entries(conn, lot_id: int, full: bool) -> list[dict]:
         groups.setdefault((r.changed_at, r.changed_by), []).append(r)
     out = []
     for (changed_at, changed_by), parts in sorted(groups.items(), key=lambda g: g[0][0]):
-        lot_rows = [r for r in parts if r.table_name == "harvest_lots"]
+        lot_rows = [r for r in parts if r.table_name == "harvest_lots" and not r.private]
+        quantities = [r for r in parts if r.table_name == "harvest_lots" and r.private]
         links = [r for r in parts if r.table_name == "harvest_lot_areas"]
         if not lot_rows and not links:
             continue  # a private part alone (the author line of a link change): folded into its change
         before = dict(lot_rows[0].before or {}) if lot_rows else {}
         after = dict(lot_rows[-1].after or {}) if lot_rows else {}
+        if quantities and before:
+            before["quantity"] = (quantities[0].before or {}).get("quantity")
+        if quantities and after:
+            after["quantity"] = (quantities[-1].after or {}).get("quantity")
         entry = {"action": _action(lot_rows), "changed_at": changed_at.isoformat(), "changed": _changed(before, after),
                  "before": before or None, "after": after or None,
                  "areas_added": sorted(_area(r) for r in links if r.operation == "INSERT"),
