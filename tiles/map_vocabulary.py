@@ -12,6 +12,7 @@ from geo.vocabulary import (
     MARKETS,
     NTM_LEVELS,
     PLACE_KINDS,
+    PRICE_RANGES,
     UNIT_KINDS,
 )
 
@@ -39,7 +40,7 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "target_markets": MARKETS, "certification": CERTIFICATES, "land_use_code": LAND_USE,
 }
 BY_LAYER: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
-    "tourism_places": {"kind": PLACE_KINDS},
+    "tourism_places": {"kind": PLACE_KINDS, "price_range": PRICE_RANGES},
     "tourism_events": {"kind": EVENT_KINDS},
     "agri_zones": {"kind": AGRI_ZONE_KINDS},
     "villages": {"kind": VILLAGE_KINDS},

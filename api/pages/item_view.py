@@ -12,19 +12,22 @@ from dataclasses import dataclass
 from api.i18n import CATALOGUE, t
 from geo import formatting
 from geo.vocabulary import (
-    CERTIFICATIONS, CROP_NAMES, EVENT_KINDS, GROWING_STATUSES, MARKETS, NTM_LEVELS, PLACE_KINDS, UNIT_KINDS,
+    CERTIFICATIONS, CROP_NAMES, EVENT_KINDS, GROWING_STATUSES, MARKETS, NTM_LEVELS, PLACE_KINDS, PRICE_RANGES,
+    UNIT_KINDS,
 )
 from layers.read.collection import Collections
 from layers.read.registry import BY_ID, Layer, Property
 
 CODED = {"crop": CROP_NAMES, "status": GROWING_STATUSES, "level": NTM_LEVELS, "certification": CERTIFICATIONS,
          "target_markets": MARKETS}
-CODED_BY_LAYER = {"tourism_places": {"kind": PLACE_KINDS}, "tourism_events": {"kind": EVENT_KINDS},
+CODED_BY_LAYER = {"tourism_places": {"kind": PLACE_KINDS, "price_range": PRICE_RANGES},
+                  "tourism_events": {"kind": EVENT_KINDS},
                   "communes": {"kind": UNIT_KINDS},
                   "provinces": {"kind": UNIT_KINDS}}
 # Properties holding the id of a feature of another layer, shown by that feature's name.
 REFERENCES = {"cooperative_id": "cooperatives", "village_id": "villages", "place_ids": "tourism_places",
-              "place_id": "tourism_places"}
+              "place_id": "tourism_places", "ocop_product_ids": "ocop_products",
+              "cooperative_ids": "cooperatives"}
 YEARS = {"year", "founded_year", "certified_year"}  # integers written without a thousands mark
 TITLE_FROM = ("name_{lang}", "name", "code", "address_code")
 

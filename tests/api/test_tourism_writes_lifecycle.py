@@ -61,6 +61,7 @@ def test_from_draft_to_published_and_back(writer, demo_db, ctx):
     assert public(writer, fid, lon, lat) == everywhere  # the next request, no cache to wait for
     item = writer.get(f"{PLACES}/{fid}").json()["properties"]
     assert "owner_id" not in item and "status_note" not in item and "pending" not in item
+    assert item["phone"] == "0238 3 123 456" and item["parking"] is False and item["season_months"] == []
     status, tag = act(writer, "tourism_places", fid, "unpublish", ctx["staff"], tag, note="Đóng cửa")
     assert status == 200 and public(writer, fid, lon, lat) == nowhere
     status, tag = act(writer, "tourism_places", fid, "submit", ctx["mai"], tag)
