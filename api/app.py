@@ -30,6 +30,7 @@ from api.routes import lot_staff_pages
 from api.routes import tourism_staff_pages, tourism_writes
 from api.routes import address_page, plates, address_campaign
 from api.routes import household_writes
+from api.routes import address_staff_pages
 from api.routes import sitemap, tourism_photos, tourism_route_files, tourism_share
 from layers.background import stop as stop_background
 from layers.db.engines import async_engine, database_url, health_engine, stream_engine
@@ -109,6 +110,7 @@ def create_app(settings: Settings, url: str | None = None) -> FastAPI:
     app.include_router(plates.router)  # a village's address plates (issue 16)
     app.include_router(address_campaign.router)  # coverage and the campaign page for staff (issue 16)
     app.include_router(household_writes.router)  # field editing of household points (issue 16)
+    app.include_router(address_staff_pages.router)  # the field page /staff/addresses (issue 16)
     for module in (tourism_photos, tourism_route_files, tourism_share, sitemap):  # tourism media, pages (issue 14)
         app.include_router(module.router)
     static_files.install(app, settings)

@@ -59,7 +59,7 @@ def test_place_move_verify_with_if_match_and_history(field):
     assert address_code.is_valid(code) and address_code.parse(code).cell == address_code.cell_of(x, y)
     assert new["properties"]["plus_code"] and new["properties"]["commune_code"] == field["a"]
     assert new["properties"]["verified"] is False and "private" not in new
-    assert new["properties"]["village_id"] is not None  # the village holding (or nearest to) the point
+    assert new["properties"]["village_id"] is not None  # the village holding the point
     hid, tag = new["id"], r.headers["etag"]
 
     moved = {"point": gps(x + 0.0002, y + 0.0001)}

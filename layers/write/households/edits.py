@@ -19,9 +19,11 @@ from layers.write.households import access, codes, fields, read
 
 PRIVATE_TABLE = HouseholdPrivate.__table__
 _POINT = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+# The village holding the point, up to `ntm-map check`'s 5 m for a point on a village line
+# (layers.jobs.checks.run.POINT_TOLERANCE_M); none when no village of the commune holds it.
 _VILLAGE = text(
-    f"SELECT id FROM villages WHERE commune_code = :commune AND ST_DWithin(geom, {_POINT}, 0.05) "
-    f"ORDER BY ST_Intersects(geom, {_POINT}) DESC, geom <-> {_POINT} LIMIT 1")
+    f"SELECT id FROM villages WHERE commune_code = :commune AND geom && ST_Expand({_POINT}, 0.0001) "
+    f"AND ST_DWithin(geom::geography, {_POINT}::geography, 5) ORDER BY ST_Distance(geom, {_POINT}) LIMIT 1")
 _INSERT = text(
     "INSERT INTO households (address_code, plus_code, village_id, commune_code, geom, verified_at) "
     f"VALUES (:code, :plus, :village, :commune, {_POINT}, CASE WHEN :verified THEN now() END) RETURNING id")
@@ -30,7 +32,7 @@ EDIT_BODY = {"point", "village_id", "private", "verified"}
 
 
 async def _village(conn, commune: str, lon: float, lat: float, given) -> int | None:
-    """The village named (it must be the commune's) or the one holding, else nearest to, the point."""
+    """The village named (it must be the commune's) or the one holding the point."""
     if given is not None:
         if isinstance(given, bool) or not isinstance(given, int):
             raise BadBody(Said("village_id must be a village's id (a number)", "addresses_field.error.village_id"))
