@@ -57,8 +57,8 @@ def _area(a: dict, lang: str) -> dict:
             "valid_to": formatting.day(a["valid_to"], lang)}
 
 
-def context(data: dict, uri: str, lang: str, links: dict) -> dict:
-    """What trace.html shows, already in `lang`."""
+def context(data: dict, uri: str, lang: str, links: dict, photo: dict | None = None) -> dict:
+    """What trace.html shows, already in `lang`; `photo` the product's (layers.read.product_photos)."""
     lot = data["lot"]
     quantity = None
     if lot["quantity"] is not None:
@@ -72,7 +72,7 @@ def context(data: dict, uri: str, lang: str, links: dict) -> dict:
     return {
         "lang": lang, "uri": uri, "links": links,
         "product": lot["product_name"], "category": lot["category"], "stars": lot["stars"],
-        "gtin": lot["gtin"], "lot_code": lot["lot_code"],
+        "gtin": lot["gtin"], "lot_code": lot["lot_code"], "photo": photo,
         "harvest": formatting.day(lot["harvest_date"], lang), "quantity": quantity,
         "certification": certification,
         "recalled": lot["status"] == "recalled", "recall_reason": lot["recall_reason"],

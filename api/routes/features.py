@@ -22,6 +22,7 @@ from api.query.params import collection, items_query, output_crs
 from api.routes import rasters
 from geo.ogc_crs import OgcCRS
 from geo.said import Said
+from layers.read import product_photos
 from layers.read.collection import FeatureCollection
 from layers.read.features import ItemsQuery
 from layers.read.items_page import STREAM_ABOVE, LargePagesBusy
@@ -209,9 +210,13 @@ async def _item_page(request: Request, layer: Layer, feature: dict, lang: str):
     props = feature["properties"]
     names = await item_view.referenced_names(request.app.state.collections, layer, [props], lang)
     rows = [(p, item_view.cell(layer, p, props.get(p.name), lang, names))
-            for p in item_view.shown_properties(layer, lang) if p.name != "photos"]
+            for p in item_view.shown_properties(layer, lang) if p.name not in ("photos", "photo_sha256", "photo_alt")]
+    photos = props.get("photos") or []
+    if "photo_sha256" in props:  # an OCOP product's one photo, shown as on its trace page (issue 15)
+        photo = product_photos.shown(request.app.state.settings, props["photo_sha256"], props.get("photo_alt"))
+        photos = [photo] if photo else []
     rasters = await zonal_text.item_section(request.app.state.engine, layer.id, feature.get("id"), lang)
     return request.app.state.templates.TemplateResponse(request, "item.html", {
-        "lang": lang, "layer": layer, "feature": feature, "rows": rows, "photos": props.get("photos") or [],
+        "lang": lang, "layer": layer, "feature": feature, "rows": rows, "photos": photos,
         "title": item_view.title_of(layer, props, lang), "property_title": item_view.property_title,
         "rasters": rasters})

@@ -37,7 +37,7 @@ from api.i18n.refusal import Refusal
 from api.pages import error_page, trace_documents as documents, trace_page
 from api.routes.map import base_url, message_language
 from geo import gs1
-from layers.read import trace as traces
+from layers.read import product_photos, trace as traces
 
 router = APIRouter(tags=["traceability"])
 
@@ -120,7 +120,8 @@ async def _answer(request: Request, lot: dict, uri: str, lang: str, f: str | Non
         body = json.dumps(documents.jsonld(data, uri, base, lang), ensure_ascii=False).encode()
         return _etagged(request, body, documents.JSONLD, headers, _scan(request, lot["id"]))
     page_links = {"jsonld": documents.with_query(uri, f="jsonld"), "linkset": linkset_url}
-    context = trace_page.context(data, uri, lang, page_links)
+    photo = product_photos.shown(request.app.state.settings, data["lot"]["photo_sha256"], data["lot"]["photo_alt"])
+    context = trace_page.context(data, uri, lang, page_links, photo)
     body = request.app.state.templates.env.get_template(trace_page.TEMPLATE).render(**context).encode()
     return _etagged(request, body, "text/html; charset=utf-8", headers, _scan(request, lot["id"]))
 
