@@ -42,8 +42,8 @@ export function render() {
   if (ui.map) ui.map.show(features, ui.selected);
   status();
   conflicts.render({ words, showMarks: (m) => ui.map && ui.map.showMarks(m),
-    onKeepMine: (i) => { conflicts.keepMine(i); render(); sync.flush(); },
-    onKeepTheirs: (i) => { const c = conflicts.keepTheirs(i); if (c.theirs) absorb(ui.commune, c.theirs); render(); },
+    onKeepMine: (i) => { conflicts.keepMine(i); say(""); render(); sync.flush(); },
+    onKeepTheirs: (i) => { const c = conflicts.keepTheirs(i); if (c.theirs) absorb(ui.commune, c.theirs); say(""); render(); },
     onDismiss: (i) => { conflicts.dismiss(i); render(); } });
   panel.list(features, { words, select });
   panel.selected(features.find((f) => String(f.id) === String(ui.selected)) || null, words);
