@@ -117,6 +117,10 @@ def jsonld(data: dict, uri: str, base: str, lang: str) -> dict:
         doc.update({"gtin": lot["gtin"], "gs1:gtin": lot["gtin"], "hasGS1DigitalLink": uri})
     if lot["cooperative_phone"]:
         doc["manufacturer"]["telephone"] = lot["cooperative_phone"]
+    if lot["photo_sha256"]:  # the product's photo: the full one, its thumbnail, its alt text
+        doc["image"] = {"@type": "ImageObject", "contentUrl": f"{base}/media/{lot['photo_sha256']}.webp",
+                        "thumbnailUrl": f"{base}/media/{lot['photo_sha256']}-400.webp",
+                        "encodingFormat": "image/webp", "caption": lot["photo_alt"]}
     if lot["quantity"] is not None:
         doc["ntm:quantity"] = {"@type": "QuantitativeValue", "value": float(lot["quantity"]),
                                "unitCode": UNIT_CODES.get(lot["unit"]), "unitText": lot["unit"]}

@@ -77,6 +77,11 @@ def test_the_trace_page_shows_the_thumbnail_with_its_alt_text(page, page_log, ph
     assert page.locator(".area-list li").count() == 2
     assert page.locator(".area-list").bounding_box()["width"] >= PHONE["width"] - 40
     page_log.assert_clean()
+    # Machines read the same photo from the JSON-LD.
+    doc = httpx.get(f"{photographed['base']}{DL_PATH}", headers={"Accept": "application/ld+json"}).json()
+    assert doc["image"] == {"@type": "ImageObject", "encodingFormat": "image/webp", "caption": ALT,
+                            "contentUrl": f"{photographed['base']}/media/{photographed['sha']}.webp",
+                            "thumbnailUrl": f"{photographed['base']}/media/{photographed['sha']}-400.webp"}
 
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
