@@ -186,7 +186,7 @@ async def list_households(request: Request, user: User = Depends(current_user),
 
 
 @router.get("/staff/api/address-communes", summary="The communes whose households the user may place")
-async def my_communes(request: Request, user: User = Depends(current_user)):
+async def address_communes(request: Request, user: User = Depends(current_user)):
     async with request.app.state.engine.connect() as conn:
         communes = await read.communes_of(conn, user)
     return answer({"communes": communes, "may_write": user.role in access.WRITERS})
