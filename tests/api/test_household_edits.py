@@ -226,3 +226,25 @@ def test_listing_a_commune(field):
     assert c.get(BASE, headers=staff, params={"commune": field["b"]}).status_code == 403
     communes = c.get("/staff/api/address-communes", headers=staff).json()
     assert [x["code"] for x in communes["communes"]] == [field["a"]] and communes["may_write"] is True
+
+
+def test_points_placed_at_once_in_one_cell_get_different_codes(settings, demo_db):
+    """The per-cell advisory lock (layers.write.households.codes): concurrent creations take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from api.app import create_app
+    from tests.support import serve
+
+    a, _, (x, y) = two_communes(demo_db)
+    staff = make_user(demo_db, "lan", "commune_staff", [a])
+    with serve(create_app(settings, url=demo_db)) as url:
+        def place(i: int) -> httpx.Response:
+            with httpx.Client(base_url=url, headers=staff, timeout=30) as api:
+                return api.post(BASE, json={"point": gps(x + i * 0.00001, y)})
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(place, range(12)))
+    assert [r.status_code for r in answers] == [201] * 12
+    codes = [r.json()["properties"]["address_code"] for r in answers]
+    assert len(set(codes)) == 12 and len({c[:4] for c in codes}) <= 2
