@@ -226,10 +226,10 @@ def address_group() -> Group:
 # Address coverage per commune (issue 16): the share of households with a verified point and code,
 # from its own GeoJSON source (api: /addresses/coverage.geojson); dropped when a style has none.
 COVERAGE_SOURCE = "coverage"
-COVERAGE_STEPS = ((0, "#d73027", ("Dưới 25%", "Under 25%")), (25, "#fc8d59", ("25–50%", "25–50%")),
+COVERAGE_STEPS = ((0, "#d73027", "addresses_public.coverage.under_25"), (25, "#fc8d59", ("25–50%", "25–50%")),
                   (50, "#fee08b", ("50–80%", "50–80%")), (80, "#91cf60", ("80–99%", "80–99%")),
                   (100, "#1a9850", ("100%", "100%")))
-COVERAGE_NONE = ("#bdbdbd", ("Không có số liệu (hoặc ẩn vì quá nhỏ)", "No figure (or hidden: too small)"))
+COVERAGE_NONE = ("#bdbdbd", "addresses_public.coverage.no_figure")
 
 
 def coverage_toggle() -> Toggle:

@@ -17,7 +17,7 @@ export function t(key, values = {}) {
   return catalogue(`lots_page.${key}`, values);
 }
 
-// A coded value in words ("unit.kg" → "kg", "areaStatus.granted" → "Đã cấp mã"); the code itself
+// A coded value in words ("unit.kg" → "kg", "areaStatus.granted" → its words in geo.vocabulary); the code itself
 // only when the vocabulary does not know it (then it is data).
 export function word(prefix, code) {
   const key = `${prefix}.${code}`;
