@@ -55,9 +55,12 @@ def plant_one_problem_per_rule(conn) -> dict[str, set[tuple[str, int]]]:
                                 'Xóm lạc', 'xom', ST_Multi(ST_Buffer(h.geom, 0.001)) FROM households h WHERE h.id = %s
                          RETURNING id""", h[2])
     conn.execute("UPDATE households SET village_id = %s WHERE id = %s", (stray, h[2]))
+    # A code is never changed once given (trigger NT020), so a mistyped check character comes in as
+    # an imported row: a copy of a household whose code has its last character changed.
     code = one(conn, "SELECT address_code FROM households WHERE id = %s", h[3])
-    conn.execute("UPDATE households SET address_code = %s WHERE id = %s",
-                 (code[:-1] + ("1" if code[-1] == "0" else "0"), h[3]))
+    mistyped = one(conn, """INSERT INTO households (address_code, plus_code, village_id, commune_code, geom)
+                            SELECT %s, plus_code, village_id, commune_code, geom FROM households WHERE id = %s
+                            RETURNING id""", code[:-1] + ("1" if code[-1] == "0" else "0"), h[3])
     route = one(conn, "SELECT min(id) FROM tourism_routes")
     conn.execute("UPDATE tourism_routes SET place_ids = place_ids || 999999 WHERE id = %s", (route,))
     return {
@@ -65,7 +68,7 @@ def plant_one_problem_per_rule(conn) -> dict[str, set[tuple[str, int]]]:
         "missing_attribute": {("growing_areas", drafts[1])}, "code": {("growing_areas", granted[1])},
         "validity": {("growing_areas", granted[2])}, "geometry": {("growing_areas", drafts[2])},
         "household_outside_commune": {("households", h[0])}, "household_outside_village": {("households", h[1])},
-        "household_village_commune": {("households", h[2])}, "address_code": {("households", h[3])},
+        "household_village_commune": {("households", h[2])}, "address_code": {("households", mistyped)},
         "orphan": {("tourism_routes", route)},
     }
 
