@@ -129,9 +129,11 @@ def _missing(request: Request, as_json: bool, lang: str, page: dict, key: str, *
 
 
 @router.get("/a/{code}", summary="A household address by its code: page or GeoJSON Feature", response_class=Response,
-            responses={200: {"content": {"text/html": {}, "application/geo+json": {}}},
+            responses={200: {"content": {"text/html": {}, "application/geo+json": {}, "application/json": {}}},
                        301: {"description": "the code in its canonical form"},
-                       404: {"description": "no such address, or a mistyped code (with the codes one slip away)"}})
+                       404: {"description": "no such address, or a mistyped code (with the codes one slip away): "
+                                            "a page, or the JSON error by Accept or ?f=json",
+                             "content": {"text/html": {}, "application/json": {}}}})
 async def address_page(request: Request, code: str, lang: str = Depends(language),
                        f: str | None = Query(None, description="html or json (else by Accept)")):
     as_json = wants_json(request, f)

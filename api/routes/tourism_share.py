@@ -132,17 +132,24 @@ async def _qr(request: Request, kind: str, listing_id: int) -> Response:
     return Response(png, media_type="image/png", headers={"Cache-Control": QR_CACHE})
 
 
-@router.get("/tourism/places/{id}/qr.png", summary="QR code of a tourism place's page (PNG)")
+QR_RESPONSES = {200: {"description": "The QR code (PNG) of the page's address",
+                      "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/tourism/places/{id}/qr.png", summary="QR code of a tourism place's page (PNG)",
+            response_class=Response, responses=QR_RESPONSES)
 async def place_qr(request: Request, id: int = Id):
     return await _qr(request, "place", id)
 
 
-@router.get("/tourism/routes/{id}/qr.png", summary="QR code of a tourism route's page (PNG)")
+@router.get("/tourism/routes/{id}/qr.png", summary="QR code of a tourism route's page (PNG)",
+            response_class=Response, responses=QR_RESPONSES)
 async def route_qr(request: Request, id: int = Id):
     return await _qr(request, "route", id)
 
 
-@router.get("/tourism/events/{id}/qr.png", summary="QR code of a tourism event's page (PNG)")
+@router.get("/tourism/events/{id}/qr.png", summary="QR code of a tourism event's page (PNG)",
+            response_class=Response, responses=QR_RESPONSES)
 async def event_qr(request: Request, id: int = Id):
     if "tourism_events" not in tourism_pages.BY_ID:
         raise _missing("event", id)

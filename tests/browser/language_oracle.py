@@ -42,6 +42,7 @@ DATA_COLUMNS = {
     "tourism_places": ("name_vi", "name_en", "description_vi", "description_en", "address",
                        "opening_hours", "phone", "email", "website"),
     "tourism_routes": ("name_vi", "name_en", "description_vi", "description_en"),
+    "tourism_events": ("name_vi", "name_en", "description_vi", "description_en", "address"),
 }
 OTHER = {"vi": "en", "en": "vi"}
 SEPARATORS = re.compile(r"\s+[·•|—–]\s+|\s*[·•|()]\s*|:\s+|\s+/\s+|,\s+")
