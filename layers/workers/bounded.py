@@ -65,6 +65,17 @@ class _Worker:
 _SPAWN = object()  # _take's answer when the caller may start a new worker
 
 
+def _blocking(w: _Worker) -> None:
+    """The socket back to blocking mode before a whole message is sent or read. uvloop (uvicorn's
+    loop) sets a watched descriptor non-blocking for good (libuv's poll handle), and the flag is
+    the socket's, not the loop's: a photo sent or a PDF read in several chunks would then stop at
+    the first full buffer with EAGAIN, which looked like a dead worker."""
+    try:
+        os.set_blocking(w.conn.fileno(), True)
+    except OSError:
+        pass  # closed: the send or receive that follows says so
+
+
 class Runner:
     """At most `workers` processes; a task waits at most `timeout` for a free worker, then has
     `timeout` seconds to finish."""
@@ -151,6 +162,7 @@ class Runner:
         w, ok = None, False
         try:
             w = self._start() if got is _SPAWN else got
+            _blocking(w)
             w.conn.send((fn, args))
             if not w.conn.poll(timeout):
                 raise Unbounded(f"it took more than {timeout:g} s", "time")
@@ -169,6 +181,7 @@ class Runner:
         loop = asyncio.get_running_loop()
         w, ok = await self._acquire(timeout), False
         try:
+            _blocking(w)
             w.conn.send((fn, args))
             ready = loop.create_future()
             fd = w.conn.fileno()
@@ -179,6 +192,7 @@ class Runner:
                 raise Unbounded(f"it took more than {timeout:g} s", "time") from None
             finally:
                 loop.remove_reader(fd)
+            _blocking(w)  # uvloop's reader made it non-blocking: a long answer would read half
             kind, value = w.conn.recv()  # ready (or EOF): the worker writes the answer at once
             ok = kind != "capped"  # a capped worker is ending itself
         except (EOFError, OSError):

@@ -48,3 +48,7 @@ def grow_in_c(step_mb: int, pause_s: float) -> None:
         if not block:
             ctypes.string_at(0)
         time.sleep(pause_s)
+
+
+def echo(data: bytes) -> bytes:
+    return data[::-1]

@@ -110,3 +110,19 @@ def test_a_caller_cancelled_while_its_worker_starts_keeps_the_worker(runner):
 
     asyncio.run(cancel_during_start())
     assert runner.replaced == 0 and runner._count == 1
+
+
+def test_long_messages_go_whole_both_ways_under_uvicorns_loop(runner):
+    """uvloop (what `ntm-map serve` runs on) leaves a watched socket non-blocking: a photo sent to a
+    worker, or a PDF read back, of more than a socket buffer once failed as "worker died"."""
+    import uvloop
+
+    data = bytes(range(256)) * (32 << 10)  # 8 MiB, far more than a socket buffer
+
+    async def twice():
+        return [await runner.run(tasks.echo, data, timeout=60) for _ in range(3)]
+
+    answers = uvloop.run(twice())
+    assert all(a == data[::-1] for a in answers)
+    assert runner.call(tasks.echo, data, timeout=60) == data[::-1]  # a thread after the loop, same worker
+    assert runner.replaced == 0 and runner._count == 1
