@@ -21,6 +21,7 @@ from geo.vocabulary import CERTIFICATIONS, GROWING_ACTIONS, GROWING_STATUSES, RO
 from layers.db import dates
 from layers.read.admin_units import communes_in_scope
 from layers.read.registry import get as layer
+from layers.write.households.access import WRITERS as HOUSEHOLD_WRITERS
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ def page_config(request: Request, lang: str) -> dict:
         "editable": {status: list(roles) for status, roles in EDITABLE.items()},
         "deletable": list(DELETABLE),
         "creators": [role for role in ROLES if may_create(role)],
+        "address_staff": list(HOUSEHOLD_WRITERS),  # linked to /staff/addresses and its campaign page
         # Statuses whose history anyone may read (other roles read every area's history in scope).
         "publicStatuses": list(layer("growing_areas").public_filter["status"]),
         "roles": {role: {"vi": vi, "en": en} for role, (vi, en) in ROLES.items()},

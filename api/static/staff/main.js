@@ -21,6 +21,7 @@ addWords(config.words);
 setSteps(config.steps);
 const ITEMS = "/collections/growing_areas/items";
 const CREATORS = config.creators;  // roles that may register an area (geo.lifecycle)
+const ADDRESS_STAFF = config.address_staff;  // roles that place household addresses (layers.write.households)
 const TABS = ["areas", "new", "history", "review"];
 const CODED = ["granted", "suspended"];
 let staffMap = null;
@@ -34,6 +35,7 @@ function show(view) {
   $("#login-view").hidden = view !== "login";
   $("#work-view").hidden = view !== "work";
   $("#logout").hidden = $("#who").hidden = view !== "work";
+  if (view !== "work") $("#other-work").hidden = true;
 }
 
 // --- log in / out ---------------------------------------------------------------------------
@@ -69,6 +71,13 @@ async function enter(me) {
     window.location.replace(`/staff/lots?lang=${lang()}`);
     return;
   }
+  // Tourism accounts' work is their listings and the moderation queue (/staff/tourism, issue 14).
+  if (me.role === "tourism_promoter" || me.role === "tourism_staff") {
+    window.location.replace(`/staff/tourism?lang=${lang()}`);
+    return;
+  }
+  // Staff who run address campaigns (issue 16) reach the field page and the progress page from here.
+  $("#other-work").hidden = !ADDRESS_STAFF.includes(me.role);
   setCsrf(me.csrf_token || null);
   $("#who").textContent = `${me.name} · ${pick(config.roles[me.role])}${me.areas.length ? " · " + me.areas.join(", ") : ""}`;
   $("#who").dataset.role = role = me.role;
