@@ -8,6 +8,12 @@ repeating an earlier one (same ID number, or same village, head and phone) is a 
 reported, and not counted twice. The import and the households it paired are written to
 `private.household_access` (an edit of personal data, Decree 13/2023/NĐ-CP).
 
+A register changes the households the open-data indicators count (layers.read.coverage), yet its
+tables are private and have no version trigger, so the import bumps `layer_versions`
+('household_registers') itself, in the same transaction: `ntm-map publish --if-changed` compares
+those versions and would otherwise skip the release whose indicators moved. (Registers are never
+deleted today; a delete would bump it the same way, `bump_register_version`.)
+
 What did not match (no village, an ambiguous one, no point) is what staff go and place: the
 report counts each reason and `unplaced` gives the rows back with a reason, in the file's format.
 """
@@ -72,9 +78,19 @@ _NO_POINT = text("SELECT count(*) FROM private.household_register_rows WHERE reg
                  "AND village_id IS NOT NULL AND household_id IS NULL AND duplicate_of IS NULL")
 _PAIRED = text("SELECT household_id FROM private.household_register_rows WHERE register_id = :id "
                "AND household_id IS NOT NULL ORDER BY household_id")
+# Only a count of imports reaches the release manifest's layer_versions, nothing from the register.
+REGISTER_VERSION = "household_registers"
+_BUMP = text("""
+    INSERT INTO layer_versions (table_name, version, changed_at) VALUES (:t, 1, now())
+    ON CONFLICT (table_name) DO UPDATE SET version = layer_versions.version + 1, changed_at = now()""")
 _RECORD = text("""
     INSERT INTO private.household_access (actor, user_id, action, household_ids, what)
     VALUES (:actor, (SELECT id FROM private.users WHERE name = :actor), 'edit', :ids, :what)""")
+
+
+def bump_register_version(conn: Connection) -> None:
+    """Registers changed: what depends on them (the open-data indicators' households) is stale."""
+    conn.execute(_BUMP, {"t": REGISTER_VERSION})
 
 
 class RegisterRefused(ValueError):
@@ -124,6 +140,7 @@ def import_register(conn: Connection, path: str | Path, commune: str, actor: str
             paired[rule] = conn.execute(text(_PAIR.format(condition=condition)), {"id": register_id}).rowcount
         no_point = conn.execute(_NO_POINT, {"id": register_id}).scalar()
         conn.execute(_COUNTS, {"id": register_id})
+        bump_register_version(conn)
         ids = [r[0] for r in conn.execute(_PAIRED, {"id": register_id})]
         conn.execute(_RECORD, {"actor": actor, "ids": ids,
                                "what": f"register {register_id} imported from {name}: {counts['rows']} rows"})
