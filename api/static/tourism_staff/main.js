@@ -6,6 +6,8 @@ import { call, setCsrf, whenLoggedOut } from "/static/staff/api.js";
 import { $, el, say } from "/static/staff/dom.js";
 import { LANG, has, t as catalogue } from "/static/common/i18n.js";
 import { routeMap, saveEvent, saveRoute, setPlaces } from "./forms.js";
+import { managePhotos, photoManager } from "./photos.js";
+import { manageRoute, routeTools } from "./track.js";
 
 const config = JSON.parse(document.getElementById("tourism-config").textContent);
 const WORDS = (config.words || {})[LANG] || {};
@@ -55,8 +57,35 @@ function card(collection, feature) {
     el("strong", {}, nameOf(p)), el("span", { class: "status" }, word("status", p.status)));
   if (p.pending) item.append(el("p", { class: "pending" }, t("pending")));
   if (p.status_note) item.append(el("p", { class: "note" }, t("note", { note: p.status_note })));
+  if (collection !== "tourism_events" && (p.owner === me.name || MODERATORS.includes(me.role))) {
+    buttons.push(el("button", { type: "button", "data-manage": "true", onclick: () => manage(collection, feature) },
+      t(collection === "tourism_routes" ? "manageRoute" : "managePlace")));
+  }
   item.append(el("div", {}, ...buttons));
   return item;
+}
+
+// The manager of one place or route: its photos and, for a route, its stops and track.
+async function manage(collection, feature) {
+  $("#manage").hidden = false;
+  $("#manage").dataset.ready = "false";
+  $("#manage").dataset.collection = collection;
+  $("#manage").dataset.id = String(feature.id);
+  $("#manage-title").textContent = t("manageTitle", { name: nameOf(feature.properties) });
+  $("#route-box").hidden = collection !== "tourism_routes";
+  $("#manage").scrollIntoView();
+  $("#manage-title").focus();
+  const jobs = [managePhotos(collection, feature.id, t, errorText)];
+  if (collection === "tourism_routes") jobs.push(manageRoute(feature.id, t, errorText, loadLists));
+  await Promise.all(jobs);
+  $("#manage").dataset.ready = "true";
+}
+
+function closeManager() {
+  const { collection, id } = $("#manage").dataset;
+  $("#manage").hidden = true;
+  $("#manage").dataset.ready = "false";
+  $(`#mine li[data-collection="${collection}"][data-id="${id}"] button[data-manage]`)?.focus();
 }
 
 async function fill(list, empty, query) {
@@ -163,6 +192,7 @@ async function logout() {
   await call("POST", "/auth/logout");
   setCsrf(null);
   me = null;
+  $("#manage").hidden = true;
   show("login");
 }
 
@@ -171,6 +201,9 @@ $("#logout").addEventListener("click", logout);
 $("#place-form").addEventListener("submit", save);
 $("#route-form").addEventListener("submit", saving(saveRoute));
 $("#event-form").addEventListener("submit", saving(saveEvent));
+$("#manage-close").addEventListener("click", closeManager);
+photoManager();
+routeTools();
 whenLoggedOut(() => show("login"));
 if (config.me) enter(config.me);
 else { show("login"); document.body.dataset.ready = "true"; }
