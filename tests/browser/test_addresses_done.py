@@ -34,8 +34,9 @@ from layers.jobs.opendata.datasets import by_id
 from layers.jobs.opendata.release import publish
 from layers.write import accounts
 from tests.api.test_registers import HEADER, generated, stored
+from tests.browser.chromium import ARTIFACTS
 from tests.browser.staff_helpers import PASSWORD
-from tests.browser.test_staff_addresses import CODE, PHONE, clean, household_near, lon_in, pending, tap
+from tests.browser.test_staff_addresses import CODE, PHONE, clean, household_near, log_in, lon_in, pending, tap
 
 # The release's datasets the chain looks at: the household points and both indicator tables
 # (all 18 with their six formats and PMTiles take minutes; the versioning rules are the same).
@@ -100,15 +101,8 @@ def on_the_map(w) -> dict:
     return f["properties"]
 
 
-def log_in(page, url):
-    page.goto(f"{url}/staff/addresses?lang=vi")
-    page.fill("#login-form [name=username]", "xa.diachi")
-    page.fill("#login-form [name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    loaded(page)
-
-
 def loaded(page):
+    """The field page ready again after a reload (the session's cookie: no new login)."""
     page.wait_for_function("document.querySelector('#commune') && document.querySelector('#commune').value !== ''"
                            " && document.querySelector('#count').textContent !== ''")
     page.wait_for_function("window.addressMap && window.addressMap.loaded()")
@@ -193,6 +187,8 @@ def test_a_village_campaign_from_the_phone_to_plates_coverage_open_data_and_the_
     page.wait_for_selector("#conflicts:not([hidden]) li.conflict")
     conflict = page.locator("li.conflict")
     assert third_code in conflict.text_content()  # shown with both versions, not lost
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "addresses_done_conflict.png"), full_page=True)
     assert abs(lon_in(conflict.locator(".theirs").text_content()) - (x3 + 0.0001)) < 1e-6
     conflict.locator("button.keep-mine").click()
     page.wait_for_selector("#conflicts", state="hidden")
@@ -264,7 +260,7 @@ def test_a_village_campaign_from_the_phone_to_plates_coverage_open_data_and_the_
         assert visitor.locator("#village").inner_text() == w["name"]
         assert visitor.locator("#geo-link").get_attribute("href").startswith("geo:")
         html = visitor.content()
-        visitor.screenshot(path=str(tmp_path / "public.png"))
+        visitor.screenshot(path=str(ARTIFACTS / "addresses_done_public.png"), full_page=True)
     finally:
         anonymous.close()
     feature = httpx.get(f"{w['url']}/a/{offline_code}", headers={"Accept": "application/geo+json"})
