@@ -30,6 +30,7 @@ from tests.api.tourism_write_helpers import communes
 from tests.browser.chromium import ARTIFACTS
 from tests.browser.mapping import IDLE, jump, open_map, rendered
 from tests.browser.staff_helpers import PASSWORD, assert_clean
+from tests.browser.test_accessibility import axe_violations, describe
 from tests.geo.test_photo_variants import encoded, halves, phone_exif
 
 PHONE = {"width": 360, "height": 740}
@@ -161,6 +162,8 @@ def test_done_when(page, page_log, world):
     page.wait_for_function("(id) => document.querySelector(`#photo-list li[data-photo-id='${id}'] .cover`)", arg=second)
     assert page.locator("#photo-list .cover").count() == 1
     fits(page, "the photo manager")
+    found = axe_violations(page)
+    assert not found, describe(found)
     page.locator("#manage").screenshot(path=str(ARTIFACTS / "tourism_done_photos_360.png"))
     photos = api.get(f"/collections/tourism_places/items/{place}/photos", headers={}).status_code
     assert photos == 404  # a draft's photos are not public yet
@@ -255,3 +258,39 @@ def test_done_when(page, page_log, world):
     assert place not in on_map(page, base, f"/embed?commune={world['commune']}&lang=vi", lon, lat)
     assert place not in on_map(page, base, f"/map#map=16.00/{lat:.5f}/{lon:.5f}&layers=tourism_places&lang=vi", lon, lat)
     assert_clean(page_log, allow_http=[rf"^400 .*/tourism_places/items/{place}/photos$"])
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
+def test_the_route_manager_in_english_has_no_serious_axe_violation(page, page_log, world):
+    """The manager open on a route with a photo, a stop and a track without heights, in English:
+    the words of the catalogue, no profile promised, and axe-core finds nothing serious at 360 px."""
+    base = world["base"]
+    page.goto(f"{base}/staff/tourism?lang=en")
+    page.wait_for_selector("body[data-ready=true]")
+    page.fill("#login-form [name=username]", "mai.dulich")
+    page.fill("#login-form [name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#work-view:not([hidden])")
+    open_manager(page, ROUTE)
+    assert page.evaluate("document.activeElement.id") == "manage-title"
+    upload(page, "tea.webp", encoded(Image.new("RGB", (900, 600), (40, 150, 60)), "WEBP"), "image/webp", "Đồi chè")
+    assert page.locator("#photo-list li .cover").inner_text() == "Cover photo"
+    page.select_option("#stop-choice", label=STOPS[0])
+    page.click("#stop-add")
+    page.click("#stops-save")
+    page.wait_for_function("document.querySelector('#stops-state').textContent === 'Stops saved.'")
+    flat = gpx_near({"lon": world["lon"], "lat": world["lat"]}, elevation=False)
+    page.set_input_files("#track-form [name=file]", files=[{"name": "flat.gpx", "mimeType": "application/gpx+xml",
+                                                            "buffer": flat}])
+    page.click("#track-form button[type=submit]")
+    page.wait_for_selector("#track-result .track-length")
+    result = page.locator("#track-result").inner_text()
+    assert "Imported: 1 km long (101 points)." in result and "no elevation profile" in result, result
+    assert page.locator("#track-result svg").count() == 0
+    found = axe_violations(page)
+    assert not found, describe(found)
+    fits(page, "the route manager (en)")
+    page.locator("#manage-close").click()
+    assert page.locator("#manage").is_hidden()
+    assert page.evaluate("document.activeElement.dataset.manage") == "true"  # back to the route's card
+    page_log.assert_clean()
