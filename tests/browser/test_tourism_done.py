@@ -167,6 +167,13 @@ def test_done_when(page, page_log, world):
     page.locator("#manage").screenshot(path=str(ARTIFACTS / "tourism_done_photos_360.png"))
     photos = api.get(f"/collections/tourism_places/items/{place}/photos", headers={}).status_code
     assert photos == 404  # a draft's photos are not public yet
+    # The details, edited in the same manager: only what changed is sent, with the ETag it was read with.
+    assert page.input_value("#edit-form [name=name_vi]") == NAME
+    assert page.input_value("#edit-form [name=phone]") == "0912 345 678"
+    page.fill("#edit-form [name=name_en]", "Suoi May stilt house")
+    page.check("#edit-form [name=wifi]")
+    page.click("#edit-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#edit-state').textContent === 'Đã lưu thay đổi.'")
     card(page, "#mine", NAME).locator("button[data-action=submit]").click()
     page.wait_for_function("(n) => [...document.querySelectorAll('#mine li')].some((li) => li.textContent.includes(n) "
                            "&& li.textContent.includes('Chờ duyệt'))", arg=NAME)
@@ -226,6 +233,8 @@ def test_done_when(page, page_log, world):
     assert doc["geo"]["@type"] == "GeoCoordinates"
     assert abs(float(doc["geo"]["latitude"]) - lat) < 1e-5 and abs(float(doc["geo"]["longitude"]) - lon) < 1e-5
     assert doc["image"][0] == base + listed[0]["urls"]["card"]
+    item = api.get(f"/collections/tourism_places/items/{place}").json()["properties"]
+    assert item["name_en"] == "Suoi May stilt house" and item["wifi"] is True and item["phone"] == "0912 345 678"
     fits(page, "the place's page")
 
     # 7. The photos: WebP in three sizes, no EXIF; the sideways one upright (portrait).
@@ -287,10 +296,24 @@ def test_the_route_manager_in_english_has_no_serious_axe_violation(page, page_lo
     result = page.locator("#track-result").inner_text()
     assert "Imported: 1 km long (101 points)." in result and "no elevation profile" in result, result
     assert page.locator("#track-result svg").count() == 0
+    # Someone else changes the route meanwhile (the API, the same account elsewhere): the form's
+    # save is refused with 412 in the page's words, nothing overwritten.
+    with connection(world["db"]) as conn:
+        token = accounts.issue_token(conn, "mai.dulich")
+    elsewhere = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    tag = elsewhere.get(f"/staff/api/tourism/tourism_routes/{world['route']}").headers["etag"]
+    r = elsewhere.patch(f"/collections/tourism_routes/items/{world['route']}", headers={"If-Match": tag},
+                        json={"properties": {"duration_days": 2}})
+    assert r.status_code == 200, r.text
+    page.fill("#edit-form [name=name_en]", "Tea hills walk")
+    page.click("#edit-form button[type=submit]")
+    page.wait_for_selector("#edit-state.error")
+    assert page.locator("#edit-state").inner_text() == "Someone changed the listing meanwhile; reload."
+    assert elsewhere.get(f"/staff/api/tourism/tourism_routes/{world['route']}").json()["properties"]["name_en"] is None
     found = axe_violations(page)
     assert not found, describe(found)
     fits(page, "the route manager (en)")
     page.locator("#manage-close").click()
     assert page.locator("#manage").is_hidden()
     assert page.evaluate("document.activeElement.dataset.manage") == "true"  # back to the route's card
-    page_log.assert_clean()
+    assert_clean(page_log, allow_http=[rf"^412 .*/tourism_routes/items/{world['route']}$"])

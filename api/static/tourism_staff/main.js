@@ -6,6 +6,7 @@ import { call, setCsrf, whenLoggedOut } from "/static/staff/api.js";
 import { $, el, say } from "/static/staff/dom.js";
 import { LANG, has, t as catalogue } from "/static/common/i18n.js";
 import { routeMap, saveEvent, saveRoute, setPlaces } from "./forms.js";
+import { editListing, editTools } from "./edit.js";
 import { managePhotos, photoManager } from "./photos.js";
 import { manageRoute, routeTools } from "./track.js";
 
@@ -75,7 +76,7 @@ async function manage(collection, feature) {
   $("#route-box").hidden = collection !== "tourism_routes";
   $("#manage").scrollIntoView();
   $("#manage-title").focus();
-  const jobs = [managePhotos(collection, feature.id, t, errorText)];
+  const jobs = [editListing(collection, feature.id, t, errorText, loadLists), managePhotos(collection, feature.id, t, errorText)];
   if (collection === "tourism_routes") jobs.push(manageRoute(feature.id, t, errorText, loadLists));
   await Promise.all(jobs);
   $("#manage").dataset.ready = "true";
@@ -202,6 +203,7 @@ $("#place-form").addEventListener("submit", save);
 $("#route-form").addEventListener("submit", saving(saveRoute));
 $("#event-form").addEventListener("submit", saving(saveEvent));
 $("#manage-close").addEventListener("click", closeManager);
+editTools();
 photoManager();
 routeTools();
 whenLoggedOut(() => show("login"));
