@@ -31,7 +31,7 @@ from tests.browser.chromium import ARTIFACTS
 from tests.browser.mapping import IDLE, jump, open_map, rendered
 from tests.browser.staff_helpers import PASSWORD, assert_clean
 from tests.browser.test_accessibility import axe_violations, describe
-from tests.geo.test_photo_variants import encoded, halves, phone_exif
+from tests.geo.test_photo_variants import encoded, halves, phone_exif, png_bomb
 
 PHONE = {"width": 360, "height": 740}
 NAME = "Homestay Suối Mây <b>Bản Khe</b>"
@@ -73,12 +73,12 @@ def open_manager(page, name):
     page.wait_for_selector("#manage[data-ready=true]")
 
 
-def upload(page, name, data, mime, alt):
+def upload(page, name, data, mime, alt, refused=False):
     before = page.locator("#photo-list li").count()
     page.set_input_files("#photo-form [name=file]", files=[{"name": name, "mimeType": mime, "buffer": data}])
     page.fill("#photo-form [name=alt_vi]", alt)
     page.click("#photo-form button[type=submit]")
-    if data.startswith(b"%PDF"):  # refused: the state line turns into an error, the list stays
+    if refused:  # the state line turns into the API's error, the list stays
         page.wait_for_selector("#photo-state.error")
         assert page.locator("#photo-list li").count() == before
         return page.locator("#photo-state").inner_text()
@@ -139,8 +139,8 @@ def test_done_when(page, page_log, world):
     # orientation 6 and GPS) and a PNG are added, thumbnails from the API's URLs.
     open_manager(page, NAME)
     assert NAME in page.locator("#manage-title").inner_text()
-    refused = upload(page, "menu.jpg", b"%PDF-1.4 not a photo", "image/jpeg", "Thực đơn")
-    assert refused.startswith("Lỗi: ") and len(refused) > len("Lỗi: ") + 10, refused
+    refused = upload(page, "menu.jpg", b"%PDF-1.4 not a photo", "image/jpeg", "Thực đơn", refused=True)
+    assert refused.startswith("Lỗi: ") and "không phải ảnh" in refused, refused
     sideways = encoded(halves(1200, 800), "JPEG", quality=90, exif=phone_exif(6))
     assert b"PhoneMaker" in sideways
     upload(page, "nha-san.jpg", sideways, "image/jpeg", "Nhà sàn nhìn từ suối")
@@ -284,6 +284,9 @@ def test_the_route_manager_in_english_has_no_serious_axe_violation(page, page_lo
     assert page.evaluate("document.activeElement.id") == "manage-title"
     upload(page, "tea.webp", encoded(Image.new("RGB", (900, 600), (40, 150, 60)), "WEBP"), "image/webp", "Đồi chè")
     assert page.locator("#photo-list li .cover").inner_text() == "Cover photo"
+    # A decompression bomb (20,000 × 20,000 PNG, small on disk) is refused in the API's words.
+    refused = upload(page, "bomb.png", png_bomb(), "image/png", "Bom", refused=True)
+    assert refused.startswith("Error: ") and "pixels" in refused, refused
     page.select_option("#stop-choice", label=STOPS[0])
     page.click("#stop-add")
     page.click("#stops-save")
@@ -316,4 +319,5 @@ def test_the_route_manager_in_english_has_no_serious_axe_violation(page, page_lo
     page.locator("#manage-close").click()
     assert page.locator("#manage").is_hidden()
     assert page.evaluate("document.activeElement.dataset.manage") == "true"  # back to the route's card
-    assert_clean(page_log, allow_http=[rf"^412 .*/tourism_routes/items/{world['route']}$"])
+    assert_clean(page_log, allow_http=[rf"^412 .*/tourism_routes/items/{world['route']}$",
+                                       rf"^413 .*/tourism_routes/items/{world['route']}/photos$"])
