@@ -1,9 +1,10 @@
 """The tourism page under /staff (/staff/tourism, issue 14): a promoter's places, routes and events
-(place a new one on the map, submit it) and, for tourism staff, the moderation queue.
+(place a new one on the map, submit it; edit a place or route, manage its photos, give a route its
+stops and import its GPX/KML track) and, for tourism staff, the moderation queue.
 
 One HTML page like /staff and /staff/lots: the same session cookie and CSRF token, and a script
-(api/static/tourism_staff/) that talks only to the JSON API of api/routes/tourism_writes.py, so
-the page can do nothing the API would refuse. The server puts in the page the words of coded
+(api/static/tourism_staff/) that talks only to the JSON API of api/routes/tourism_writes.py,
+tourism_photos.py and tourism_route_files.py, so the page can do nothing the API would refuse. The server puts in the page the words of coded
 values (kinds, statuses, steps) and the account it was opened with.
 """
 from __future__ import annotations

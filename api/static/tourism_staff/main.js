@@ -1,6 +1,8 @@
 // The tourism page under /staff (/staff/tourism, issue 14): sign in with the staff session, then
 // my places, routes and events with their lifecycle buttons, a new place placed on the map, and
-// for tourism staff the moderation queue. It talks only to the JSON API (api/routes/tourism_writes.py).
+// for tourism staff the moderation queue. A place's or route's manager (edit.js, photos.js,
+// track.js) edits its details, its photos and a route's stops and track. It talks only to the
+// JSON API (api/routes/tourism_writes.py, tourism_photos.py, tourism_route_files.py).
 
 import { call, setCsrf, whenLoggedOut } from "/static/staff/api.js";
 import { $, el, say } from "/static/staff/dom.js";
