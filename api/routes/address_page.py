@@ -24,6 +24,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from api.http.negotiation import language
+from api.pages import error_page
 from api.i18n import t
 from api.i18n.refusal import Refusal, render
 from api.routes.map import base_url
@@ -122,7 +123,8 @@ def _etagged(request: Request, body: bytes, media_type: str) -> Response:
 
 
 def _missing(request: Request, as_json: bool, lang: str, page: dict, key: str, **values) -> Response:
-    if as_json:
+    """A page for a browser that asks for one (as trace pages do), else the API's JSON error."""
+    if as_json or not error_page.wants_html(request.scope):
         raise Refusal(404, key, **values)
     body = request.app.state.templates.env.get_template(MISSING_TEMPLATE).render(lang=lang, **page)
     return Response(body, status_code=404, media_type="text/html", headers=HEADERS)
@@ -131,9 +133,8 @@ def _missing(request: Request, as_json: bool, lang: str, page: dict, key: str, *
 @router.get("/a/{code}", summary="A household address by its code: page or GeoJSON Feature", response_class=Response,
             responses={200: {"content": {"text/html": {}, "application/geo+json": {}, "application/json": {}}},
                        301: {"description": "the code in its canonical form"},
-                       404: {"description": "no such address, or a mistyped code (with the codes one slip away): "
-                                            "a page, or the JSON error by Accept or ?f=json",
-                             "content": {"text/html": {}, "application/json": {}}}})
+                       404: {"description": "no such address, or a mistyped code (with the codes one slip away); "
+                                            "a browser asking for text/html gets a page saying so"}})
 async def address_page(request: Request, code: str, lang: str = Depends(language),
                        f: str | None = Query(None, description="html or json (else by Accept)")):
     as_json = wants_json(request, f)

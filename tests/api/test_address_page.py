@@ -93,6 +93,8 @@ def test_a_valid_code_nobody_holds_and_garbage_are_404s(client):
     r = client.get("/a/hello?lang=en", headers=HTML)
     assert r.status_code == 404 and "9 characters" in r.text
     assert client.get("/a/hello", headers={"Accept": "application/json"}).status_code == 404
+    r = client.get("/a/hello")  # a client that does not ask for a page gets the API's JSON error
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json") and r.json()["description"]
 
 
 def test_json_is_a_geojson_feature_of_public_fields(client, demo):
